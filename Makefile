@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   build the example site offline and say where it is
+#   make test   run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test bench system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# GNU gettext (msgfmt, msgmerge) for the round-trip tests.
+system-deps:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "installing gettext"; \
+	  (apt-get update -qq && apt-get install -y -qq gettext >/dev/null) || \
+	  echo "warning: could not install gettext; tests that need msgfmt will be skipped"; }
+
+demo: $(VENV)/.installed
+	$(BIN)/i18nprofiles build
+	@echo
+	@echo "The example site is in $(CURDIR)/site: open $(CURDIR)/site/index.html"
+
+test: $(VENV)/.installed system-deps
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed system-deps
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) site build *.egg-info .pytest_cache

@@ -1,0 +1,3 @@
+from i18nprofiles.cli import main
+
+main()

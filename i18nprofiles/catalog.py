@@ -1,0 +1,278 @@
+"""Read and write gettext catalogues (.po/.pot).
+
+Reading goes through polib, which keeps everything a translator's tool may
+have written: previous msgids, obsolete entries, unknown headers, line
+numbers.  Writing is a pure generator of lines (``generate_po``) in the
+layout of GNU gettext, behind a small atomic writer (``write_catalog``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import polib
+
+from i18nprofiles.errors import CatalogError
+
+DEFAULT_WIDTH = 76
+CHARSET_RE = re.compile(rb'"Content-Type:[^"]*?charset=([\w.:-]+)')
+POLIB_LINE_RE = re.compile(r"\(line (\d+)\)")
+DATE_HEADER_RE = re.compile(r'^"POT-Creation-Date: [^"]*"\n', re.MULTILINE)
+ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
+CHUNK_RE = re.compile(r"[^ ]+ *| +")
+
+
+# -- reading -----------------------------------------------------------------
+
+
+def parse_catalog(data: bytes, path: str | Path) -> polib.POFile:
+    """Parse the bytes of a .po/.pot file; CatalogError with the line on bad input."""
+    match = CHARSET_RE.search(data[:4096])
+    charset = match.group(1).decode("ascii") if match else "utf-8"
+    if charset.lower() == "charset":  # the placeholder of gettext templates
+        charset = "utf-8"
+    try:
+        text = data.decode(charset)
+    except LookupError:
+        raise CatalogError(f"unknown charset {charset!r}", path) from None
+    except UnicodeDecodeError:
+        line = _bad_line(data, charset)
+        raise CatalogError(f"not valid {charset}", path, line) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        catalog = polib.pofile(text, encoding="utf-8", wrapwidth=DEFAULT_WIDTH)
+    except (OSError, ValueError) as exc:
+        found = POLIB_LINE_RE.search(str(exc))
+        detail = str(exc).split(": ", 1)[1] if ": " in str(exc) else "syntax error"
+        raise CatalogError(f"syntax error in catalogue: {detail}", path, int(found.group(1)) if found else None) from None
+    check_duplicates(catalog, path)
+    return catalog
+
+
+def _bad_line(data: bytes, charset: str) -> int:
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode(charset)
+        except UnicodeDecodeError:
+            return number
+    return 1
+
+
+def check_duplicates(catalog: polib.POFile, path: str | Path) -> None:
+    """Raise CatalogError on a msgid (with its context) that appears twice."""
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in catalog:
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise CatalogError(f"duplicate message definition (first at line {seen[key]})", path, entry.linenum)
+        seen[key] = entry.linenum
+
+
+def read_catalog(path: str | Path) -> polib.POFile:
+    """Read a .po or .pot file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalogue: {exc.strerror}", path) from None
+    return parse_catalog(data, path)
+
+
+# -- writing -----------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Escape text for a double-quoted PO string (without the quotes)."""
+    return text.translate(ESCAPES)
+
+
+def format_string(keyword: str, text: str, width: int, prefix: str = "") -> list[str]:
+    """The lines of ``keyword "text"``, wrapped like GNU gettext at ``width`` columns.
+
+    Lines break after each ``\\n`` and, past the width, after a space; a
+    string that spans several lines starts with an empty ``""``.
+    """
+    pieces = text.split("\n")
+    logical = [piece + "\n" for piece in pieces[:-1]]
+    if pieces[-1]:
+        logical.append(pieces[-1])
+    escaped = [escape(piece) for piece in logical] or [""]
+    head = f"{prefix}{keyword} "
+    if len(escaped) == 1 and (width <= 0 or len(head) + len(escaped[0]) + 2 <= width):
+        return [f'{head}"{escaped[0]}"']
+    lines = [f'{head}""']
+    room = width - len(prefix) - 2
+    for piece in escaped:
+        if width <= 0 or len(piece) <= room:
+            lines.append(f'{prefix}"{piece}"')
+            continue
+        current = ""
+        for chunk in CHUNK_RE.findall(piece):
+            if current and len(current) + len(chunk) > room:
+                lines.append(f'{prefix}"{current}"')
+                current = ""
+            current += chunk
+        if current:
+            lines.append(f'{prefix}"{current}"')
+    return lines
+
+
+def format_references(occurrences: Iterable[tuple[str, str]], width: int) -> list[str]:
+    """The ``#:`` lines for a list of (path, line) references."""
+    refs = [f"{path}:{line}" if line else path for path, line in occurrences]
+    lines: list[str] = []
+    current = "#:"
+    for ref in dict.fromkeys(refs):
+        if current != "#:" and width > 0 and len(current) + 1 + len(ref) > width:
+            lines.append(current)
+            current = "#:"
+        current += " " + ref
+    if current != "#:":
+        lines.append(current)
+    return lines
+
+
+def _comment_lines(text: str, mark: str) -> Iterator[str]:
+    for line in text.split("\n"):
+        yield f"{mark} {line}".rstrip() if line else mark
+
+
+def generate_entry(entry: polib.POEntry, width: int, no_location: bool = False, plurals: int = 2) -> Iterator[str]:
+    """Yield the lines of one entry (no trailing blank line)."""
+    prefix = "#~ " if entry.obsolete else ""
+    if entry.tcomment:
+        yield from _comment_lines(entry.tcomment, "#")
+    if entry.comment and not entry.obsolete:
+        yield from _comment_lines(entry.comment, "#.")
+    if entry.occurrences and not no_location and not entry.obsolete:
+        yield from format_references(entry.occurrences, width)
+    if entry.flags:
+        yield "#, " + ", ".join(entry.flags)
+    if not entry.obsolete:
+        if entry.previous_msgctxt:
+            yield from format_string("msgctxt", entry.previous_msgctxt, width, "#| ")
+        if entry.previous_msgid:
+            yield from format_string("msgid", entry.previous_msgid, width, "#| ")
+        if entry.previous_msgid_plural:
+            yield from format_string("msgid_plural", entry.previous_msgid_plural, width, "#| ")
+    if entry.msgctxt is not None:
+        yield from format_string("msgctxt", entry.msgctxt, width, prefix)
+    yield from format_string("msgid", entry.msgid, width, prefix)
+    if entry.msgid_plural:
+        yield from format_string("msgid_plural", entry.msgid_plural, width, prefix)
+        forms = entry.msgstr_plural or {}
+        for index in range(max(plurals, len(forms))):
+            yield from format_string(f"msgstr[{index}]", forms.get(index, ""), width, prefix)
+    else:
+        yield from format_string("msgstr", entry.msgstr, width, prefix)
+
+
+def generate_po(
+    catalog: polib.POFile,
+    *,
+    width: int = DEFAULT_WIDTH,
+    no_location: bool = False,
+    omit_header: bool = False,
+    sort_output: bool = False,
+    ignore_obsolete: bool = False,
+) -> Iterator[str]:
+    """Yield the text of a catalogue, line by line (each line ends with ``\\n``)."""
+    if not omit_header:
+        if catalog.header:
+            for line in _comment_lines(catalog.header, "#"):
+                yield line + "\n"
+        if catalog.metadata_is_fuzzy:
+            yield "#, fuzzy\n"
+        yield 'msgid ""\n'
+        yield 'msgstr ""\n'
+        for key, value in catalog.metadata.items():
+            yield f'"{escape(f"{key}: {value}")}\\n"\n'
+    plurals = plural_count(catalog)
+    entries = [e for e in catalog if not e.obsolete]
+    if sort_output:
+        entries.sort(key=lambda e: (e.msgid, e.msgctxt or ""))
+    if not ignore_obsolete:
+        entries += [e for e in catalog if e.obsolete]
+    first = omit_header
+    for entry in entries:
+        if not first:
+            yield "\n"
+        first = False
+        for line in generate_entry(entry, width, no_location, plurals):
+            yield line + "\n"
+
+
+def plural_count(catalog: polib.POFile) -> int:
+    """The number of plural forms that the catalogue's Plural-Forms header declares (default 2)."""
+    found = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
+    return int(found.group(1)) if found else 2
+
+
+def catalog_text(catalog: polib.POFile, **options: object) -> str:
+    """The whole text of a catalogue."""
+    return "".join(generate_po(catalog, **options))  # type: ignore[arg-type]
+
+
+def write_text_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file and a rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def same_but_dates(old: str, new: str) -> bool:
+    """Whether two catalogue texts differ at most in their POT-Creation-Date header."""
+    return DATE_HEADER_RE.sub("", old, count=1) == DATE_HEADER_RE.sub("", new, count=1)
+
+
+def write_catalog(path: str | Path, catalog: polib.POFile, **options: object) -> bool:
+    """Write a catalogue unless the file already holds the same text (dates aside).
+
+    Returns whether the file was written.
+    """
+    file = Path(path)
+    text = catalog_text(catalog, **options)
+    if file.exists():
+        try:
+            old = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            old = None
+        if old is not None and same_but_dates(old, text):
+            return False
+    write_text_atomic(file, text.encode("utf-8"))
+    return True
+
+
+# -- dates -------------------------------------------------------------------
+
+
+def build_date() -> datetime.datetime:
+    """The time to stamp on new files: SOURCE_DATE_EPOCH when set, else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def format_po_date(moment: datetime.datetime) -> str:
+    """A date in the form gettext headers use: ``2024-03-18 09:30+0000``."""
+    return moment.strftime("%Y-%m-%d %H:%M%z")

@@ -1,0 +1,211 @@
+"""The ``i18nprofiles`` command line: a thin shell over the library.
+
+Exit codes: 0 success, 1 a check found problems or a catalogue is out of
+date, 2 bad input or usage.  Errors read ``error: path:line: message``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from i18nprofiles.config import Config, load_config
+from i18nprofiles.errors import I18nProfilesError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def short(text: str, size: int = 60) -> str:
+    """One line of at most ``size`` characters, for reports."""
+    line = " ".join(text.split())
+    return line if len(line) <= size else line[: size - 1] + "…"
+
+
+def get_config(ctx: click.Context, **options: Any) -> Config:
+    """The project configuration with the command's options laid over it."""
+    config: Config = ctx.obj
+    return config.with_options(**options)
+
+
+def display(path: Path, config: Config) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+locale_option = click.option("-l", "--locale", "locales", multiple=True, help="Locale (repeatable); default: all.")
+directory_option = click.option("-d", "--directory", type=click.Path(file_okay=False), help="Locales folder.")
+domain_option = click.option("-D", "--domain", default="profiles", show_default=True, help="Message domain.")
+width_option = click.option("-w", "--width", type=int, help="Wrap lines at this width (0: no wrapping).")
+input_option = click.option("-i", "--input-file", type=click.Path(dir_okay=False), help="Template (.pot) to read.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-P",
+    "--project",
+    type=click.Path(exists=True),
+    help="Project folder or configuration file (default: found from the current folder).",
+)
+@click.version_option(package_name="i18nprofiles")
+@click.pass_context
+def cli(ctx: click.Context, project: str | None) -> None:
+    """Translate people's profiles through gettext catalogues and publish them per locale."""
+    ctx.obj = load_config(project)
+
+
+@cli.command()
+@click.option("-o", "--output", "--output-file", "output", type=click.Path(dir_okay=False), help="Template to write.")
+@click.option("--no-location", is_flag=True, help="Do not write #: references.")
+@click.option("--omit-header", is_flag=True, help="Do not write the header entry.")
+@width_option
+@click.option("--sort-output", is_flag=True, help="Sort entries by msgid.")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def extract(ctx: click.Context, output: str | None, no_location: bool, omit_header: bool, width: int | None,
+            sort_output: bool, files: Sequence[str]) -> int:
+    """Extract the profiles' segments into the template (locales/profiles.pot)."""
+    from i18nprofiles.extract import extract as run_extract
+    from i18nprofiles.profiles import read_profiles
+
+    config = get_config(ctx)
+    profiles = read_profiles(config, files) if files else None
+    result = run_extract(config, output=output, no_location=no_location, omit_header=omit_header,
+                         width=width, sort_output=sort_output, profiles=profiles)
+    state = "written" if result.written else "unchanged"
+    click.echo(f"{display(result.path, config)}: {result.messages} messages from {result.profiles} profiles ({state})")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("-l", "--locale", "locale", required=True, help="Locale of the new catalogue.")
+@input_option
+@click.option("-o", "--output", "--output-file", "output", type=click.Path(dir_okay=False), help="Catalogue to write.")
+@directory_option
+@domain_option
+@width_option
+@click.option("--force", is_flag=True, help="Overwrite an existing catalogue.")
+@click.pass_context
+def init(ctx: click.Context, locale: str, input_file: str | None, output: str | None, directory: str | None,
+         domain: str, width: int | None, force: bool) -> int:
+    """Create a new catalogue for a locale from the template."""
+    from i18nprofiles.merge import init_catalog
+
+    config = get_config(ctx)
+    path = init_catalog(config, locale, input_file=input_file, output=output, directory=directory,
+                        domain=domain, width=width, force=force)
+    click.echo(f"created {display(path, config)}")
+    return EXIT_OK
+
+
+@cli.command()
+@locale_option
+@input_option
+@click.option("-o", "--output", "--output-file", "output", type=click.Path(dir_okay=False),
+              help="Write the merged catalogue here (one --locale only).")
+@directory_option
+@domain_option
+@width_option
+@click.option("-N", "--no-fuzzy-matching", is_flag=True, help="Do not look for similar messages.")
+@click.option("--ignore-obsolete", is_flag=True, help="Drop obsolete entries instead of keeping them as #~.")
+@click.option("--init-missing", is_flag=True, help="Create catalogues for configured locales that have none.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a catalogue would change.")
+@click.pass_context
+def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, output: str | None,
+           directory: str | None, domain: str, width: int | None, no_fuzzy_matching: bool,
+           ignore_obsolete: bool, init_missing: bool, check: bool) -> int:
+    """Merge the template into every catalogue."""
+    from i18nprofiles.merge import update_catalogs
+
+    config = get_config(ctx)
+    results = update_catalogs(config, locales=locales, input_file=input_file, output=output, directory=directory,
+                              domain=domain, width=width, fuzzy_matching=not no_fuzzy_matching,
+                              ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check)
+    stale = False
+    for result in results:
+        report = result.report
+        name = display(result.path, config)
+        counts = (f"{len(report.added)} new, {len(report.fuzzy)} fuzzy, {len(report.revived)} revived, "
+                  f"{len(report.obsoleted)} obsolete")
+        if not check:
+            click.echo(f"{name}: {counts} ({'written' if result.written else 'unchanged'})")
+            continue
+        if not result.changed:
+            click.echo(f"{name}: up to date")
+            continue
+        stale = True
+        click.echo(f"{name}: out of date ({counts})")
+        for kind, entries in (("new", report.added), ("fuzzy", report.fuzzy), ("revived", report.revived)):
+            for entry in entries:
+                where = ":".join(entry.occurrences[0]) if entry.occurrences else ""
+                click.echo(f"  {kind}: {where}: {short(entry.msgid)}")
+        for entry in report.obsoleted:
+            click.echo(f"  obsolete: {short(entry.msgid)}")
+        for entry in report.removed:
+            click.echo(f"  removed: {short(entry.msgid)}")
+    if stale:
+        click.echo("run `i18nprofiles update` to bring the catalogues up to date", err=True)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+@cli.command(name="compile")
+@locale_option
+@directory_option
+@domain_option
+@click.option("-i", "--input-file", type=click.Path(dir_okay=False, exists=True), help="Catalogue to compile (one --locale).")
+@click.option("-o", "--output", "--output-file", "output", type=click.Path(dir_okay=False), help=".mo file to write.")
+@click.option("-f", "--use-fuzzy", is_flag=True, help="Include fuzzy translations.")
+@click.option("--statistics", is_flag=True, help="Print translated, fuzzy and untranslated counts.")
+@click.option("--force", is_flag=True, help="Compile even when the .mo is newer than the .po.")
+@click.pass_context
+def compile_command(ctx: click.Context, locales: Sequence[str], directory: str | None, domain: str,
+                    input_file: str | None, output: str | None, use_fuzzy: bool, statistics: bool,
+                    force: bool) -> int:
+    """Compile catalogues to .mo files (fuzzy entries left out unless --use-fuzzy)."""
+    from i18nprofiles.compile import compile_catalogs
+
+    config = get_config(ctx)
+    results = compile_catalogs(config, locales=locales, directory=directory, domain=domain, input_file=input_file,
+                               output=output, use_fuzzy=use_fuzzy, statistics=statistics, force=force)
+    failed = False
+    for result in results:
+        name = display(result.path, config)
+        for problem in result.problems:
+            click.echo(f"error: {display(problem.path, config)}:{problem.line}: {problem.message}", err=True)
+            failed = True
+        if statistics:
+            s = result.statistics
+            click.echo(f"{name}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} untranslated "
+                       f"({s.percent:.0f}% of {s.total})")
+        elif result.skipped:
+            click.echo(f"{display(result.mo_path, config)}: up to date")
+        elif not result.problems:
+            state = "written" if result.written else "unchanged"
+            click.echo(f"{display(result.mo_path, config)}: {state}")
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line and exit with its code; errors never show a traceback."""
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="i18nprofiles",
+                        standalone_mode=False)
+    except I18nProfilesError as exc:
+        click.echo(f"error: {exc}", err=True)
+        code = EXIT_BAD_INPUT
+    except click.exceptions.Abort:
+        click.echo("error: interrupted", err=True)
+        code = 130
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        code = EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        code = 130
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

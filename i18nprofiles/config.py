@@ -1,0 +1,179 @@
+"""Project configuration: ``[tool.i18nprofiles]`` in pyproject.toml, or i18nprofiles.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from i18nprofiles.errors import ConfigError, LocaleError
+
+CONFIG_FILES = ("i18nprofiles.toml", "pyproject.toml")
+
+# Keys a project may set, with their defaults.  Every subsystem reads its
+# options from here, so a typo in the configuration is an error, not a no-op.
+DEFAULTS: dict[str, Any] = {
+    "project": "",
+    "source_locale": "fr",
+    "locales": [],
+    "profiles": ["profiles/*.md", "profiles/*.yaml", "profiles/*.yml"],
+    "locales_dir": "locales",
+    "output_dir": "site",
+    "site_url": "",
+    "templates_dir": None,
+    "translatable_fields": [],
+    "width": 76,
+    # rendering
+    "publish_threshold": 0,
+    "use_fuzzy": False,
+    # machine pre-fill
+    "glossary": None,
+    "cache_dir": ".i18nprofiles-cache",
+    # CI gate
+    "fail_under": None,
+    "fail_on": [],
+    "skip": [],
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one project; paths are relative to ``root``."""
+
+    root: Path
+    source: Path | None = None
+    settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.settings[key]
+
+    @property
+    def source_locale(self) -> str:
+        return self.settings["source_locale"]
+
+    @property
+    def locales(self) -> list[str]:
+        """Every published locale, the source locale first."""
+        rest = [loc for loc in self.settings["locales"] if loc != self.source_locale]
+        return [self.source_locale, *rest]
+
+    @property
+    def target_locales(self) -> list[str]:
+        """Locales that need a catalogue: every published locale but the source."""
+        return self.locales[1:]
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / self.settings["locales_dir"]
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.settings["output_dir"]
+
+    @property
+    def templates_dir(self) -> Path | None:
+        value = self.settings["templates_dir"]
+        return self.root / value if value else None
+
+    @property
+    def profile_globs(self) -> list[str]:
+        return list(self.settings["profiles"])
+
+    @property
+    def translatable_fields(self) -> list[str]:
+        return list(self.settings["translatable_fields"])
+
+    def with_options(self, **options: Any) -> Config:
+        """A copy with the options that are not ``None`` overriding the settings."""
+        settings = dict(self.settings)
+        for key, value in options.items():
+            if key not in DEFAULTS:
+                raise ConfigError(f"unknown option {key!r}")
+            if value is not None and value != ():
+                settings[key] = list(value) if isinstance(value, tuple) else value
+        config = replace(self, settings=settings)
+        validate_settings(config)
+        return config
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest i18nprofiles.toml, or pyproject.toml with a [tool.i18nprofiles] table."""
+    for folder in [start, *start.parents]:
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_table(path: Path) -> bool:
+    try:
+        return "i18nprofiles" in _read_toml(path).get("tool", {})
+    except ConfigError:
+        return False
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration: {exc}", path) from None
+
+
+def load_config(start: str | Path | None = None) -> Config:
+    """Read the configuration of the project at or above ``start`` (default: the current folder).
+
+    With no configuration file the defaults apply and the root is ``start``.
+    """
+    start_path = Path(start or Path.cwd()).resolve()
+    if start_path.is_file():
+        path: Path | None = start_path
+    else:
+        path = find_config_file(start_path)
+    if path is None:
+        config = Config(root=start_path)
+        validate_settings(config)
+        return config
+    data = _read_toml(path)
+    table = data.get("tool", {}).get("i18nprofiles", {}) if path.name == "pyproject.toml" else data
+    unknown = sorted(set(table) - set(DEFAULTS))
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]!r} in [tool.i18nprofiles]", path)
+    settings = {**DEFAULTS, **table}
+    if not settings["project"] and path.name == "pyproject.toml":
+        settings["project"] = data.get("project", {}).get("name", "")
+    config = Config(root=path.parent, source=path, settings=settings)
+    validate_settings(config)
+    return config
+
+
+def validate_settings(config: Config) -> None:
+    """Raise ConfigError for settings of the wrong type and LocaleError for unknown locales."""
+    where = config.source
+    for key in ("locales", "profiles", "translatable_fields", "fail_on", "skip"):
+        value = config.settings[key]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"setting {key!r} must be a list of strings", where)
+    for key in ("source_locale", "locales_dir", "output_dir", "site_url"):
+        if not isinstance(config.settings[key], str):
+            raise ConfigError(f"setting {key!r} must be a string", where)
+    if not isinstance(config.settings["width"], int):
+        raise ConfigError("setting 'width' must be a whole number", where)
+    for locale in config.locales:
+        parse_locale(locale, where)
+
+
+def parse_locale(identifier: str, path: str | Path | None = None, line: int | None = None) -> Locale:
+    """The Babel Locale for ``identifier`` (``pt_BR`` or ``pt-BR``); LocaleError if Babel does not know it."""
+    try:
+        return Locale.parse(identifier.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise LocaleError(f"unknown locale {identifier!r}", path, line) from None
+
+
+def normalize_locale(identifier: str, path: str | Path | None = None, line: int | None = None) -> str:
+    """The gettext form of a locale identifier (``pt_BR``), checked against Babel's data."""
+    return str(parse_locale(identifier, path, line))

@@ -1,0 +1,153 @@
+"""Profiles → message template (.pot), and the Babel extractor plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import polib
+
+from i18nprofiles.catalog import build_date, format_po_date, read_catalog, same_but_dates, catalog_text, write_text_atomic
+from i18nprofiles.config import Config
+from i18nprofiles.model import Profile
+from i18nprofiles.profiles import decode_text, parse_profile, read_profiles
+
+PROFILES_DOMAIN = "profiles"
+GENERATOR = "i18nprofiles"
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """What ``extract`` did: the template path, whether it was written, and counts."""
+
+    path: Path
+    written: bool
+    messages: int
+    profiles: int
+
+
+def template_path(config: Config, domain: str = PROFILES_DOMAIN) -> Path:
+    return config.locales_dir / f"{domain}.pot"
+
+
+def new_template(project: str, created: str) -> polib.POFile:
+    """An empty template with the header gettext tools expect."""
+    template = polib.POFile(wrapwidth=0)
+    name = project or "PROJECT"
+    template.header = (
+        f"Translation template for {name}.\n"
+        "Written by i18nprofiles: run `i18nprofiles extract` rather than editing it."
+    )
+    template.metadata_is_fuzzy = True
+    template.metadata = {
+        "Project-Id-Version": name,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": created,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": GENERATOR,
+    }
+    return template
+
+
+def segment_comment(profile: Profile, label: str, source_locale: str) -> str:
+    """The ``#.`` comment that tells a translator what a segment is."""
+    lang = f" ({profile.lang})" if profile.lang != source_locale else ""
+    return f"{profile.slug}{lang}: {label}"
+
+
+def build_template(
+    profiles: Sequence[Profile],
+    *,
+    project: str = "",
+    created: str = "",
+    source_locale: str = "fr",
+) -> polib.POFile:
+    """The message template of a set of profiles: one entry per distinct segment text.
+
+    Entries come in the order of their first appearance; an entry used in
+    several places has one reference and one comment for each.
+    """
+    template = new_template(project, created)
+    entries: dict[str, polib.POEntry] = {}
+    comments: dict[str, dict[str, None]] = {}
+    for profile in profiles:
+        for segment in profile.segments:
+            entry = entries.get(segment.text)
+            if entry is None:
+                entry = entries[segment.text] = polib.POEntry(msgid=segment.text, msgstr="")
+                comments[segment.text] = {}
+                template.append(entry)
+            entry.occurrences.append((segment.path, str(segment.line)))
+            comments[segment.text][segment_comment(profile, segment.label, source_locale)] = None
+    for text, entry in entries.items():
+        entry.comment = "\n".join(comments[text])
+    return template
+
+
+def extract(
+    config: Config,
+    *,
+    output: str | Path | None = None,
+    no_location: bool = False,
+    omit_header: bool = False,
+    width: int | None = None,
+    sort_output: bool = False,
+    profiles: Sequence[Profile] | None = None,
+) -> ExtractResult:
+    """Extract the project's profiles into the template (default ``locales/profiles.pot``).
+
+    The file is left alone when only its creation date would change.
+    """
+    if profiles is None:
+        profiles = read_profiles(config)
+    path = Path(output) if output else template_path(config)
+    template = build_template(
+        profiles, project=config["project"], created=format_po_date(build_date()), source_locale=config.source_locale
+    )
+    options: dict[str, Any] = {
+        "width": config["width"] if width is None else width,
+        "no_location": no_location,
+        "omit_header": omit_header,
+        "sort_output": sort_output,
+    }
+    text = catalog_text(template, **options)
+    written = False
+    old = path.read_text(encoding="utf-8") if path.is_file() else None
+    if old is None or not same_but_dates(old, text):
+        write_text_atomic(path, text.encode("utf-8"))
+        written = True
+    return ExtractResult(path, written, len(template), len(profiles))
+
+
+def read_template(config: Config, input_file: str | Path | None = None, domain: str = PROFILES_DOMAIN) -> polib.POFile:
+    """Read the template that init and update start from."""
+    return read_catalog(Path(input_file) if input_file else template_path(config, domain))
+
+
+def extract_babel(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Babel extractor (``[i18nprofiles: **.md]`` in a mapping file) yielding every segment.
+
+    Options: ``source_locale`` (default ``fr``) and ``translatable_fields``
+    (comma-separated), as in ``[tool.i18nprofiles]``.
+    """
+    name = getattr(fileobj, "name", "profile.md")
+    path = name if isinstance(name, str) else "profile.md"
+    fields = [f.strip() for f in options.get("translatable_fields", "").split(",") if f.strip()]
+    source_locale = options.get("source_locale", "fr")
+    profile = parse_profile(
+        decode_text(fileobj.read(), path),
+        path,
+        source_locale=source_locale,
+        translatable_fields=fields,
+    )
+    for segment in profile.segments:
+        yield segment.line, None, segment.text, [segment_comment(profile, segment.label, source_locale)]
