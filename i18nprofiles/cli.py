@@ -191,6 +191,18 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
+# -- render and build: commands `render` and `build` go here ------------------
+
+
+
+# -- machine pre-fill: command `prefill` goes here -----------------------------
+
+
+
+# -- CI gate: command `check` goes here ------------------------------------------
+
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line and exit with its code; errors never show a traceback."""
     try:
