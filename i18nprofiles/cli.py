@@ -202,6 +202,44 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
 # -- CI gate: command `check` goes here ------------------------------------------
 
 
+@cli.command()
+@locale_option
+@directory_option
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT",
+              help="Fail when a locale has fewer translated messages (percent); overrides the configuration.")
+@click.option("--fail-on", multiple=True, metavar="STATES",
+              help="Fail on any fuzzy, untranslated or obsolete entry (comma-separated, repeatable).")
+@click.option("--fail-level", type=click.Choice(["error", "warning"]), help="Lowest severity that fails (default: error).")
+@click.option("--skip", multiple=True, metavar="NAME", help="Turn a check off (repeatable; see docs/check.md).")
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "github", "junit"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output here; a summary still goes to the terminal.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False), help="Write an HTML report and SVG badges here.")
+@click.pass_context
+def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fail_under: float | None,
+          fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str], output_format: str,
+          output: str | None, report_dir: str | None) -> int:
+    """CI gate: coverage, stale catalogues and quality findings; exit 1 when something fails."""
+    from i18nprofiles.catalog import write_text_atomic
+    from i18nprofiles.check import check_project, format_report, format_summary, format_table, write_report
+
+    config = get_config(ctx)
+    report = check_project(config, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
+                           skip=skip, fail_level=fail_level)
+    text = format_report(report, output_format)
+    if output:
+        write_text_atomic(Path(output), text.encode("utf-8"))
+        click.echo(format_table(report) + format_summary(report), nl=False)
+    else:
+        click.echo(text, nl=False)
+        if output_format != "text":
+            click.echo(format_summary(report), nl=False, err=True)
+    if report_dir:
+        paths = write_report(report, report_dir)
+        click.echo(f"report: {display(paths[0], config)}", err=True)
+    return EXIT_PROBLEMS if report.failed else EXIT_OK
+
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line and exit with its code; errors never show a traceback."""

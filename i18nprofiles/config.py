@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     # CI gate
     "fail_under": None,
     "fail_on": [],
+    "fail_level": "error",
     "skip": [],
 }
 

@@ -1,0 +1,243 @@
+"""Ways to show a CheckReport: text, json, github and junit.  Pure: report in, text out."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from itertools import groupby
+
+from i18nprofiles.check.findings import CHECKS, NOTICE, Finding, is_failing
+from i18nprofiles.check.gate import CatalogReport, CheckReport
+from i18nprofiles.check.quality import applies
+
+JSON_FORMAT_VERSION = 1
+NOTICE_LIMIT = 10  # text and github show at most this many notices of a kind per file
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def visible_findings(findings: tuple[Finding, ...] | list[Finding]) -> tuple[list[Finding], dict[tuple[str, str], int]]:
+    """Findings to show, and how many notices were left out per (file, check)."""
+    shown: list[Finding] = []
+    left: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        if finding.severity == NOTICE:
+            key = (finding.path, finding.check)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > NOTICE_LIMIT:
+                left[key] = left.get(key, 0) + 1
+                continue
+        shown.append(finding)
+    return shown, left
+
+
+# -- text ---------------------------------------------------------------------------
+
+
+def _threshold(catalog: CatalogReport) -> str:
+    if catalog.threshold is None:
+        return "-"
+    return f"{catalog.threshold:g}% {'ok' if catalog.passed else 'FAIL'}"
+
+
+def format_table(report: CheckReport) -> str:
+    """The coverage table: one row per catalogue."""
+    header = ("locale", "translated", "fuzzy", "untranslated", "obsolete", "words", "threshold", "catalogue")
+    rows = [header]
+    for catalog in report.catalogs:
+        c = catalog.coverage
+        rows.append((
+            catalog.locale,
+            f"{c.translated.messages}/{c.total.messages} {c.percent:.1f}%",
+            str(c.fuzzy.messages),
+            str(c.untranslated.messages),
+            str(c.obsolete.messages),
+            f"{c.translated.words}/{c.total.words} {c.words_percent:.1f}%",
+            _threshold(catalog),
+            catalog.path,
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def format_summary(report: CheckReport) -> str:
+    """One line: passed or failed, and the counts."""
+    state = "failed" if report.failed else "passed"
+    counts = ", ".join(f"{report.count(s)} {s}{'' if report.count(s) == 1 else 's'}" for s in ("error", "warning", "notice"))
+    return f"check {state}: {counts} (failing at: {report.fail_level})\n"
+
+
+def _finding_line(finding: Finding) -> str:
+    where = f" {finding.locale}" if finding.locale else ""
+    return f"{finding.path}:{finding.line}: {finding.severity}: {finding.message} [{finding.check}{where}]"
+
+
+def _grouped(findings: list[Finding], left: dict[tuple[str, str], int]) -> Iterator[str]:
+    for path, group in groupby(findings, key=lambda f: f.path):
+        yield ""
+        for finding in group:
+            yield _finding_line(finding)
+        for (file, check), count in sorted(left.items()):
+            if file == path:
+                yield f"{path}: … and {count} more {check} (all of them in --format json)"
+
+
+def format_text(report: CheckReport) -> str:
+    """The coverage table, the findings grouped by file, fuzzy-entry findings apart, and the summary."""
+    shown, left = visible_findings(report.findings)
+    main = [f for f in shown if not f.fuzzy]
+    fuzzy = [f for f in shown if f.fuzzy]
+    lines = [format_table(report).rstrip("\n")]
+    lines += _grouped(main, left)
+    if fuzzy:
+        lines += ["", "In fuzzy entries (not published until reviewed):"]
+        lines += [_finding_line(f) for f in fuzzy]
+    lines += ["", format_summary(report).rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+# -- json ---------------------------------------------------------------------------
+
+
+def _tally(tally: object) -> dict[str, int]:
+    return {"messages": tally.messages, "words": tally.words}  # type: ignore[attr-defined]
+
+
+def report_data(report: CheckReport) -> dict[str, object]:
+    """The report as plain data, in the layout of ``schema.json``."""
+    return {
+        "format": "i18nprofiles-check",
+        "version": JSON_FORMAT_VERSION,
+        "passed": not report.failed,
+        "fail_level": report.fail_level,
+        "template": report.template,
+        "skipped": sorted(report.skipped),
+        "counts": {s: report.count(s) for s in ("error", "warning", "notice")},
+        "catalogs": [
+            {
+                "locale": c.locale,
+                "path": c.path,
+                "percent": round(c.coverage.percent, 2),
+                "words_percent": round(c.coverage.words_percent, 2),
+                "threshold": c.threshold,
+                "passed": c.passed,
+                "coverage": {
+                    state: _tally(getattr(c.coverage, state))
+                    for state in ("translated", "fuzzy", "untranslated", "obsolete", "exempt")
+                },
+                "profiles": [
+                    {"path": p.path, "slug": p.slug, "translated": p.translated, "total": p.total,
+                     "percent": round(p.percent, 2)}
+                    for p in c.profiles
+                ],
+            }
+            for c in report.catalogs
+        ],
+        "findings": [
+            {"check": f.check, "severity": f.severity, "path": f.path, "line": f.line, "locale": f.locale,
+             "message": f.message, "msgid": f.msgid, "fuzzy": f.fuzzy}
+            for f in report.findings
+        ],
+    }
+
+
+def format_json(report: CheckReport) -> str:
+    return json.dumps(report_data(report), ensure_ascii=False, indent=2) + "\n"
+
+
+# -- github -------------------------------------------------------------------------
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(finding: Finding) -> str:
+    """A workflow command: ``::error file=…,line=…,title=…::message``."""
+    title = f"{finding.check} ({finding.locale})" if finding.locale else finding.check
+    props = f"file={_escape_property(finding.path)},line={finding.line},title={_escape_property(title)}"
+    return f"::{finding.severity} {props}::{_escape_data(finding.message)}"
+
+
+def format_github(report: CheckReport) -> str:
+    """GitHub Actions annotations, at the .po line or the profile line."""
+    shown, _ = visible_findings(report.findings)
+    return "".join(github_line(f) + "\n" for f in shown)
+
+
+# -- junit --------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    return CONTROL_RE.sub("\ufffd", text)
+
+
+def _testcase(suite: ET.Element, classname: str, name: str, path: str, findings: list[Finding],
+              fail_level: str, skipped: str | None) -> bool:
+    case = ET.SubElement(suite, "testcase", {"classname": classname, "name": name, "file": path})
+    if skipped:
+        ET.SubElement(case, "skipped", {"message": skipped})
+        return False
+    failing = [f for f in findings if is_failing(f, fail_level)]
+    others = [f for f in findings if not is_failing(f, fail_level)]
+    if failing:
+        failure = ET.SubElement(case, "failure", {"type": name, "message": f"{len(failing)} finding(s)"})
+        failure.text = _clean("\n".join(_finding_line(f) for f in failing))
+    if others:
+        out = ET.SubElement(case, "system-out")
+        out.text = _clean("\n".join(_finding_line(f) for f in others))
+    return bool(failing)
+
+
+def format_junit(report: CheckReport) -> str:
+    """JUnit XML: a test suite per catalogue (and one for the template), a test case per check."""
+    root = ET.Element("testsuites", {"name": "i18nprofiles check"})
+    by_key: dict[tuple[str | None, str], list[Finding]] = {}
+    for finding in report.findings:
+        scope = None if CHECKS[finding.check].scope == "template" else finding.locale
+        by_key.setdefault((scope, finding.check), []).append(finding)
+    suites: list[tuple[str, str | None, str, list[str]]] = [
+        ("template", None, report.template, ["stale-template"])
+    ]
+    names = [name for name, info in CHECKS.items() if info.scope != "template"]
+    paths = {f.locale: f.path for f in report.findings if f.locale and f.path.endswith(".po")}
+    paths.update({c.locale: c.path for c in report.catalogs})
+    suites += [(locale, locale, path, names) for locale, path in sorted(paths.items())]
+    total = failures = 0
+    for suite_name, locale, path, checks in suites:
+        suite = ET.SubElement(root, "testsuite", {"name": suite_name})
+        fails = 0
+        for name in checks:
+            skipped = "skipped by configuration" if name in report.skipped else None
+            if locale and not skipped and not applies(name, locale):
+                skipped = f"does not apply to {locale}"
+            fails += _testcase(suite, f"i18nprofiles.{suite_name}", name, path, by_key.get((locale, name), []),
+                               report.fail_level, skipped)
+        suite.set("tests", str(len(checks)))
+        suite.set("failures", str(fails))
+        total += len(checks)
+        failures += fails
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+FORMATS: dict[str, Callable[[CheckReport], str]] = {
+    "text": format_text,
+    "json": format_json,
+    "github": format_github,
+    "junit": format_junit,
+}
+
+
+def format_report(report: CheckReport, name: str = "text") -> str:
+    """The report in one of FORMATS."""
+    return FORMATS[name](report)

@@ -1,0 +1,447 @@
+"""The CI gate: coverage, stale catalogues and quality findings of a project.
+
+``check_project`` reads the profiles and the catalogues and returns a
+CheckReport; it never prints, writes or exits.  Catalogues are scanned in
+worker processes when they are large, while the main process re-extracts the
+profiles; everything is compared by key, in time linear in the input.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polib
+
+from i18nprofiles.check.findings import (
+    CHECKS,
+    COVERAGE_STATES,
+    ERROR,
+    FAIL_LEVELS,
+    NOTICE,
+    Finding,
+    ignored_checks,
+    is_failing,
+    sort_findings,
+)
+from i18nprofiles.check.poscan import Message, read_messages
+from i18nprofiles.check.quality import QUALITY_CHECKS, Context, applies, build_context, usual_length_ratio
+from i18nprofiles.config import Config, normalize_locale
+from i18nprofiles.errors import ConfigError, I18nProfilesError
+from i18nprofiles.extract import PROFILES_DOMAIN, build_template, template_path
+from i18nprofiles.merge import catalog_path, find_catalogs
+from i18nprofiles.model import Profile
+from i18nprofiles.profiles import read_profiles, relative_path
+
+Key = tuple[str | None, str]
+STATES = ("translated", "fuzzy", "untranslated", "obsolete", "exempt")
+STATE_MESSAGES = {"untranslated": "no translation", "fuzzy": "fuzzy, so not published", "obsolete": "obsolete entry"}
+PARALLEL_BYTES = 4_000_000  # below this, worker processes cost more than they save
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A number of messages and of their source words."""
+
+    messages: int = 0
+    words: int = 0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a catalogue is translated; fuzzy is never translated.
+
+    ``exempt`` entries come from profiles written in the catalogue's own
+    language and need no translation: they are left out of the percentages.
+    """
+
+    translated: Tally = Tally()
+    fuzzy: Tally = Tally()
+    untranslated: Tally = Tally()
+    obsolete: Tally = Tally()
+    exempt: Tally = Tally()
+
+    @property
+    def total(self) -> Tally:
+        parts = (self.translated, self.fuzzy, self.untranslated)
+        return Tally(sum(p.messages for p in parts), sum(p.words for p in parts))
+
+    @property
+    def percent(self) -> float:
+        total = self.total.messages
+        return 100.0 * self.translated.messages / total if total else 100.0
+
+    @property
+    def words_percent(self) -> float:
+        total = self.total.words
+        return 100.0 * self.translated.words / total if total else 100.0
+
+
+@dataclass(frozen=True)
+class ProfileProgress:
+    """How many of a profile's messages a catalogue translates (exempt ones left out)."""
+
+    path: str
+    slug: str
+    translated: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+@dataclass(frozen=True)
+class CatalogReport:
+    """The coverage of one catalogue and its threshold."""
+
+    locale: str
+    path: str
+    coverage: Coverage
+    threshold: float | None = None
+    profiles: tuple[ProfileProgress, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.threshold is None or self.coverage.percent >= self.threshold
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything ``check`` found; ``failed`` decides the exit code."""
+
+    catalogs: tuple[CatalogReport, ...]
+    findings: tuple[Finding, ...]
+    fail_level: str = ERROR
+    template: str = ""
+    skipped: frozenset[str] = frozenset()
+
+    @property
+    def failed(self) -> bool:
+        return any(is_failing(f, self.fail_level) for f in self.findings)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """The gate's settings, from the configuration and the command line."""
+
+    fail_under: dict[str, float] = field(default_factory=dict)  # locale or "*" -> percent
+    fail_on: frozenset[str] = frozenset()
+    skip: frozenset[str] = frozenset()
+    fail_level: str = ERROR
+    glossary: tuple[str, ...] = ()
+
+    def threshold(self, locale: str) -> float | None:
+        return self.fail_under.get(locale, self.fail_under.get("*"))
+
+
+@dataclass(frozen=True)
+class CatalogScan:
+    """What a worker learns from one catalogue: coverage, entry findings and each key's state."""
+
+    coverage: Coverage
+    findings: list[Finding]
+    states: dict[Key, str]
+    lines: dict[Key, int]
+
+
+# -- options ---------------------------------------------------------------------
+
+
+def _percent(value: Any, where: Path | None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise ConfigError(f"fail_under must be a percentage from 0 to 100, not {value!r}", where)
+    return float(value)
+
+
+def parse_fail_under(value: Any, where: Path | None = None) -> dict[str, float]:
+    """``90`` (every locale) or ``{es = 100, en = 90, "*" = 80}`` → thresholds by locale."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {("*" if k == "*" else normalize_locale(k, where)): _percent(v, where) for k, v in value.items()}
+    return {"*": _percent(value, where)}
+
+
+def _names(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def read_glossary(path: Path) -> tuple[str, ...]:
+    """Do-not-translate terms, one per line; blank lines and ``#`` comments are skipped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read glossary: {getattr(exc, 'strerror', None) or exc}", path) from None
+    terms = (line.strip() for line in text.splitlines())
+    return tuple(dict.fromkeys(t for t in terms if t and not t.startswith("#")))
+
+
+def build_options(
+    config: Config,
+    *,
+    fail_under: float | None = None,
+    fail_on: Iterable[str] = (),
+    skip: Iterable[str] = (),
+    fail_level: str | None = None,
+) -> CheckOptions:
+    """Options from ``[tool.i18nprofiles]``, with command-line values laid over them.
+
+    ``fail_under`` replaces the configured thresholds; ``skip`` adds to the configured list.
+    """
+    where = config.source
+    thresholds = parse_fail_under(config["fail_under"], where) if fail_under is None else parse_fail_under(fail_under)
+    states = _names(fail_on) or _names(config["fail_on"])
+    unknown = sorted(states - set(COVERAGE_STATES))
+    if unknown:
+        raise ConfigError(f"fail_on: unknown state {unknown[0]!r} (use {', '.join(COVERAGE_STATES)})", where)
+    skipped = _names(config["skip"]) | _names(skip)
+    unknown = sorted(skipped - set(CHECKS))
+    if unknown:
+        raise ConfigError(f"skip: unknown check {unknown[0]!r} (see docs/check.md)", where)
+    level = fail_level or config["fail_level"]
+    if level not in FAIL_LEVELS:
+        raise ConfigError(f"fail_level must be one of {', '.join(FAIL_LEVELS)}, not {level!r}", where)
+    glossary = read_glossary(config.root / config["glossary"]) if config["glossary"] else ()
+    return CheckOptions(thresholds, states, skipped, level, glossary)
+
+
+# -- one catalogue (runs in a worker) ----------------------------------------------
+
+
+def _words(message: Message) -> int:
+    return len(message.msgid.split()) + len(message.msgid_plural.split())
+
+
+def is_exempt(message: Message, locale: str) -> bool:
+    """Whether every profile using the entry is written in ``locale`` (``#. slug (ll): field``)."""
+    lines = message.comment.splitlines()
+    return bool(lines) and all(f" ({locale}): " in line for line in lines)
+
+
+def entry_state(message: Message, locale: str) -> str:
+    """translated, fuzzy, untranslated, obsolete or exempt."""
+    if message.obsolete:
+        return "obsolete"
+    if message.translated and not message.fuzzy:
+        return "translated"
+    if is_exempt(message, locale):
+        return "exempt"
+    return "fuzzy" if message.fuzzy else "untranslated"
+
+
+def shorten(text: str, size: int = 60) -> str:
+    """One line of at most ``size`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= size else line[: size - 1] + "…"
+
+
+def _pairs(message: Message) -> list[tuple[str, str]]:
+    strings = message.strings or ("",)
+    return [(message.msgid, strings[0])] + [(message.msgid_plural or message.msgid, s) for s in strings[1:]]
+
+
+def scan_catalog(messages: list[Message], locale: str, path: str, options: CheckOptions) -> CatalogScan:
+    """Coverage, coverage findings and quality findings of one catalogue's messages."""
+    tallies = {state: [0, 0] for state in STATES}
+    findings: list[Finding] = []
+    states: dict[Key, str] = {}
+    lines: dict[Key, int] = {}
+    checked: list[tuple[Message, bool]] = []
+    for message in messages:
+        state = entry_state(message, locale)
+        tallies[state][0] += 1
+        tallies[state][1] += _words(message)
+        if not message.obsolete:
+            states[message.key] = state
+            lines[message.key] = message.line
+        ignored = ignored_checks(message.tcomment) if message.tcomment else frozenset()
+        if state in COVERAGE_STATES and state not in options.skip and state not in ignored:
+            severity = ERROR if state in options.fail_on else NOTICE
+            findings.append(Finding(path, message.line, state, severity,
+                                    f"{STATE_MESSAGES[state]}: {shorten(message.msgid)}", locale, message.msgid))
+        if state in ("translated", "fuzzy") and message.translated:
+            checked.append((message, state == "fuzzy"))
+    ratio = usual_length_ratio([pair for m, fuzzy in checked if not fuzzy for pair in _pairs(m)])
+    base = build_context(locale, options.glossary, ratio)
+    active = [name for name in QUALITY_CHECKS if name not in options.skip and applies(name, locale)]
+    for message, fuzzy in checked:
+        ignored = ignored_checks(message.tcomment) if message.tcomment else frozenset()
+        exempt = is_exempt(message, locale)
+        ctx = Context(base.locale, base.glossary, base.length_ratio, exempt, base.glossary_re) if exempt else base
+        pairs = _pairs(message)
+        for name in active:
+            if name in ignored:
+                continue
+            for source, target in pairs:
+                problem = QUALITY_CHECKS[name](source, target, ctx)
+                if problem:
+                    severity = NOTICE if fuzzy else CHECKS[name].severity
+                    text = f"{problem} (fuzzy entry)" if fuzzy else problem
+                    findings.append(Finding(path, message.line, name, severity, text, locale, message.msgid, fuzzy))
+                    break
+    coverage = Coverage(*(Tally(*tallies[state]) for state in STATES))
+    return CatalogScan(coverage, findings, states, lines)
+
+
+def _scan_file(file: str, locale: str, path: str, options: CheckOptions) -> CatalogScan | tuple[type, str, str | None, int | None]:
+    """Worker entry point: errors come back as values, since they do not pickle with their line."""
+    try:
+        return scan_catalog(read_messages(file), locale, path, options)
+    except I18nProfilesError as exc:
+        return (type(exc), exc.message, exc.path, exc.line)
+
+
+def _result(value: Any) -> CatalogScan:
+    if isinstance(value, tuple):
+        kind, message, path, line = value
+        raise kind(message, path, line)
+    return value
+
+
+# -- the project -------------------------------------------------------------------
+
+
+def _template_keys(template: polib.POFile) -> dict[Key, tuple[str, int]]:
+    """Each key of the in-memory template with its first reference (profile path, line)."""
+    found: dict[Key, tuple[str, int]] = {}
+    for entry in template:
+        path, line = entry.occurrences[0] if entry.occurrences else ("", "0")
+        found[(entry.msgctxt, entry.msgid)] = (path, int(line or 0))
+    return found
+
+
+def stale_findings(
+    expected: dict[Key, tuple[str, int]],
+    found: dict[Key, int],
+    path: str,
+    check: str,
+    locale: str | None,
+) -> list[Finding]:
+    """New or changed segments missing from a catalogue (at the profile line), and removed ones (at the entry)."""
+    what = "the template" if locale is None else "the catalogue"
+    fix = "run `i18nprofiles extract`" if locale is None else "run `i18nprofiles extract` and `update`"
+    findings = []
+    for key, (source, line) in expected.items():
+        if key not in found:
+            findings.append(Finding(source, line, check, ERROR, f"new or changed segment not in {path} ({fix}): "
+                                    f"{shorten(key[1])}", locale, key[1]))
+    for key, line in found.items():
+        if key not in expected:
+            findings.append(Finding(path, line, check, ERROR, f"{what} keeps a segment no profile has ({fix}): "
+                                    f"{shorten(key[1])}", locale, key[1]))
+    return findings
+
+
+def profile_progress(profiles: list[Profile], states: dict[Key, str]) -> tuple[ProfileProgress, ...]:
+    """Translated messages per profile; a segment missing from the catalogue is untranslated."""
+    rows = []
+    for profile in profiles:
+        keys = dict.fromkeys((None, s.text) for s in profile.segments)
+        counted = [states.get(key, "untranslated") for key in keys]
+        counted = [state for state in counted if state != "exempt"]
+        done = sum(1 for state in counted if state == "translated")
+        rows.append(ProfileProgress(profile.path, profile.slug, done, len(counted)))
+    return tuple(rows)
+
+
+def _jobs(files: list[Path], jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    size = sum(f.stat().st_size for f in files if f.exists())
+    return min(len(files), os.cpu_count() or 1) if size >= PARALLEL_BYTES else 1
+
+
+def check_project(
+    config: Config,
+    *,
+    locales: Iterable[str] = (),
+    directory: str | Path | None = None,
+    fail_under: float | None = None,
+    fail_on: Iterable[str] = (),
+    skip: Iterable[str] = (),
+    fail_level: str | None = None,
+    jobs: int | None = None,
+) -> CheckReport:
+    """Check the project's catalogues against its profiles; see docs/check.md.
+
+    Raises I18nProfilesError (exit 2) for bad input: a profile or catalogue
+    that cannot be read, a wrong option.
+    """
+    options = build_options(config, fail_under=fail_under, fail_on=fail_on, skip=skip, fail_level=fail_level)
+    folder = Path(directory) if directory else config.locales_dir
+    wanted = [normalize_locale(loc) for loc in locales] or [normalize_locale(loc) for loc in config.target_locales]
+    existing = find_catalogs(folder, PROFILES_DOMAIN)
+    if locales:
+        existing = {loc: path for loc, path in existing.items() if loc in wanted}
+    rel = {loc: relative_path(path, config.root) for loc, path in existing.items()}
+    files = list(existing.values())
+    workers = _jobs(files, jobs)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {loc: pool.submit(_scan_file, str(p), loc, rel[loc], options) for loc, p in existing.items()}
+            profiles, expected, template_found, template_rel = _read_sources(config)
+            scans = {loc: _result(future.result()) for loc, future in futures.items()}
+    else:
+        profiles, expected, template_found, template_rel = _read_sources(config)
+        scans = {loc: _result(_scan_file(str(p), loc, rel[loc], options)) for loc, p in existing.items()}
+    return _assemble(config, options, folder, wanted, rel, scans, profiles, expected, template_found, template_rel)
+
+
+def _read_sources(config: Config) -> tuple[list[Profile], dict[Key, tuple[str, int]], dict[Key, int] | None, str]:
+    """The profiles, their keys as re-extracted in memory, and the keys of the .pot on disk (None if absent)."""
+    profiles = read_profiles(config)
+    template = build_template(profiles, project=config["project"], source_locale=config.source_locale)
+    pot = template_path(config)
+    found = {m.key: m.line for m in read_messages(pot) if not m.obsolete} if pot.is_file() else None
+    return profiles, _template_keys(template), found, relative_path(pot, config.root)
+
+
+def _assemble(
+    config: Config,
+    options: CheckOptions,
+    folder: Path,
+    wanted: list[str],
+    rel: dict[str, str],
+    scans: dict[str, CatalogScan],
+    profiles: list[Profile],
+    expected: dict[Key, tuple[str, int]],
+    template_found: dict[Key, int] | None,
+    template_rel: str,
+) -> CheckReport:
+    findings: list[Finding] = []
+    stale_on = {name: name not in options.skip for name in ("stale-template", "stale-catalog", "coverage")}
+    if stale_on["stale-template"]:
+        if template_found is None:
+            findings.append(Finding(template_rel, 1, "stale-template", ERROR,
+                                    f"no template {template_rel} (run `i18nprofiles extract`)"))
+        else:
+            findings += stale_findings(expected, template_found, template_rel, "stale-template", None)
+    catalogs = []
+    for locale in sorted(set(scans) | set(wanted)):
+        if locale not in scans:
+            if stale_on["stale-catalog"]:
+                path = relative_path(catalog_path(config, locale, directory=folder), config.root)
+                findings.append(Finding(path, 1, "stale-catalog", ERROR,
+                                        f"no catalogue for {locale} (run `i18nprofiles update --init-missing`)", locale))
+            continue
+        scan = scans[locale]
+        findings += scan.findings
+        if stale_on["stale-catalog"]:
+            findings += stale_findings(expected, scan.lines, rel[locale], "stale-catalog", locale)
+        report = CatalogReport(locale, rel[locale], scan.coverage, options.threshold(locale),
+                               profile_progress(profiles, scan.states))
+        if stale_on["coverage"] and not report.passed:
+            findings.append(Finding(rel[locale], 1, "coverage", ERROR,
+                                    f"{report.coverage.percent:.1f}% translated, below {report.threshold:g}%", locale))
+        catalogs.append(report)
+    return CheckReport(tuple(catalogs), tuple(sort_findings(findings)), options.fail_level, template_rel,
+                       options.skip)
+
