@@ -174,6 +174,14 @@ def _names(values: Iterable[str]) -> frozenset[str]:
     return frozenset(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
+def _checked_names(names: frozenset[str], known: Iterable[str], what: str, where: Path | None) -> frozenset[str]:
+    """``names`` if all are known; else ConfigError naming the first unknown one (and the config file)."""
+    unknown = sorted(names - set(known))
+    if unknown:
+        raise ConfigError(f"{what} {unknown[0]!r} (known: {', '.join(known)})", where)
+    return names
+
+
 def read_glossary(path: Path) -> tuple[str, ...]:
     """Do-not-translate terms, one per line; blank lines and ``#`` comments are skipped."""
     try:
@@ -198,14 +206,10 @@ def build_options(
     """
     where = config.source
     thresholds = parse_fail_under(config["fail_under"], where) if fail_under is None else parse_fail_under(fail_under)
-    states = _names(fail_on) or _names(config["fail_on"])
-    unknown = sorted(states - set(COVERAGE_STATES))
-    if unknown:
-        raise ConfigError(f"fail_on: unknown state {unknown[0]!r} (use {', '.join(COVERAGE_STATES)})", where)
-    skipped = _names(config["skip"]) | _names(skip)
-    unknown = sorted(skipped - set(CHECKS))
-    if unknown:
-        raise ConfigError(f"skip: unknown check {unknown[0]!r} (see docs/check.md)", where)
+    states = _checked_names(_names(fail_on), COVERAGE_STATES, "fail_on: unknown state", None)
+    states = states or _checked_names(_names(config["fail_on"]), COVERAGE_STATES, "fail_on: unknown state", where)
+    skipped = _checked_names(_names(config["skip"]), CHECKS, "skip: unknown check", where)
+    skipped |= _checked_names(_names(skip), CHECKS, "skip: unknown check", None)
     level = fail_level or config["fail_level"]
     if level not in FAIL_LEVELS:
         raise ConfigError(f"fail_level must be one of {', '.join(FAIL_LEVELS)}, not {level!r}", where)

@@ -1,0 +1,200 @@
+"""`i18nprofiles check` on a copy of the example project: exit codes, thresholds, stale catalogues, outputs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from i18nprofiles.catalog import read_catalog, write_catalog
+from i18nprofiles.check import check_project
+from i18nprofiles.cli import main
+from i18nprofiles.config import load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+ES = "locales/es/LC_MESSAGES/profiles.po"
+EN = "locales/en/LC_MESSAGES/profiles.po"
+
+
+def fill(po_path: Path, locale: str) -> None:
+    """Give every active entry a translation that passes the quality checks."""
+    catalog = read_catalog(po_path)
+    for entry in catalog:
+        if not entry.obsolete:
+            entry.msgstr = f"[{locale}] {entry.msgid}"
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    write_catalog(po_path, catalog)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the example project with complete catalogues."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(ROOT / "examples", root / "examples")
+    shutil.copytree(ROOT / "locales", root / "locales", ignore=shutil.ignore_patterns("*.mo"))
+    assert run(root, "extract")[0] == 0
+    assert run(root, "update")[0] == 0
+    fill(root / ES, "es")
+    fill(root / EN, "en")
+    return root
+
+
+def run(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run the command line on the project; return (exit code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exited:
+        main(["-P", str(root), *args])
+    return int(exited.value.code), out.getvalue(), err.getvalue()
+
+
+def edit_entry(po_path: Path, msgid: str, **changes: object) -> int:
+    """Change one entry of a catalogue; return its line."""
+    catalog = read_catalog(po_path)
+    entry = catalog.find(msgid)
+    for key, value in changes.items():
+        setattr(entry, key, value)
+    write_catalog(po_path, catalog)
+    return read_catalog(po_path).find(msgid).linenum
+
+
+def test_complete_example_project_passes(project: Path) -> None:
+    code, out, err = run(project, "check", "--fail-under", "100", "--fail-on", "fuzzy,untranslated,obsolete")
+    assert code == 0, out
+    assert "check passed: 0 errors" in out
+    assert re.search(r"^es\s+54/54 100\.0%", out, re.MULTILINE)
+
+
+def test_new_paragraph_fails_naming_the_profile_line_then_the_po_line(project: Path) -> None:
+    profile = project / "examples/profiles/maria-quispe.md"
+    text = profile.read_text(encoding="utf-8").rstrip("\n")
+    line = text.count("\n") + 3
+    profile.write_text(text + "\n\nUn paragraphe tout neuf sur la récolte.\n", encoding="utf-8")
+
+    code, out, _ = run(project, "check")
+    assert code == 1
+    assert f"examples/profiles/maria-quispe.md:{line}: error: new or changed segment not in locales/profiles.pot" in out
+    assert f"examples/profiles/maria-quispe.md:{line}: error: new or changed segment not in {ES}" in out
+
+    assert run(project, "extract")[0] == 0
+    assert run(project, "update")[0] == 0
+    po_line = read_catalog(project / ES).find("Un paragraphe tout neuf sur la récolte.").linenum
+    code, out, _ = run(project, "check", "--fail-under", "100")
+    assert code == 1
+    assert f"{ES}:{po_line}: notice: no translation: Un paragraphe tout neuf sur la récolte. [untranslated es]" in out
+    assert f"{ES}:1: error: 98.2% translated, below 100% [coverage es]" in out
+    assert "maria-quispe.md" not in out
+
+
+def test_removed_segment_is_named_at_its_entry(project: Path) -> None:
+    profile = project / "examples/profiles/lucia-mamani.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("  - Recyclage\n", ""), encoding="utf-8")
+    pot_line = read_catalog(project / "locales/profiles.pot").find("Recyclage").linenum
+    code, out, _ = run(project, "check")
+    assert code == 1
+    assert f"locales/profiles.pot:{pot_line}: error: the template keeps a segment no profile has" in out
+
+
+def test_thresholds_from_the_command_line_and_per_locale_configuration(project: Path) -> None:
+    edit_entry(project / ES, "Pérou", msgstr="")
+    assert run(project, "check")[0] == 0
+    assert run(project, "check", "--fail-under", "100")[0] == 1
+    assert run(project, "check", "--fail-under", "98")[0] == 0
+    assert run(project, "check", "--fail-on", "untranslated")[0] == 1
+    assert run(project, "check", "--fail-under", "100", "-l", "en")[0] == 0
+
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "fail_under = { es = 100, en = 90 }\n", encoding="utf-8")
+    code, out, _ = run(project, "check")
+    assert code == 1
+    assert re.search(r"^es .* 100% FAIL", out, re.MULTILINE)
+    assert re.search(r"^en .* 90% ok", out, re.MULTILINE)
+
+
+def test_fail_on_fuzzy_and_obsolete(project: Path) -> None:
+    edit_entry(project / EN, "Guatemala", flags=["fuzzy"])
+    assert run(project, "check")[0] == 0
+    assert run(project, "check", "--fail-on", "fuzzy")[0] == 1
+    catalog = read_catalog(project / EN)
+    catalog.append(polib.POEntry(msgid="Ancien", msgstr="Old", obsolete=True))
+    write_catalog(project / EN, catalog)
+    assert run(project, "check", "--fail-on", "obsolete")[0] == 1
+
+
+def test_fail_level_warning_and_skip(project: Path) -> None:
+    edit_entry(project / ES, "Pérou", msgstr="Perú 2")
+    code, out, _ = run(project, "check")
+    assert code == 0
+    assert "warning: numbers differ: not in the source 2 [numbers es]" in out
+    assert run(project, "check", "--fail-level", "warning")[0] == 1
+    assert run(project, "check", "--fail-level", "warning", "--skip", "numbers")[0] == 0
+
+
+def test_ignore_comment_silences_a_finding_on_one_entry(project: Path) -> None:
+    edit_entry(project / ES, "Pérou", msgstr="Perú 2", tcomment="i18nprofiles-ignore: numbers")
+    code, out, _ = run(project, "check", "--fail-level", "warning")
+    assert code == 0
+    assert "[numbers" not in out
+
+
+def test_bad_input_exits_2_with_path_and_line(project: Path) -> None:
+    po = project / ES
+    lines = po.read_text(encoding="utf-8").split("\n")
+    lines[30] = "this is not gettext"
+    po.write_text("\n".join(lines), encoding="utf-8")
+    code, out, err = run(project, "check")
+    assert code == 2
+    assert err.startswith(f"error: {po}:31: syntax error")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--skip", "nonsense"), "error: skip: unknown check 'nonsense'"),
+        (("--fail-on", "typos"), "error: fail_on: unknown state 'typos'"),
+        (("--format", "xml"), "error: Invalid value for '-f' / '--format'"),
+        (("--fail-under", "120"), "error: Invalid value for '--fail-under'"),
+    ],
+)
+def test_bad_options_exit_2(project: Path, args: tuple[str, ...], message: str) -> None:
+    code, _, err = run(project, "check", *args)
+    assert code == 2
+    assert err.startswith(message)
+
+
+def test_missing_catalogue_is_stale(project: Path) -> None:
+    (project / EN).unlink()
+    code, out, _ = run(project, "check")
+    assert code == 1
+    assert f"{EN}:1: error: no catalogue for en" in out
+
+
+def test_output_file_keeps_a_summary_on_the_terminal(project: Path) -> None:
+    target = project / "out" / "check.json"
+    code, out, _ = run(project, "check", "--format", "json", "--output", str(target))
+    assert code == 0
+    assert target.read_text(encoding="utf-8").startswith('{\n  "format": "i18nprofiles-check"')
+    assert out.splitlines()[0].startswith("locale")
+    assert out.endswith("check passed: 0 errors, 0 warnings, 0 notices (failing at: error)\n")
+
+
+def test_same_inputs_same_bytes(project: Path) -> None:
+    edit_entry(project / ES, "Pérou", msgstr="")
+    outputs = [run(project, "check", "--format", "json")[1] for _ in range(2)]
+    assert outputs[0] == outputs[1]
+
+
+def test_worker_processes_give_the_same_report(project: Path) -> None:
+    edit_entry(project / ES, "Pérou", msgstr="Perú 2")
+    edit_entry(project / EN, "Guatemala", msgstr="")
+    config = load_config(project)
+    assert check_project(config, jobs=2) == check_project(config, jobs=1)
