@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import polib
-
 from i18nprofiles.check.findings import (
     CHECKS,
     COVERAGE_STATES,
@@ -32,7 +30,7 @@ from i18nprofiles.check.poscan import Message, read_messages
 from i18nprofiles.check.quality import QUALITY_CHECKS, Context, applies, build_context, usual_length_ratio
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ConfigError, I18nProfilesError
-from i18nprofiles.extract import PROFILES_DOMAIN, build_template, template_path
+from i18nprofiles.extract import PROFILES_DOMAIN, template_path
 from i18nprofiles.merge import catalog_path, find_catalogs
 from i18nprofiles.model import Profile
 from i18nprofiles.profiles import read_profiles, relative_path
@@ -226,8 +224,9 @@ def _words(message: Message) -> int:
 
 def is_exempt(message: Message, locale: str) -> bool:
     """Whether every profile using the entry is written in ``locale`` (``#. slug (ll): field``)."""
-    lines = message.comment.splitlines()
-    return bool(lines) and all(f" ({locale}): " in line for line in lines)
+    if f" ({locale}): " not in message.comment:
+        return False
+    return all(f" ({locale}): " in line for line in message.comment.splitlines())
 
 
 def entry_state(message: Message, locale: str) -> str:
@@ -303,7 +302,8 @@ def _scan_file(file: str, locale: str, path: str, options: CheckOptions) -> Cata
         return (type(exc), exc.message, exc.path, exc.line)
 
 
-def _result(value: Any) -> CatalogScan:
+def _result(value: Any) -> Any:
+    """A worker's value, or the error it sent back raised again."""
     if isinstance(value, tuple):
         kind, message, path, line = value
         raise kind(message, path, line)
@@ -313,12 +313,15 @@ def _result(value: Any) -> CatalogScan:
 # -- the project -------------------------------------------------------------------
 
 
-def _template_keys(template: polib.POFile) -> dict[Key, tuple[str, int]]:
-    """Each key of the in-memory template with its first reference (profile path, line)."""
+def segment_keys(profiles: list[Profile]) -> dict[Key, tuple[str, int]]:
+    """The keys the template of these profiles has, each with its first segment's (path, line).
+
+    The same keys as ``build_template`` gives (one entry per distinct text), without building it.
+    """
     found: dict[Key, tuple[str, int]] = {}
-    for entry in template:
-        path, line = entry.occurrences[0] if entry.occurrences else ("", "0")
-        found[(entry.msgctxt, entry.msgid)] = (path, int(line or 0))
+    for profile in profiles:
+        for segment in profile.segments:
+            found.setdefault((None, segment.text), (segment.path, segment.line))
     return found
 
 
@@ -386,26 +389,29 @@ def check_project(
     if locales:
         existing = {loc: path for loc, path in existing.items() if loc in wanted}
     rel = {loc: relative_path(path, config.root) for loc, path in existing.items()}
-    files = list(existing.values())
-    workers = _jobs(files, jobs)
+    pot = template_path(config)
+    workers = _jobs([pot, *existing.values()], jobs)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
+            template_future = pool.submit(_read_keys, str(pot))
             futures = {loc: pool.submit(_scan_file, str(p), loc, rel[loc], options) for loc, p in existing.items()}
-            profiles, expected, template_found, template_rel = _read_sources(config)
+            profiles = read_profiles(config)
+            template_found = _result(template_future.result())
             scans = {loc: _result(future.result()) for loc, future in futures.items()}
     else:
-        profiles, expected, template_found, template_rel = _read_sources(config)
+        profiles = read_profiles(config)
+        template_found = _result(_read_keys(str(pot)))
         scans = {loc: _result(_scan_file(str(p), loc, rel[loc], options)) for loc, p in existing.items()}
-    return _assemble(config, options, folder, wanted, rel, scans, profiles, expected, template_found, template_rel)
+    return _assemble(config, options, folder, wanted, rel, scans, profiles, segment_keys(profiles), template_found,
+                     relative_path(pot, config.root))
 
 
-def _read_sources(config: Config) -> tuple[list[Profile], dict[Key, tuple[str, int]], dict[Key, int] | None, str]:
-    """The profiles, their keys as re-extracted in memory, and the keys of the .pot on disk (None if absent)."""
-    profiles = read_profiles(config)
-    template = build_template(profiles, project=config["project"], source_locale=config.source_locale)
-    pot = template_path(config)
-    found = {m.key: m.line for m in read_messages(pot) if not m.obsolete} if pot.is_file() else None
-    return profiles, _template_keys(template), found, relative_path(pot, config.root)
+def _read_keys(pot: str) -> dict[Key, int] | None | tuple[type, str, str | None, int | None]:
+    """The keys of the .pot with their lines (None when there is none); errors as values, as in _scan_file."""
+    try:
+        return {m.key: m.line for m in read_messages(pot) if not m.obsolete} if Path(pot).is_file() else None
+    except I18nProfilesError as exc:
+        return (type(exc), exc.message, exc.path, exc.line)
 
 
 def _assemble(

@@ -1,0 +1,119 @@
+"""Time `i18nprofiles check` on 60,000 paragraph messages × 3 locales.
+
+Usage: python benchmarks/check_bench.py [--messages 60000] [--runs 3] [--work benchmarks/work/check]
+
+Generates, deterministically, a project of 600 profiles of 100 French-like
+paragraphs (one in ten with markup, a link or a number), its template and
+three catalogues (es, en, de) whose translations keep the markup, links and
+numbers; 2 % of the entries are left untranslated and 1 % fuzzy.  Then runs
+the command line ``check`` several times and prints the median wall time and
+the peak memory of the slowest process.  Not part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from corpus import paragraphs  # noqa: E402
+
+from i18nprofiles.catalog import catalog_text, read_catalog, write_text_atomic  # noqa: E402
+from i18nprofiles.config import load_config  # noqa: E402
+from i18nprofiles.extract import extract  # noqa: E402
+
+LOCALES = ("es", "en", "de")
+PER_PROFILE = 100
+DECORATIONS = (
+    lambda text, n: text.replace(" ", " **", 1).replace(" ", "** ", 1) if " " in text else text,
+    lambda text, n: f"{text} Voir [le site](https://example.org/{n}).",
+    lambda text, n: f"{text} Depuis {1990 + n % 30}, avec {n % 500} membres.",
+)
+
+
+def decorate(texts: list[str], rng: random.Random) -> list[str]:
+    """One paragraph in ten gets markup, a link or numbers."""
+    out = []
+    for n, text in enumerate(texts):
+        if rng.random() < 0.1:
+            text = rng.choice(DECORATIONS)(text, n)
+        out.append(text)
+    return out
+
+
+def pseudo_translate(text: str) -> str:
+    """A stand-in translation: alphabetic words reversed, markup, links and numbers kept."""
+    return " ".join(word[::-1] if word.isalpha() else word for word in text.split(" "))
+
+
+def generate(work: Path, messages: int) -> None:
+    """Write the project: pyproject.toml, profiles, template and catalogues."""
+    if work.exists():
+        shutil.rmtree(work)
+    (work / "profiles").mkdir(parents=True)
+    (work / "pyproject.toml").write_text(
+        '[tool.i18nprofiles]\nsource_locale = "fr"\nlocales = ["fr", "es", "en", "de"]\n'
+        'profiles = ["profiles/*.md"]\n', encoding="utf-8")
+    rng = random.Random(7)
+    texts = decorate(paragraphs(messages, seed=11), rng)
+    for start in range(0, messages, PER_PROFILE):
+        body = "\n\n".join(texts[start:start + PER_PROFILE])
+        number = start // PER_PROFILE
+        (work / "profiles" / f"person-{number:05d}.md").write_text(
+            f"---\nname: Person {number}\n---\n\n{body}\n", encoding="utf-8")
+    config = load_config(work)
+    result = extract(config)
+    template = read_catalog(result.path)
+    for locale in LOCALES:
+        template.metadata["Language"] = locale
+        for entry in template:
+            chance = rng.random()
+            entry.msgstr = "" if chance < 0.02 else pseudo_translate(entry.msgid)
+            entry.flags = ["fuzzy"] if 0.02 <= chance < 0.03 else []
+        path = work / "locales" / locale / "LC_MESSAGES" / "profiles.po"
+        write_text_atomic(path, catalog_text(template).encode("utf-8"))
+
+
+def time_check(work: Path, runs: int) -> tuple[list[float], int]:
+    """Wall times of ``check`` runs, and the peak resident memory (kB) of any process."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "i18nprofiles", "-P", str(work), "check", "--format", "json",
+               "--output", str(work / "check.json")]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"check failed to run:\n{done.stderr}")
+    return times, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=60_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=HERE / "work" / "check")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    generate(args.work, args.messages)
+    print(f"generated {args.messages} messages × {len(LOCALES)} locales in {time.perf_counter() - start:.1f} s")
+    times, peak = time_check(args.work, args.runs)
+    print(f"check: median {statistics.median(times):.2f} s over {args.runs} runs "
+          f"({', '.join(f'{t:.2f}' for t in times)}); peak memory {peak / 1024:.0f} MB; {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
