@@ -24,8 +24,10 @@ system-deps:
 
 demo: $(VENV)/.installed
 	$(BIN)/i18nprofiles build
+	-$(BIN)/i18nprofiles check --report site/check
 	@echo
 	@echo "The example site is in $(CURDIR)/site: open $(CURDIR)/site/index.html"
+	@echo "Translation report and badges: $(CURDIR)/site/check/index.html"
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/python -m pytest -q

@@ -198,3 +198,14 @@ def test_worker_processes_give_the_same_report(project: Path) -> None:
     edit_entry(project / EN, "Guatemala", msgstr="")
     config = load_config(project)
     assert check_project(config, jobs=2) == check_project(config, jobs=1)
+
+
+def test_pre_commit_hooks_run_the_commands(project: Path) -> None:
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [hook["id"] for hook in hooks] == ["i18nprofiles-update-check", "i18nprofiles-check"]
+    for hook in hooks:
+        program, *args = hook["entry"].split()
+        assert program == "i18nprofiles"
+        assert run(project, *args)[0] == 0

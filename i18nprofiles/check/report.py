@@ -30,7 +30,7 @@ vertical-align:top}th{font-weight:600;background:#f6f8fa}td.num{text-align:right
 .bar span{display:block;height:100%}.t{background:#2da44e}.f{background:#d4a72c}
 .pct{font-variant-numeric:tabular-nums;white-space:nowrap}
 .sev{font-weight:600}.error{color:#a40e26}.warning{color:#7d4e00}.notice{color:#57606a}
-code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
+code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}td.where{white-space:nowrap}
 .legend span{display:inline-block;width:.8rem;height:.8rem;border-radius:.2rem;margin:0 .3rem 0 .8rem;
 vertical-align:-.1rem}
 """
@@ -112,7 +112,7 @@ def _finding_row(finding: Finding) -> str:
     return (
         f'<tr><td class="sev {escape(finding.severity)}">{escape(finding.severity)}</td>'
         f"<td>{escape(finding.check)}</td><td>{escape(finding.locale or '')}</td>"
-        f"<td><code>{escape(finding.path)}:{finding.line}</code></td><td>{escape(finding.message)}</td></tr>"
+        f'<td class="where"><code>{escape(finding.path)}:{finding.line}</code></td><td>{escape(finding.message)}</td></tr>'
     )
 
 
