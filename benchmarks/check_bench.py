@@ -86,33 +86,43 @@ def generate(work: Path, messages: int) -> None:
         write_text_atomic(path, catalog_text(template).encode("utf-8"))
 
 
-def time_check(work: Path, runs: int) -> tuple[list[float], int]:
-    """Wall times of ``check`` runs, and the peak resident memory (kB) of any process."""
+def time_check(work: Path, runs: int) -> tuple[list[float], list[float], int]:
+    """Wall and CPU times of ``check`` runs, and the peak resident memory (kB) of any one process."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "i18nprofiles", "-P", str(work), "check", "--format", "json",
                "--output", str(work / "check.json")]
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if done.returncode not in (0, 1):
             raise SystemExit(f"check failed to run:\n{done.stderr}")
-    return times, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return times, cpu, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=60_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=HERE / "work" / "check")
+    parser.add_argument("--work", type=Path, default=HERE / "work" / "check", help="reused when already generated")
     args = parser.parse_args()
-    start = time.perf_counter()
-    generate(args.work, args.messages)
-    print(f"generated {args.messages} messages × {len(LOCALES)} locales in {time.perf_counter() - start:.1f} s")
-    times, peak = time_check(args.work, args.runs)
-    print(f"check: median {statistics.median(times):.2f} s over {args.runs} runs "
-          f"({', '.join(f'{t:.2f}' for t in times)}); peak memory {peak / 1024:.0f} MB; {os.cpu_count()} CPUs")
+    stamp = args.work / f".generated-{args.messages}"
+    if stamp.exists():
+        print(f"reusing {args.work} ({args.messages} messages × {len(LOCALES)} locales)")
+    else:
+        start = time.perf_counter()
+        generate(args.work, args.messages)
+        stamp.touch()
+        print(f"generated {args.messages} messages × {len(LOCALES)} locales in {time.perf_counter() - start:.1f} s")
+    times, cpu, peak = time_check(args.work, args.runs)
+    load = os.getloadavg()[0]
+    print(f"check: median {statistics.median(times):.2f} s wall over {args.runs} runs "
+          f"({', '.join(f'{t:.2f}' for t in times)}), median CPU {statistics.median(cpu):.2f} s, "
+          f"peak memory {peak / 1024:.0f} MB; {os.cpu_count()} CPUs, load average {load:.1f}")
 
 
 if __name__ == "__main__":

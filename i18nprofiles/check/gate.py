@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from i18nprofiles.check.findings import (
     sort_findings,
 )
 from i18nprofiles.check.poscan import Message, read_messages
-from i18nprofiles.check.quality import QUALITY_CHECKS, Context, applies, build_context, usual_length_ratio
+from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, usual_length_ratio
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ConfigError, I18nProfilesError
 from i18nprofiles.extract import PROFILES_DOMAIN, template_path
@@ -246,9 +246,16 @@ def shorten(text: str, size: int = 60) -> str:
     return line if len(line) <= size else line[: size - 1] + "…"
 
 
-def _pairs(message: Message) -> list[tuple[str, str]]:
+def _pairs(message: Message) -> tuple[tuple[str, str], ...]:
+    """(source, translation) pairs: one, or one per plural form."""
     strings = message.strings or ("",)
-    return [(message.msgid, strings[0])] + [(message.msgid_plural or message.msgid, s) for s in strings[1:]]
+    if len(strings) == 1:
+        return ((message.msgid, strings[0]),)
+    return ((message.msgid, strings[0]),) + tuple((message.msgid_plural or message.msgid, s) for s in strings[1:])
+
+
+def _ignored(message: Message) -> frozenset[str]:
+    return ignored_checks(message.tcomment) if "i18nprofiles-ignore" in message.tcomment else frozenset()
 
 
 def scan_catalog(messages: list[Message], locale: str, path: str, options: CheckOptions) -> CatalogScan:
@@ -265,33 +272,39 @@ def scan_catalog(messages: list[Message], locale: str, path: str, options: Check
         if not message.obsolete:
             states[message.key] = state
             lines[message.key] = message.line
-        ignored = ignored_checks(message.tcomment) if message.tcomment else frozenset()
-        if state in COVERAGE_STATES and state not in options.skip and state not in ignored:
+        if state in COVERAGE_STATES and state not in options.skip and state not in _ignored(message):
             severity = ERROR if state in options.fail_on else NOTICE
             findings.append(Finding(path, message.line, state, severity,
                                     f"{STATE_MESSAGES[state]}: {shorten(message.msgid)}", locale, message.msgid))
-        if state in ("translated", "fuzzy") and message.translated:
+        if state == "translated" or (state == "fuzzy" and message.translated):
             checked.append((message, state == "fuzzy"))
-    ratio = usual_length_ratio([pair for m, fuzzy in checked if not fuzzy for pair in _pairs(m)])
-    base = build_context(locale, options.glossary, ratio)
-    active = [name for name in QUALITY_CHECKS if name not in options.skip and applies(name, locale)]
-    for message, fuzzy in checked:
-        ignored = ignored_checks(message.tcomment) if message.tcomment else frozenset()
-        exempt = is_exempt(message, locale)
-        ctx = Context(base.locale, base.glossary, base.length_ratio, exempt, base.glossary_re) if exempt else base
-        pairs = _pairs(message)
-        for name in active:
-            if name in ignored:
-                continue
-            for source, target in pairs:
-                problem = QUALITY_CHECKS[name](source, target, ctx)
-                if problem:
-                    severity = NOTICE if fuzzy else CHECKS[name].severity
-                    text = f"{problem} (fuzzy entry)" if fuzzy else problem
-                    findings.append(Finding(path, message.line, name, severity, text, locale, message.msgid, fuzzy))
-                    break
+    findings += quality_findings(checked, locale, path, options)
     coverage = Coverage(*(Tally(*tallies[state]) for state in STATES))
     return CatalogScan(coverage, findings, states, lines)
+
+
+def quality_findings(checked: list[tuple[Message, bool]], locale: str, path: str,
+                     options: CheckOptions) -> list[Finding]:
+    """The quality checks on (message, is fuzzy) pairs; findings in fuzzy entries are notices."""
+    ratio = usual_length_ratio([pair for m, fuzzy in checked if not fuzzy for pair in _pairs(m)])
+    base = build_context(locale, options.glossary, ratio)
+    active = [(name, QUALITY_CHECKS[name], CHECKS[name].severity) for name in QUALITY_CHECKS
+              if name not in options.skip and applies(name, locale)]
+    findings = []
+    for message, fuzzy in checked:
+        ignored = _ignored(message)
+        ctx = replace(base, exempt=True) if message.comment and is_exempt(message, locale) else base
+        pairs = _pairs(message)
+        for name, check, severity in active:
+            if ignored and name in ignored:
+                continue
+            for source, target in pairs:
+                problem = check(source, target, ctx)
+                if problem:
+                    text, level = (f"{problem} (fuzzy entry)", NOTICE) if fuzzy else (problem, severity)
+                    findings.append(Finding(path, message.line, name, level, text, locale, message.msgid, fuzzy))
+                    break
+    return findings
 
 
 def _scan_file(file: str, locale: str, path: str, options: CheckOptions) -> CatalogScan | tuple[type, str, str | None, int | None]:
