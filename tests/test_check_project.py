@@ -209,3 +209,35 @@ def test_pre_commit_hooks_run_the_commands(project: Path) -> None:
         program, *args = hook["entry"].split()
         assert program == "i18nprofiles"
         assert run(project, *args)[0] == 0
+
+
+def test_profile_written_in_the_catalogue_language_needs_no_translation(project: Path) -> None:
+    (project / "examples/profiles/ana-lopez.md").write_text(
+        "---\nname: Ana López\nlang: es\nheadline: Agricultora en Cajamarca\n---\n\nCultivo papas nativas.\n",
+        encoding="utf-8")
+    assert run(project, "extract")[0] == 0
+    assert run(project, "update")[0] == 0
+    code, out, _ = run(project, "check", "--fail-under", "100", "-l", "es", "--format", "json")
+    assert code == 0, out
+    import json
+
+    es = json.loads(out)["catalogs"][0]
+    assert es["coverage"]["exempt"] == {"messages": 2, "words": 6}
+    ana = next(p for p in es["profiles"] if p["slug"] == "ana-lopez")
+    assert (ana["total"], ana["percent"]) == (0, 100.0)
+    assert run(project, "check", "--fail-under", "100", "-l", "en")[0] == 1
+
+
+def test_glossary_from_the_configuration(project: Path) -> None:
+    (project / "glossary.txt").write_text("# do not translate\nAutre Terre\n", encoding="utf-8")
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'glossary = "glossary.txt"\n', encoding="utf-8")
+    assert run(project, "check")[0] == 0
+    line = edit_entry(project / ES, "Le site d’Autre Terre", msgstr="El sitio de Otra Tierra")
+    code, out, _ = run(project, "check")
+    assert code == 1
+    assert f"{ES}:{line}: error: do-not-translate term missing: Autre Terre [glossary es]" in out
+    (project / "glossary.txt").unlink()
+    code, _, err = run(project, "check")
+    assert code == 2
+    assert err.startswith(f"error: {project / 'glossary.txt'}: cannot read glossary")
