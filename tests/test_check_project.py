@@ -241,3 +241,8 @@ def test_glossary_from_the_configuration(project: Path) -> None:
     code, _, err = run(project, "check")
     assert code == 2
     assert err.startswith(f"error: {project / 'glossary.txt'}: cannot read glossary")
+
+
+def test_the_example_project_itself_passes() -> None:
+    code, out, err = run(ROOT, "check")
+    assert code == 0, out + err
