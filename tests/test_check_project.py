@@ -13,6 +13,7 @@ from i18nprofiles.catalog import read_catalog, write_catalog
 from i18nprofiles.check import check_project
 from i18nprofiles.cli import main
 from i18nprofiles.config import load_config
+from i18nprofiles.errors import CatalogError
 
 ROOT = Path(__file__).resolve().parents[1]
 ES = "locales/es/LC_MESSAGES/profiles.po"
@@ -138,11 +139,18 @@ def test_fail_level_warning_and_skip(project: Path) -> None:
     assert run(project, "check", "--fail-level", "warning", "--skip", "numbers")[0] == 0
 
 
-def test_ignore_comment_silences_a_finding_on_one_entry(project: Path) -> None:
+def test_ignore_comment_silences_a_finding_on_one_entry_and_survives_update(project: Path) -> None:
     edit_entry(project / ES, "Pérou", msgstr="Perú 2", tcomment="i18nprofiles-ignore: numbers")
     code, out, _ = run(project, "check", "--fail-level", "warning")
     assert code == 0
     assert "[numbers" not in out
+    profile = project / "examples/profiles/maria-quispe.md"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("\n---\n", "\n---\n\n", 1), encoding="utf-8")  # every reference moves
+    assert run(project, "extract")[0] == 0
+    assert run(project, "update")[0] == 0
+    assert "# i18nprofiles-ignore: numbers\n" in (project / ES).read_text(encoding="utf-8")
+    assert run(project, "check", "--fail-level", "warning")[0] == 0
 
 
 def test_bad_input_exits_2_with_path_and_line(project: Path) -> None:
@@ -198,6 +206,10 @@ def test_worker_processes_give_the_same_report(project: Path) -> None:
     edit_entry(project / EN, "Guatemala", msgstr="")
     config = load_config(project)
     assert check_project(config, jobs=2) == check_project(config, jobs=1)
+    (project / EN).write_text('msgid "a"\nmsgstr "b"\nnonsense\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        check_project(config, jobs=2)
+    assert (caught.value.path, caught.value.line) == (str(project / EN), 3)
 
 
 def test_pre_commit_hooks_run_the_commands(project: Path) -> None:
