@@ -129,9 +129,10 @@ def check_line_breaks(source: str, target: str, ctx: Context) -> str | None:
 
 def check_whitespace(source: str, target: str, ctx: Context) -> str | None:
     """Leading and trailing spaces as in the source."""
-    if (source[:1] in " \t") != (target[:1] in " \t") and (source and target):
+    blank = (" ", "\t")
+    if (source[:1] in blank) != (target[:1] in blank):
         return "leading whitespace differs from the source"
-    if (source[-1:] in " \t") != (target[-1:] in " \t") and (source and target):
+    if (source[-1:] in blank) != (target[-1:] in blank):
         return "trailing whitespace differs from the source"
     return None
 
@@ -148,9 +149,11 @@ def check_end_punctuation(source: str, target: str, ctx: Context) -> str | None:
     mark, found = _end_mark(source), _end_mark(target)
     if mark == found:
         return None
-    return f"ends with {found!r}, the source with {mark!r}" if found and mark else (
-        f"ends without {mark!r}" if mark else f"ends with {found!r}, the source does not"
-    )
+    if not found:
+        return f"ends without the source's {mark!r}"
+    if not mark:
+        return f"ends with {found!r}, the source does not"
+    return f"ends with {found!r}, the source with {mark!r}"
 
 
 def check_double_space(source: str, target: str, ctx: Context) -> str | None:
