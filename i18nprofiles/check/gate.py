@@ -373,10 +373,15 @@ def profile_progress(profiles: list[Profile], states: dict[Key, str]) -> tuple[P
 
 
 def _jobs(files: list[Path], jobs: int | None) -> int:
+    """Worker processes for the catalogues: none below PARALLEL_BYTES, else one per catalogue up to CPUs + 1.
+
+    The main process reads the profiles and the template meanwhile, so one
+    worker more than the CPUs keeps every core busy to the end.
+    """
     if jobs is not None:
         return max(1, jobs)
-    size = sum(f.stat().st_size for f in files if f.exists())
-    return min(len(files), os.cpu_count() or 1) if size >= PARALLEL_BYTES else 1
+    size = sum(f.stat().st_size for f in files)
+    return min(len(files), (os.cpu_count() or 1) + 1) if size >= PARALLEL_BYTES else 1
 
 
 def check_project(
@@ -403,13 +408,12 @@ def check_project(
         existing = {loc: path for loc, path in existing.items() if loc in wanted}
     rel = {loc: relative_path(path, config.root) for loc, path in existing.items()}
     pot = template_path(config)
-    workers = _jobs([pot, *existing.values()], jobs)
+    workers = _jobs(list(existing.values()), jobs)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            template_future = pool.submit(_read_keys, str(pot))
             futures = {loc: pool.submit(_scan_file, str(p), loc, rel[loc], options) for loc, p in existing.items()}
             profiles = read_profiles(config)
-            template_found = _result(template_future.result())
+            template_found = _result(_read_keys(str(pot)))
             scans = {loc: _result(future.result()) for loc, future in futures.items()}
     else:
         profiles = read_profiles(config)
