@@ -17,7 +17,7 @@ import pytest
 from i18nprofiles.catalog import read_catalog
 from i18nprofiles.check.findings import CHECKS, ERROR, NOTICE, WARNING, ignored_checks
 from i18nprofiles.check.gate import CheckOptions, read_glossary, scan_catalog
-from i18nprofiles.check.poscan import Message, message_from_entry, read_messages
+from i18nprofiles.check.poscan import Message, message_from_entry, read_messages, scan_messages
 from i18nprofiles.errors import CatalogError
 
 HERE = Path(__file__).parent / "check"
@@ -112,10 +112,25 @@ def test_ignore_comments_pass_msgfmt_and_survive_msgcat(name: str, tmp_path: Pat
 # -- the fast reader agrees with polib -------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["quality-es.po", "quality-fr.po"])
-def test_fast_reader_gives_what_polib_gives(name: str) -> None:
-    expected = [message_from_entry(e) for e in read_catalog(HERE / name) if e.msgid or e.msgctxt]
-    assert read_messages(HERE / name) == expected
+def _polib_messages(path: Path) -> list[Message]:
+    return [message_from_entry(e) for e in read_catalog(path) if e.msgid or e.msgctxt]
+
+
+@pytest.mark.parametrize("name", ["quality-es.po", "quality-fr.po", "layout.po"])
+def test_fast_reader_gives_what_polib_gives_without_falling_back(name: str) -> None:
+    text = (HERE / name).read_text(encoding="utf-8")
+    assert scan_messages(text) == _polib_messages(HERE / name)
+
+
+@pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext not installed")
+@pytest.mark.parametrize("width", ["40", "79"])
+def test_fast_reader_reads_what_msgcat_writes(width: str, tmp_path: Path) -> None:
+    path = tmp_path / "out.po"
+    subprocess.run(["msgcat", f"--width={width}", "-o", str(path), str(HERE / "layout.po")], check=True)
+    assert scan_messages(path.read_text(encoding="utf-8")) == _polib_messages(path)
+    messages = {m.msgid: m for m in scan_messages(path.read_text(encoding="utf-8"))}
+    assert messages["Un profil"].strings == ("Un perfil", "%d perfiles")
+    assert messages["Ancien texte"].obsolete and messages["Ancien texte"].msgctxt == "old"
 
 
 def test_unusual_layout_falls_back_to_polib(tmp_path: Path) -> None:
@@ -139,3 +154,18 @@ def test_duplicate_entry_is_reported_like_read_catalog(tmp_path: Path) -> None:
     path.write_text('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', encoding="utf-8")
     with pytest.raises(CatalogError, match="duplicate"):
         read_messages(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "label"),
+    [
+        ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "Pérou"\nmsgstr "Perú"\n'
+         .encode("latin-1"), "latin-1"),
+        (b'msgid "a"\r\nmsgstr "b"\r\n\r\nmsgid "c"\r\nmsgstr ""\r\n', "CRLF line ends"),
+    ],
+)
+def test_other_charsets_and_line_ends_go_through_polib(data: bytes, label: str, tmp_path: Path) -> None:
+    path = tmp_path / "other.po"
+    path.write_bytes(data)
+    assert read_messages(path) == _polib_messages(path), label
+    assert read_messages(path)

@@ -21,7 +21,7 @@ from i18nprofiles.errors import CatalogError
 
 _STRING = r'"[^\n]*"\n(?:"[^\n]*"\n)*'
 CHUNK_RE = re.compile(
-    r"(?P<comments>(?:#(?:[.:,|]?(?: [^\n]*)?|~ [^\n]*)\n)*)"
+    r"(?P<comments>(?:#(?:[.:,|]?(?: [^\n]*)?|~\|? [^\n]*)\n)*)"
     r"(?:(?:msgctxt (?P<ctxt>" + _STRING + r"))?"
     r"msgid (?P<id>" + _STRING + r")"
     r"(?:msgid_plural (?P<plural>" + _STRING + r"))?"
