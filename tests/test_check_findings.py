@@ -17,7 +17,7 @@ import pytest
 from i18nprofiles.catalog import read_catalog
 from i18nprofiles.check.findings import CHECKS, ERROR, NOTICE, WARNING, ignored_checks
 from i18nprofiles.check.gate import CheckOptions, read_glossary, scan_catalog
-from i18nprofiles.check.poscan import Message, message_from_entry, read_messages, scan_messages
+from i18nprofiles.check.poscan import Message, message_from_entry, read_messages, scan_keys, scan_messages
 from i18nprofiles.errors import CatalogError
 
 HERE = Path(__file__).parent / "check"
@@ -120,6 +120,7 @@ def _polib_messages(path: Path) -> list[Message]:
 def test_fast_reader_gives_what_polib_gives_without_falling_back(name: str) -> None:
     text = (HERE / name).read_text(encoding="utf-8")
     assert scan_messages(text) == _polib_messages(HERE / name)
+    assert scan_keys(text) == {m.key: m.line for m in _polib_messages(HERE / name) if not m.obsolete}
 
 
 @pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext not installed")

@@ -26,7 +26,7 @@ from i18nprofiles.check.findings import (
     is_failing,
     sort_findings,
 )
-from i18nprofiles.check.poscan import Message, read_messages
+from i18nprofiles.check.poscan import Message, read_keys, read_messages
 from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, usual_length_ratio
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ConfigError, I18nProfilesError
@@ -426,7 +426,7 @@ def check_project(
 def _read_keys(pot: str) -> dict[Key, int] | None | tuple[type, str, str | None, int | None]:
     """The keys of the .pot with their lines (None when there is none); errors as values, as in _scan_file."""
     try:
-        return {m.key: m.line for m in read_messages(pot) if not m.obsolete} if Path(pot).is_file() else None
+        return read_keys(pot) if Path(pot).is_file() else None
     except I18nProfilesError as exc:
         return (type(exc), exc.message, exc.path, exc.line)
 

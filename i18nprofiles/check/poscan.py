@@ -81,6 +81,39 @@ def read_messages(path: str | Path) -> list[Message]:
         return [message_from_entry(entry) for entry in read_catalog(path) if entry.msgid or entry.msgctxt]
 
 
+def read_keys(path: str | Path) -> dict[tuple[str | None, str], int]:
+    """The (msgctxt, msgid) of every active entry with its line: all a template check needs."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalogue: {exc.strerror}", path) from None
+    try:
+        return scan_keys(_decode(data))
+    except _Irregular:
+        return {m.key: m.line for m in read_messages(path) if not m.obsolete}
+
+
+def scan_keys(text: str) -> dict[tuple[str | None, str], int]:
+    """The keys of the active entries and their lines; _Irregular as for scan_messages."""
+    keys: dict[tuple[str | None, str], int] = {}
+    position, line, end = 0, 1, len(text)
+    while position < end:
+        match = CHUNK_RE.match(text, position)
+        if match is None or match.end() == position:
+            raise _Irregular
+        if match["id"] is not None:
+            if "\n#~" in "\n" + match["comments"]:
+                raise _Irregular
+            key = (_unquote(match["ctxt"]) if match["ctxt"] is not None else None, _unquote(match["id"]))
+            if key in keys:
+                raise _Irregular
+            if key[1] or key[0] is not None:
+                keys[key] = line
+        line += text.count("\n", position, match.end())
+        position = match.end()
+    return keys
+
+
 def _decode(data: bytes) -> str:
     found = CHARSET_RE.search(data[:4096])
     if found and found.group(1).lower() not in (b"utf-8", b"utf8", b"charset"):
