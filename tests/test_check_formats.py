@@ -10,7 +10,6 @@ import html5lib
 import jsonschema
 import pytest
 
-from i18nprofiles.catalog import read_catalog
 from test_check_project import EN, ES, edit_entry, project, run  # noqa: F401  (project is a fixture)
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "i18nprofiles/check/schema.json").read_text("utf-8"))
