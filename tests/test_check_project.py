@@ -258,3 +258,16 @@ def test_glossary_from_the_configuration(project: Path) -> None:
 def test_the_example_project_itself_passes() -> None:
     code, out, err = run(ROOT, "check")
     assert code == 0, out + err
+
+
+def test_ci_recipes_are_valid_yaml_and_use_the_ci_formats() -> None:
+    import yaml
+
+    text = (ROOT / "docs/ci.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)]
+    github, gitlab = blocks[0], blocks[1]
+    steps = [step.get("run", "") for step in github["jobs"]["check"]["steps"]]
+    assert "i18nprofiles check --format github --report translation-report" in steps
+    job = gitlab["translations"]
+    assert any("--format junit --output check-junit.xml" in line for line in job["script"])
+    assert job["artifacts"]["reports"]["junit"] == "check-junit.xml"
