@@ -198,6 +198,78 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
 # -- machine pre-fill: command `prefill` goes here -----------------------------
 
 
+def make_progress(label: str) -> Any:
+    """A progress callback: a tqdm bar on a terminal, a plain line every tenth in CI; and its closer."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(desc=label, unit="entry", file=sys.stderr)
+
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        return update, bar.close
+    shown: set[int] = set()
+
+    def report(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tenth not in shown and (tenth > 0 or done == total):
+            shown.add(tenth)
+            click.echo(f"{label}: {done}/{total} entries", err=True)
+
+    return report, lambda: None
+
+
+@cli.command()
+@locale_option
+@click.option("-e", "--engine", required=True,
+              type=click.Choice(["libre", "google", "deepl", "mymemory", "microsoft", "pseudo", "memory"]),
+              help="Translation engine.")
+@click.option("--engine-url", help="LibreTranslate server, e.g. http://localhost:5000/.")
+@click.option("--glossary", type=click.Path(dir_okay=False), help="Terms never to translate, one a line.")
+@click.option("--memory", "memory", multiple=True, type=click.Path(exists=True),
+              help="Extra .po file or folder for the memory engine (repeatable).")
+@directory_option
+@domain_option
+@width_option
+@click.option("-n", "--dry-run", is_flag=True, help="Send nothing; print what would be sent.")
+@click.pass_context
+def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url: str | None, glossary: str | None,
+            memory: Sequence[str], directory: str | None, domain: str, width: int | None, dry_run: bool) -> int:
+    """Machine-translate empty entries, each marked fuzzy for review."""
+    from i18nprofiles.engines import build_engine
+    from i18nprofiles.prefill import prefill_catalogs
+
+    config = get_config(ctx)
+    machine = build_engine(engine, config, url=engine_url, memory=memory, domain=domain)
+    update, close = make_progress(f"prefill ({engine})") if not dry_run else (None, lambda: None)
+    try:
+        result = prefill_catalogs(config, machine, locales=locales, directory=directory, domain=domain,
+                                  glossary=glossary, width=width, dry_run=dry_run, progress=update)
+    finally:
+        close()
+    for report in result.reports:
+        name = display(report.path, config)
+        if dry_run:
+            click.echo(f"{name}: {len(report.to_send)} texts, {report.characters} characters would be sent "
+                       f"({report.candidates} empty entries)")
+            for text in report.to_send:
+                click.echo(f"  {len(text):5d}  {short(text, 70)}")
+            continue
+        for failure in report.failures:
+            click.echo(f"warning: {display(failure.path, config)}:{failure.line}: {failure.reason}: "
+                       f"{short(failure.msgid)}", err=True)
+        state = "written" if report.written else "unchanged"
+        click.echo(f"{name}: {report.filled} of {report.candidates} empty entries filled, "
+                   f"{len(report.failures)} left empty ({state})")
+    if not dry_run:
+        click.echo(f"{engine}: {result.unique_texts} unique texts, {result.cache_hits} from cache, "
+                   f"{result.requests} requests")
+    return EXIT_OK
+
+
 
 # -- CI gate: command `check` goes here ------------------------------------------
 

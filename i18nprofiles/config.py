@@ -32,6 +32,13 @@ DEFAULTS: dict[str, Any] = {
     # machine pre-fill
     "glossary": None,
     "cache_dir": ".i18nprofiles-cache",
+    "engine_url": None,
+    "prefill_timeout": 30.0,  # seconds per request
+    "prefill_retries": 4,  # further tries on timeouts, 429 and 5xx
+    "prefill_backoff": 1.0,  # seconds before the first retry, doubled each time
+    "prefill_rate": None,  # requests per second (default: the engine's)
+    "prefill_in_flight": None,  # concurrent requests (default: the engine's)
+    "prefill_max_chars": None,  # characters per request (default: the engine's)
     # CI gate
     "fail_under": None,
     "fail_on": [],
