@@ -333,9 +333,16 @@ class Prefill:
                 self.sent += 1
             try:
                 return self.engine.translate(request.text, request.source, request.target)
+            except NoTranslation:
+                raise
             except RetryableError:
-                if attempt == retries or stop.wait(backoff_delay(attempt, float(self.config["prefill_backoff"]))):
-                    raise
+                if attempt < retries and not stop.wait(backoff_delay(attempt, float(self.config["prefill_backoff"]))):
+                    continue
+                stop.set()  # before this worker takes another request
+                raise
+            except EngineError:
+                stop.set()
+                raise
         raise AssertionError("unreachable")
 
     def run_remote(self, cache: AnswerCache) -> None:
