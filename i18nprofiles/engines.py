@@ -26,7 +26,7 @@ from babel.core import get_global
 from i18nprofiles.catalog import read_catalog
 from i18nprofiles.compile import is_translated
 from i18nprofiles.config import Config, normalize_locale, parse_locale
-from i18nprofiles.errors import EngineError, LocaleError
+from i18nprofiles.errors import ConfigError, EngineError, LocaleError
 from i18nprofiles.matcher import FuzzyMatcher
 from i18nprofiles.protect import TOKEN_RE
 
@@ -431,9 +431,20 @@ def build_engine(
     if url and name != "libre":
         raise EngineError(f"--engine-url applies to the libre engine only, not {name!r}")
     limits = Limits(
-        max_chars=config["prefill_max_chars"] or spec.limits.max_chars,
-        rate=float(config["prefill_rate"] or spec.limits.rate),
-        in_flight=int(config["prefill_in_flight"] or spec.limits.in_flight),
+        max_chars=int(read_number(config, "prefill_max_chars", spec.limits.max_chars)),
+        rate=read_number(config, "prefill_rate", spec.limits.rate),
+        in_flight=int(read_number(config, "prefill_in_flight", spec.limits.in_flight)),
     )
     key = read_key(spec, os.environ if environ is None else environ)
-    return RemoteEngine(spec, key=key, url=url, timeout=float(config["prefill_timeout"]), limits=limits)
+    timeout = read_number(config, "prefill_timeout", 30.0)
+    return RemoteEngine(spec, key=key, url=url, timeout=timeout, limits=limits)
+
+
+def read_number(config: Config, key: str, default: float | None) -> float:
+    """A positive number setting (its default when unset); ConfigError otherwise."""
+    value = config[key]
+    if value is None:
+        value = default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigError(f"setting {key!r} must be a positive number", config.source)
+    return float(value)

@@ -210,6 +210,16 @@ class Cancelled(Exception):
     """The run stopped before this request was sent."""
 
 
+def read_retry_settings(config: Config) -> tuple[int, float]:
+    """``prefill_retries`` (a whole number, 0 or more) and ``prefill_backoff`` (seconds, 0 or more)."""
+    retries, backoff = config["prefill_retries"], config["prefill_backoff"]
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ConfigError("setting 'prefill_retries' must be a whole number, 0 or more", config.source)
+    if isinstance(backoff, bool) or not isinstance(backoff, (int, float)) or backoff < 0:
+        raise ConfigError("setting 'prefill_backoff' must be a number of seconds, 0 or more", config.source)
+    return retries, float(backoff)
+
+
 def backoff_delay(attempt: int, base: float, rand: Callable[[], float] = random.random) -> float:
     """Exponential backoff with jitter: ``base * 2**attempt``, times 0.5 to 1.5."""
     return base * (2**attempt) * (0.5 + rand())
@@ -240,6 +250,7 @@ class Prefill:
         self.reports = {locale: LocaleReport(locale, path) for locale, path in catalogs.items()}
         self.pattern = build_pattern(glossary)
         self.limiter = RateLimiter(engine.limits.rate)
+        self.retries, self.backoff = read_retry_settings(config)
         self.date = build_date().strftime("%Y-%m-%d")
         self.jobs: list[Job] = []
         self.requests: dict[str, Request] = {}
@@ -324,7 +335,7 @@ class Prefill:
 
     def fetch(self, request: Request, stop: threading.Event) -> str | None:
         """Ask the engine, within the rate limit, retrying timeouts, 429 and 5xx with backoff."""
-        retries = int(self.config["prefill_retries"])
+        retries, backoff = self.retries, self.backoff
         for attempt in range(retries + 1):
             if stop.is_set():
                 raise Cancelled()
@@ -336,7 +347,7 @@ class Prefill:
             except NoTranslation:
                 raise
             except RetryableError:
-                if attempt < retries and not stop.wait(backoff_delay(attempt, float(self.config["prefill_backoff"]))):
+                if attempt < retries and not stop.wait(backoff_delay(attempt, backoff)):
                     continue
                 stop.set()  # before this worker takes another request
                 raise

@@ -19,7 +19,7 @@ MARGINS_RE = re.compile(r"(\s*)(.*?)(\s*)", re.DOTALL)
 
 # Order matters where two patterns could start at the same place.
 PROTECTED_PATTERNS = [
-    r"[⟦⟧]",  # our own token marks, should a text ever contain them
+    r"⟦[^⟦⟧\s]*⟧|[⟦⟧]",  # our own token marks, should a text ever contain them
     r"(`+).*?(?<!`)\1(?!`)",  # inline code
     r"<[A-Za-z/!?][^<>\n]*>",  # autolinks and inline HTML
     r"!?\[(?=[^\[\]\n]*\][(\[])",  # the opening bracket of a link or image

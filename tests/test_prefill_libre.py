@@ -203,6 +203,16 @@ def test_http_403_stops_at_once_and_never_shows_the_key(
     assert snapshot(project) == before
 
 
+def test_the_key_is_sent_but_written_nowhere(project: Path, server: LibreServer) -> None:
+    config = load_config(project)
+    engine = build_engine("libre", config, url=server.url, environ={"I18NPROFILES_LIBRE_KEY": SECRET})
+    prefill_catalogs(config, engine)
+    assert {fields["api_key"] for fields in server.requests} == {SECRET}
+    files = [p for p in project.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".jsonl" for p in files)
+    assert not any(SECRET.encode() in p.read_bytes() for p in files)
+
+
 def test_429_is_retried_then_succeeds(project: Path, server: LibreServer) -> None:
     calls: list[int] = []
 
