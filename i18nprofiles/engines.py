@@ -293,7 +293,7 @@ def _codes(table: str) -> Callable[[], Sequence[str]]:
 
 REMOTE_SPECS = {
     "libre": RemoteSpec("libre", "LibreTranslator", _codes("LIBRE_LANGUAGES_TO_CODES"),
-                        Limits(max_chars=2000, rate=100.0, in_flight=10), "I18NPROFILES_LIBRE_KEY"),
+                        Limits(max_chars=2000, rate=150.0, in_flight=10), "I18NPROFILES_LIBRE_KEY"),
     "google": RemoteSpec("google", "GoogleTranslator", _codes("GOOGLE_LANGUAGES_TO_CODES"),
                          Limits(max_chars=4999, rate=5.0, in_flight=4)),
     "deepl": RemoteSpec("deepl", "DeeplTranslator", _codes("DEEPL_LANGUAGE_TO_CODE"),

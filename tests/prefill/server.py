@@ -69,6 +69,7 @@ class LibreServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once on kept-alive connections
 
             def log_message(self, *args: object) -> None:
                 pass
