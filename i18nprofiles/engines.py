@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
@@ -109,14 +109,6 @@ class PseudoEngine(Engine):
 # -- translation memory ----------------------------------------------------------
 
 
-@dataclass
-class MemoryIndex:
-    """The human translations known for one locale."""
-
-    pairs: dict[str, str] = field(default_factory=dict)
-    matcher: FuzzyMatcher | None = None
-
-
 class MemoryEngine(Engine):
     """Exact and near matches from reviewed translations in existing catalogues."""
 
@@ -159,9 +151,9 @@ class MemoryEngine(Engine):
         return self._notes.get((text, target), "")
 
 
-def read_memory(config: Config, paths: Sequence[str | Path], domain: str) -> list[tuple[str | None, polib.POFile]]:
-    """The catalogues of the project and those given, each with its locale (None: any locale)."""
-    files = sorted(config.locales_dir.glob(f"*/LC_MESSAGES/*.po"))
+def read_memory(config: Config, paths: Sequence[str | Path]) -> list[tuple[str | None, polib.POFile]]:
+    """The catalogues of the project (every domain) and those given, each with its locale (None: any locale)."""
+    files = sorted(config.locales_dir.glob("*/LC_MESSAGES/*.po"))
     for path in map(Path, paths):
         files += sorted(path.rglob("*.po")) if path.is_dir() else [path]
     found = []
@@ -205,7 +197,11 @@ class HttpShim:
         if session is None:
             session = _local.session = requests.Session()
         options["timeout"] = timeout
-        response = session.request(method, url, **options)
+        try:
+            response = session.request(method, url, **options)
+        except requests.RequestException as exc:
+            _local.error = exc  # some engines swallow it and fail later on a missing response
+            raise
         _local.status = response.status_code
         return response
 
@@ -213,7 +209,7 @@ class HttpShim:
 @contextmanager
 def http_settings(timeout: float) -> Iterator[None]:
     """Within the block, deep-translator's requests in this thread time out after ``timeout`` seconds."""
-    _local.timeout, _local.status = timeout, None
+    _local.timeout, _local.status, _local.error = timeout, None, None
     try:
         yield
     finally:
@@ -356,7 +352,7 @@ class RemoteEngine(Engine):
             try:
                 result = self._client(source, target).translate(text)
             except Exception as exc:  # deep-translator raises many unrelated types
-                raise self._classify(exc, getattr(_local, "status", None)) from None
+                raise self._classify(_local.error or exc, _local.status) from None
         return result if isinstance(result, str) else None
 
     def _classify(self, exc: Exception, status: int | None) -> EngineError:
@@ -416,14 +412,13 @@ def build_engine(
     *,
     url: str | None = None,
     memory: Sequence[str | Path] = (),
-    domain: str = "profiles",
     environ: Mapping[str, str] | None = None,
 ) -> Engine:
     """The engine called ``name``, set up from the configuration and the environment."""
     if name == "pseudo":
         return PseudoEngine()
     if name == "memory":
-        return MemoryEngine(read_memory(config, memory, domain))
+        return MemoryEngine(read_memory(config, memory))
     spec = REMOTE_SPECS.get(name)
     if spec is None:
         raise EngineError(f"unknown engine {name!r} (choose from {', '.join(ENGINE_NAMES)})")

@@ -211,3 +211,25 @@ def test_bad_settings_are_errors(example: Path, setting: str, message: str,
     assert cli(example, "prefill", "-e", "libre", "--engine-url", "http://127.0.0.1:9/") == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_request_failures_are_classified_by_cause() -> None:
+    import requests
+
+    from i18nprofiles.engines import EngineStopped, NoTranslation, RetryableError
+
+    engine = build_engine("libre", load_config(ROOT), url="http://127.0.0.1:9/x", environ={})
+    assert isinstance(engine, RemoteEngine)
+    cases = [
+        (requests.ConnectionError("?api_key=k"), None, RetryableError, "cannot connect to http://127.0.0.1:9"),
+        (requests.ReadTimeout(), None, RetryableError, "no answer within 30 s"),
+        (RuntimeError(), 503, RetryableError, "HTTP 503"),
+        (RuntimeError(), 456, EngineStopped, "HTTP 456"),
+        (RuntimeError(), 401, EngineStopped, "HTTP 401"),
+        (RuntimeError(), 404, NoTranslation, "HTTP 404"),
+        (ValueError("Expecting value"), 200, NoTranslation, "not valid JSON"),
+        (AttributeError(), 200, NoTranslation, "no translation"),
+    ]
+    for error, status, kind, message in cases:
+        found = engine._classify(error, status)
+        assert type(found) is kind and message in str(found), (error, status)
