@@ -86,7 +86,6 @@ class Job:
     """One empty entry to fill."""
 
     report: LocaleReport
-    catalog: polib.POFile
     entry: polib.POEntry
     target: str
     protected: Protected
@@ -277,7 +276,7 @@ class Prefill:
         pieces = split_text(protected.text, limit) if limit else [(protected.text, "")]
         target = self.targets[locale]
         keys = [build_cache_key(self.engine, self.source, target, text) for text, _ in pieces]
-        job = Job(report, self.catalogs[locale], entry, target, protected, (lead, trail), pieces, keys)
+        job = Job(report, entry, target, protected, (lead, trail), pieces, keys)
         self.jobs.append(job)
         for key, (text, _) in zip(keys, pieces):
             self.requests.setdefault(key, Request(key, text, self.source, target))

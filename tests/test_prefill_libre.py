@@ -14,7 +14,7 @@ import pytest
 
 from i18nprofiles.catalog import read_catalog
 from i18nprofiles.cli import main
-from i18nprofiles.config import Config, load_config
+from i18nprofiles.config import load_config
 from i18nprofiles.engines import EngineStopped, RetryableError, build_engine
 from i18nprofiles.errors import EngineError
 from i18nprofiles.prefill import PrefillResult, prefill_catalogs

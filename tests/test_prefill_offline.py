@@ -12,9 +12,9 @@ import pytest
 from i18nprofiles.catalog import read_catalog
 from i18nprofiles.cli import main
 from i18nprofiles.config import load_config
-from i18nprofiles.engines import RemoteEngine, REMOTE_SPECS, build_engine, find_code, pseudo_localize, scrub
+from i18nprofiles.engines import REMOTE_SPECS, RemoteEngine, build_engine, find_code, pseudo_localize, scrub
 from i18nprofiles.errors import EngineError
-from i18nprofiles.prefill import backoff_delay, prefill_catalogs
+from i18nprofiles.prefill import backoff_delay
 from i18nprofiles.protect import DamagedTokens, build_pattern, protect_text, restore_text, split_margins, split_text
 
 ROOT = Path(__file__).parent.parent
