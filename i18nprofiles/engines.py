@@ -91,7 +91,8 @@ PSEUDO_LETTERS = str.maketrans(
 def pseudo_localize(text: str) -> str:
     """Accented letters, about 30 % longer, in brackets; tokens and whitespace kept."""
     parts = TOKEN_RE.split(text)
-    accented = "".join(part.translate(PSEUDO_LETTERS) if i % 2 == 0 else f"⟦{part}⟧" for i, part in enumerate(parts))
+    accented = "".join(part.translate(PSEUDO_LETTERS) if i % 2 == 0 else f"⟦{part}⟧"
+                       for i, part in enumerate(parts))
     letters = sum(len(part) for part in parts[::2])
     padding = "·" * max(1, round(letters * 0.3))
     return f"[{accented} {padding}]"

@@ -29,7 +29,16 @@ from i18nprofiles.engines import Engine, EngineError, NoTranslation, RetryableEr
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import PROFILES_DOMAIN
 from i18nprofiles.merge import find_catalogs
-from i18nprofiles.protect import DamagedTokens, Protected, build_pattern, protect_text, restore_text, split_margins, split_text, TOKEN_RE
+from i18nprofiles.protect import (
+    TOKEN_RE,
+    DamagedTokens,
+    Protected,
+    build_pattern,
+    protect_text,
+    restore_text,
+    split_margins,
+    split_text,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -426,7 +435,8 @@ class Prefill:
                 self.run_offline()
         except EngineError as exc:
             filled = sum(report.filled for report in self.reports.values())
-            raise type(exc)(f"{exc.message} (stopped; {filled} entries filled before were kept)", exc.path, exc.line) from None
+            message = f"{exc.message} (stopped; {filled} entries filled before were kept)"
+            raise type(exc)(message, exc.path, exc.line) from None
         finally:
             result.requests = self.sent
             if cache is not None:

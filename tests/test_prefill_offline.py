@@ -66,7 +66,8 @@ def test_damaged_tokens_are_refused(answer: str, reason: str) -> None:
 
 def test_tokens_may_move() -> None:
     protected = protect_text("Le site de HEC est [ici](https://hec.example)", PATTERN)
-    assert restore_text("⟦1⟧here⟦2⟧ is the site of ⟦0⟧", protected) == "[here](https://hec.example) is the site of HEC"
+    answer = restore_text("⟦1⟧here⟦2⟧ is the site of ⟦0⟧", protected)
+    assert answer == "[here](https://hec.example) is the site of HEC"
 
 
 def test_margins() -> None:
