@@ -265,6 +265,18 @@ def test_long_text_is_split_and_joined(project: Path, server: LibreServer) -> No
     assert "**Autre Terre**" in paragraph and "(https://example.org/pe)" in paragraph
 
 
+def test_text_longer_than_the_engine_limit(project: Path, server: LibreServer) -> None:
+    sentence = "Pendant {} ans, elle a coordonné des coopératives de producteurs dans la région andine."
+    long_text = " ".join(sentence.format(n) for n in range(60))  # 5,300 characters; the engine's limit: 2,000
+    path = po_path(project)
+    path.write_text(path.read_text(encoding="utf-8") + f'\nmsgid "{long_text}"\nmsgstr ""\n', encoding="utf-8")
+    run(project, server, locales=["es"])
+    long_requests = [t for t in server.texts if t.startswith("Pendant")]
+    assert len(long_requests) == 3 and all(len(t) <= 2000 for t in long_requests)
+    translation = entry(project, "Pendant").msgstr
+    assert translation.count("es: ") == 3 and translation.replace("es: ", "") == long_text.upper()
+
+
 def test_token_damaged_by_the_server_discards_the_result(project: Path, server: LibreServer) -> None:
     server.respond = lambda f: (200, {"translatedText": fake_translate(f["q"].replace("⟦1⟧", "⟦ 1⟧"), "es")})
     result = run(project, server, locales=["es"])
