@@ -203,12 +203,11 @@ def make_progress(label: str) -> Any:
     if sys.stderr.isatty():
         from tqdm import tqdm
 
-        bar = tqdm(desc=label, unit="entry", file=sys.stderr)
+        bar = tqdm(desc=label, unit="entry", file=sys.stderr, delay=0.5)
 
         def update(done: int, total: int) -> None:
             bar.total = total
-            bar.n = done
-            bar.refresh()
+            bar.update(done - bar.n)
 
         return update, bar.close
     shown: set[int] = set()
