@@ -104,14 +104,22 @@ def find_problems(catalog: polib.POFile, path: Path) -> list[Problem]:
     return problems
 
 
+class _PublishedCatalog(polib.POFile):
+    """A catalogue whose .mo header keeps the order of the .po header."""
+
+    def ordered_metadata(self) -> list[tuple[str, str]]:
+        return list(self.metadata.items())
+
+
 def build_mo(catalog: polib.POFile, *, use_fuzzy: bool = False) -> bytes:
     """The .mo bytes of a catalogue: translated entries, and fuzzy ones only with ``use_fuzzy``.
 
     The header is the catalogue's own, plus ``X-Use-Fuzzy: yes`` when fuzzy
     entries are included, so that a later compile knows what it finds.
     """
-    published = polib.POFile()
-    published.metadata = {k: v for k, v in catalog.metadata.items() if k != FUZZY_HEADER}
+    published = _PublishedCatalog()
+    # Like msgfmt, leave out POT-Creation-Date: a re-extraction alone does not change the .mo.
+    published.metadata = {k: v for k, v in catalog.metadata.items() if k not in (FUZZY_HEADER, "POT-Creation-Date")}
     if use_fuzzy:
         published.metadata[FUZZY_HEADER] = "yes"
     for entry in catalog:
