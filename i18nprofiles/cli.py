@@ -31,11 +31,16 @@ def get_config(ctx: click.Context, **options: Any) -> Config:
     return config.with_options(**options)
 
 
-def display(path: Path, config: Config) -> str:
+def relative_to_cwd(path: str | Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
         return str(path)
+
+
+def display(path: Path, config: Config) -> str:
+    return relative_to_cwd(path)
 
 
 locale_option = click.option("-l", "--locale", "locales", multiple=True, help="Locale (repeatable); default: all.")
@@ -280,6 +285,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="i18nprofiles",
                         standalone_mode=False)
     except I18nProfilesError as exc:
+        if exc.path:
+            exc.path = relative_to_cwd(exc.path)
         click.echo(f"error: {exc}", err=True)
         code = EXIT_BAD_INPUT
     except click.exceptions.Abort:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import gettext
-import io
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
 from i18nprofiles.catalog import plural_count, read_catalog, write_text_atomic
 from i18nprofiles.config import Config, normalize_locale
@@ -107,26 +104,30 @@ def find_problems(catalog: polib.POFile, path: Path) -> list[Problem]:
     return problems
 
 
-def build_mo(catalog: polib.POFile, locale: str, *, use_fuzzy: bool = False) -> bytes:
-    """The .mo bytes of a catalogue: translated entries, and fuzzy ones only with ``use_fuzzy``."""
-    babel_catalog = Catalog(locale=locale, charset="utf-8", fuzzy=False)
-    headers = [(k, v) for k, v in catalog.metadata.items() if k != FUZZY_HEADER]
+class _PublishedCatalog(polib.POFile):
+    """A catalogue whose .mo header keeps the order of the .po header."""
+
+    def ordered_metadata(self) -> list[tuple[str, str]]:
+        return list(self.metadata.items())
+
+
+def build_mo(catalog: polib.POFile, *, use_fuzzy: bool = False) -> bytes:
+    """The .mo bytes of a catalogue: translated entries, and fuzzy ones only with ``use_fuzzy``.
+
+    The header is the catalogue's own, plus ``X-Use-Fuzzy: yes`` when fuzzy
+    entries are included, so that a later compile knows what it finds.
+    """
+    published = _PublishedCatalog()
+    # Like msgfmt, leave out POT-Creation-Date: a re-extraction alone does not change the .mo.
+    published.metadata = {k: v for k, v in catalog.metadata.items() if k not in (FUZZY_HEADER, "POT-Creation-Date")}
     if use_fuzzy:
-        headers.append((FUZZY_HEADER, "yes"))
-    babel_catalog.mime_headers = headers
+        published.metadata[FUZZY_HEADER] = "yes"
     for entry in catalog:
-        if entry.obsolete or not entry.msgid or not is_translated(entry):
+        if entry.obsolete or not entry.msgid or not is_translated(entry) or (entry.fuzzy and not use_fuzzy):
             continue
-        if entry.fuzzy and not use_fuzzy:
-            continue
-        if entry.msgid_plural:
-            strings = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
-            babel_catalog.add((entry.msgid, entry.msgid_plural), strings, context=entry.msgctxt)
-        else:
-            babel_catalog.add(entry.msgid, entry.msgstr, context=entry.msgctxt)
-    buffer = io.BytesIO()
-    write_mo(buffer, babel_catalog, use_fuzzy=True)
-    return buffer.getvalue()
+        published.append(polib.POEntry(msgid=entry.msgid, msgid_plural=entry.msgid_plural, msgctxt=entry.msgctxt,
+                                       msgstr=entry.msgstr, msgstr_plural=entry.msgstr_plural))
+    return published.to_binary()
 
 
 def _mo_is_current(po_path: Path, mo_path: Path, use_fuzzy: bool) -> bool:
@@ -176,7 +177,7 @@ def compile_catalogs(
         problems = find_problems(catalog, po_path)
         written = False
         if not problems:
-            data = build_mo(catalog, locale, use_fuzzy=use_fuzzy)
+            data = build_mo(catalog, use_fuzzy=use_fuzzy)
             if not mo_path.is_file() or mo_path.read_bytes() != data:
                 write_text_atomic(mo_path, data)
                 written = True

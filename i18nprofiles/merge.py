@@ -107,6 +107,14 @@ def _merged_entry(new: polib.POEntry, old: polib.POEntry | None, *, fuzzy: bool 
     return entry
 
 
+def _restored_entry(new: polib.POEntry, old: polib.POEntry) -> polib.POEntry:
+    """``new`` with the translation of the fuzzy entry ``old`` whose previous msgid it is."""
+    entry = _merged_entry(new, old)
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    return entry
+
+
 def _obsolete_entry(old: polib.POEntry) -> polib.POEntry:
     entry = polib.POEntry(
         msgid=old.msgid,
@@ -137,6 +145,7 @@ def merge_catalog(
       (when translated), unless ``keep_obsolete`` is false.
     """
     report = MergeReport()
+    template_keys = {_key(e) for e in template}
     active: dict[Key, polib.POEntry] = {}
     obsolete: dict[Key, polib.POEntry] = {}
     for entry in catalog:
@@ -149,6 +158,11 @@ def merge_catalog(
     if "POT-Creation-Date" in template.metadata:
         merged.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
 
+    # A fuzzy entry whose source went back to its previous msgid gets its
+    # translation back as it was.
+    previous: dict[Key, polib.POEntry] = {
+        (e.previous_msgctxt, e.previous_msgid): e for e in catalog if e.fuzzy and e.previous_msgid and not e.obsolete
+    }
     used: set[Key] = set()
     unmatched: list[polib.POEntry] = []
     results: list[polib.POEntry | None] = []
@@ -161,6 +175,11 @@ def merge_catalog(
         if old is not None:
             used.add(key)
             results.append(_merged_entry(new, old))
+        elif key in previous and _key(previous[key]) not in template_keys:
+            old = previous[key]
+            used.add(_key(old))
+            report.revived.append(new)
+            results.append(_restored_entry(new, old))
         else:
             unmatched.append(new)
             results.append(None)
@@ -174,6 +193,7 @@ def merge_catalog(
                 found = matcher.find(new.msgid)
                 if found is not None:
                     matches[_key(new)] = pool[found.index]
+                    used.add(_key(pool[found.index]))
 
     for index, new in enumerate(template):
         if results[index] is not None:
