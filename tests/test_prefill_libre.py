@@ -193,7 +193,7 @@ def test_http_403_stops_at_once_and_never_shows_the_key(
     monkeypatch.setenv("I18NPROFILES_TEST", "1")
     server.respond = lambda f: (403, {"error": f"invalid key {f.get('api_key')}"})
     before = snapshot(project)
-    code = cli(project, "prefill", "-e", "libre", "--engine-url", server.url, "-l", "es")
+    code = run_cli(project, "prefill", "-e", "libre", "--engine-url", server.url, "-l", "es")
     out, err = capsys.readouterr()
     assert code == 2
     assert err.startswith("error: engine 'libre': HTTP 403") and "Traceback" not in err
@@ -239,7 +239,7 @@ def test_500_after_retries_is_an_error_and_changes_nothing(project: Path, server
 
 def test_refused_port_is_an_error_without_traceback(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(project)
-    code = cli(project, "prefill", "-e", "libre", "--engine-url", refused_url())
+    code = run_cli(project, "prefill", "-e", "libre", "--engine-url", refused_url())
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: engine 'libre': cannot connect to http://127.0.0.1:")
     assert "Traceback" not in err
@@ -352,7 +352,7 @@ def test_dry_run_sends_and_writes_nothing(
     project: Path, server: LibreServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(project)
-    code = cli(project, "prefill", "-e", "libre", "--engine-url", server.url, "--dry-run")
+    code = run_cli(project, "prefill", "-e", "libre", "--engine-url", server.url, "--dry-run")
     out = capsys.readouterr().out
     assert code == 0 and server.requests == [] and snapshot(project) == before
     assert "locales/es/LC_MESSAGES/profiles.po: 3 texts, " in out
@@ -360,7 +360,7 @@ def test_dry_run_sends_and_writes_nothing(
     assert not (project / ".cache").exists()
 
 
-def cli(project: Path, *args: str) -> int:
+def run_cli(project: Path, *args: str) -> int:
     with pytest.raises(SystemExit) as exit_info:
         main(["-P", str(project), *args])
     return int(exit_info.value.code or 0)

@@ -135,31 +135,31 @@ def test_backoff_doubles_with_jitter() -> None:
 
 
 @pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def fresh_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the example project with its catalogues brought up to date."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710754200")
     project = tmp_path / "example"
     shutil.copytree(ROOT / "examples", project / "examples")
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
-    assert cli(project, "extract") == 0
-    assert cli(project, "update", "--init-missing") == 0
+    assert run_cli(project, "extract") == 0
+    assert run_cli(project, "update", "--init-missing") == 0
     return project
 
 
-def cli(project: Path, *args: str) -> int:
+def run_cli(project: Path, *args: str) -> int:
     with pytest.raises(SystemExit) as exit_info:
         main(["-P", str(project), *args])
     return int(exit_info.value.code or 0)
 
 
-def test_pseudo_prefills_the_example(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pseudo_prefills_the_example(fresh_example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    assert cli(example, "prefill", "-e", "pseudo") == 0
+    assert run_cli(fresh_example, "prefill", "-e", "pseudo") == 0
     out, err = capsys.readouterr()
     assert "locales/es/LC_MESSAGES/profiles.po: " in out and " empty entries filled" in out
     assert re.search(r"prefill \(pseudo\): (\d+)/\1 entries", err)  # plain progress lines when not on a terminal
     for locale in ("es", "en"):
-        path = example / "locales" / locale / "LC_MESSAGES" / "profiles.po"
+        path = fresh_example / "locales" / locale / "LC_MESSAGES" / "profiles.po"
         entries = [e for e in read_catalog(path) if not e.obsolete]
         assert entries and all(e.fuzzy and e.msgstr.startswith("[") for e in entries)
         assert all(e.tcomment == "machine pre-fill: pseudo, 2024-03-18" for e in entries)
@@ -167,16 +167,16 @@ def test_pseudo_prefills_the_example(example: Path, capsys: pytest.CaptureFixtur
             assert re.findall(r"\]\([^)]*\)|\*\*", entry.msgstr) == re.findall(r"\]\([^)]*\)|\*\*", entry.msgid)
         if shutil.which("msgfmt"):
             subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
-    first = {p: p.read_bytes() for p in example.rglob("*.po")}
-    assert cli(example, "prefill", "-e", "pseudo") == 0
+    first = {p: p.read_bytes() for p in fresh_example.rglob("*.po")}
+    assert run_cli(fresh_example, "prefill", "-e", "pseudo") == 0
     assert "(unchanged)" in capsys.readouterr().out
-    assert {p: p.read_bytes() for p in example.rglob("*.po")} == first
-    assert cli(example, "compile", "--use-fuzzy") == 0
-    assert cli(example, "compile", "--statistics") == 0
+    assert {p: p.read_bytes() for p in fresh_example.rglob("*.po")} == first
+    assert run_cli(fresh_example, "compile", "--use-fuzzy") == 0
+    assert run_cli(fresh_example, "compile", "--statistics") == 0
     assert " 0 translated, " in capsys.readouterr().out  # machine drafts never count as translated
 
 
-def test_memory_engine_exact_and_near_matches(example: Path, tmp_path: Path) -> None:
+def test_memory_engine_exact_and_near_matches(fresh_example: Path, tmp_path: Path) -> None:
     compendium = tmp_path / "compendium.po"
     compendium.write_text(
         'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
@@ -186,8 +186,8 @@ def test_memory_engine_exact_and_near_matches(example: Path, tmp_path: Path) -> 
         '#, fuzzy\nmsgid "Agroécologie"\nmsgstr "Agroecología"\n',
         encoding="utf-8",
     )
-    assert cli(example, "prefill", "-e", "memory", "--memory", str(compendium), "-l", "es") == 0
-    catalog = read_catalog(example / "locales" / "es" / "LC_MESSAGES" / "profiles.po")
+    assert run_cli(fresh_example, "prefill", "-e", "memory", "--memory", str(compendium), "-l", "es") == 0
+    catalog = read_catalog(fresh_example / "locales" / "es" / "LC_MESSAGES" / "profiles.po")
     found = {e.msgid: e for e in catalog if e.msgstr}
     assert found["Commerce équitable"].msgstr == "Comercio justo"
     assert found["Commerce équitable"].tcomment == "machine pre-fill: memory (exact match), 2024-03-18"
@@ -195,7 +195,7 @@ def test_memory_engine_exact_and_near_matches(example: Path, tmp_path: Path) -> 
     assert near.msgstr.startswith("Coordinador país") and near.fuzzy
     assert re.fullmatch(r"machine pre-fill: memory \(\d\d% similar\), 2024-03-18", near.tcomment)
     assert "Agroécologie" not in found  # a fuzzy memory entry is no memory
-    assert all(e.msgstr == "" for e in read_catalog(example / "locales" / "en" / "LC_MESSAGES" / "profiles.po"))
+    assert all(e.msgstr == "" for e in read_catalog(fresh_example / "locales" / "en" / "LC_MESSAGES" / "profiles.po"))
 
 
 @pytest.mark.parametrize(
@@ -204,12 +204,12 @@ def test_memory_engine_exact_and_near_matches(example: Path, tmp_path: Path) -> 
      ('prefill_rate = "fast"', "'prefill_rate' must be a positive number"),
      ("prefill_retries = -1", "'prefill_retries' must be a whole number")],
 )
-def test_bad_settings_are_errors(example: Path, setting: str, message: str,
+def test_bad_settings_are_errors(fresh_example: Path, setting: str, message: str,
                                  capsys: pytest.CaptureFixture[str]) -> None:
-    with (example / "pyproject.toml").open("a", encoding="utf-8") as handle:
+    with (fresh_example / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write(setting + "\n")
     capsys.readouterr()
-    assert cli(example, "prefill", "-e", "libre", "--engine-url", "http://127.0.0.1:9/") == 2
+    assert run_cli(fresh_example, "prefill", "-e", "libre", "--engine-url", "http://127.0.0.1:9/") == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
 
@@ -234,3 +234,25 @@ def test_request_failures_are_classified_by_cause() -> None:
     for error, status, kind, message in cases:
         found = engine._classify(error, status)
         assert type(found) is kind and message in str(found), (error, status)
+
+
+def test_reviewed_example_keeps_every_human_byte(example: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the shipped, fully reviewed catalogues only a new, empty entry is filled."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710754200")
+    po = example / "locales" / "es" / "LC_MESSAGES" / "profiles.po"
+    result = cli("prefill", "-e", "pseudo", cwd=example)
+    assert result.code == 0 and "0 of 0 empty entries filled, 0 left empty (unchanged)" in result.out
+    profile = example / "examples" / "profiles" / "maria-quispe.md"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\nUn paragraphe **nouveau**.\n", encoding="utf-8")
+    assert cli("extract", cwd=example).code == 0 and cli("update", cwd=example).code == 0
+    before = po.read_text(encoding="utf-8").split("\n\n")
+    result = cli("prefill", "-e", "pseudo", "-l", "es", cwd=example)
+    assert result.code == 0 and "1 of 1 empty entries filled" in result.out
+    after = po.read_text(encoding="utf-8").split("\n\n")
+    changed = [(old, new) for old, new in zip(before, after) if old != new]
+    assert len(before) == len(after) and len(changed) == 1
+    old, new = changed[0]
+    assert new.startswith("# machine pre-fill: pseudo, 2024-03-18\n") and "#, fuzzy\n" in new
+    assert 'msgid "Un paragraphe **nouveau**."\nmsgstr ""' in old
+    entry = next(e for e in read_catalog(po) if e.msgid == "Un paragraphe **nouveau**.")
+    assert entry.fuzzy and entry.msgstr == "[Ûñ ƥåŕåĝŕåƥĥé **ñöûvéåû**. ·······]"
