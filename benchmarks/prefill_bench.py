@@ -24,9 +24,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from deep_translator import LibreTranslator  # noqa: E402
 
-from i18nprofiles.catalog import read_catalog  # noqa: E402
+import polib  # noqa: E402
+
+from i18nprofiles.catalog import read_catalog, write_catalog  # noqa: E402
 from i18nprofiles.config import load_config  # noqa: E402
 from i18nprofiles.engines import build_engine  # noqa: E402
+from i18nprofiles.merge import new_catalog  # noqa: E402
 from i18nprofiles.prefill import is_candidate, prefill_catalogs  # noqa: E402
 from prefill.server import LibreServer  # noqa: E402
 
@@ -34,19 +37,18 @@ LOCALES = ["es", "en", "pt", "it"]
 
 
 def make_project(folder: Path, copies: int) -> Path:
-    """The example project with catalogues for four locales, each text repeated ``copies`` times (as variants)."""
+    """The example project with empty catalogues for four locales, each template text in ``copies`` variants."""
     shutil.copytree(ROOT / "examples", folder / "examples")
-    settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    settings = settings.replace('locales = ["fr", "es", "en"]', f"locales = {['fr', *LOCALES]!r}".replace("'", '"'))
-    (folder / "pyproject.toml").write_text(settings + 'cache_dir = ".cache"\n', encoding="utf-8")
-    template = (ROOT / "locales" / "es" / "LC_MESSAGES" / "profiles.po").read_text(encoding="utf-8")
-    head, _, body = template.partition("\n\n")
-    variants = [body.replace('msgid "', f'msgid "({n}) ') if n else body for n in range(copies)]
+    locales = ", ".join(f'"{locale}"' for locale in ["fr", *LOCALES])
+    (folder / "i18nprofiles.toml").write_text(f'locales = [{locales}]\ncache_dir = ".cache"\n', encoding="utf-8")
+    template = read_catalog(ROOT / "locales" / "profiles.pot")
+    variants = polib.POFile()
+    variants.metadata = template.metadata
+    for number in range(copies):
+        for entry in template:
+            variants.append(polib.POEntry(msgid=f"({number}) {entry.msgid}" if number else entry.msgid, msgstr=""))
     for locale in LOCALES:
-        path = folder / "locales" / locale / "LC_MESSAGES" / "profiles.po"
-        path.parent.mkdir(parents=True)
-        text = head.replace("Language: es", f"Language: {locale}") + "\n\n" + "\n\n".join(variants)
-        path.write_text(text, encoding="utf-8")
+        write_catalog(folder / "locales" / locale / "LC_MESSAGES" / "profiles.po", new_catalog(variants, locale))
     return folder
 
 
