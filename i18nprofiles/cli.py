@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from i18nprofiles.config import Config, load_config
-from i18nprofiles.errors import I18nProfilesError
+from i18nprofiles.errors import ConfigError, I18nProfilesError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -131,6 +131,8 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
     results = update_catalogs(config, locales=locales, input_file=input_file, output=output, directory=directory,
                               domain=domain, width=width, fuzzy_matching=not no_fuzzy_matching,
                               ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check)
+    if not results:
+        raise ConfigError(f"no {domain}.po catalogues (run init, or update --init-missing)", config.locales_dir)
     stale = False
     for result in results:
         report = result.report
@@ -178,16 +180,18 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
     config = get_config(ctx)
     results = compile_catalogs(config, locales=locales, directory=directory, domain=domain, input_file=input_file,
                                output=output, use_fuzzy=use_fuzzy, statistics=statistics, force=force)
+    if not results:
+        raise ConfigError(f"no {domain}.po catalogues to compile", config.locales_dir)
     failed = False
     for result in results:
         name = display(result.path, config)
         for problem in result.problems:
             click.echo(f"error: {display(problem.path, config)}:{problem.line}: {problem.message}", err=True)
             failed = True
-        if statistics:
+        if statistics and result.statistics:
             s = result.statistics
             click.echo(f"{name}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} untranslated "
-                       f"({s.percent:.0f}% of {s.total})")
+                       f"({s.percent:g}% of {s.total})")
         elif result.skipped:
             click.echo(f"{display(result.mo_path, config)}: up to date")
         elif not result.problems:
@@ -223,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 130
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
+        code = EXIT_BAD_INPUT
+    except OSError as exc:
+        where = relative_to_cwd(exc.filename) if exc.filename else ""
+        click.echo(f"error: {where + ': ' if where else ''}{exc.strerror or exc}", err=True)
         code = EXIT_BAD_INPUT
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
