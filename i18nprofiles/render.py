@@ -1,0 +1,436 @@
+"""Render the site: one page per profile per published locale, indexes, 404 pages, sitemap.
+
+``build_site`` is pure: it turns profiles, translations and templates into a
+mapping of output paths to bytes.  ``render_site`` reads the inputs, builds
+everything in memory (so an error leaves the output untouched) and writes only
+the files whose bytes changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+import polib
+from babel import Locale
+from babel.dates import format_skeleton
+from markupsafe import Markup
+
+from i18nprofiles.catalog import read_catalog, write_text_atomic
+from i18nprofiles.compile import is_translated
+from i18nprofiles.config import Config, parse_locale
+from i18nprofiles.errors import ConfigError, ProfileError
+from i18nprofiles.extract import PROFILES_DOMAIN
+from i18nprofiles.markup import SOURCE, UNREVIEWED, Piece, is_safe_url, join_pieces, render_markdown
+from i18nprofiles.merge import catalog_path
+from i18nprofiles.model import Profile
+from i18nprofiles.profiles import SLUG_RE, is_translatable, read_profiles
+from i18nprofiles.theme import load_ui_translations, make_environment, render_template, static_files
+
+MARK_TEXT = "Machine translation, not yet reviewed"
+DATE_SKELETON = "yMMMM"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One catalogue entry as rendering needs it."""
+
+    text: str
+    fuzzy: bool
+
+
+Table = Mapping[str, Translation]
+
+
+@dataclass(frozen=True)
+class Lang:
+    """A published locale: gettext code, BCP 47 tag, own name and direction."""
+
+    code: str
+    tag: str
+    name: str
+    dir: str
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What ``render_site`` did."""
+
+    output: Path
+    written: list[str]
+    unchanged: list[str]
+    published: list[str]
+    withheld: dict[str, float] = field(default_factory=dict)  # locale -> coverage %
+
+
+# -- languages -------------------------------------------------------------------
+
+
+def bcp47_tag(locale: Locale) -> str:
+    """``pt_BR`` → ``pt-BR``; ``zh_Hant_TW`` → ``zh-Hant-TW``."""
+    return "-".join(part for part in (locale.language, locale.script, locale.territory, locale.variant) if part)
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def describe_locale(code: str) -> Lang:
+    """The tag, the name in its own language (capitalised) and the direction of a locale."""
+    locale = parse_locale(code)
+    name = capitalise(locale.get_display_name(locale) or code)
+    return Lang(str(locale), bcp47_tag(locale), name, locale.text_direction)
+
+
+# -- translations ------------------------------------------------------------------
+
+
+def table_from_catalog(catalog: polib.POFile) -> dict[str, Translation]:
+    """The translated entries of a catalogue by msgid (fuzzy ones flagged)."""
+    return {
+        entry.msgid: Translation(entry.msgstr, entry.fuzzy)
+        for entry in catalog
+        if not entry.obsolete and entry.msgid and not entry.msgid_plural and is_translated(entry)
+    }
+
+
+def read_tables(config: Config, locales: Sequence[str]) -> dict[str, dict[str, Translation]]:
+    """The content translations of each locale, read from its ``profiles.po`` (none if missing)."""
+    tables: dict[str, dict[str, Translation]] = {}
+    for code in locales:
+        path = catalog_path(config, code, PROFILES_DOMAIN)
+        tables[code] = table_from_catalog(read_catalog(path)) if path.is_file() else {}
+    return tables
+
+
+def coverage(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bool) -> float:
+    """Percent of the distinct segments (of profiles in other languages) that would publish translated."""
+    texts = {s.text for p in profiles if parse_locale(p.lang) != parse_locale(code) for s in p.segments}
+    if not texts:
+        return 100.0
+    done = sum(1 for text in texts if text in table and (use_fuzzy or not table[text].fuzzy))
+    return 100.0 * done / len(texts)
+
+
+def make_localiser(page: Lang, source: Lang, table: Table, use_fuzzy: bool, mark: str) -> Any:
+    """A function text → Piece for the profiles written in ``source`` shown on a ``page`` page."""
+
+    def localise(text: str) -> Piece:
+        if source.code == page.code or not is_translatable(text):
+            return Piece(text)
+        found = table.get(text)
+        if found is not None and not found.fuzzy:
+            return Piece(found.text)
+        if found is not None and use_fuzzy:
+            return Piece(found.text, status=UNREVIEWED, mark=mark)
+        direction = source.dir if source.dir != page.dir else None
+        return Piece(text, lang=source.tag, dir=direction, status=SOURCE)
+
+    return localise
+
+
+# -- URLs and paths ----------------------------------------------------------------
+
+
+def profile_path(lang: Lang, slug: str) -> str:
+    return f"{lang.tag}/{slug}/index.html"
+
+
+def page_url(site_url: str, path: str) -> str:
+    """Absolute URL of an output file (``index.html`` dropped), or root-relative without site_url."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return (site_url or "/") + path
+
+
+def relative_href(from_path: str, to_path: str) -> str:
+    """A relative link between two output files (works from file:// too)."""
+    start = PurePosixPath(from_path).parent
+    depth = len(start.parts)
+    return "../" * depth + to_path
+
+
+def normalise_site_url(url: str) -> str:
+    if not url:
+        return ""
+    if not is_safe_url(url, ("http", "https")):
+        raise ConfigError(f"site_url must be an http or https URL, not {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def sort_key(profile: Profile) -> tuple[str, str]:
+    plain = unicodedata.normalize("NFKD", profile.name)
+    return ("".join(c for c in plain if not unicodedata.combining(c)).casefold(), profile.slug)
+
+
+def photo_file(profile: Profile, root: Path) -> tuple[str, Path] | None:
+    """The output name and file of a profile's local photo; ProfileError if it leaves the profile's folder."""
+    photo = profile.fields.get("photo")
+    if not isinstance(photo, dict) or not isinstance(photo.get("src"), str) or is_safe_url(photo["src"], ("http", "https")):
+        return None
+    src = photo["src"]
+    folder = (root / profile.path).parent.resolve()
+    file = (folder / src).resolve()
+    line = next((s.line for s in profile.segments if s.field == "photo.alt"), 1)
+    if not file.is_relative_to(folder) or "\\" in src or src.startswith("/"):
+        raise ProfileError(f"photo {src!r} must be a file beside the profile", profile.path, line)
+    if not file.is_file():
+        raise ProfileError(f"photo {src!r} not found", profile.path, line)
+    return f"media/{profile.slug}/{file.name}", file
+
+
+def check_slug(profile: Profile) -> None:
+    if not SLUG_RE.match(profile.slug):
+        raise ProfileError(f"bad slug {profile.slug!r}: use lowercase letters, digits and '-'", profile.path, 1)
+
+
+# -- page contexts -------------------------------------------------------------------
+
+
+def alternates(site_url: str, paths: Mapping[str, str], default: str) -> list[dict[str, str]]:
+    """The hreflang alternates: every published version, then x-default."""
+    links = [{"hreflang": tag, "href": page_url(site_url, path)} for tag, path in paths.items()]
+    return [*links, {"hreflang": "x-default", "href": page_url(site_url, default)}]
+
+
+def switcher(langs: Sequence[Lang], current: Lang, here: str, paths: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"tag": lang.tag, "dir": lang.dir, "name": lang.name, "href": relative_href(here, paths[lang.tag]),
+         "current": lang.tag == current.tag}
+        for lang in langs
+    ]
+
+
+def localise_fields(fields: Mapping[str, Any], dotted: Sequence[str], localise: Any) -> dict[str, Any]:
+    """The profile's other fields with the strings of the translatable ones localised."""
+    out = dict(fields)
+    for name in dotted:
+        head, _, rest = name.partition(".")
+        if head in out:
+            out[head] = _localise_value(out[head], rest, localise)
+    return out
+
+
+def _localise_value(value: Any, rest: str, localise: Any) -> Any:
+    if isinstance(value, list):
+        return [_localise_value(item, rest, localise) for item in value]
+    if rest:
+        if not isinstance(value, dict):
+            return value
+        head, _, tail = rest.partition(".")
+        return {**value, head: _localise_value(value[head], tail, localise)} if head in value else value
+    return localise(value) if isinstance(value, str) else value
+
+
+def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | None, here: str,
+                    translatable_fields: Sequence[str]) -> dict[str, Any]:
+    """What a profile template needs, every text localised."""
+    fields = profile.fields
+    updated = fields.get("updated")
+    links = [
+        {"label": localise(link["label"]), "url": link["url"] if is_safe_url(link["url"]) else None}
+        for link in fields.get("links", [])
+    ]
+    tags = [localise(tag) for tag in fields.get("tags", [])]
+    photo_alt = (fields.get("photo") or {}).get("alt")
+    photo_src = None
+    if photo:
+        photo_src = relative_href(here, photo)
+    elif isinstance(fields.get("photo"), dict):
+        photo_src = fields["photo"]["src"]
+    return {
+        "slug": profile.slug,
+        "name": profile.name,
+        "headline": localise(fields["headline"]) if fields.get("headline") else None,
+        "location": localise(fields["location"]) if fields.get("location") else None,
+        "updated": format_skeleton(DATE_SKELETON, updated, locale=page.code) if updated else None,
+        "updated_iso": updated.isoformat() if isinstance(updated, datetime.date) else None,
+        "photo": {"src": photo_src, "alt": localise(photo_alt) if isinstance(photo_alt, str) else Piece("")}
+        if photo_src else None,
+        "tags": tags,
+        "tags_text": join_pieces(tags, page.code),
+        "links": links,
+        "body": render_markdown(profile.body, localise),
+        "fields": localise_fields(fields, translatable_fields, localise),
+    }
+
+
+def has_unreviewed(html: str) -> bool:
+    return f'data-translation="{UNREVIEWED}"' in html
+
+
+# -- the site ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    """Everything the site is built from, read beforehand."""
+
+    config: Config
+    profiles: Sequence[Profile]
+    tables: Mapping[str, Table]
+    use_fuzzy: bool
+
+
+def published_locales(inputs: SiteInputs) -> tuple[list[str], dict[str, float]]:
+    """The locales that reach the threshold (the source locale always does), and those withheld."""
+    threshold = float(inputs.config["publish_threshold"])
+    published, withheld = [], {}
+    for code in inputs.config.locales:
+        percent = coverage(inputs.profiles, code, inputs.tables.get(code, {}), inputs.use_fuzzy)
+        if code == inputs.config.source_locale or percent >= threshold:
+            published.append(code)
+        else:
+            withheld[code] = round(percent, 1)
+    return published, withheld
+
+
+def build_site(inputs: SiteInputs, published: Sequence[str]) -> dict[str, bytes]:
+    """Every output file of the site, by path relative to the output folder."""
+    config = inputs.config
+    site_url = normalise_site_url(config["site_url"])
+    langs = [describe_locale(code) for code in published]
+    profiles = sorted(inputs.profiles, key=sort_key)
+    files: dict[str, bytes] = {}
+    photos: dict[str, str] = {}
+    for profile in profiles:
+        check_slug(profile)
+        found = photo_file(profile, config.root)
+        if found:
+            photos[profile.slug] = found[0]
+            files[found[0]] = found[1].read_bytes()
+    for name, path in static_files(config).items():
+        files[name] = path.read_bytes()
+
+    index_paths = {lang.tag: f"{lang.tag}/index.html" for lang in langs}
+    site_alternates = alternates(site_url, index_paths, "index.html")
+    sitemap: list[tuple[str, list[dict[str, str]]]] = [("index.html", site_alternates)]
+    common = {"site_url": site_url, "project": config["project"], "langs": langs}
+
+    for lang in langs:
+        ui = load_ui_translations(config, lang.code)
+        mark = Markup(ui.gettext(MARK_TEXT)).striptags()
+        env = make_environment(config, lang.code, ui)
+        entries = []
+        for profile in profiles:
+            here = profile_path(lang, profile.slug)
+            source = describe_locale(profile.lang)
+            localise = make_localiser(lang, source, inputs.tables.get(lang.code, {}), inputs.use_fuzzy, mark)
+            paths = {other.tag: profile_path(other, profile.slug) for other in langs}
+            default = profile_path(source, profile.slug) if source.tag in paths else paths[langs[0].tag]
+            links = alternates(site_url, paths, default)
+            context = profile_context(profile, lang, localise, photos.get(profile.slug), here,
+                                      config.translatable_fields)
+            body = str(context["body"]) + str(context["tags_text"])
+            html = render_template(env, "profile.html", {
+                **common, "lang": lang, "profile": context, "alternates": links,
+                "canonical": page_url(site_url, here), "switcher": switcher(langs, lang, here, paths),
+                "root": relative_href(here, ""), "home": relative_href(here, f"{lang.tag}/index.html"),
+                "share": {"url": page_url(site_url, here),
+                          "mailto": "mailto:?subject=" + quote(profile.name) + "&body=" + quote(page_url(site_url, here))},
+                "unreviewed": has_unreviewed(body) or any(p.status == UNREVIEWED for p in _pieces(context)),
+            })
+            files[here] = html.encode("utf-8")
+            sitemap.append((here, links))
+            thumb = photos.get(profile.slug)
+            entries.append({**context, "href": relative_href(f"{lang.tag}/index.html", here),
+                            "thumb": relative_href(f"{lang.tag}/index.html", thumb) if thumb else None})
+        here = f"{lang.tag}/index.html"
+        html = render_template(env, "index.html", {
+            **common, "lang": lang, "profiles": entries, "alternates": site_alternates,
+            "canonical": page_url(site_url, here), "switcher": switcher(langs, lang, here, index_paths),
+            "root": relative_href(here, ""), "home": "index.html",
+            "unreviewed": any(e["headline"] is not None and e["headline"].status == UNREVIEWED for e in entries),
+        })
+        files[here] = html.encode("utf-8")
+        sitemap.append((here, site_alternates))
+        base = site_url or "/"
+        files[f"{lang.tag}/404.html"] = render_template(env, "404.html", {
+            **common, "lang": lang, "root": base, "home": f"{base}{lang.tag}/index.html",
+            "alternates": [], "canonical": None,
+            "switcher": [{**item, "href": f"{base}{item['href']}"} for item in switcher(langs, lang, "404.html", index_paths)],
+        }).encode("utf-8")
+
+    first = langs[0]
+    env = make_environment(config, first.code)
+    files["index.html"] = render_template(env, "root.html", {
+        **common, "lang": first, "alternates": site_alternates, "canonical": page_url(site_url, "index.html"),
+        "choices": switcher(langs, first, "index.html", index_paths), "root": "", "home": "index.html",
+        "switcher": [],
+    }).encode("utf-8")
+    if site_url:
+        files["sitemap.xml"] = build_sitemap(site_url, sitemap).encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def _pieces(context: Mapping[str, Any]) -> list[Piece]:
+    found = [context["headline"], context["location"], *context["tags"], *(link["label"] for link in context["links"])]
+    if context["photo"]:
+        found.append(context["photo"]["alt"])
+    return [piece for piece in found if isinstance(piece, Piece)]
+
+
+def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str, str]]]]) -> str:
+    """sitemap.xml with the hreflang alternates of each page (the same as in its head)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
+    for path, links in pages:
+        lines.append("  <url>")
+        lines.append(f"    <loc>{xml_escape(page_url(site_url, path))}</loc>")
+        for link in links:
+            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(link["hreflang"])} href={quoteattr(link["href"])}/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def output_file(output: Path, name: str) -> Path:
+    """The file for an output name; ConfigError if it would land outside the output folder."""
+    target = (output / name).resolve()
+    if not target.is_relative_to(output.resolve()) or ".." in PurePosixPath(name).parts:
+        raise ConfigError(f"refusing to write outside the output folder: {name!r}", output)
+    return target
+
+
+def write_site(output: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
+    """Write the files whose bytes differ; return (written, unchanged) names."""
+    targets = {name: output_file(output, name) for name in files}
+    written, unchanged = [], []
+    for name, data in files.items():
+        target = targets[name]
+        if target.is_file() and target.read_bytes() == data:
+            unchanged.append(name)
+            continue
+        write_text_atomic(target, data)
+        written.append(name)
+    return written, unchanged
+
+
+def render_site(
+    config: Config,
+    *,
+    output: str | Path | None = None,
+    use_fuzzy: bool | None = None,
+    profiles: Sequence[Profile] | None = None,
+) -> RenderResult:
+    """Render the project's site into ``output`` (default: ``output_dir``)."""
+    fuzzy = bool(config["use_fuzzy"] if use_fuzzy is None else use_fuzzy)
+    folder = Path(output) if output else config.output_dir
+    if profiles is None:
+        profiles = read_profiles(config)
+    inputs = SiteInputs(config, profiles, read_tables(config, config.locales), fuzzy)
+    published, withheld = published_locales(inputs)
+    files = build_site(inputs, published)
+    written, unchanged = write_site(folder, files)
+    return RenderResult(folder, written, unchanged, published, withheld)
