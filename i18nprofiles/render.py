@@ -434,3 +434,32 @@ def render_site(
     files = build_site(inputs, published)
     written, unchanged = write_site(folder, files)
     return RenderResult(folder, written, unchanged, published, withheld)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The results of each step of ``build_project``."""
+
+    extract: Any
+    update: list[Any]
+    compile: list[Any]
+    render: RenderResult | None  # None when a catalogue could not compile
+
+
+def build_project(config: Config, *, output: str | Path | None = None) -> BuildResult:
+    """extract → update (creating missing catalogues) → compile → render.
+
+    Rendering is skipped when a catalogue has problems that stop it compiling.
+    """
+    from i18nprofiles.compile import compile_catalogs
+    from i18nprofiles.extract import extract
+    from i18nprofiles.merge import update_catalogs
+
+    profiles = read_profiles(config)
+    extracted = extract(config, profiles=profiles)
+    updated = update_catalogs(config, init_missing=True)
+    compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]))
+    if any(result.problems for result in compiled):
+        return BuildResult(extracted, updated, compiled, None)
+    rendered = render_site(config, output=output, profiles=profiles)
+    return BuildResult(extracted, updated, compiled, rendered)

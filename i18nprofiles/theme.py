@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.ext
 import polib
 from babel.messages.extract import extract as babel_extract
 from markupsafe import Markup, escape
