@@ -9,6 +9,7 @@ the files whose bytes changed.
 from __future__ import annotations
 
 import datetime
+import posixpath
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -152,10 +153,11 @@ def page_url(site_url: str, path: str) -> str:
 
 
 def relative_href(from_path: str, to_path: str) -> str:
-    """A relative link between two output files (works from file:// too)."""
-    start = PurePosixPath(from_path).parent
-    depth = len(start.parts)
-    return "../" * depth + to_path
+    """A relative link between two output files (works from file:// too); ``""`` is the root folder."""
+    start = "/" + str(PurePosixPath(from_path).parent).strip(".")
+    if not to_path:
+        return "../" * len(PurePosixPath(from_path).parent.parts)
+    return posixpath.relpath("/" + to_path, start)
 
 
 def normalise_site_url(url: str) -> str:
@@ -258,7 +260,7 @@ def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | No
         "tags": tags,
         "tags_text": join_pieces(tags, page.code),
         "links": links,
-        "body": render_markdown(profile.body, localise),
+        "body": render_markdown(profile.body, localise).rstrip("\n"),
         "fields": localise_fields(fields, translatable_fields, localise),
     }
 
