@@ -332,7 +332,7 @@ def build_site(inputs: SiteInputs, published: Sequence[str]) -> dict[str, bytes]
             context = profile_context(profile, lang, localise, photos.get(profile.slug), here,
                                       config.translatable_fields)
             body = str(context["body"]) + str(context["tags_text"])
-            html = render_template(env, "profile.html", {
+            html = render_template(env, "profile.html", root=config.root, context={
                 **common, "lang": lang, "profile": context, "alternates": links,
                 "canonical": page_url(site_url, here), "switcher": switcher(langs, lang, here, paths),
                 "root": relative_href(here, ""), "home": relative_href(here, f"{lang.tag}/index.html"),
@@ -346,7 +346,7 @@ def build_site(inputs: SiteInputs, published: Sequence[str]) -> dict[str, bytes]
             entries.append({**context, "href": relative_href(f"{lang.tag}/index.html", here),
                             "thumb": relative_href(f"{lang.tag}/index.html", thumb) if thumb else None})
         here = f"{lang.tag}/index.html"
-        html = render_template(env, "index.html", {
+        html = render_template(env, "index.html", root=config.root, context={
             **common, "lang": lang, "profiles": entries, "alternates": site_alternates,
             "canonical": page_url(site_url, here), "switcher": switcher(langs, lang, here, index_paths),
             "root": relative_href(here, ""), "home": "index.html",
@@ -355,7 +355,7 @@ def build_site(inputs: SiteInputs, published: Sequence[str]) -> dict[str, bytes]
         files[here] = html.encode("utf-8")
         sitemap.append((here, site_alternates))
         base = site_url or "/"
-        files[f"{lang.tag}/404.html"] = render_template(env, "404.html", {
+        files[f"{lang.tag}/404.html"] = render_template(env, "404.html", root=config.root, context={
             **common, "lang": lang, "root": base, "home": f"{base}{lang.tag}/index.html",
             "alternates": [], "canonical": None,
             "switcher": [{**item, "href": f"{base}{item['href']}"} for item in switcher(langs, lang, "404.html", index_paths)],
@@ -363,7 +363,7 @@ def build_site(inputs: SiteInputs, published: Sequence[str]) -> dict[str, bytes]
 
     first = langs[0]
     env = make_environment(config, first.code)
-    files["index.html"] = render_template(env, "root.html", {
+    files["index.html"] = render_template(env, "root.html", root=config.root, context={
         **common, "lang": first, "alternates": site_alternates, "canonical": page_url(site_url, "index.html"),
         "choices": switcher(langs, first, "index.html", index_paths), "root": "", "home": "index.html",
         "switcher": [],

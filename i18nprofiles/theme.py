@@ -130,12 +130,13 @@ def make_environment(config: Config, locale: str, ui: gettext.NullTranslations |
     return env
 
 
-def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
-    """Render a template; Jinja2's errors become TemplateError with file and line."""
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any], root: Path | None = None) -> str:
+    """Render a template; Jinja2's errors become TemplateError with file (relative to ``root``) and line."""
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error: {exc.message}", exc.filename or name, exc.lineno) from None
+        where = relative_path(Path(exc.filename), root) if exc.filename and root else exc.filename or name
+        raise TemplateError(f"template syntax error: {exc.message}", where, exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template not found: {exc.name}", name) from None
     except jinja2.TemplateError as exc:
