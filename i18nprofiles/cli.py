@@ -209,6 +209,8 @@ use_fuzzy_option = click.option("-f", "--use-fuzzy", is_flag=True, default=None,
                                 help="Publish fuzzy (machine) translations, visibly marked.")
 site_output_option = click.option("-o", "--output", "output", type=click.Path(file_okay=False),
                                   help="Output folder (default: output_dir).")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1),
+                           help="Processes for large sites (default: one per CPU).")
 
 
 def report_render(result: Any, config: Config) -> None:
@@ -216,6 +218,8 @@ def report_render(result: Any, config: Config) -> None:
     for locale, percent in sorted(result.withheld.items()):
         click.echo(f"{locale}: not published ({percent:g}% translated, publish_threshold is "
                    f"{config['publish_threshold']}%)")
+    for name in result.removed:
+        click.echo(f"removed {name} (no longer rendered)")
     click.echo(f"{display(result.output, config)}: {len(result.written)} files written, "
                f"{len(result.unchanged)} unchanged ({', '.join(result.published)})")
 
@@ -223,26 +227,28 @@ def report_render(result: Any, config: Config) -> None:
 @cli.command()
 @site_output_option
 @use_fuzzy_option
+@jobs_option
 @click.pass_context
-def render(ctx: click.Context, output: str | None, use_fuzzy: bool | None) -> int:
+def render(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
     """Render one page per profile per locale, the indexes and the sitemap."""
     from i18nprofiles.render import render_site
 
     config = get_config(ctx, use_fuzzy=use_fuzzy)
-    report_render(render_site(config, output=output), config)
+    report_render(render_site(config, output=output, workers=jobs), config)
     return EXIT_OK
 
 
 @cli.command()
 @site_output_option
 @use_fuzzy_option
+@jobs_option
 @click.pass_context
-def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None) -> int:
+def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
     """Extract, update (creating missing catalogues), compile and render."""
     from i18nprofiles.render import build_project
 
     config = get_config(ctx, use_fuzzy=use_fuzzy)
-    steps = build_project(config, output=output)
+    steps = build_project(config, output=output, workers=jobs)
     click.echo(f"{display(steps.extract.path, config)}: {steps.extract.messages} messages "
                f"({'written' if steps.extract.written else 'unchanged'})")
     for result in steps.update:

@@ -9,9 +9,13 @@ the files whose bytes changed.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
+import os
 import posixpath
 import unicodedata
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -32,12 +36,17 @@ from i18nprofiles.markup import SOURCE, UNREVIEWED, Piece, is_safe_url, join_pie
 from i18nprofiles.merge import catalog_path
 from i18nprofiles.model import Profile
 from i18nprofiles.profiles import SLUG_RE, is_translatable, read_profiles
-from i18nprofiles.theme import load_ui_translations, make_environment, render_template, static_files
+from i18nprofiles.theme import load_ui_translations, make_environment, render_template, static_files, theme_digest
 
+RENDER_CACHE = "render.json"
 MARK_TEXT = "Machine translation, not yet reviewed"
 DATE_SKELETON = "yMMMM"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+PARALLEL_MIN_PAGES = 300  # below this, a second process costs more than it saves
+CODE_DIGEST = hashlib.sha256(
+    b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
+).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,8 @@ class RenderResult:
     unchanged: list[str]
     published: list[str]
     withheld: dict[str, float] = field(default_factory=dict)  # locale -> coverage %
+    removed: list[str] = field(default_factory=list)  # files of a previous render no longer produced
+    rendered: int = 0  # files produced this time (the others were reused unchanged)
 
 
 # -- languages -------------------------------------------------------------------
@@ -232,6 +243,17 @@ def _localise_value(value: Any, rest: str, localise: Any) -> Any:
     return localise(value) if isinstance(value, str) else value
 
 
+def summary_context(profile: Profile, localise: Any) -> dict[str, Any]:
+    """What an index needs of a profile."""
+    fields = profile.fields
+    return {
+        "slug": profile.slug,
+        "name": profile.name,
+        "headline": localise(fields["headline"]) if fields.get("headline") else None,
+        "location": localise(fields["location"]) if fields.get("location") else None,
+    }
+
+
 def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | None, here: str,
                     translatable_fields: Sequence[str]) -> dict[str, Any]:
     """What a profile template needs, every text localised."""
@@ -249,10 +271,7 @@ def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | No
     elif isinstance(fields.get("photo"), dict):
         photo_src = fields["photo"]["src"]
     return {
-        "slug": profile.slug,
-        "name": profile.name,
-        "headline": localise(fields["headline"]) if fields.get("headline") else None,
-        "location": localise(fields["location"]) if fields.get("location") else None,
+        **summary_context(profile, localise),
         "updated": format_skeleton(DATE_SKELETON, updated, locale=page.code) if updated else None,
         "updated_iso": updated.isoformat() if isinstance(updated, datetime.date) else None,
         "photo": {"src": photo_src, "alt": localise(photo_alt) if isinstance(photo_alt, str) else Piece("")}
@@ -295,82 +314,167 @@ def published_locales(inputs: SiteInputs) -> tuple[list[str], dict[str, float]]:
     return published, withheld
 
 
-def build_site(inputs: SiteInputs, published: Sequence[str]) -> dict[str, bytes]:
-    """Every output file of the site, by path relative to the output folder."""
+@dataclass(frozen=True)
+class SitePlan:
+    """What every page needs to know about the whole site (picklable, for worker processes)."""
+
+    config: Config
+    site_url: str
+    langs: tuple[Lang, ...]
+    profiles: tuple[Profile, ...]  # in index order
+    photos: Mapping[str, str]  # slug -> output name of the local photo
+    tables: Mapping[str, Table]
+    use_fuzzy: bool
+
+
+def plan_site(inputs: SiteInputs, published: Sequence[str]) -> SitePlan:
+    """Check the profiles (slugs, photos) and gather what the pages share."""
     config = inputs.config
-    site_url = normalise_site_url(config["site_url"])
-    langs = [describe_locale(code) for code in published]
-    profiles = sorted(inputs.profiles, key=sort_key)
-    files: dict[str, bytes] = {}
-    photos: dict[str, str] = {}
+    profiles = tuple(sorted(inputs.profiles, key=sort_key))
+    photos = {}
     for profile in profiles:
         check_slug(profile)
         found = photo_file(profile, config.root)
         if found:
             photos[profile.slug] = found[0]
+    langs = tuple(describe_locale(code) for code in published)
+    return SitePlan(config, normalise_site_url(config["site_url"]), langs, profiles, photos, inputs.tables,
+                    inputs.use_fuzzy)
+
+
+def profile_alternates(plan: SitePlan, profile: Profile) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The versions of a profile page by tag, and its hreflang alternates (x-default: its own language)."""
+    paths = {lang.tag: profile_path(lang, profile.slug) for lang in plan.langs}
+    source = describe_locale(profile.lang)
+    default = paths.get(source.tag, paths[plan.langs[0].tag])
+    return paths, alternates(plan.site_url, paths, default)
+
+
+def index_alternates(plan: SitePlan) -> tuple[dict[str, str], list[dict[str, str]]]:
+    paths = {lang.tag: f"{lang.tag}/index.html" for lang in plan.langs}
+    return paths, alternates(plan.site_url, paths, "index.html")
+
+
+def render_locale(plan: SitePlan, lang: Lang, slugs: frozenset[str] | None = None) -> dict[str, bytes]:
+    """The pages of one locale: its index, its 404 page and the profile pages of ``slugs`` (default: all)."""
+    config, site_url = plan.config, plan.site_url
+    ui = load_ui_translations(config, lang.code)
+    mark = Markup(ui.gettext(MARK_TEXT)).striptags()
+    env = make_environment(config, lang.code, ui)
+    common = {"site_url": site_url, "project": config["project"], "langs": plan.langs, "lang": lang}
+    table = plan.tables.get(lang.code, {})
+    index = f"{lang.tag}/index.html"
+    files: dict[str, bytes] = {}
+    entries = []
+    for profile in plan.profiles:
+        here = profile_path(lang, profile.slug)
+        localise = make_localiser(lang, describe_locale(profile.lang), table, plan.use_fuzzy, mark)
+        summary = summary_context(profile, localise)
+        thumb = plan.photos.get(profile.slug)
+        entries.append({**summary, "href": relative_href(index, here),
+                        "thumb": relative_href(index, thumb) if thumb else None})
+        if slugs is not None and profile.slug not in slugs:
+            continue
+        paths, links = profile_alternates(plan, profile)
+        context = profile_context(profile, lang, localise, plan.photos.get(profile.slug), here,
+                                  config.translatable_fields)
+        url = page_url(site_url, here)
+        files[here] = render_template(env, "profile.html", root=config.root, context={
+            **common, "profile": context, "alternates": links, "canonical": url,
+            "switcher": switcher(plan.langs, lang, here, paths),
+            "root": relative_href(here, ""), "home": relative_href(here, index),
+            "share": {"url": url, "mailto": "mailto:?subject=" + quote(profile.name) + "&body=" + quote(url)},
+            "unreviewed": has_unreviewed(str(context["body"])) or any(p.status == UNREVIEWED for p in _pieces(context)),
+        }).encode("utf-8")
+    paths, links = index_alternates(plan)
+    files[index] = render_template(env, "index.html", root=config.root, context={
+        **common, "profiles": entries, "alternates": links, "canonical": page_url(site_url, index),
+        "switcher": switcher(plan.langs, lang, index, paths), "root": relative_href(index, ""), "home": "index.html",
+        "unreviewed": any(_unreviewed(e["headline"]) or _unreviewed(e["location"]) for e in entries),
+    }).encode("utf-8")
+    base = site_url or "/"
+    files[f"{lang.tag}/404.html"] = render_template(env, "404.html", root=config.root, context={
+        **common, "root": base, "home": f"{base}{index}", "alternates": [], "canonical": None,
+        "switcher": [{**item, "href": base + item["href"]} for item in switcher(plan.langs, lang, "404.html", paths)],
+    }).encode("utf-8")
+    return files
+
+
+def render_root(plan: SitePlan) -> bytes:
+    """The root page: a language chooser, in the source locale."""
+    first = plan.langs[0]
+    env = make_environment(plan.config, first.code)
+    paths, links = index_alternates(plan)
+    return render_template(env, "root.html", root=plan.config.root, context={
+        "site_url": plan.site_url, "project": plan.config["project"], "langs": plan.langs, "lang": first,
+        "alternates": links, "canonical": page_url(plan.site_url, "index.html"),
+        "choices": switcher(plan.langs, first, "index.html", paths), "root": "", "home": "index.html", "switcher": [],
+    }).encode("utf-8")
+
+
+def sitemap_pages(plan: SitePlan) -> list[tuple[str, list[dict[str, str]]]]:
+    """Every indexable page with its alternates, in a stable order."""
+    _, site_links = index_alternates(plan)
+    pages = [("index.html", site_links)]
+    for lang in plan.langs:
+        for profile in plan.profiles:
+            pages.append((profile_path(lang, profile.slug), profile_alternates(plan, profile)[1]))
+        pages.append((f"{lang.tag}/index.html", site_links))
+    return pages
+
+
+def page_digests(plan: SitePlan) -> dict[str, str]:
+    """A digest of everything a profile page is made from, by output name."""
+    digests = {}
+    for lang in plan.langs:
+        theme = theme_digest(plan.config, lang.code)
+        table = plan.tables.get(lang.code, {})
+        for profile in plan.profiles:
+            data = [CODE_DIGEST, theme, lang, plan.langs, plan.site_url, plan.config["project"], plan.use_fuzzy,
+                    plan.config.translatable_fields, plan.photos.get(profile.slug), profile.path, profile.slug,
+                    profile.name, profile.lang, profile.fields, profile.body,
+                    [(segment.text, table.get(segment.text)) for segment in profile.segments]]
+            text = json.dumps(data, default=repr, ensure_ascii=False)
+            digests[profile_path(lang, profile.slug)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digests
+
+
+def build_site(plan: SitePlan, reuse: Mapping[str, bytes] | None = None, workers: int = 1) -> dict[str, bytes]:
+    """Every output file of the site, by path relative to the output folder.
+
+    Profile pages named in ``reuse`` keep those bytes instead of being rendered
+    again; with ``workers`` > 1 and enough pages, locales render in parallel.
+    """
+    reuse = reuse or {}
+    config = plan.config
+    files: dict[str, bytes] = {}
+    for profile in plan.profiles:
+        found = photo_file(profile, config.root)
+        if found:
             files[found[0]] = found[1].read_bytes()
     for name, path in static_files(config).items():
         files[name] = path.read_bytes()
-
-    index_paths = {lang.tag: f"{lang.tag}/index.html" for lang in langs}
-    site_alternates = alternates(site_url, index_paths, "index.html")
-    sitemap: list[tuple[str, list[dict[str, str]]]] = [("index.html", site_alternates)]
-    common = {"site_url": site_url, "project": config["project"], "langs": langs}
-
-    for lang in langs:
-        ui = load_ui_translations(config, lang.code)
-        mark = Markup(ui.gettext(MARK_TEXT)).striptags()
-        env = make_environment(config, lang.code, ui)
-        entries = []
-        for profile in profiles:
-            here = profile_path(lang, profile.slug)
-            source = describe_locale(profile.lang)
-            localise = make_localiser(lang, source, inputs.tables.get(lang.code, {}), inputs.use_fuzzy, mark)
-            paths = {other.tag: profile_path(other, profile.slug) for other in langs}
-            default = profile_path(source, profile.slug) if source.tag in paths else paths[langs[0].tag]
-            links = alternates(site_url, paths, default)
-            context = profile_context(profile, lang, localise, photos.get(profile.slug), here,
-                                      config.translatable_fields)
-            body = str(context["body"]) + str(context["tags_text"])
-            html = render_template(env, "profile.html", root=config.root, context={
-                **common, "lang": lang, "profile": context, "alternates": links,
-                "canonical": page_url(site_url, here), "switcher": switcher(langs, lang, here, paths),
-                "root": relative_href(here, ""), "home": relative_href(here, f"{lang.tag}/index.html"),
-                "share": {"url": page_url(site_url, here),
-                          "mailto": "mailto:?subject=" + quote(profile.name) + "&body=" + quote(page_url(site_url, here))},
-                "unreviewed": has_unreviewed(body) or any(p.status == UNREVIEWED for p in _pieces(context)),
-            })
-            files[here] = html.encode("utf-8")
-            sitemap.append((here, links))
-            thumb = photos.get(profile.slug)
-            entries.append({**context, "href": relative_href(f"{lang.tag}/index.html", here),
-                            "thumb": relative_href(f"{lang.tag}/index.html", thumb) if thumb else None})
-        here = f"{lang.tag}/index.html"
-        html = render_template(env, "index.html", root=config.root, context={
-            **common, "lang": lang, "profiles": entries, "alternates": site_alternates,
-            "canonical": page_url(site_url, here), "switcher": switcher(langs, lang, here, index_paths),
-            "root": relative_href(here, ""), "home": "index.html",
-            "unreviewed": any(e["headline"] is not None and e["headline"].status == UNREVIEWED for e in entries),
-        })
-        files[here] = html.encode("utf-8")
-        sitemap.append((here, site_alternates))
-        base = site_url or "/"
-        files[f"{lang.tag}/404.html"] = render_template(env, "404.html", root=config.root, context={
-            **common, "lang": lang, "root": base, "home": f"{base}{lang.tag}/index.html",
-            "alternates": [], "canonical": None,
-            "switcher": [{**item, "href": f"{base}{item['href']}"} for item in switcher(langs, lang, "404.html", index_paths)],
-        }).encode("utf-8")
-
-    first = langs[0]
-    env = make_environment(config, first.code)
-    files["index.html"] = render_template(env, "root.html", root=config.root, context={
-        **common, "lang": first, "alternates": site_alternates, "canonical": page_url(site_url, "index.html"),
-        "choices": switcher(langs, first, "index.html", index_paths), "root": "", "home": "index.html",
-        "switcher": [],
-    }).encode("utf-8")
-    if site_url:
-        files["sitemap.xml"] = build_sitemap(site_url, sitemap).encode("utf-8")
+    jobs = [
+        (plan, lang, frozenset(p.slug for p in plan.profiles if profile_path(lang, p.slug) not in reuse))
+        for lang in plan.langs
+    ]
+    pages = sum(len(slugs) for _, _, slugs in jobs)
+    if workers > 1 and len(jobs) > 1 and pages >= PARALLEL_MIN_PAGES:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            results = list(pool.map(render_locale, *zip(*jobs)))
+    else:
+        results = [render_locale(*job) for job in jobs]
+    for result in results:
+        files.update(result)
+    files.update(reuse)
+    files["index.html"] = render_root(plan)
+    if plan.site_url:
+        files["sitemap.xml"] = build_sitemap(plan.site_url, sitemap_pages(plan)).encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def _unreviewed(piece: Any) -> bool:
+    return isinstance(piece, Piece) and piece.status == UNREVIEWED
 
 
 def _pieces(context: Mapping[str, Any]) -> list[Piece]:
@@ -419,23 +523,86 @@ def write_site(output: Path, files: Mapping[str, bytes]) -> tuple[list[str], lis
     return written, unchanged
 
 
+def cache_file(config: Config) -> Path:
+    return config.root / config["cache_dir"] / RENDER_CACHE
+
+
+def read_cache(path: Path) -> dict[str, dict[str, list[str]]]:
+    """The render cache: output folder → file name → [input digest, sha256 of the bytes]."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def reusable_pages(folder: Path, cached: Mapping[str, Any], digests: Mapping[str, str]) -> dict[str, bytes]:
+    """Pages whose inputs did not change and whose file on disk is still the one rendered."""
+    reuse = {}
+    for name, digest in digests.items():
+        entry = cached.get(name)
+        target = folder / name
+        if isinstance(entry, list) and entry[:1] == [digest] and target.is_file():
+            data = target.read_bytes()
+            if [digest, sha256(data)] == entry:
+                reuse[name] = data
+    return reuse
+
+
+def remove_stale(folder: Path, previous: Mapping[str, Any], files: Mapping[str, bytes]) -> list[str]:
+    """Delete the files a previous render wrote that this one does not (a withheld locale, a removed profile)."""
+    removed = []
+    for name in sorted(set(previous) - set(files)):
+        target = output_file(folder, name)
+        if target.is_file():
+            target.unlink()
+            removed.append(name)
+            for parent in target.parents:
+                if parent == folder.resolve() or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+    return removed
+
+
 def render_site(
     config: Config,
     *,
     output: str | Path | None = None,
     use_fuzzy: bool | None = None,
     profiles: Sequence[Profile] | None = None,
+    workers: int | None = None,
 ) -> RenderResult:
-    """Render the project's site into ``output`` (default: ``output_dir``)."""
+    """Render the project's site into ``output`` (default: ``output_dir``).
+
+    Everything is rendered in memory before anything is written; pages whose
+    inputs did not change since the last render are not rendered again, and
+    files whose bytes did not change are not rewritten.
+    """
     fuzzy = bool(config["use_fuzzy"] if use_fuzzy is None else use_fuzzy)
     folder = Path(output) if output else config.output_dir
     if profiles is None:
         profiles = read_profiles(config)
     inputs = SiteInputs(config, profiles, read_tables(config, config.locales), fuzzy)
     published, withheld = published_locales(inputs)
-    files = build_site(inputs, published)
+    plan = plan_site(inputs, published)
+    digests = page_digests(plan)
+    cache_path = cache_file(config)
+    cache = read_cache(cache_path)
+    key = str(folder.resolve())
+    previous = cache.get(key) if isinstance(cache.get(key), dict) else {}
+    reuse = reusable_pages(folder, previous, digests)
+    files = build_site(plan, reuse, workers or os.cpu_count() or 1)
     written, unchanged = write_site(folder, files)
-    return RenderResult(folder, written, unchanged, published, withheld)
+    removed = remove_stale(folder, previous, files)
+    cache[key] = {name: [digests.get(name, ""), sha256(data)] for name, data in files.items()}
+    text = json.dumps(cache, indent=1, sort_keys=True) + "\n"
+    if not cache_path.is_file() or cache_path.read_text(encoding="utf-8") != text:
+        write_text_atomic(cache_path, text.encode("utf-8"))
+    return RenderResult(folder, written, unchanged, published, withheld, removed, len(files) - len(reuse))
 
 
 @dataclass(frozen=True)
@@ -448,7 +615,7 @@ class BuildResult:
     render: RenderResult | None  # None when a catalogue could not compile
 
 
-def build_project(config: Config, *, output: str | Path | None = None) -> BuildResult:
+def build_project(config: Config, *, output: str | Path | None = None, workers: int | None = None) -> BuildResult:
     """extract → update (creating missing catalogues) → compile → render.
 
     Rendering is skipped when a catalogue has problems that stop it compiling.
@@ -463,5 +630,5 @@ def build_project(config: Config, *, output: str | Path | None = None) -> BuildR
     compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]))
     if any(result.problems for result in compiled):
         return BuildResult(extracted, updated, compiled, None)
-    rendered = render_site(config, output=output, profiles=profiles)
+    rendered = render_site(config, output=output, profiles=profiles, workers=workers)
     return BuildResult(extracted, updated, compiled, rendered)

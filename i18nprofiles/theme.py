@@ -9,6 +9,7 @@ a string that neither translates shows in English, marked ``lang="en"``.
 from __future__ import annotations
 
 import gettext
+import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,6 +53,21 @@ def static_files(config: Config) -> dict[str, Path]:
             if path.is_file():
                 found["static/" + path.relative_to(root).as_posix()] = path
     return dict(sorted(found.items()))
+
+
+def theme_digest(config: Config, locale: str) -> str:
+    """A digest of the templates and UI catalogues that pages in ``locale`` are made with."""
+    digest = hashlib.sha256()
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for folder in (config.locales_dir, THEME_DIR / "locales"):
+        for candidate in _catalog_candidates(locale):
+            path = catalog_path(config, candidate, MESSAGES_DOMAIN, folder)
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 # -- UI strings ----------------------------------------------------------------

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import polib
+import pytest
 
 from i18nprofiles.config import load_config
 from i18nprofiles.render import render_site
@@ -115,3 +116,32 @@ def test_a_rerun_writes_nothing_and_gives_the_same_bytes(tmp_path: Path) -> None
     po.save(str(po_path))
     third = render_site(config)
     assert third.written == ["es/maria-quispe/index.html"]
+
+
+def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import i18nprofiles.render as render_module
+
+    monkeypatch.setattr(render_module, "PARALLEL_MIN_PAGES", 0)
+    serial = load_config(make_project(tmp_path / "serial"))
+    render_site(serial, workers=1)
+    parallel = load_config(make_project(tmp_path / "parallel"))
+    render_site(parallel, workers=2)
+    assert site_files(parallel.output_dir) == site_files(serial.output_dir)
+
+
+def test_unchanged_pages_are_not_rendered_again_and_stale_files_go(tmp_path: Path) -> None:
+    root = make_project(tmp_path, locales=("fr", "es", "en", "de"))
+    config = load_config(root)
+    first = render_site(config)
+    assert (config.output_dir / "de" / "maria-quispe" / "index.html").is_file()
+    second = render_site(config)
+    # Only the indexes, 404 pages, root page, sitemap, photos and CSS are produced again.
+    assert second.rendered == len(first.written) - 3 * 4 and second.written == []
+    edited = config.output_dir / "es" / "lucia-mamani" / "index.html"
+    edited.write_text("tampered", encoding="utf-8")
+    third = render_site(config)
+    assert third.written == ["es/lucia-mamani/index.html"]
+    (root / "i18nprofiles.toml").write_text((root / "i18nprofiles.toml").read_text() + "publish_threshold = 50\n")
+    fourth = render_site(load_config(root))
+    assert "de/maria-quispe/index.html" in fourth.removed
+    assert not (config.output_dir / "de").exists()
