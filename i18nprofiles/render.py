@@ -171,11 +171,12 @@ def relative_href(from_path: str, to_path: str) -> str:
     return posixpath.relpath("/" + to_path, start)
 
 
-def normalise_site_url(url: str) -> str:
+def normalise_site_url(url: str, where: Path | None = None) -> str:
+    """``site_url`` with a final ``/``; ConfigError unless it is an http(s) URL."""
     if not url:
         return ""
     if not is_safe_url(url, ("http", "https")):
-        raise ConfigError(f"site_url must be an http or https URL, not {url!r}")
+        raise ConfigError(f"setting 'site_url' must be an http or https URL, not {url!r}", where)
     return url if url.endswith("/") else url + "/"
 
 
@@ -303,7 +304,9 @@ class SiteInputs:
 
 def published_locales(inputs: SiteInputs) -> tuple[list[str], dict[str, float]]:
     """The locales that reach the threshold (the source locale always does), and those withheld."""
-    threshold = float(inputs.config["publish_threshold"])
+    threshold = inputs.config["publish_threshold"]
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 100:
+        raise ConfigError("setting 'publish_threshold' must be a percentage from 0 to 100", inputs.config.source)
     published, withheld = [], {}
     for code in inputs.config.locales:
         percent = coverage(inputs.profiles, code, inputs.tables.get(code, {}), inputs.use_fuzzy)
@@ -338,7 +341,7 @@ def plan_site(inputs: SiteInputs, published: Sequence[str]) -> SitePlan:
         if found:
             photos[profile.slug] = found[0]
     langs = tuple(describe_locale(code) for code in published)
-    return SitePlan(config, normalise_site_url(config["site_url"]), langs, profiles, photos, inputs.tables,
+    return SitePlan(config, normalise_site_url(config["site_url"], config.source), langs, profiles, photos, inputs.tables,
                     inputs.use_fuzzy)
 
 

@@ -57,5 +57,16 @@ def test_bad_site_url_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     with pytest.raises(SystemExit) as exit_info:
         main(["-P", str(root), "render"])
     assert exit_info.value.code == 2
-    assert capsys.readouterr().err.startswith("error: ")
+    assert "setting 'site_url' must be an http or https URL" in capsys.readouterr().err
     assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize("value", ['"half"', "150", "-1", "true"])
+def test_bad_publish_threshold_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str) -> None:
+    root = make_project(tmp_path)
+    with open(root / "i18nprofiles.toml", "a", encoding="utf-8") as handle:
+        handle.write(f"publish_threshold = {value}\n")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["-P", str(root), "render"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.startswith(f"error: {root / 'i18nprofiles.toml'}: setting 'publish_threshold'")
