@@ -1,9 +1,10 @@
 """Render the site: one page per profile per published locale, indexes, 404 pages, sitemap.
 
-``build_site`` is pure: it turns profiles, translations and templates into a
-mapping of output paths to bytes.  ``render_site`` reads the inputs, builds
-everything in memory (so an error leaves the output untouched) and writes only
-the files whose bytes changed.
+``build_site`` turns a ``SitePlan`` (profiles, translations, settings) into a
+mapping of output paths to bytes; it reads only templates, photos and static
+files.  ``render_site`` reads the inputs, builds everything in memory (so an
+error leaves the output untouched) and writes only the files whose bytes
+changed.
 """
 
 from __future__ import annotations

@@ -70,3 +70,18 @@ def test_bad_publish_threshold_is_a_usage_error(tmp_path: Path, capsys: pytest.C
         main(["-P", str(root), "render"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.startswith(f"error: {root / 'i18nprofiles.toml'}: setting 'publish_threshold'")
+
+
+def test_ui_strings_extract_init_and_override(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    result = run(root, "extract", "-D", "messages")
+    assert result.returncode == 0, result.stderr
+    assert "locales/messages.pot: 15 messages from 7 templates (written)" in result.stdout
+    assert run(root, "init", "-D", "messages", "-l", "es").returncode == 0
+    po = root / "locales" / "es" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8").replace('msgid "Send by email"\nmsgstr ""', 'msgid "Send by email"\nmsgstr "Mandar por correo"')
+    po.write_text(text, encoding="utf-8")
+    assert run(root, "render").returncode == 0
+    page = (root / "site" / "es" / "maria-quispe" / "index.html").read_text(encoding="utf-8")
+    assert ">Mandar por correo</a>" in page and "<dt>Temas</dt>" in page
+    assert run(root, "extract", "-D", "messages").stdout.endswith("(unchanged)\n")
