@@ -134,17 +134,13 @@ def make_inert(children: list[Token]) -> list[Token]:
     return out
 
 
-def _attr_target(tokens: list[Token], index: int) -> Token:
-    """The token that shows a block: the list item when the paragraph is hidden (tight lists)."""
-    if not tokens[index].hidden:
-        return tokens[index]
-    for candidate in reversed(tokens[:index]):
-        if candidate.type == "list_item_open":
-            return candidate
-    return tokens[index]
-
-
 def _set_piece(tokens: list[Token], index: int, inline: Token, kind: str, piece: Piece) -> None:
+    """Put a localised piece in a block: its text in the inline token, its attributes on the block.
+
+    A paragraph hidden in a tight list has no element of its own, so its
+    inline content is wrapped in a ``<span>`` (the ``<li>`` may hold a nested
+    list in another language).
+    """
     if kind == "image-alt":
         image = next(c for c in inline.children or [] if c.type == "image")
         image.content = piece.text
@@ -152,12 +148,17 @@ def _set_piece(tokens: list[Token], index: int, inline: Token, kind: str, piece:
     else:
         inline.children = markdown_parser().parseInline(piece.text)[0].children
         inline.content = piece.text
-    target = _attr_target(tokens, index)
-    for name, value in (("lang", piece.lang), ("dir", piece.dir), ("data-translation", piece.status)):
-        if value:
-            target.attrSet(name, value)
+    children = list(inline.children or [])
     if piece.mark:
-        inline.children = [*(inline.children or []), Token("unreviewed_mark", "", 0, content=piece.mark)]
+        children.append(Token("unreviewed_mark", "", 0, content=piece.mark))
+    attrs = {name: value for name, value in (("lang", piece.lang), ("dir", piece.dir),
+                                               ("data-translation", piece.status)) if value}
+    if tokens[index].hidden and attrs:
+        children = [Token("span_open", "span", 1, attrs=attrs), *children, Token("span_close", "span", -1)]
+    else:
+        for name, value in attrs.items():
+            tokens[index].attrSet(name, value)
+    inline.children = children
 
 
 def render_markdown(body: str, localise: Localise) -> Markup:
