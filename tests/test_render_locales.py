@@ -145,3 +145,35 @@ def test_unchanged_pages_are_not_rendered_again_and_stale_files_go(tmp_path: Pat
     fourth = render_site(load_config(root))
     assert "de/maria-quispe/index.html" in fourth.removed
     assert not (config.output_dir / "de").exists()
+
+
+def test_translatable_fields_reach_templates_localised(tmp_path: Path) -> None:
+    root = make_project(tmp_path, translatable_fields=["role"], templates_dir="theme")
+    profile = root / "profiles" / "maria-quispe.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("name: María Quispe", "name: María Quispe\nrole: Trésorière"),
+                       encoding="utf-8")
+    po_path = root / "locales" / "es" / "LC_MESSAGES" / "profiles.po"
+    po = polib.pofile(str(po_path))
+    po.append(polib.POEntry(msgid="Trésorière", msgstr="Tesorera"))
+    po.save(str(po_path))
+    (root / "theme").mkdir()
+    (root / "theme" / "profile.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p class="role">{{ profile.fields.role }}</p>{% endblock %}\n',
+        encoding="utf-8")
+    config = load_config(root)
+    render_site(config)
+    es = (config.output_dir / "es" / "maria-quispe" / "index.html").read_text(encoding="utf-8")
+    en = (config.output_dir / "en" / "maria-quispe" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="role">Tesorera</p>' in es
+    assert '<p class="role"><span lang="fr" data-translation="source">Trésorière</span></p>' in en
+
+
+def test_without_site_url_links_are_root_relative_and_there_is_no_sitemap(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "i18nprofiles.toml").write_text((root / "i18nprofiles.toml").read_text().replace(
+        'site_url = "https://profiles.example.org/"', ""))
+    config = load_config(root)
+    render_site(config)
+    assert not (config.output_dir / "sitemap.xml").exists()
+    links = head_alternates(parse_html(config.output_dir / "es" / "maria-quispe" / "index.html"))
+    assert links["en"] == "/en/maria-quispe/" and links["x-default"] == "/fr/maria-quispe/"
