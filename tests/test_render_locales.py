@@ -158,7 +158,7 @@ def test_translatable_fields_reach_templates_localised(tmp_path: Path) -> None:
     po.save(str(po_path))
     (root / "theme").mkdir()
     (root / "theme" / "profile.html").write_text(
-        '{% extends "base.html" %}{% block main %}<p class="role">{{ profile.fields.role }}</p>{% endblock %}\n',
+        '{% extends "base.html" %}{% block main %}{% if profile.fields.role is defined %}<p class="role">{{ profile.fields.role }}</p>{% endif %}{% endblock %}\n',
         encoding="utf-8")
     config = load_config(root)
     render_site(config)
