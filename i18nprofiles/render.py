@@ -326,7 +326,7 @@ class SitePlan:
     site_url: str
     langs: tuple[Lang, ...]
     profiles: tuple[Profile, ...]  # in index order
-    photos: Mapping[str, str]  # slug -> output name of the local photo
+    photos: Mapping[str, tuple[str, Path]]  # slug -> (output name, file) of the local photo
     tables: Mapping[str, Table]
     use_fuzzy: bool
 
@@ -340,7 +340,7 @@ def plan_site(inputs: SiteInputs, published: Sequence[str]) -> SitePlan:
         check_slug(profile)
         found = photo_file(profile, config.root)
         if found:
-            photos[profile.slug] = found[0]
+            photos[profile.slug] = found
     langs = tuple(describe_locale(code) for code in published)
     return SitePlan(config, normalise_site_url(config["site_url"], config.source), langs, profiles, photos, inputs.tables,
                     inputs.use_fuzzy)
@@ -374,14 +374,13 @@ def render_locale(plan: SitePlan, lang: Lang, slugs: frozenset[str] | None = Non
         here = profile_path(lang, profile.slug)
         localise = make_localiser(lang, describe_locale(profile.lang), table, plan.use_fuzzy, mark)
         summary = summary_context(profile, localise)
-        thumb = plan.photos.get(profile.slug)
+        photo = plan.photos[profile.slug][0] if profile.slug in plan.photos else None
         entries.append({**summary, "href": relative_href(index, here),
-                        "thumb": relative_href(index, thumb) if thumb else None})
+                        "thumb": relative_href(index, photo) if photo else None})
         if slugs is not None and profile.slug not in slugs:
             continue
         paths, links = profile_alternates(plan, profile)
-        context = profile_context(profile, lang, localise, plan.photos.get(profile.slug), here,
-                                  config.translatable_fields)
+        context = profile_context(profile, lang, localise, photo, here, config.translatable_fields)
         url = page_url(site_url, here)
         files[here] = render_template(env, "profile.html", root=config.root, context={
             **common, "profile": context, "alternates": links, "canonical": url,
@@ -450,14 +449,8 @@ def build_site(plan: SitePlan, reuse: Mapping[str, bytes] | None = None, workers
     again; with ``workers`` > 1 and enough pages, locales render in parallel.
     """
     reuse = reuse or {}
-    config = plan.config
-    files: dict[str, bytes] = {}
-    for profile in plan.profiles:
-        found = photo_file(profile, config.root)
-        if found:
-            files[found[0]] = found[1].read_bytes()
-    for name, path in static_files(config).items():
-        files[name] = path.read_bytes()
+    files = {name: path.read_bytes() for name, path in plan.photos.values()}
+    files.update((name, path.read_bytes()) for name, path in static_files(plan.config).items())
     jobs = [
         (plan, lang, frozenset(p.slug for p in plan.profiles if profile_path(lang, p.slug) not in reuse))
         for lang in plan.langs
