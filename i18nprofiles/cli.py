@@ -70,15 +70,26 @@ def cli(ctx: click.Context, project: str | None) -> None:
 @click.option("--omit-header", is_flag=True, help="Do not write the header entry.")
 @width_option
 @click.option("--sort-output", is_flag=True, help="Sort entries by msgid.")
+@domain_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
 def extract(ctx: click.Context, output: str | None, no_location: bool, omit_header: bool, width: int | None,
-            sort_output: bool, files: Sequence[str]) -> int:
-    """Extract the profiles' segments into the template (locales/profiles.pot)."""
+            sort_output: bool, domain: str, files: Sequence[str]) -> int:
+    """Extract the profiles' segments into the template (locales/profiles.pot).
+
+    With -D messages, extract the UI strings of the templates into locales/messages.pot.
+    """
     from i18nprofiles.extract import extract as run_extract
     from i18nprofiles.profiles import read_profiles
 
     config = get_config(ctx)
+    if domain == "messages":
+        from i18nprofiles.theme import extract_messages
+
+        result = extract_messages(config, output=output, width=width)
+        state = "written" if result.written else "unchanged"
+        click.echo(f"{display(result.path, config)}: {result.messages} messages from {result.profiles} templates ({state})")
+        return EXIT_OK
     profiles = read_profiles(config, files) if files else None
     result = run_extract(config, output=output, no_location=no_location, omit_header=omit_header,
                          width=width, sort_output=sort_output, profiles=profiles)
@@ -201,6 +212,64 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
 
 
 # -- render and build: commands `render` and `build` go here ------------------
+
+
+use_fuzzy_option = click.option("-f", "--use-fuzzy", is_flag=True, default=None,
+                                help="Publish fuzzy (machine) translations, visibly marked.")
+site_output_option = click.option("-o", "--output", "output", type=click.Path(file_okay=False),
+                                  help="Output folder (default: output_dir).")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1),
+                           help="Processes for large sites (default: one per CPU).")
+
+
+def report_render(result: Any, config: Config) -> None:
+    """Print what render wrote and which locales it held back."""
+    for locale, percent in sorted(result.withheld.items()):
+        click.echo(f"{locale}: not published ({percent:g}% translated, publish_threshold is "
+                   f"{config['publish_threshold']}%)")
+    for name in result.removed:
+        click.echo(f"removed {name} (no longer rendered)")
+    click.echo(f"{display(result.output, config)}: {len(result.written)} files written, "
+               f"{len(result.unchanged)} unchanged ({', '.join(result.published)})")
+
+
+@cli.command()
+@site_output_option
+@use_fuzzy_option
+@jobs_option
+@click.pass_context
+def render(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
+    """Render one page per profile per locale, the indexes and the sitemap."""
+    from i18nprofiles.render import render_site
+
+    config = get_config(ctx, use_fuzzy=use_fuzzy)
+    report_render(render_site(config, output=output, workers=jobs), config)
+    return EXIT_OK
+
+
+@cli.command()
+@site_output_option
+@use_fuzzy_option
+@jobs_option
+@click.pass_context
+def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
+    """Extract, update (creating missing catalogues), compile and render."""
+    from i18nprofiles.render import build_project
+
+    config = get_config(ctx, use_fuzzy=use_fuzzy)
+    steps = build_project(config, output=output, workers=jobs)
+    click.echo(f"{display(steps.extract.path, config)}: {steps.extract.messages} messages "
+               f"({'written' if steps.extract.written else 'unchanged'})")
+    for result in steps.update:
+        click.echo(f"{display(result.path, config)}: {'written' if result.written else 'unchanged'}")
+    for compiled in steps.compile:
+        for problem in compiled.problems:
+            click.echo(f"error: {display(problem.path, config)}:{problem.line}: {problem.message}", err=True)
+    if steps.render is None:
+        click.echo("not rendered: fix the catalogues above", err=True)
+        return EXIT_PROBLEMS
+    report_render(steps.render, config)
+    return EXIT_OK
 
 
 
