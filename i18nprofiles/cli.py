@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from i18nprofiles.config import Config, load_config
-from i18nprofiles.errors import I18nProfilesError
+from i18nprofiles.errors import ConfigError, I18nProfilesError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -70,15 +70,26 @@ def cli(ctx: click.Context, project: str | None) -> None:
 @click.option("--omit-header", is_flag=True, help="Do not write the header entry.")
 @width_option
 @click.option("--sort-output", is_flag=True, help="Sort entries by msgid.")
+@domain_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
 def extract(ctx: click.Context, output: str | None, no_location: bool, omit_header: bool, width: int | None,
-            sort_output: bool, files: Sequence[str]) -> int:
-    """Extract the profiles' segments into the template (locales/profiles.pot)."""
+            sort_output: bool, domain: str, files: Sequence[str]) -> int:
+    """Extract the profiles' segments into the template (locales/profiles.pot).
+
+    With -D messages, extract the UI strings of the templates into locales/messages.pot.
+    """
     from i18nprofiles.extract import extract as run_extract
     from i18nprofiles.profiles import read_profiles
 
     config = get_config(ctx)
+    if domain == "messages":
+        from i18nprofiles.theme import extract_messages
+
+        result = extract_messages(config, output=output, width=width)
+        state = "written" if result.written else "unchanged"
+        click.echo(f"{display(result.path, config)}: {result.messages} messages from {result.profiles} templates ({state})")
+        return EXIT_OK
     profiles = read_profiles(config, files) if files else None
     result = run_extract(config, output=output, no_location=no_location, omit_header=omit_header,
                          width=width, sort_output=sort_output, profiles=profiles)
@@ -131,6 +142,8 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
     results = update_catalogs(config, locales=locales, input_file=input_file, output=output, directory=directory,
                               domain=domain, width=width, fuzzy_matching=not no_fuzzy_matching,
                               ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check)
+    if not results:
+        raise ConfigError(f"no {domain}.po catalogues (run init, or update --init-missing)", config.locales_dir)
     stale = False
     for result in results:
         report = result.report
@@ -178,16 +191,18 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
     config = get_config(ctx)
     results = compile_catalogs(config, locales=locales, directory=directory, domain=domain, input_file=input_file,
                                output=output, use_fuzzy=use_fuzzy, statistics=statistics, force=force)
+    if not results:
+        raise ConfigError(f"no {domain}.po catalogues to compile", config.locales_dir)
     failed = False
     for result in results:
         name = display(result.path, config)
         for problem in result.problems:
             click.echo(f"error: {display(problem.path, config)}:{problem.line}: {problem.message}", err=True)
             failed = True
-        if statistics:
+        if statistics and result.statistics:
             s = result.statistics
             click.echo(f"{name}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} untranslated "
-                       f"({s.percent:.0f}% of {s.total})")
+                       f"({s.percent:g}% of {s.total})")
         elif result.skipped:
             click.echo(f"{display(result.mo_path, config)}: up to date")
         elif not result.problems:
@@ -197,6 +212,64 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
 
 
 # -- render and build: commands `render` and `build` go here ------------------
+
+
+use_fuzzy_option = click.option("-f", "--use-fuzzy", is_flag=True, default=None,
+                                help="Publish fuzzy (machine) translations, visibly marked.")
+site_output_option = click.option("-o", "--output", "output", type=click.Path(file_okay=False),
+                                  help="Output folder (default: output_dir).")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1),
+                           help="Processes for large sites (default: one per CPU).")
+
+
+def report_render(result: Any, config: Config) -> None:
+    """Print what render wrote and which locales it held back."""
+    for locale, percent in sorted(result.withheld.items()):
+        click.echo(f"{locale}: not published ({percent:g}% translated, publish_threshold is "
+                   f"{config['publish_threshold']}%)")
+    for name in result.removed:
+        click.echo(f"removed {name} (no longer rendered)")
+    click.echo(f"{display(result.output, config)}: {len(result.written)} files written, "
+               f"{len(result.unchanged)} unchanged ({', '.join(result.published)})")
+
+
+@cli.command()
+@site_output_option
+@use_fuzzy_option
+@jobs_option
+@click.pass_context
+def render(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
+    """Render one page per profile per locale, the indexes and the sitemap."""
+    from i18nprofiles.render import render_site
+
+    config = get_config(ctx, use_fuzzy=use_fuzzy)
+    report_render(render_site(config, output=output, workers=jobs), config)
+    return EXIT_OK
+
+
+@cli.command()
+@site_output_option
+@use_fuzzy_option
+@jobs_option
+@click.pass_context
+def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
+    """Extract, update (creating missing catalogues), compile and render."""
+    from i18nprofiles.render import build_project
+
+    config = get_config(ctx, use_fuzzy=use_fuzzy)
+    steps = build_project(config, output=output, workers=jobs)
+    click.echo(f"{display(steps.extract.path, config)}: {steps.extract.messages} messages "
+               f"({'written' if steps.extract.written else 'unchanged'})")
+    for result in steps.update:
+        click.echo(f"{display(result.path, config)}: {'written' if result.written else 'unchanged'}")
+    for compiled in steps.compile:
+        for problem in compiled.problems:
+            click.echo(f"error: {display(problem.path, config)}:{problem.line}: {problem.message}", err=True)
+    if steps.render is None:
+        click.echo("not rendered: fix the catalogues above", err=True)
+        return EXIT_PROBLEMS
+    report_render(steps.render, config)
+    return EXIT_OK
 
 
 
@@ -294,6 +367,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 130
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
+        code = EXIT_BAD_INPUT
+    except OSError as exc:
+        where = relative_to_cwd(exc.filename) if exc.filename else ""
+        click.echo(f"error: {where + ': ' if where else ''}{exc.strerror or exc}", err=True)
         code = EXIT_BAD_INPUT
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)

@@ -148,7 +148,8 @@ def load_config(start: str | Path | None = None) -> Config:
     table = data.get("tool", {}).get("i18nprofiles", {}) if path.name == "pyproject.toml" else data
     unknown = sorted(set(table) - set(DEFAULTS))
     if unknown:
-        raise ConfigError(f"unknown setting {unknown[0]!r} in [tool.i18nprofiles]", path)
+        table_name = "[tool.i18nprofiles]" if path.name == "pyproject.toml" else path.name
+        raise ConfigError(f"unknown setting {unknown[0]!r} in {table_name}", path)
     settings = {**DEFAULTS, **table}
     if not settings["project"] and path.name == "pyproject.toml":
         settings["project"] = data.get("project", {}).get("name", "")
@@ -167,10 +168,10 @@ def validate_settings(config: Config) -> None:
     for key in ("source_locale", "locales_dir", "output_dir", "site_url"):
         if not isinstance(config.settings[key], str):
             raise ConfigError(f"setting {key!r} must be a string", where)
-    if not isinstance(config.settings["width"], int):
+    if not isinstance(config.settings["width"], int) or isinstance(config.settings["width"], bool):
         raise ConfigError("setting 'width' must be a whole number", where)
-    for locale in config.locales:
-        parse_locale(locale, where)
+    config.settings["source_locale"] = normalize_locale(config.settings["source_locale"], where)
+    config.settings["locales"] = [normalize_locale(locale, where) for locale in config.settings["locales"]]
 
 
 def parse_locale(identifier: str, path: str | Path | None = None, line: int | None = None) -> Locale:

@@ -65,7 +65,7 @@ def test_unknown_locale_in_the_configuration(project: Path, cli) -> None:
 def test_unknown_setting(project: Path, cli) -> None:
     (project / "i18nprofiles.toml").write_text('locale = ["fr"]\n')
     result = cli("extract", cwd=project)
-    assert result.code == 2 and result.err == "error: i18nprofiles.toml: unknown setting 'locale' in [tool.i18nprofiles]\n"
+    assert result.code == 2 and result.err == "error: i18nprofiles.toml: unknown setting 'locale' in i18nprofiles.toml\n"
 
 
 def test_broken_po_stops_update_before_any_write(project: Path, cli) -> None:
@@ -93,3 +93,42 @@ def test_broken_po_in_compile(project: Path, cli) -> None:
 def test_usage_error_is_exit_2_without_traceback(project: Path, cli) -> None:
     result = cli("update", "--no-such-option", cwd=project)
     assert result.code == 2 and result.err.startswith("error: No such option")
+
+
+def test_compile_writes_no_mo_when_one_catalogue_is_broken(project: Path, cli) -> None:
+    cli("init", "-l", "en", cwd=project)
+    broken = project / "locales/es/LC_MESSAGES/profiles.po"
+    broken.write_text(broken.read_text(encoding="utf-8") + '\nmsgid "x"\nnot po\n', encoding="utf-8")
+    result = cli("compile", cwd=project)
+    assert result.code == 2
+    assert not (project / "locales/en/LC_MESSAGES/profiles.mo").exists()  # en sorts first, yet nothing was written
+
+
+def test_compile_or_update_of_a_missing_locale(project: Path, cli) -> None:
+    for command in ("compile", "update"):
+        result = cli(command, "-l", "de", cwd=project)
+        assert result.code == 2 and "no catalogue for locale 'de'" in result.err
+
+
+def test_update_with_no_catalogues_fails(tmp_path: Path, cli) -> None:
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "ana.md").write_text(GOOD, encoding="utf-8")
+    cli("extract", cwd=tmp_path)
+    result = cli("update", "--check", cwd=tmp_path)
+    assert result.code == 2 and "no profiles.po catalogues" in result.err
+
+
+def test_write_failure_is_a_clean_error(project: Path, cli) -> None:
+    result = cli("extract", "-o", "i18nprofiles.toml/x.pot", cwd=project)
+    assert result.code == 2 and result.err.startswith("error: ") and "Traceback" not in result.err
+
+
+def test_latin1_catalogue_is_read_and_written_back_as_utf8(project: Path, cli) -> None:
+    po = project / "locales/es/LC_MESSAGES/profiles.po"
+    text = po.read_text(encoding="utf-8").replace("charset=UTF-8", "charset=ISO-8859-1")
+    text = text.replace('msgid "Un paragraphe."\nmsgstr ""', 'msgid "Un paragraphe."\nmsgstr "Un párrafo."')
+    po.write_bytes(text.encode("latin-1"))
+    result = cli("update", cwd=project)
+    assert result.code == 0, result.err
+    assert 'msgstr "Un párrafo."' in po.read_text(encoding="utf-8")
+    assert "charset=UTF-8" in po.read_text(encoding="utf-8")
