@@ -100,7 +100,7 @@ def _catalog_candidates(locale: str) -> list[str]:
 def _load_ui_catalog(path: Path, locale: str) -> gettext.GNUTranslations | None:
     if not path.is_file():
         return None
-    data = build_mo(read_catalog(path), locale)
+    data = build_mo(read_catalog(path))
     return gettext.GNUTranslations(io.BytesIO(data))
 
 
