@@ -24,11 +24,11 @@ from typing import IO
 import polib
 
 from i18nprofiles.catalog import build_date, read_catalog, write_catalog
-from i18nprofiles.config import Config, normalize_locale
+from i18nprofiles.config import Config
 from i18nprofiles.engines import Engine, EngineError, NoTranslation, RetryableError
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import PROFILES_DOMAIN
-from i18nprofiles.merge import find_catalogs
+from i18nprofiles.merge import select_catalogs
 from i18nprofiles.protect import (
     TOKEN_RE,
     DamagedTokens,
@@ -234,15 +234,6 @@ def backoff_delay(attempt: int, base: float, rand: Callable[[], float] = random.
 
 
 # -- the run ---------------------------------------------------------------------
-
-
-def select_catalogs(folder: Path, domain: str, locales: Iterable[str]) -> dict[str, Path]:
-    existing = find_catalogs(folder, domain)
-    wanted = [normalize_locale(loc) for loc in locales]
-    missing = [loc for loc in wanted if loc not in existing]
-    if missing:
-        raise ConfigError(f"no catalogue for locale {missing[0]!r} (run init, or update --init-missing)", folder)
-    return {loc: existing[loc] for loc in wanted} if wanted else existing
 
 
 class Prefill:
@@ -466,7 +457,7 @@ def prefill_catalogs(
     finished is written first.
     """
     folder = Path(directory) if directory else config.locales_dir
-    catalogs = select_catalogs(folder, domain, locales)
+    catalogs = select_catalogs(config, folder, domain, locales)
     glossary_path = glossary or config["glossary"]
     terms = read_glossary(config.root / glossary_path if glossary is None else glossary_path) if glossary_path else []
     run = Prefill(config, engine, catalogs, terms, config["width"] if width is None else width, progress, save_every)

@@ -171,9 +171,18 @@ def test_pseudo_prefills_the_example(fresh_example: Path, capsys: pytest.Capture
     assert run_cli(fresh_example, "prefill", "-e", "pseudo") == 0
     assert "(unchanged)" in capsys.readouterr().out
     assert {p: p.read_bytes() for p in fresh_example.rglob("*.po")} == first
-    assert run_cli(fresh_example, "compile", "--use-fuzzy") == 0
     assert run_cli(fresh_example, "compile", "--statistics") == 0
     assert " 0 translated, " in capsys.readouterr().out  # machine drafts never count as translated
+
+
+def test_pseudo_drafts_render_marked_only_with_use_fuzzy(fresh_example: Path) -> None:
+    assert run_cli(fresh_example, "prefill", "-e", "pseudo") == 0
+    assert run_cli(fresh_example, "render", "-o", str(fresh_example / "reviewed")) == 0
+    assert run_cli(fresh_example, "render", "--use-fuzzy", "-o", str(fresh_example / "drafts")) == 0
+    reviewed = (fresh_example / "reviewed" / "es" / "constant-piscart" / "index.html").read_text(encoding="utf-8")
+    drafts = (fresh_example / "drafts" / "es" / "constant-piscart" / "index.html").read_text(encoding="utf-8")
+    assert "Çööŕđîñåţéûŕ" not in reviewed and 'data-translation="unreviewed"' not in reviewed
+    assert re.search(r'data-translation="unreviewed"[^>]*>[^<]*\[Çööŕđîñåţéûŕ', drafts)
 
 
 def test_memory_engine_exact_and_near_matches(fresh_example: Path, tmp_path: Path) -> None:
