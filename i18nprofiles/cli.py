@@ -320,7 +320,7 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
     from i18nprofiles.prefill import prefill_catalogs
 
     config = get_config(ctx)
-    machine = build_engine(engine, config, url=engine_url, memory=memory)
+    machine = build_engine(engine, config, url=engine_url, memory=memory, require_key=not dry_run)
     update, close = make_progress(f"prefill ({engine})") if not dry_run else (None, lambda: None)
     try:
         result = prefill_catalogs(config, machine, locales=locales, directory=directory, domain=domain,

@@ -309,8 +309,6 @@ class RemoteEngine(Engine):
 
     def __init__(self, spec: RemoteSpec, *, key: str | None = None, url: str | None = None,
                  timeout: float = 30.0, limits: Limits | None = None) -> None:
-        if spec.key_required and not key:
-            raise EngineError(f"engine {spec.name!r} needs an API key in the environment variable {spec.key_env}")
         self.spec = spec
         self.name = spec.name
         self.limits = limits or spec.limits
@@ -414,8 +412,12 @@ def build_engine(
     url: str | None = None,
     memory: Sequence[str | Path] = (),
     environ: Mapping[str, str] | None = None,
+    require_key: bool = True,
 ) -> Engine:
-    """The engine called ``name``, set up from the configuration and the environment."""
+    """The engine called ``name``, set up from the configuration and the environment.
+
+    Without ``require_key`` (a dry run), an engine may lack the key it would need to send.
+    """
     if name == "pseudo":
         return PseudoEngine()
     if name == "memory":
@@ -432,6 +434,8 @@ def build_engine(
         in_flight=int(read_number(config, "prefill_in_flight", spec.limits.in_flight)),
     )
     key = read_key(spec, os.environ if environ is None else environ)
+    if spec.key_required and not key and require_key:
+        raise EngineError(f"engine {spec.name!r} needs an API key in the environment variable {spec.key_env}")
     timeout = read_number(config, "prefill_timeout", 30.0)
     return RemoteEngine(spec, key=key, url=url, timeout=timeout, limits=limits)
 

@@ -115,6 +115,7 @@ def test_keys_come_from_the_environment_and_are_scrubbed() -> None:
     config = load_config(ROOT)
     with pytest.raises(EngineError, match="I18NPROFILES_DEEPL_KEY"):
         build_engine("deepl", config, environ={})
+    assert build_engine("deepl", config, environ={}, require_key=False).name == "deepl"  # a dry run needs no key
     engine = build_engine("deepl", config, environ={"I18NPROFILES_DEEPL_KEY": "k/e y+1"})
     assert isinstance(engine, RemoteEngine)
     message = str(AuthorizationException("k/e y+1")) + " https://api/?auth_key=k%2Fe+y%2B1"
