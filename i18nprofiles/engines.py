@@ -426,6 +426,8 @@ def build_engine(
     if spec is None:
         raise EngineError(f"unknown engine {name!r} (choose from {', '.join(ENGINE_NAMES)})")
     url = url or config["engine_url"]
+    if url is not None and not (isinstance(url, str) and urlsplit(url).scheme in ("http", "https")):
+        raise ConfigError(f"engine URL must be an http or https address, not {url!r}", config.source)
     if url and name != "libre":
         raise EngineError(f"--engine-url applies to the libre engine only, not {name!r}")
     limits = Limits(

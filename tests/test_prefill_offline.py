@@ -212,14 +212,17 @@ def test_memory_engine_exact_and_near_matches(fresh_example: Path, tmp_path: Pat
     ("setting", "message"),
     [("prefill_timeout = 0", "'prefill_timeout' must be a positive number"),
      ('prefill_rate = "fast"', "'prefill_rate' must be a positive number"),
-     ("prefill_retries = -1", "'prefill_retries' must be a whole number")],
+     ("prefill_retries = -1", "'prefill_retries' must be a whole number"),
+     ("engine_url = 5000", "engine URL must be an http or https address")],
 )
 def test_bad_settings_are_errors(fresh_example: Path, setting: str, message: str,
                                  capsys: pytest.CaptureFixture[str]) -> None:
+    if not setting.startswith("engine_url"):
+        setting += '\nengine_url = "http://127.0.0.1:9/"'  # should a check fail, nothing leaves the machine
     with (fresh_example / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write(setting + "\n")
     capsys.readouterr()
-    assert run_cli(fresh_example, "prefill", "-e", "libre", "--engine-url", "http://127.0.0.1:9/") == 2
+    assert run_cli(fresh_example, "prefill", "-e", "libre") == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
 
