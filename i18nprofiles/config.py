@@ -117,10 +117,11 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _has_table(path: Path) -> bool:
+    """Whether a pyproject.toml configures i18nprofiles (a malformed one is reported, not skipped)."""
     try:
         return "i18nprofiles" in _read_toml(path).get("tool", {})
     except ConfigError:
-        return False
+        return True
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -132,3 +132,9 @@ def test_latin1_catalogue_is_read_and_written_back_as_utf8(project: Path, cli) -
     assert result.code == 0, result.err
     assert 'msgstr "Un párrafo."' in po.read_text(encoding="utf-8")
     assert "charset=UTF-8" in po.read_text(encoding="utf-8")
+
+
+def test_malformed_pyproject_is_reported_not_skipped(tmp_path: Path, cli) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.i18nprofiles]\nlocales = ["fr"]\nlocales = ["es"]\n')
+    result = cli("extract", cwd=tmp_path)
+    assert result.code == 2 and result.err.startswith("error: pyproject.toml: cannot read configuration")
