@@ -15,12 +15,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# GNU gettext (msgfmt, msgmerge) for the round-trip tests.
+# GNU gettext (msgfmt, msgmerge) for the round-trip tests; Chromium for the browser test.
 system-deps:
 	@command -v msgfmt >/dev/null 2>&1 || { \
 	  echo "installing gettext"; \
 	  (apt-get update -qq && apt-get install -y -qq gettext >/dev/null) || \
 	  echo "warning: could not install gettext; tests that need msgfmt will be skipped"; }
+	@test -x /usr/bin/chromium || { \
+	  echo "installing chromium"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "warning: could not install chromium; the browser test will be skipped"; }
 
 demo: $(VENV)/.installed
 	$(BIN)/i18nprofiles build

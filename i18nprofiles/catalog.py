@@ -23,8 +23,6 @@ DEFAULT_WIDTH = 76
 CHARSET_RE = re.compile(rb'"Content-Type:[^"]*?charset=([\w.:-]+)')
 POLIB_LINE_RE = re.compile(r"\(line (\d+)\)")
 DATE_HEADER_RE = re.compile(r'^"POT-Creation-Date: [^"]*"\n', re.MULTILINE)
-ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
-CHUNK_RE = re.compile(r"[^ ]+ *| +")
 
 
 # -- reading -----------------------------------------------------------------
@@ -88,7 +86,32 @@ def read_catalog(path: str | Path) -> polib.POFile:
 
 def escape(text: str) -> str:
     """Escape text for a double-quoted PO string (without the quotes)."""
-    return text.translate(ESCAPES)
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if '"' in text:
+        text = text.replace('"', '\\"')
+    if "\t" in text or "\r" in text:
+        text = text.replace("\t", "\\t").replace("\r", "\\r")
+    return text.replace("\n", "\\n")
+
+
+def wrap_escaped(piece: str, room: int) -> list[str]:
+    """Cut an escaped string into parts of at most ``room`` characters, after spaces.
+
+    A word longer than ``room`` stays whole on its own line, as GNU gettext does.
+    """
+    parts = []
+    while len(piece) > room:
+        cut = piece.rfind(" ", 0, room) + 1
+        if cut <= 0:
+            cut = piece.find(" ", room) + 1
+            if cut <= 0:
+                break
+        parts.append(piece[:cut])
+        piece = piece[cut:]
+    if piece:
+        parts.append(piece)
+    return parts
 
 
 def format_string(keyword: str, text: str, width: int, prefix: str = "") -> list[str]:
@@ -97,28 +120,22 @@ def format_string(keyword: str, text: str, width: int, prefix: str = "") -> list
     Lines break after each ``\\n`` and, past the width, after a space; a
     string that spans several lines starts with an empty ``""``.
     """
-    pieces = text.split("\n")
-    logical = [piece + "\n" for piece in pieces[:-1]]
-    if pieces[-1]:
-        logical.append(pieces[-1])
-    escaped = [escape(piece) for piece in logical] or [""]
     head = f"{prefix}{keyword} "
-    if len(escaped) == 1 and (width <= 0 or len(head) + len(escaped[0]) + 2 <= width):
-        return [f'{head}"{escaped[0]}"']
+    if "\n" not in text[:-1]:
+        escaped = escape(text)
+        if width <= 0 or len(head) + len(escaped) + 2 <= width:
+            return [f'{head}"{escaped}"']
+        pieces = [escaped]
+    else:
+        raw = text.split("\n")
+        pieces = [escape(piece + "\n") for piece in raw[:-1]]
+        if raw[-1]:
+            pieces.append(escape(raw[-1]))
     lines = [f'{head}""']
     room = width - len(prefix) - 2
-    for piece in escaped:
-        if width <= 0 or len(piece) <= room:
-            lines.append(f'{prefix}"{piece}"')
-            continue
-        current = ""
-        for chunk in CHUNK_RE.findall(piece):
-            if current and len(current) + len(chunk) > room:
-                lines.append(f'{prefix}"{current}"')
-                current = ""
-            current += chunk
-        if current:
-            lines.append(f'{prefix}"{current}"')
+    for piece in pieces:
+        parts = wrap_escaped(piece, room) if width > 0 else [piece]
+        lines.extend(f'{prefix}"{part}"' for part in parts)
     return lines
 
 
@@ -218,19 +235,35 @@ def catalog_text(catalog: polib.POFile, **options: object) -> str:
     return "".join(generate_po(catalog, **options))  # type: ignore[arg-type]
 
 
-def write_text_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary file and a rename: readers never see half a file."""
+def stage_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``; ``commit_files`` puts it in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(temp, mode)
-        os.replace(temp, path)
+        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return Path(temp)
+
+
+def commit_files(staged: Iterable[tuple[Path, Path]]) -> None:
+    """Rename staged temporary files over their targets."""
+    for temp, path in staged:
+        os.replace(temp, path)
+
+
+def discard_files(staged: Iterable[tuple[Path, Path]]) -> None:
+    """Remove staged temporary files after a failure."""
+    for temp, _ in staged:
+        temp.unlink(missing_ok=True)
+
+
+def write_text_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file and a rename: readers never see half a file."""
+    commit_files([(stage_file(path, data), path)])
 
 
 def _umask() -> int:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from i18nprofiles.config import Config, load_config
-from i18nprofiles.errors import I18nProfilesError
+from i18nprofiles.errors import ConfigError, I18nProfilesError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -31,11 +31,16 @@ def get_config(ctx: click.Context, **options: Any) -> Config:
     return config.with_options(**options)
 
 
-def display(path: Path, config: Config) -> str:
+def relative_to_cwd(path: str | Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
         return str(path)
+
+
+def display(path: Path, config: Config) -> str:
+    return relative_to_cwd(path)
 
 
 locale_option = click.option("-l", "--locale", "locales", multiple=True, help="Locale (repeatable); default: all.")
@@ -65,15 +70,26 @@ def cli(ctx: click.Context, project: str | None) -> None:
 @click.option("--omit-header", is_flag=True, help="Do not write the header entry.")
 @width_option
 @click.option("--sort-output", is_flag=True, help="Sort entries by msgid.")
+@domain_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
 def extract(ctx: click.Context, output: str | None, no_location: bool, omit_header: bool, width: int | None,
-            sort_output: bool, files: Sequence[str]) -> int:
-    """Extract the profiles' segments into the template (locales/profiles.pot)."""
+            sort_output: bool, domain: str, files: Sequence[str]) -> int:
+    """Extract the profiles' segments into the template (locales/profiles.pot).
+
+    With -D messages, extract the UI strings of the templates into locales/messages.pot.
+    """
     from i18nprofiles.extract import extract as run_extract
     from i18nprofiles.profiles import read_profiles
 
     config = get_config(ctx)
+    if domain == "messages":
+        from i18nprofiles.theme import extract_messages
+
+        result = extract_messages(config, output=output, width=width)
+        state = "written" if result.written else "unchanged"
+        click.echo(f"{display(result.path, config)}: {result.messages} messages from {result.profiles} templates ({state})")
+        return EXIT_OK
     profiles = read_profiles(config, files) if files else None
     result = run_extract(config, output=output, no_location=no_location, omit_header=omit_header,
                          width=width, sort_output=sort_output, profiles=profiles)
@@ -126,6 +142,8 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
     results = update_catalogs(config, locales=locales, input_file=input_file, output=output, directory=directory,
                               domain=domain, width=width, fuzzy_matching=not no_fuzzy_matching,
                               ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check)
+    if not results:
+        raise ConfigError(f"no {domain}.po catalogues (run init, or update --init-missing)", config.locales_dir)
     stale = False
     for result in results:
         report = result.report
@@ -173,16 +191,18 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
     config = get_config(ctx)
     results = compile_catalogs(config, locales=locales, directory=directory, domain=domain, input_file=input_file,
                                output=output, use_fuzzy=use_fuzzy, statistics=statistics, force=force)
+    if not results:
+        raise ConfigError(f"no {domain}.po catalogues to compile", config.locales_dir)
     failed = False
     for result in results:
         name = display(result.path, config)
         for problem in result.problems:
             click.echo(f"error: {display(problem.path, config)}:{problem.line}: {problem.message}", err=True)
             failed = True
-        if statistics:
+        if statistics and result.statistics:
             s = result.statistics
             click.echo(f"{name}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} untranslated "
-                       f"({s.percent:.0f}% of {s.total})")
+                       f"({s.percent:g}% of {s.total})")
         elif result.skipped:
             click.echo(f"{display(result.mo_path, config)}: up to date")
         elif not result.problems:
@@ -194,8 +214,137 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
 # -- render and build: commands `render` and `build` go here ------------------
 
 
+use_fuzzy_option = click.option("-f", "--use-fuzzy", is_flag=True, default=None,
+                                help="Publish fuzzy (machine) translations, visibly marked.")
+site_output_option = click.option("-o", "--output", "output", type=click.Path(file_okay=False),
+                                  help="Output folder (default: output_dir).")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1),
+                           help="Processes for large sites (default: one per CPU).")
+
+
+def report_render(result: Any, config: Config) -> None:
+    """Print what render wrote and which locales it held back."""
+    for locale, percent in sorted(result.withheld.items()):
+        click.echo(f"{locale}: not published ({percent:g}% translated, publish_threshold is "
+                   f"{config['publish_threshold']}%)")
+    for name in result.removed:
+        click.echo(f"removed {name} (no longer rendered)")
+    click.echo(f"{display(result.output, config)}: {len(result.written)} files written, "
+               f"{len(result.unchanged)} unchanged ({', '.join(result.published)})")
+
+
+@cli.command()
+@site_output_option
+@use_fuzzy_option
+@jobs_option
+@click.pass_context
+def render(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
+    """Render one page per profile per locale, the indexes and the sitemap."""
+    from i18nprofiles.render import render_site
+
+    config = get_config(ctx, use_fuzzy=use_fuzzy)
+    report_render(render_site(config, output=output, workers=jobs), config)
+    return EXIT_OK
+
+
+@cli.command()
+@site_output_option
+@use_fuzzy_option
+@jobs_option
+@click.pass_context
+def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
+    """Extract, update (creating missing catalogues), compile and render."""
+    from i18nprofiles.render import build_project
+
+    config = get_config(ctx, use_fuzzy=use_fuzzy)
+    steps = build_project(config, output=output, workers=jobs)
+    click.echo(f"{display(steps.extract.path, config)}: {steps.extract.messages} messages "
+               f"({'written' if steps.extract.written else 'unchanged'})")
+    for result in steps.update:
+        click.echo(f"{display(result.path, config)}: {'written' if result.written else 'unchanged'}")
+    for compiled in steps.compile:
+        for problem in compiled.problems:
+            click.echo(f"error: {display(problem.path, config)}:{problem.line}: {problem.message}", err=True)
+    if steps.render is None:
+        click.echo("not rendered: fix the catalogues above", err=True)
+        return EXIT_PROBLEMS
+    report_render(steps.render, config)
+    return EXIT_OK
+
+
 
 # -- machine pre-fill: command `prefill` goes here -----------------------------
+
+
+def make_progress(label: str) -> Any:
+    """A progress callback: a tqdm bar on a terminal, a plain line every tenth in CI; and its closer."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(desc=label, unit="entry", file=sys.stderr, delay=0.5)
+
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        return update, bar.close
+    shown: set[int] = set()
+
+    def report(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tenth not in shown and (tenth > 0 or done == total):
+            shown.add(tenth)
+            click.echo(f"{label}: {done}/{total} entries", err=True)
+
+    return report, lambda: None
+
+
+@cli.command()
+@locale_option
+@click.option("-e", "--engine", required=True,
+              type=click.Choice(["libre", "google", "deepl", "mymemory", "microsoft", "pseudo", "memory"]),
+              help="Translation engine.")
+@click.option("--engine-url", help="LibreTranslate server, e.g. http://localhost:5000/.")
+@click.option("--glossary", type=click.Path(dir_okay=False), help="Terms never to translate, one a line.")
+@click.option("--memory", "memory", multiple=True, type=click.Path(exists=True),
+              help="Extra .po file or folder for the memory engine (repeatable).")
+@directory_option
+@domain_option
+@width_option
+@click.option("-n", "--dry-run", is_flag=True, help="Send nothing; print what would be sent.")
+@click.pass_context
+def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url: str | None, glossary: str | None,
+            memory: Sequence[str], directory: str | None, domain: str, width: int | None, dry_run: bool) -> int:
+    """Machine-translate empty entries, each marked fuzzy for review."""
+    from i18nprofiles.engines import build_engine
+    from i18nprofiles.prefill import prefill_catalogs
+
+    config = get_config(ctx)
+    machine = build_engine(engine, config, url=engine_url, memory=memory, require_key=not dry_run)
+    update, close = make_progress(f"prefill ({engine})") if not dry_run else (None, lambda: None)
+    try:
+        result = prefill_catalogs(config, machine, locales=locales, directory=directory, domain=domain,
+                                  glossary=glossary, width=width, dry_run=dry_run, progress=update)
+    finally:
+        close()
+    for report in result.reports:
+        name = display(report.path, config)
+        if dry_run:
+            click.echo(f"{name}: {len(report.to_send)} texts, {report.characters} characters would be sent "
+                       f"({report.candidates} empty entries)")
+            for text in report.to_send:
+                click.echo(f"  {len(text):5d}  {short(text, 70)}")
+            continue
+        for failure in report.failures:
+            click.echo(f"warning: {display(failure.path, config)}:{failure.line}: {failure.reason}: "
+                       f"{short(failure.msgid)}", err=True)
+        state = "written" if report.written else "unchanged"
+        click.echo(f"{name}: {report.filled} of {report.candidates} empty entries filled, "
+                   f"{len(report.failures)} left empty ({state})")
+    if not dry_run:
+        click.echo(f"{engine}: {result.unique_texts} unique texts, {result.cache_hits} from cache, "
+                   f"{result.requests} requests")
+    return EXIT_OK
 
 
 
@@ -247,6 +396,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="i18nprofiles",
                         standalone_mode=False)
     except I18nProfilesError as exc:
+        if exc.path:
+            exc.path = relative_to_cwd(exc.path)
         click.echo(f"error: {exc}", err=True)
         code = EXIT_BAD_INPUT
     except click.exceptions.Abort:
@@ -254,6 +405,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 130
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
+        code = EXIT_BAD_INPUT
+    except OSError as exc:
+        where = relative_to_cwd(exc.filename) if exc.filename else ""
+        click.echo(f"error: {where + ': ' if where else ''}{exc.strerror or exc}", err=True)
         code = EXIT_BAD_INPUT
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import gettext
-import io
+import math
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
-from i18nprofiles.catalog import plural_count, read_catalog, write_text_atomic
+from i18nprofiles.catalog import commit_files, discard_files, plural_count, read_catalog, stage_file
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import PROFILES_DOMAIN
-from i18nprofiles.merge import find_catalogs
+from i18nprofiles.merge import select_catalogs
 
 FUZZY_HEADER = "X-Use-Fuzzy"
 
@@ -37,7 +35,8 @@ class Statistics:
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.translated / self.total if self.total else 100.0
+        """Translated share, rounded down: 199 of 200 is 99, never 100."""
+        return math.floor(1000.0 * self.translated / self.total) / 10 if self.total else 100.0
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class CompileResult:
     path: Path
     mo_path: Path
     locale: str
-    statistics: Statistics
+    statistics: Statistics | None  # None when the .mo was up to date and the .po not read
     written: bool
     skipped: bool
     problems: list[Problem] = field(default_factory=list)
@@ -107,26 +106,51 @@ def find_problems(catalog: polib.POFile, path: Path) -> list[Problem]:
     return problems
 
 
-def build_mo(catalog: polib.POFile, locale: str, *, use_fuzzy: bool = False) -> bytes:
-    """The .mo bytes of a catalogue: translated entries, and fuzzy ones only with ``use_fuzzy``."""
-    babel_catalog = Catalog(locale=locale, charset="utf-8", fuzzy=False)
-    headers = [(k, v) for k, v in catalog.metadata.items() if k != FUZZY_HEADER]
+def encode_mo(pairs: Iterable[tuple[bytes, bytes]]) -> bytes:
+    """A GNU .mo file (little-endian, no hash table) from (original, translation) byte strings.
+
+    Originals are sorted by bytes, as gettext's binary search expects.
+    """
+    items = sorted(pairs)
+    count = len(items)
+    originals_at = 28
+    translations_at = originals_at + 8 * count
+    data_at = translations_at + 8 * count
+    table: list[int] = []
+    blobs: list[bytes] = []
+    offset = data_at
+    for column in (0, 1):
+        for item in items:
+            table += (len(item[column]), offset)
+            blobs.append(item[column] + b"\0")
+            offset += len(item[column]) + 1
+    header = struct.pack("<7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at)
+    return header + struct.pack(f"<{4 * count}I", *table) + b"".join(blobs)
+
+
+def build_mo(catalog: polib.POFile, *, use_fuzzy: bool = False) -> bytes:
+    """The .mo bytes of a catalogue: translated entries, and fuzzy ones only with ``use_fuzzy``.
+
+    The header is the catalogue's own, without POT-Creation-Date (as msgfmt
+    does: a re-extraction alone does not change the .mo), plus
+    ``X-Use-Fuzzy: yes`` when fuzzy entries are included, so that a later
+    compile knows what it finds.
+    """
+    headers = [(k, v) for k, v in catalog.metadata.items() if k not in (FUZZY_HEADER, "POT-Creation-Date")]
     if use_fuzzy:
         headers.append((FUZZY_HEADER, "yes"))
-    babel_catalog.mime_headers = headers
+    pairs = [(b"", "".join(f"{k}: {v}\n" for k, v in headers).encode("utf-8"))]
     for entry in catalog:
-        if entry.obsolete or not entry.msgid or not is_translated(entry):
+        if entry.obsolete or not entry.msgid or not is_translated(entry) or (entry.fuzzy and not use_fuzzy):
             continue
-        if entry.fuzzy and not use_fuzzy:
-            continue
+        original = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt is not None else entry.msgid
         if entry.msgid_plural:
-            strings = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
-            babel_catalog.add((entry.msgid, entry.msgid_plural), strings, context=entry.msgctxt)
+            original += "\0" + entry.msgid_plural
+            translation = "\0".join(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
         else:
-            babel_catalog.add(entry.msgid, entry.msgstr, context=entry.msgctxt)
-    buffer = io.BytesIO()
-    write_mo(buffer, babel_catalog, use_fuzzy=True)
-    return buffer.getvalue()
+            translation = entry.msgstr
+        pairs.append((original.encode("utf-8"), translation.encode("utf-8")))
+    return encode_mo(pairs)
 
 
 def _mo_is_current(po_path: Path, mo_path: Path, use_fuzzy: bool) -> bool:
@@ -158,29 +182,36 @@ def compile_catalogs(
     left alone unless ``force``.  A catalogue with problems is not compiled.
     """
     folder = Path(directory) if directory else config.locales_dir
-    wanted = [normalize_locale(loc) for loc in locales]
     if input_file:
+        wanted = [normalize_locale(loc) for loc in locales]
         if len(wanted) != 1:
             raise ConfigError("--input-file needs exactly one --locale")
         targets = {wanted[0]: Path(input_file)}
     else:
-        existing = find_catalogs(folder, domain)
-        targets = {loc: existing[loc] for loc in wanted if loc in existing} if wanted else existing
+        targets = select_catalogs(config, folder, domain, locales)
+    if output and len(targets) != 1:
+        raise ConfigError("--output needs exactly one --locale")
     results = []
-    for locale, po_path in sorted(targets.items()):
-        mo_path = Path(output) if output else po_path.with_suffix(".mo")
-        if not force and not statistics and _mo_is_current(po_path, mo_path, use_fuzzy):
-            results.append(CompileResult(po_path, mo_path, locale, Statistics(), False, True))
-            continue
-        catalog = read_catalog(po_path)
-        problems = find_problems(catalog, po_path)
-        written = False
-        if not problems:
-            data = build_mo(catalog, locale, use_fuzzy=use_fuzzy)
-            if not mo_path.is_file() or mo_path.read_bytes() != data:
-                write_text_atomic(mo_path, data)
-                written = True
-            elif mo_path.stat().st_mtime < po_path.stat().st_mtime:
-                mo_path.touch()
-        results.append(CompileResult(po_path, mo_path, locale, count_entries(catalog), written, False, problems))
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for locale, po_path in sorted(targets.items()):
+            mo_path = Path(output) if output else po_path.with_suffix(".mo")
+            if not force and not statistics and _mo_is_current(po_path, mo_path, use_fuzzy):
+                results.append(CompileResult(po_path, mo_path, locale, None, False, True))
+                continue
+            catalog = read_catalog(po_path)
+            problems = find_problems(catalog, po_path)
+            written = False
+            if not problems:
+                data = build_mo(catalog, use_fuzzy=use_fuzzy)
+                if not mo_path.is_file() or mo_path.read_bytes() != data:
+                    staged.append((stage_file(mo_path, data), mo_path))
+                    written = True
+                elif mo_path.stat().st_mtime < po_path.stat().st_mtime:
+                    mo_path.touch()
+            results.append(CompileResult(po_path, mo_path, locale, count_entries(catalog), written, False, problems))
+    except BaseException:
+        discard_files(staged)
+        raise
+    commit_files(staged)
     return results

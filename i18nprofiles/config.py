@@ -32,6 +32,13 @@ DEFAULTS: dict[str, Any] = {
     # machine pre-fill
     "glossary": None,
     "cache_dir": ".i18nprofiles-cache",
+    "engine_url": None,
+    "prefill_timeout": 30.0,  # seconds per request
+    "prefill_retries": 4,  # further tries on timeouts, 429 and 5xx
+    "prefill_backoff": 1.0,  # seconds before the first retry, doubled each time
+    "prefill_rate": None,  # requests per second (default: the engine's)
+    "prefill_in_flight": None,  # concurrent requests (default: the engine's)
+    "prefill_max_chars": None,  # characters per request (default: the engine's)
     # CI gate
     "fail_under": None,
     "fail_on": [],
@@ -111,10 +118,11 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _has_table(path: Path) -> bool:
+    """Whether a pyproject.toml configures i18nprofiles (a malformed one is reported, not skipped)."""
     try:
         return "i18nprofiles" in _read_toml(path).get("tool", {})
     except ConfigError:
-        return False
+        return True
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -142,7 +150,8 @@ def load_config(start: str | Path | None = None) -> Config:
     table = data.get("tool", {}).get("i18nprofiles", {}) if path.name == "pyproject.toml" else data
     unknown = sorted(set(table) - set(DEFAULTS))
     if unknown:
-        raise ConfigError(f"unknown setting {unknown[0]!r} in [tool.i18nprofiles]", path)
+        table_name = "[tool.i18nprofiles]" if path.name == "pyproject.toml" else path.name
+        raise ConfigError(f"unknown setting {unknown[0]!r} in {table_name}", path)
     settings = {**DEFAULTS, **table}
     if not settings["project"] and path.name == "pyproject.toml":
         settings["project"] = data.get("project", {}).get("name", "")
@@ -161,10 +170,10 @@ def validate_settings(config: Config) -> None:
     for key in ("source_locale", "locales_dir", "output_dir", "site_url"):
         if not isinstance(config.settings[key], str):
             raise ConfigError(f"setting {key!r} must be a string", where)
-    if not isinstance(config.settings["width"], int):
+    if not isinstance(config.settings["width"], int) or isinstance(config.settings["width"], bool):
         raise ConfigError("setting 'width' must be a whole number", where)
-    for locale in config.locales:
-        parse_locale(locale, where)
+    config.settings["source_locale"] = normalize_locale(config.settings["source_locale"], where)
+    config.settings["locales"] = [normalize_locale(locale, where) for locale in config.settings["locales"]]
 
 
 def parse_locale(identifier: str, path: str | Path | None = None, line: int | None = None) -> Locale:

@@ -1,12 +1,15 @@
 """Fuzzy matching of msgids through an index, for ``update`` at scale.
 
 GNU msgmerge compares a new msgid with every old one (quadratic on paragraphs).
-Here candidates come from an inverted index, rarest features first, and only a
-handful are compared exactly with rapidfuzz:
+Here candidates come from two inverted indexes, and only a handful are compared
+exactly with rapidfuzz:
 
-* texts of ``LONG_MIN_WORDS`` words or more are indexed by word bigrams;
+* every text is indexed under the pairs of its ``ANCHOR_WORDS`` rarest words;
+  a query looks up the pairs of its ``QUERY_ANCHOR_WORDS`` rarest words, so a
+  text edited in up to ``QUERY_ANCHOR_WORDS - ANCHOR_WORDS`` words, or with
+  its sentences reordered, still shares a pair with its original;
 * texts of ``SHORT_MAX_WORDS`` words or fewer are also indexed by character
-  trigrams, so that headings and tags match on small edits.
+  trigrams, so that headings and tags match on small edits inside a word.
 
 A candidate is accepted when its character similarity (as msgmerge's
 ``fstrcmp``), or the similarity of its sorted words (a reordered sentence),
@@ -17,13 +20,16 @@ function words, but few of its rarer words.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 import re
+import sys
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations, repeat
 
 from rapidfuzz.distance import Indel
 
@@ -31,8 +37,10 @@ __all__ = ["FuzzyMatcher", "Match"]
 
 _WORD_RE = re.compile(r"\w+")
 
-#: Texts with at least this many words are indexed by word bigrams.
-LONG_MIN_WORDS = 4
+#: Each text is indexed under the pairs of this many of its rarest words.
+ANCHOR_WORDS = 6
+#: A query looks up the pairs of this many of its rarest words.
+QUERY_ANCHOR_WORDS = 10
 #: Texts with at most this many words are also indexed by character trigrams.
 SHORT_MAX_WORDS = 8
 #: Features shared by more texts than this are skipped (unless nothing is rarer).
@@ -57,12 +65,12 @@ class Match:
     score: float  # similarity in [0, 1]
 
 
-def _normalize(text: str) -> str:
-    """Return *text* in NFC, case-folded."""
-    return unicodedata.normalize("NFC", text).casefold()
+def _words(text: str) -> list[str]:
+    """Return the words of *text*, in NFC and case-folded."""
+    return _WORD_RE.findall(unicodedata.normalize("NFC", text).casefold())
 
 
-def _trigrams(words: Sequence[str]) -> set[str]:
+def _trigrams(words: Iterable[str]) -> set[str]:
     """Return the character trigrams of *words* joined by spaces, padded."""
     padded = " " + " ".join(words) + " "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
@@ -74,64 +82,65 @@ class FuzzyMatcher:
     def __init__(self, texts: Sequence[str], cutoff: float = 0.6) -> None:
         self._texts: list[str] = list(texts)
         self._cutoff = cutoff
-        self._vocab: dict[str, int] = {}
-        self._bigrams: dict[int, list[int]] = {}
-        self._trigrams: dict[str, list[int]] = {}
-        vocab = self._vocab
-        bigrams = self._bigrams
-        trigrams = self._trigrams
-        df: Counter[int] = Counter()
+        self._df: Counter[str] = Counter()
+        self._pairs: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
+        self._trigrams: defaultdict[str, list[int]] = defaultdict(list)
+        # Millions of small lists: the cyclic collector would rescan them all.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._build()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self) -> None:
+        """Fill the word frequencies and both indexes."""
         seen: set[str] = set()
+        docs: list[tuple[int, list[str]]] = []
         for index, text in enumerate(self._texts):
             if text in seen:
                 continue  # duplicates: the lowest index stands for all
             seen.add(text)
-            words = _WORD_RE.findall(_normalize(text))
-            if not words:
+            words = _words(text)
+            if sum(map(len, words)) < 2:
                 continue
-            ids = [vocab.setdefault(word, len(vocab)) for word in words]
-            df.update(set(ids))
-            if len(ids) >= LONG_MIN_WORDS:
-                for key in {a << 32 | b for a, b in zip(ids, ids[1:])}:
-                    posting = bigrams.get(key)
-                    if posting is None:
-                        bigrams[key] = [index]
-                    else:
-                        posting.append(index)
-            if len(ids) <= SHORT_MAX_WORDS:
-                for gram in _trigrams(words):
-                    trigrams.setdefault(gram, []).append(index)
-        # Rarity weight of each word (smoothed inverse document frequency).
-        n = len(seen)
+            distinct = sorted(map(sys.intern, set(words)))
+            self._df.update(distinct)
+            docs.append((index, distinct))
+            if len(words) <= SHORT_MAX_WORDS:
+                _append_all(self._trigrams, _trigrams(words), index)
+        rarity = self._df.__getitem__
+        for index, distinct in docs:
+            _append_all(self._pairs, _anchor_keys(sorted(distinct, key=rarity)[:ANCHOR_WORDS]), index)
+        n = len(docs)
         self._unknown_weight = math.log(n + 1) + 1.0
         self._weights: dict[str, float] = {
-            word: math.log((n + 1) / (df[i] + 1)) + 1.0 for word, i in vocab.items()
+            word: math.log((n + 1) / (df + 1)) + 1.0 for word, df in self._df.items()
         }
 
     def find(self, text: str) -> Match | None:
         """Return the most similar old msgid at or above the cutoff, or None."""
-        words = _WORD_RE.findall(_normalize(text))
+        words = _words(text)
         if sum(map(len, words)) < 2:
             return None
         counts: Counter[int] = Counter()
-        if len(words) >= LONG_MIN_WORDS:
-            vocab = self._vocab
-            ids = [vocab.get(word, -1) for word in words]
-            keys = {a << 32 | b for a, b in zip(ids, ids[1:]) if a >= 0 and b >= 0}
-            self._gather(self._bigrams, keys, counts)
+        ranked = sorted(sorted(set(words)), key=self._df.__getitem__)
+        self._gather(self._pairs, _anchor_keys(ranked[:QUERY_ANCHOR_WORDS]), counts)
         if len(words) <= SHORT_MAX_WORDS:
             self._gather(self._trigrams, _trigrams(words), counts)
         candidates = heapq.nsmallest(CANDIDATES, counts.items(), key=lambda item: (-item[1], item[0]))
+        sorted_tokens = " ".join(sorted(text.split()))
         best: Match | None = None
         for index in sorted(index for index, _ in candidates):
-            score = self._score(text, words, self._texts[index])
+            score = self._score(text, words, sorted_tokens, self._texts[index])
             if score is not None and (best is None or score > best.score):
                 best = Match(index, score)
         return best
 
-    def _gather(self, postings: dict, keys: Iterable, counts: Counter[int]) -> None:
+    def _gather(self, postings: dict, keys: Iterable[Hashable], counts: Counter[int]) -> None:
         """Count, per old text, the query features it shares, rarest features first."""
-        found = sorted((len(postings[key]), key) for key in keys if key in postings)
+        found = sorted((len(postings[key]), key) for key in set(keys) if key in postings)
         read = 0
         for df, key in found:
             if read and (df > MAX_FEATURE_DF or read + df > POSTINGS_BUDGET):
@@ -139,14 +148,13 @@ class FuzzyMatcher:
             counts.update(postings[key])
             read += df
 
-    def _score(self, text: str, words: list[str], old: str) -> float | None:
+    def _score(self, text: str, words: list[str], sorted_tokens: str, old: str) -> float | None:
         """Return the similarity of *text* and *old*, or None if they are unrelated."""
-        old_words = _WORD_RE.findall(_normalize(old))
         score = max(
             Indel.normalized_similarity(text, old),
-            Indel.normalized_similarity(" ".join(sorted(words)), " ".join(sorted(old_words))),
+            Indel.normalized_similarity(sorted_tokens, " ".join(sorted(old.split()))),
         )
-        if score < self._cutoff or self._word_overlap(words, old_words) < WORD_OVERLAP:
+        if score < self._cutoff or self._word_overlap(words, _words(old)) < WORD_OVERLAP:
             return None
         return score
 
@@ -158,8 +166,7 @@ class FuzzyMatcher:
         theirs = Counter(old_words)
         common = mine & theirs
         shared = sum(weights.get(w, unknown) * c for w, c in common.items())
-        total_mine = sum(weights.get(w, unknown) * c for w, c in mine.items())
-        total_theirs = sum(weights.get(w, unknown) * c for w, c in theirs.items())
+        total = sum(weights.get(w, unknown) * c for w, c in (mine + theirs).items())
         left_mine = list((mine - common).elements())
         left_theirs = list((theirs - common).elements())
         if left_mine and left_theirs and max(len(left_mine), len(left_theirs)) <= MAX_FUZZY_PAIRING:
@@ -172,4 +179,14 @@ class FuzzyMatcher:
                     shared += ratios[best] * min(weights.get(word, unknown), weights.get(other, unknown))
                     if not left_theirs:
                         break
-        return 2 * shared / (total_mine + total_theirs)
+        return 2 * shared / total
+
+
+def _anchor_keys(ranked: list[str]) -> Iterable[tuple[str, ...]]:
+    """Return the index keys of a text from its rarest words, rarest first."""
+    return combinations(ranked, 2) if len(ranked) > 1 else [tuple(ranked)]
+
+
+def _append_all(postings: defaultdict[Hashable, list[int]], keys: Iterable[Hashable], index: int) -> None:
+    """Append *index* to the posting list of every key (a loop in C, not Python)."""
+    deque(map(list.append, map(postings.__getitem__, keys), repeat(index)), maxlen=0)

@@ -9,7 +9,17 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from i18nprofiles.catalog import build_date, catalog_text, format_po_date, read_catalog, same_but_dates, write_text_atomic
+from i18nprofiles.catalog import (
+    build_date,
+    catalog_text,
+    commit_files,
+    discard_files,
+    format_po_date,
+    read_catalog,
+    same_but_dates,
+    stage_file,
+    write_text_atomic,
+)
 from i18nprofiles.config import Config, normalize_locale, parse_locale
 from i18nprofiles.errors import CatalogError, ConfigError
 from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template, template_path
@@ -52,6 +62,25 @@ def find_catalogs(directory: Path, domain: str = PROFILES_DOMAIN) -> dict[str, P
         for path in sorted(directory.glob(f"*/LC_MESSAGES/{domain}.po")):
             found[path.parent.parent.name] = path
     return found
+
+
+def select_catalogs(
+    config: Config, folder: Path, domain: str, locales: Iterable[str], *, create_missing: bool = False
+) -> dict[str, Path]:
+    """The catalogues a command works on, by locale: those asked for, or all that exist.
+
+    With ``create_missing``, the configured target locales that have no
+    catalogue yet are included too (with the path they will have).
+    """
+    existing = find_catalogs(folder, domain)
+    wanted = [normalize_locale(loc) for loc in locales]
+    if create_missing:
+        names = wanted or sorted({*existing, *config.target_locales})
+        return {loc: existing.get(loc, catalog_path(config, loc, domain, folder)) for loc in names}
+    missing = [loc for loc in wanted if loc not in existing]
+    if missing:
+        raise ConfigError(f"no catalogue for locale {missing[0]!r} (run init, or update --init-missing)", folder)
+    return {loc: existing[loc] for loc in wanted} if wanted else existing
 
 
 def _key(entry: polib.POEntry) -> Key:
@@ -107,6 +136,14 @@ def _merged_entry(new: polib.POEntry, old: polib.POEntry | None, *, fuzzy: bool 
     return entry
 
 
+def _restored_entry(new: polib.POEntry, old: polib.POEntry) -> polib.POEntry:
+    """``new`` with the translation of the fuzzy entry ``old`` whose previous msgid it is."""
+    entry = _merged_entry(new, old)
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    return entry
+
+
 def _obsolete_entry(old: polib.POEntry) -> polib.POEntry:
     entry = polib.POEntry(
         msgid=old.msgid,
@@ -137,6 +174,7 @@ def merge_catalog(
       (when translated), unless ``keep_obsolete`` is false.
     """
     report = MergeReport()
+    template_keys = {_key(e) for e in template}
     active: dict[Key, polib.POEntry] = {}
     obsolete: dict[Key, polib.POEntry] = {}
     for entry in catalog:
@@ -145,10 +183,16 @@ def merge_catalog(
     merged = polib.POFile(wrapwidth=0)
     merged.header = catalog.header
     merged.metadata = dict(catalog.metadata)
+    merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"  # what the writer writes
     merged.metadata_is_fuzzy = catalog.metadata_is_fuzzy
     if "POT-Creation-Date" in template.metadata:
         merged.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
 
+    # A fuzzy entry whose source went back to its previous msgid gets its
+    # translation back as it was.
+    previous: dict[Key, polib.POEntry] = {
+        (e.previous_msgctxt, e.previous_msgid): e for e in catalog if e.fuzzy and e.previous_msgid and not e.obsolete
+    }
     used: set[Key] = set()
     unmatched: list[polib.POEntry] = []
     results: list[polib.POEntry | None] = []
@@ -161,6 +205,11 @@ def merge_catalog(
         if old is not None:
             used.add(key)
             results.append(_merged_entry(new, old))
+        elif key in previous and _key(previous[key]) not in template_keys:
+            old = previous[key]
+            used.add(_key(old))
+            report.revived.append(new)
+            results.append(_restored_entry(new, old))
         else:
             unmatched.append(new)
             results.append(None)
@@ -174,6 +223,7 @@ def merge_catalog(
                 found = matcher.find(new.msgid)
                 if found is not None:
                     matches[_key(new)] = pool[found.index]
+                    used.add(_key(pool[found.index]))
 
     for index, new in enumerate(template):
         if results[index] is not None:
@@ -265,42 +315,38 @@ def update_catalogs(
     """Merge the template into every catalogue of the domain (or those of ``locales``).
 
     With ``check`` nothing is written; each result says whether the file would change.
-    Every catalogue is read and merged before any is written, so a bad file
-    leaves all of them as they were.
+    Every catalogue is read, merged and staged in a temporary file before any
+    is put in place, so a bad file leaves all of them as they were.
     """
     folder = Path(directory) if directory else config.locales_dir
     template = read_template(config, input_file, domain)
-    existing = find_catalogs(folder, domain)
-    wanted = [normalize_locale(loc) for loc in locales]
-    if output and len(wanted) != 1:
+    targets = select_catalogs(config, folder, domain, locales, create_missing=init_missing)
+    if output and len(targets) != 1:
         raise ConfigError("--output needs exactly one --locale")
-    if init_missing:
-        targets = {loc: catalog_path(config, loc, domain, folder) for loc in wanted or config.target_locales}
-        targets = {normalize_locale(loc): path for loc, path in targets.items()}
-    else:
-        targets = {loc: existing[loc] for loc in wanted if loc in existing} if wanted else dict(existing)
-        missing = [loc for loc in wanted if loc not in existing]
-        if missing:
-            raise ConfigError(f"no catalogue for locale {missing[0]!r} (run init, or update --init-missing)", folder)
     created = format_po_date(build_date())
     width = config["width"] if width is None else width
-    planned: list[tuple[UpdateResult, str, Path]] = []
-    for locale, path in sorted(targets.items()):
-        if path.exists():
-            catalog = read_catalog(path)
-            merged, report = merge_catalog(
-                template, catalog, fuzzy_matching=fuzzy_matching, keep_obsolete=not ignore_obsolete
-            )
-        else:
-            merged = new_catalog(template, locale, created=created)
-            report = MergeReport(added=list(merged))
-        target = Path(output) if output else path
-        text = catalog_text(merged, width=width)
-        old = target.read_text(encoding="utf-8") if target.is_file() else None
-        changed = old is None or not same_but_dates(old, text)
-        planned.append((UpdateResult(target, locale, changed, changed and not check, report), text, target))
-    if not check:
-        for result, text, target in planned:
-            if result.written:
-                write_text_atomic(target, text.encode("utf-8"))
-    return [result for result, _, _ in planned]
+    results: list[UpdateResult] = []
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for locale, path in sorted(targets.items()):
+            if path.exists():
+                merged, report = merge_catalog(
+                    template, read_catalog(path), fuzzy_matching=fuzzy_matching, keep_obsolete=not ignore_obsolete
+                )
+            else:
+                merged = new_catalog(template, locale, created=created)
+                report = MergeReport(added=list(merged))
+            target = Path(output) if output else path
+            text = catalog_text(merged, width=width)
+            del merged
+            old = target.read_bytes().decode("utf-8", "replace") if target.is_file() else None
+            changed = old is None or not same_but_dates(old, text)
+            del old
+            if changed and not check:
+                staged.append((stage_file(target, text.encode("utf-8")), target))
+            results.append(UpdateResult(target, locale, changed, changed and not check, report))
+    except BaseException:
+        discard_files(staged)
+        raise
+    commit_files(staged)
+    return results

@@ -149,7 +149,9 @@ def _load_yaml(text: str, path: str, offset: int) -> tuple[Any, yaml.Node | None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark else None
-        problem = exc.problem or exc.context or "malformed YAML"
+        problem = exc.problem or exc.context or "syntax error"
+        if exc.context and exc.context_mark and exc.problem:
+            problem += f" ({exc.context} started at line {exc.context_mark.line + offset})"
         raise ProfileError(f"malformed YAML: {problem}", path, line) from None
     except yaml.YAMLError as exc:
         raise ProfileError(f"malformed YAML: {exc}", path, offset) from None
