@@ -21,7 +21,7 @@ from i18nprofiles.check.poscan import Message, message_from_entry, read_messages
 from i18nprofiles.errors import CatalogError
 
 HERE = Path(__file__).parent / "check"
-GLOSSARY = read_glossary(HERE / "glossary.txt")
+GLOSSARY = tuple(read_glossary(HERE / "glossary.txt"))
 ENTRY_CHECKS = [name for name, info in CHECKS.items() if info.scope == "entry"]
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import polib
 import pytest
+
+from conftest import copy_example
 
 from i18nprofiles.catalog import read_catalog, write_catalog
 from i18nprofiles.check import check_project
@@ -34,11 +35,7 @@ def fill(po_path: Path, locale: str) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the example project with complete catalogues."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
-    shutil.copytree(ROOT / "examples", root / "examples")
-    shutil.copytree(ROOT / "locales", root / "locales", ignore=shutil.ignore_patterns("*.mo"))
+    root = copy_example(tmp_path / "project")
     assert run(root, "extract")[0] == 0
     assert run(root, "update")[0] == 0
     fill(root / ES, "es")
@@ -112,7 +109,7 @@ def test_thresholds_from_the_command_line_and_per_locale_configuration(project: 
     assert run(project, "check", "--fail-on", "untranslated")[0] == 1
     assert run(project, "check", "--fail-under", "100", "-l", "en")[0] == 0
 
-    config = project / "pyproject.toml"
+    config = project / "i18nprofiles.toml"
     config.write_text(config.read_text(encoding="utf-8") + "fail_under = { es = 100, en = 90 }\n", encoding="utf-8")
     code, out, _ = run(project, "check")
     assert code == 1
@@ -242,7 +239,7 @@ def test_profile_written_in_the_catalogue_language_needs_no_translation(project:
 
 def test_glossary_from_the_configuration(project: Path) -> None:
     (project / "glossary.txt").write_text("# do not translate\nAutre Terre\n", encoding="utf-8")
-    config = project / "pyproject.toml"
+    config = project / "i18nprofiles.toml"
     config.write_text(config.read_text(encoding="utf-8") + 'glossary = "glossary.txt"\n', encoding="utf-8")
     assert run(project, "check")[0] == 0
     line = edit_entry(project / ES, "Le site d’Autre Terre", msgstr="El sitio de Otra Tierra")

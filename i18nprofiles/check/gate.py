@@ -31,7 +31,7 @@ from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, u
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ConfigError, I18nProfilesError
 from i18nprofiles.extract import PROFILES_DOMAIN, template_path
-from i18nprofiles.merge import catalog_path, find_catalogs
+from i18nprofiles.merge import select_catalogs
 from i18nprofiles.model import Profile
 from i18nprofiles.profiles import read_profiles, relative_path
 
@@ -180,14 +180,11 @@ def _checked_names(names: frozenset[str], known: Iterable[str], what: str, where
     return names
 
 
-def read_glossary(path: Path) -> tuple[str, ...]:
-    """Do-not-translate terms, one per line; blank lines and ``#`` comments are skipped."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read glossary: {getattr(exc, 'strerror', None) or exc}", path) from None
-    terms = (line.strip() for line in text.splitlines())
-    return tuple(dict.fromkeys(t for t in terms if t and not t.startswith("#")))
+def read_glossary(path: Path) -> list[str]:
+    """The do-not-translate terms, read as ``prefill`` reads them (imported only when a glossary is set)."""
+    from i18nprofiles.prefill import read_glossary as read_terms
+
+    return read_terms(path)
 
 
 def build_options(
@@ -211,7 +208,7 @@ def build_options(
     level = fail_level or config["fail_level"]
     if level not in FAIL_LEVELS:
         raise ConfigError(f"fail_level must be one of {', '.join(FAIL_LEVELS)}, not {level!r}", where)
-    glossary = read_glossary(config.root / config["glossary"]) if config["glossary"] else ()
+    glossary = tuple(read_glossary(config.root / config["glossary"])) if config["glossary"] else ()
     return CheckOptions(thresholds, states, skipped, level, glossary)
 
 
@@ -402,11 +399,9 @@ def check_project(
     """
     options = build_options(config, fail_under=fail_under, fail_on=fail_on, skip=skip, fail_level=fail_level)
     folder = Path(directory) if directory else config.locales_dir
-    wanted = [normalize_locale(loc) for loc in locales] or [normalize_locale(loc) for loc in config.target_locales]
-    existing = find_catalogs(folder, PROFILES_DOMAIN)
-    if locales:
-        existing = {loc: path for loc, path in existing.items() if loc in wanted}
-    rel = {loc: relative_path(path, config.root) for loc, path in existing.items()}
+    targets = select_catalogs(config, folder, PROFILES_DOMAIN, locales, create_missing=True)
+    rel = {loc: relative_path(path, config.root) for loc, path in targets.items()}
+    existing = {loc: path for loc, path in targets.items() if path.is_file()}
     pot = template_path(config)
     workers = _jobs(list(existing.values()), jobs)
     if workers > 1:
@@ -419,7 +414,7 @@ def check_project(
         profiles = read_profiles(config)
         template_found = _result(_read_keys(str(pot)))
         scans = {loc: _result(_scan_file(str(p), loc, rel[loc], options)) for loc, p in existing.items()}
-    return _assemble(config, options, folder, wanted, rel, scans, profiles, segment_keys(profiles), template_found,
+    return _assemble(options, rel, scans, profiles, segment_keys(profiles), template_found,
                      relative_path(pot, config.root))
 
 
@@ -432,10 +427,7 @@ def _read_keys(pot: str) -> dict[Key, int] | None | tuple[type, str, str | None,
 
 
 def _assemble(
-    config: Config,
     options: CheckOptions,
-    folder: Path,
-    wanted: list[str],
     rel: dict[str, str],
     scans: dict[str, CatalogScan],
     profiles: list[Profile],
@@ -452,11 +444,10 @@ def _assemble(
         else:
             findings += stale_findings(expected, template_found, template_rel, "stale-template", None)
     catalogs = []
-    for locale in sorted(set(scans) | set(wanted)):
+    for locale in sorted(rel):
         if locale not in scans:
             if stale_on["stale-catalog"]:
-                path = relative_path(catalog_path(config, locale, directory=folder), config.root)
-                findings.append(Finding(path, 1, "stale-catalog", ERROR,
+                findings.append(Finding(rel[locale], 1, "stale-catalog", ERROR,
                                         f"no catalogue for {locale} (run `i18nprofiles update --init-missing`)", locale))
             continue
         scan = scans[locale]
