@@ -35,7 +35,7 @@ def test_json_validates_against_the_schema(flawed: dict[str, object]) -> None:
     data = json.loads(out)
     jsonschema.validate(data, SCHEMA)
     assert data["passed"] is False
-    assert err == "check failed: 4 errors, 1 warning, 1 notice (failing at: error)\n"
+    assert err == "check failed: 5 errors, 1 warning, 1 notice (failing at: error)\n"
     numbers = [f for f in data["findings"] if f["check"] == "numbers"]
     assert numbers == [{"check": "numbers", "severity": "warning", "path": ES, "line": flawed["numbers"], "locale": "es",
                         "message": "numbers differ: not in the source 2", "msgid": "Pérou", "fuzzy": False}]
@@ -60,7 +60,9 @@ def test_junit_has_a_test_case_per_locale_and_check(flawed: dict[str, object]) -
     assert f"{ES}:{flawed['numbers']}: warning: numbers differ" in es_cases["numbers"].findtext("system-out")
     assert es_cases["fr-typography"].find("skipped") is not None
     assert suites["template"].find("testcase/failure") is not None
-    assert root.get("failures") == "4"  # stale template, stale es, stale en, markup es
+    assert root.get("failures") == "5"  # stale template, stale es, stale en, markup es, coverage en
+    en_cases = {c.get("name"): c for c in suites["en"].iter("testcase")}
+    assert "98.1% translated, below 100%" in en_cases["coverage"].findtext("failure")
     assert root.get("tests") == str(1 + 17 + 17)
 
 
@@ -77,6 +79,7 @@ def test_github_lines_point_at_po_and_profile_lines(flawed: dict[str, object]) -
         f"{ES} (run `i18nprofiles extract` and `update`): {new}",
         f"::error file={profile},line={line},title=stale-template::new or changed segment not in "
         f"locales/profiles.pot (run `i18nprofiles extract`): {new}",
+        f"::error file={EN},line=1,title=coverage (en)::98.1%25 translated, below 100%25",
         f"::notice file={EN},line={flawed['untranslated']},title=untranslated (en)::no translation: Agroécologie",
         f"::warning file={ES},line={flawed['numbers']},title=numbers (es)::numbers differ: not in the source 2",
         f"::error file={ES},line={flawed['script']},title=markup (es)::markup marks differ: not in the source "
@@ -99,7 +102,7 @@ def test_text_groups_findings_by_file(flawed: dict[str, object]) -> None:
     assert blocks[0].startswith("locale")
     files = [{line.split(":", 1)[0] for line in block.splitlines()} for block in blocks[1:-1]]
     assert files == [{"examples/profiles/lucia-mamani.yaml"}, {EN}, {ES}]
-    assert blocks[-1] == "check failed: 4 errors, 1 warning, 1 notice (failing at: error)\n"
+    assert blocks[-1] == "check failed: 5 errors, 1 warning, 1 notice (failing at: error)\n"
 
 
 def test_report_page_and_badges(flawed: dict[str, object], tmp_path: Path) -> None:

@@ -103,28 +103,32 @@ def test_removed_segment_is_named_at_its_entry(project: Path) -> None:
 
 def test_thresholds_from_the_command_line_and_per_locale_configuration(project: Path) -> None:
     edit_entry(project / ES, "Pérou", msgstr="")
-    assert run(project, "check")[0] == 0
-    assert run(project, "check", "--fail-under", "100")[0] == 1
+    code, out, _ = run(project, "check")
+    assert code == 1  # with no threshold configured, every locale must be complete
+    assert f"{ES}:1: error: 98.1% translated, below 100% [coverage es]" in out
     assert run(project, "check", "--fail-under", "98")[0] == 0
-    assert run(project, "check", "--fail-on", "untranslated")[0] == 1
-    assert run(project, "check", "--fail-under", "100", "-l", "en")[0] == 0
+    assert run(project, "check", "--fail-under", "0", "--fail-on", "untranslated")[0] == 1
+    assert run(project, "check", "-l", "en")[0] == 0
 
     config = project / "i18nprofiles.toml"
-    config.write_text(config.read_text(encoding="utf-8") + "fail_under = { es = 100, en = 90 }\n", encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + 'fail_under = { es = 100, "*" = 90 }\n', encoding="utf-8")
     code, out, _ = run(project, "check")
     assert code == 1
     assert re.search(r"^es .* 100% FAIL", out, re.MULTILINE)
     assert re.search(r"^en .* 90% ok", out, re.MULTILINE)
+    assert run(project, "check", "--fail-under", "95")[0] == 0  # the option replaces the configuration
 
 
 def test_fail_on_fuzzy_and_obsolete(project: Path) -> None:
     edit_entry(project / EN, "Guatemala", flags=["fuzzy"])
-    assert run(project, "check")[0] == 0
-    assert run(project, "check", "--fail-on", "fuzzy")[0] == 1
+    assert run(project, "check")[0] == 1  # fuzzy is never translated
+    assert run(project, "check", "--fail-under", "90")[0] == 0
+    assert run(project, "check", "--fail-under", "90", "--fail-on", "fuzzy")[0] == 1
     catalog = read_catalog(project / EN)
     catalog.append(polib.POEntry(msgid="Ancien", msgstr="Old", obsolete=True))
     write_catalog(project / EN, catalog)
-    assert run(project, "check", "--fail-on", "obsolete")[0] == 1
+    assert run(project, "check", "--fail-under", "90")[0] == 0
+    assert run(project, "check", "--fail-under", "90", "--fail-on", "obsolete")[0] == 1
 
 
 def test_fail_level_warning_and_skip(project: Path) -> None:

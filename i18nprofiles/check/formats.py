@@ -37,8 +37,6 @@ def visible_findings(findings: tuple[Finding, ...] | list[Finding]) -> tuple[lis
 
 
 def _threshold(catalog: CatalogReport) -> str:
-    if catalog.threshold is None:
-        return "-"
     return f"{catalog.threshold:g}% {'ok' if catalog.passed else 'FAIL'}"
 
 

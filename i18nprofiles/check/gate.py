@@ -38,6 +38,7 @@ from i18nprofiles.profiles import read_profiles, relative_path
 Key = tuple[str | None, str]
 STATES = ("translated", "fuzzy", "untranslated", "obsolete", "exempt")
 STATE_MESSAGES = {"untranslated": "no translation", "fuzzy": "fuzzy, so not published", "obsolete": "obsolete entry"}
+COMPLETE = 100.0  # the threshold when none is configured: a CI gate fails on an incomplete locale
 PARALLEL_BYTES = 4_000_000  # below this, worker processes cost more than they save
 
 
@@ -100,12 +101,12 @@ class CatalogReport:
     locale: str
     path: str
     coverage: Coverage
-    threshold: float | None = None
+    threshold: float = COMPLETE
     profiles: tuple[ProfileProgress, ...] = ()
 
     @property
     def passed(self) -> bool:
-        return self.threshold is None or self.coverage.percent >= self.threshold
+        return self.coverage.percent >= self.threshold
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,9 @@ class CheckOptions:
     fail_level: str = ERROR
     glossary: tuple[str, ...] = ()
 
-    def threshold(self, locale: str) -> float | None:
-        return self.fail_under.get(locale, self.fail_under.get("*"))
+    def threshold(self, locale: str) -> float:
+        """The locale's threshold; with none configured, every locale must be complete."""
+        return self.fail_under.get(locale, self.fail_under.get("*", COMPLETE))
 
 
 @dataclass(frozen=True)

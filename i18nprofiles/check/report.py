@@ -76,7 +76,7 @@ def _coverage_bar(coverage: Coverage) -> str:
 
 def _locale_row(catalog: CatalogReport) -> str:
     c = catalog.coverage
-    threshold = "–" if catalog.threshold is None else f"{catalog.threshold:g}% {'ok' if catalog.passed else 'below'}"
+    threshold = f"{catalog.threshold:g}% {'ok' if catalog.passed else 'below'}"
     cells = [
         f"<th>{escape(catalog.locale)}</th>",
         f"<td>{_coverage_bar(c)}</td>",
