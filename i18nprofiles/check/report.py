@@ -87,7 +87,7 @@ def _locale_row(catalog: CatalogReport) -> str:
         f'<td class="num">{c.obsolete.messages}</td>',
         f'<td class="num">{c.words_percent:.1f}%</td>',
         f"<td>{escape(threshold)}</td>",
-        f'<td><img alt="{escape(catalog.locale)} badge" src="{escape(badge_name(catalog.locale))}"></td>',
+        f"<td>{render_badge(badge_label(catalog.locale), c.percent).strip()}</td>",
     ]
     return "<tr>" + "".join(cells) + "</tr>"
 
@@ -117,7 +117,7 @@ def _finding_row(finding: Finding) -> str:
 
 
 def render_html(report: CheckReport, title: str = "Translation status") -> str:
-    """The whole report page: inline CSS, no scripts, nothing fetched."""
+    """The whole report page in one file: inline CSS and badges, no scripts, nothing fetched."""
     state = "failed" if report.failed else "passed"
     shown, left = visible_findings(report.findings)
     more = [f"<li>{count} more {escape(check)} in <code>{escape(path)}</code></li>"
@@ -161,12 +161,16 @@ def badge_name(locale: str) -> str:
     return f"badge-{locale}.svg"
 
 
+def badge_label(locale: str) -> str:
+    return f"translated {locale}"
+
+
 def write_report(report: CheckReport, directory: str | Path) -> list[Path]:
     """Write ``index.html`` and one ``badge-<locale>.svg`` per catalogue; return the paths."""
     folder = Path(directory)
     files = {folder / "index.html": render_html(report)}
     for catalog in report.catalogs:
-        files[folder / badge_name(catalog.locale)] = render_badge(f"translated {catalog.locale}", catalog.coverage.percent)
+        files[folder / badge_name(catalog.locale)] = render_badge(badge_label(catalog.locale), catalog.coverage.percent)
     for path, text in files.items():
         write_text_atomic(path, text.encode("utf-8"))
     return list(files)
