@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from itertools import groupby
 
 from i18nprofiles.check.findings import CHECKS, NOTICE, Finding, is_failing
-from i18nprofiles.check.gate import CatalogReport, CheckReport
+from i18nprofiles.check.gate import CatalogReport, CheckReport, Tally
 from i18nprofiles.check.quality import applies
 
 JSON_FORMAT_VERSION = 1
@@ -100,8 +100,8 @@ def format_text(report: CheckReport) -> str:
 # -- json ---------------------------------------------------------------------------
 
 
-def _tally(tally: object) -> dict[str, int]:
-    return {"messages": tally.messages, "words": tally.words}  # type: ignore[attr-defined]
+def _tally(tally: Tally) -> dict[str, int]:
+    return {"messages": tally.messages, "words": tally.words}
 
 
 def report_data(report: CheckReport) -> dict[str, object]:
