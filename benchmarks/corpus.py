@@ -4,7 +4,9 @@ Sentences follow a few simple French patterns (subject, verb, complements),
 and every slot draws a word of its class from a Zipf distribution over an
 inline vocabulary of real French words listed roughly by frequency. So, as in
 real profiles, two unrelated paragraphs share many function words and much of
-their sentence structure, while their rarer words differ.
+their sentence structure, while their rarer words differ. ``sibling`` goes
+further: same sentences and function words, all content words redrawn, the
+hardest kind of unrelated paragraph for a character-based matcher.
 """
 
 from __future__ import annotations
@@ -313,24 +315,33 @@ _CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", (
 _VOWELS = frozenset("aeiouyéèêàâîôûœ")
 
 
-def _sentence(rng: random.Random) -> list[str]:
-    """Return the words of one sentence, commas attached, without final stop."""
-    words: list[str] = []
+#: Slots whose words carry the content; the others are function words.
+CONTENT_SLOTS = frozenset("NAVTIMU")
+
+#: A paragraph before typesetting: sentences of (slot, word).
+Draft = list[list[tuple[str, str]]]
+
+
+def _sentence(rng: random.Random) -> list[tuple[str, str]]:
+    """Return the (slot, word) pairs of one sentence; "," slots are commas."""
+    out: list[tuple[str, str]] = []
     for slot in rng.choice(_PATTERNS):
         if slot == ",":
-            words[-1] += ","
+            out.append((",", ","))
         elif slot == "n":
-            words.extend(_CLASSES[c].draw(rng) for c in rng.choice(_NOUN_PHRASES))
+            out.extend((c, _CLASSES[c].draw(rng)) for c in rng.choice(_NOUN_PHRASES))
         else:
-            words.append(_CLASSES[slot].draw(rng))
-    return words
+            out.append((slot, _CLASSES[slot].draw(rng)))
+    return out
 
 
 def _typeset(words: list[str]) -> str:
     """Join words into a French sentence: contractions, elisions, capital, full stop."""
     out: list[str] = []
     for word in words:
-        if out and (out[-1], word) in _CONTRACTIONS:
+        if word == ",":
+            out[-1] += ","
+        elif out and (out[-1], word) in _CONTRACTIONS:
             out[-1] = _CONTRACTIONS[out[-1], word]
         elif out and out[-1] in _ELISIONS and word[0].lower() in _VOWELS:
             out[-1] = _ELISIONS[out[-1]] + word
@@ -340,31 +351,58 @@ def _typeset(words: list[str]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def paragraph(rng: random.Random) -> str:
-    """Return one French-like paragraph of 20 to 80 words."""
+def render(draft: Draft) -> str:
+    """Return the paragraph text of *draft*."""
+    return " ".join(_typeset([word for _, word in sentence]) for sentence in draft)
+
+
+def draft(rng: random.Random) -> Draft:
+    """Return the draft of one French-like paragraph of 20 to 80 words."""
     target = rng.randint(20, 80)
-    sentences: list[str] = []
+    sentences: Draft = []
     count = 0
     while count < target:
-        words = _sentence(rng)
-        if count + len(words) > 80:
+        sentence = _sentence(rng)
+        n = len(_typeset([word for _, word in sentence]).split())
+        if count + n > 80:
+            if count >= 20:
+                break
             continue
-        sentences.append(_typeset(words))
-        count += len(words)
-    return " ".join(sentences)
+        sentences.append(sentence)
+        count += n
+    return sentences
+
+
+def paragraph(rng: random.Random) -> str:
+    """Return one French-like paragraph of 20 to 80 words."""
+    return render(draft(rng))
+
+
+def drafts(n: int, seed: int = 0) -> list[Draft]:
+    """Return *n* drafts with distinct texts, deterministic for a given *seed*."""
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    out: list[Draft] = []
+    while len(out) < n:
+        d = draft(rng)
+        text = render(d)
+        if text not in seen:
+            seen.add(text)
+            out.append(d)
+    return out
 
 
 def paragraphs(n: int, seed: int = 0) -> list[str]:
     """Return *n* distinct paragraphs, deterministic for a given *seed*."""
-    rng = random.Random(seed)
-    seen: set[str] = set()
-    out: list[str] = []
-    while len(out) < n:
-        text = paragraph(rng)
-        if text not in seen:
-            seen.add(text)
-            out.append(text)
-    return out
+    return [render(d) for d in drafts(n, seed)]
+
+
+def sibling(d: Draft, rng: random.Random) -> Draft:
+    """Return an unrelated draft on the same pattern: same structure and function words, new content."""
+    return [
+        [(slot, _CLASSES[slot].draw(rng) if slot in CONTENT_SLOTS else word) for slot, word in sentence]
+        for sentence in d
+    ]
 
 
 _ANY_WORD = ZipfClass(" ".join(VOCABULARY), s=1.0)

@@ -1,9 +1,11 @@
 """Compare FuzzyMatcher with GNU msgmerge's fuzzy choices, and time it at scale.
 
-Usage: python benchmarks/matcher_agreement.py [--size 2000] [--scale 60000]
+Usage: python benchmarks/matcher_agreement.py [--size 2000] [--scale 60000] [--near-duplicates 0.25]
 
 Builds N old paragraph msgids with translations and a new template in which 5 %
-of the msgids are edited by 1-3 words and 5 % are new unrelated paragraphs;
+of the msgids are edited by 1-3 words and 5 % are replaced by unrelated
+paragraphs (half drawn independently, half "siblings": an old paragraph's
+sentences and function words with every content word redrawn);
 runs ``msgmerge --previous`` and reads its ``#|`` previous msgids; reports the
 agreement of our choices on the edited messages, the unrelated paragraphs each
 tool matched, and our index build and query times (also at --scale, ours only).
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -20,13 +23,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 from rapidfuzz.distance import Indel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus import edit, paragraphs  # noqa: E402
+from corpus import drafts, edit, paragraphs, render, sibling  # noqa: E402
 
 from i18nprofiles.matcher import FuzzyMatcher  # noqa: E402
 
@@ -38,42 +41,59 @@ class Case:
     old: list[str]
     new: list[str]
     edited: dict[str, str]  # new msgid -> the old msgid it was edited from
-    unrelated: list[str]
+    fresh: list[str]  # new paragraphs drawn independently
+    siblings: list[str]  # new paragraphs on an old one's pattern, all content words changed
 
 
-def build_case(size: int, seed: int = 0) -> Case:
-    """Return a deterministic case of *size* old msgids."""
+def build_case(size: int, seed: int = 0, near_duplicates: float = 0.0) -> Case:
+    """Return a deterministic case: 5 % of the msgids edited, 5 % replaced by unrelated ones.
+
+    With *near_duplicates*, that share of *size* is added to the old msgids as
+    1-4-word variants of others (boilerplate), left unchanged in the new template.
+    """
     rng = random.Random(seed)
-    old = paragraphs(size, seed=seed)
-    fresh = iter(paragraphs(size // 10 + size // 20 + 10, seed=seed + 1_000_003))
-    old_set = set(old)
+    old_drafts = drafts(size, seed=seed)
+    old = [render(d) for d in old_drafts]
+    variants: list[str] = []
+    taken = set(old)
+    for _ in range(round(size * near_duplicates)):
+        variant = edit(rng.choice(old), rng, rng.randint(1, 4))
+        if variant not in taken:
+            taken.add(variant)
+            variants.append(variant)
+    fresh_pool = iter(paragraphs(size // 20 + 10, seed=seed + 1_000_003))
     positions = list(range(size))
     rng.shuffle(positions)
     n_changed = size * 5 // 100
     to_edit = set(positions[:n_changed])
-    to_replace = set(positions[n_changed : 2 * n_changed])
+    to_replace = positions[n_changed : 2 * n_changed]
+    to_fresh, to_sibling = set(to_replace[::2]), set(to_replace[1::2])
     new: list[str] = []
     edited: dict[str, str] = {}
-    unrelated: list[str] = []
-    taken = set(old_set)
+    fresh: list[str] = []
+    siblings: list[str] = []
     for i, text in enumerate(old):
         if i in to_edit:
             changed = edit(text, rng, rng.randint(1, 3))
             while changed in taken:
                 changed = edit(text, rng, rng.randint(1, 3))
             edited[changed] = text
-            new.append(changed)
-        elif i in to_replace:
-            other = next(fresh)
-            while other in taken:
-                other = next(fresh)
-            unrelated.append(other)
-            new.append(other)
+        elif i in to_fresh:
+            changed = next(fresh_pool)
+            while changed in taken:
+                changed = next(fresh_pool)
+            fresh.append(changed)
+        elif i in to_sibling:
+            changed = render(sibling(old_drafts[i], rng))
+            while changed in taken:
+                changed = render(sibling(old_drafts[i], rng))
+            siblings.append(changed)
         else:
             new.append(text)
             continue
-        taken.add(new[-1])
-    return Case(old, new, edited, unrelated)
+        new.append(changed)
+        taken.add(changed)
+    return Case(old + variants, new + variants, edited, fresh, siblings)
 
 
 def write_files(case: Case, directory: Path) -> tuple[Path, Path]:
@@ -93,32 +113,55 @@ def write_files(case: Case, directory: Path) -> tuple[Path, Path]:
     return old_path, new_path
 
 
-def run_msgmerge(old_path: Path, new_path: Path) -> tuple[dict[str, str], float]:
-    """Run GNU msgmerge; return {new msgid: previous msgid} and the wall time."""
+def run_msgmerge(old_path: Path, new_path: Path) -> tuple[dict[str, str], float, float]:
+    """Run GNU msgmerge; return {new msgid: previous msgid}, its wall and CPU seconds."""
     out = old_path.with_name("merged.po")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         ["msgmerge", "--previous", "-q", "-o", str(out), str(old_path), str(new_path)], check=True
     )
-    elapsed = time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     merged = polib.pofile(str(out))
-    return {e.msgid: e.previous_msgid for e in merged if not e.obsolete and e.previous_msgid}, elapsed
+    return {e.msgid: e.previous_msgid for e in merged if not e.obsolete and e.previous_msgid}, wall, cpu
 
 
-def run_ours(case: Case) -> tuple[dict[str, str], float, float, int]:
-    """Match the changed msgids with FuzzyMatcher; return choices, build and query times, queries."""
-    start = time.perf_counter()
-    matcher = FuzzyMatcher(case.old)
-    built = time.perf_counter()
+@dataclass
+class Timing:
+    """Seconds to build the index and to answer all queries, wall and CPU, best of the runs."""
+
+    build_wall: float
+    build_cpu: float
+    query_wall: float
+    query_cpu: float
+    queries: int
+
+    def __str__(self) -> str:
+        return (
+            f"build {self.build_wall:.3f} s, {self.queries} queries {self.query_wall:.3f} s, "
+            f"total {self.build_wall + self.query_wall:.3f} s wall "
+            f"({self.build_cpu + self.query_cpu:.3f} s CPU)"
+        )
+
+
+def run_ours(case: Case, repeat: int = 1) -> tuple[dict[str, str], Timing]:
+    """Match the changed msgids with FuzzyMatcher; return the choices and the best timings."""
     old_set = set(case.old)
     queries = [msgid for msgid in case.new if msgid not in old_set]
-    chosen: dict[str, str] = {}
-    for msgid in queries:
-        found = matcher.find(msgid)
-        if found is not None:
-            chosen[msgid] = case.old[found.index]
-    done = time.perf_counter()
-    return chosen, built - start, done - built, len(queries)
+    runs: list[tuple[float, float, float, float]] = []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        matcher = FuzzyMatcher(case.old)
+        built_wall, built_cpu = time.perf_counter(), time.process_time()
+        found = [matcher.find(msgid) for msgid in queries]
+        done_wall, done_cpu = time.perf_counter(), time.process_time()
+        runs.append((built_wall - wall, built_cpu - cpu, done_wall - built_wall, done_cpu - built_cpu))
+        del matcher
+    chosen = {msgid: case.old[match.index] for msgid, match in zip(queries, found) if match is not None}
+    build_wall, build_cpu, query_wall, query_cpu = (min(run[i] for run in runs) for i in range(4))
+    return chosen, Timing(build_wall, build_cpu, query_wall, query_cpu, len(queries))
 
 
 def agreement(case: Case, ours: dict[str, str], reference: dict[str, str]) -> dict[str, int]:
@@ -151,35 +194,56 @@ def report_agreement(label: str, tally: dict[str, int], total: int) -> None:
     )
 
 
+def describe(case: Case) -> str:
+    """Return a one-line summary of *case*."""
+    return (
+        f"{len(case.old)} old msgids; {len(case.edited)} edited, "
+        f"{len(case.fresh)} fresh and {len(case.siblings)} sibling unrelated paragraphs"
+    )
+
+
+def unrelated_matches(case: Case, chosen: dict[str, str]) -> str:
+    """Return how many unrelated paragraphs got a fuzzy match, per kind."""
+    fresh = sum(text in chosen for text in case.fresh)
+    siblings = sum(text in chosen for text in case.siblings)
+    return f"{fresh + siblings} (fresh {fresh} of {len(case.fresh)}, siblings {siblings} of {len(case.siblings)})"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison and print the numbers."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=2000, help="old msgids compared with msgmerge")
     parser.add_argument("--scale", type=int, default=60000, help="old msgids timed for us only (0: skip)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of ours; the best is reported")
     parser.add_argument("--no-msgmerge", action="store_true", help="skip GNU msgmerge")
+    parser.add_argument(
+        "--near-duplicates", type=float, default=0.0, metavar="SHARE",
+        help="add this share of old msgids as 1-4-word variants of others (boilerplate)",
+    )
     args = parser.parse_args(argv)
 
-    case = build_case(args.size, args.seed)
-    print(f"size {args.size}: {len(case.edited)} edited, {len(case.unrelated)} unrelated new paragraphs")
-    ours, build_s, query_s, n_queries = run_ours(case)
-    print(f"  ours: build {build_s:.3f} s, {n_queries} queries {query_s:.3f} s, total {build_s + query_s:.3f} s")
+    case = build_case(args.size, args.seed, args.near_duplicates)
+    print(f"size {args.size}: {describe(case)}")
+    ours, timing = run_ours(case, args.repeat)
+    print(f"  ours: {timing}")
     report_agreement("ours vs original", agreement(case, ours, case.edited), len(case.edited))
-    print(f"  unrelated matched by ours: {sum(u in ours for u in case.unrelated)} of {len(case.unrelated)}")
+    print(f"  unrelated matched by ours: {unrelated_matches(case, ours)}")
     if not args.no_msgmerge:
         with tempfile.TemporaryDirectory() as tmp:
-            theirs, msgmerge_s = run_msgmerge(*write_files(case, Path(tmp)))
-        print(f"  msgmerge: {msgmerge_s:.3f} s wall")
+            theirs, wall, cpu = run_msgmerge(*write_files(case, Path(tmp)))
+        ours_wall = timing.build_wall + timing.query_wall
+        print(f"  msgmerge: {wall:.3f} s wall ({cpu:.3f} s CPU), {wall / ours_wall:.0f}x ours")
         report_agreement("ours vs msgmerge", agreement(case, ours, theirs), len(case.edited))
-        print(f"  unrelated matched by msgmerge: {sum(u in theirs for u in case.unrelated)} of {len(case.unrelated)}")
+        print(f"  unrelated matched by msgmerge: {unrelated_matches(case, theirs)}")
 
     if args.scale:
-        case = build_case(args.scale, args.seed)
-        print(f"size {args.scale}: {len(case.edited)} edited, {len(case.unrelated)} unrelated new paragraphs")
-        ours, build_s, query_s, n_queries = run_ours(case)
-        print(f"  ours: build {build_s:.3f} s, {n_queries} queries {query_s:.3f} s, total {build_s + query_s:.3f} s")
+        case = build_case(args.scale, args.seed, args.near_duplicates)
+        print(f"size {args.scale}: {describe(case)}")
+        ours, timing = run_ours(case, args.repeat)
+        print(f"  ours: {timing}")
         report_agreement("ours vs original", agreement(case, ours, case.edited), len(case.edited))
-        print(f"  unrelated matched by ours: {sum(u in ours for u in case.unrelated)} of {len(case.unrelated)}")
+        print(f"  unrelated matched by ours: {unrelated_matches(case, ours)}")
     return 0
 
 

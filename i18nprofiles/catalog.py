@@ -9,11 +9,13 @@ layout of GNU gettext, behind a small atomic writer (``write_catalog``).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import polib
 
@@ -22,7 +24,6 @@ from i18nprofiles.errors import CatalogError
 DEFAULT_WIDTH = 76
 CHARSET_RE = re.compile(rb'"Content-Type:[^"]*?charset=([\w.:-]+)')
 POLIB_LINE_RE = re.compile(r"\(line (\d+)\)")
-DATE_HEADER_RE = re.compile(r'^"POT-Creation-Date: [^"]*"\n', re.MULTILINE)
 
 
 # -- reading -----------------------------------------------------------------
@@ -235,18 +236,24 @@ def catalog_text(catalog: polib.POFile, **options: object) -> str:
     return "".join(generate_po(catalog, **options))  # type: ignore[arg-type]
 
 
-def stage_file(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``; ``commit_files`` puts it in place."""
+def _temp_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file in the folder of ``path``, with the mode ``path`` has (or would get)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+    return fd, Path(temp)
+
+
+def stage_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``; ``commit_files`` puts it in place."""
+    fd, temp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
-    return Path(temp)
+    return temp
 
 
 def commit_files(staged: Iterable[tuple[Path, Path]]) -> None:
@@ -272,27 +279,64 @@ def _umask() -> int:
     return mask
 
 
-def same_but_dates(old: str, new: str) -> bool:
-    """Whether two catalogue texts differ at most in their POT-Creation-Date header."""
-    return DATE_HEADER_RE.sub("", old, count=1) == DATE_HEADER_RE.sub("", new, count=1)
+def _digest(lines: Iterable[str], sink: IO[str] | None = None) -> str:
+    """A digest of catalogue lines without the header's POT-Creation-Date; lines also go to ``sink``."""
+    hasher = hashlib.sha256()
+    in_header = True
+    for line in lines:
+        if sink is not None:
+            sink.write(line)
+        if in_header:
+            if line == "\n":
+                in_header = False
+            elif line.startswith('"POT-Creation-Date:'):
+                continue
+        hasher.update(line.encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
 
 
-def write_catalog(path: str | Path, catalog: polib.POFile, **options: object) -> bool:
+def file_digest(path: Path) -> str | None:
+    """The digest ``_digest`` gives for a file's lines, or None when there is no readable file."""
+    try:
+        with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
+            return _digest(handle)
+    except FileNotFoundError:
+        return None
+
+
+def stage_catalog(path: Path, catalog: polib.POFile, *, check: bool = False, **options: Any) -> tuple[bool, Path | None]:
+    """Write a catalogue to a temporary file beside ``path``, line by line, unless nothing would change.
+
+    Returns whether the file would change (dates aside) and the staged file
+    to commit (None when unchanged, or with ``check``, which writes nothing).
+    """
+    old = file_digest(path)
+    lines = generate_po(catalog, **options)
+    if check:
+        return _digest(lines) != old, None
+    fd, temp = _temp_beside(path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            new = _digest(lines, handle)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    if new == old:
+        temp.unlink()
+        return False, None
+    return True, temp
+
+
+def write_catalog(path: str | Path, catalog: polib.POFile, **options: Any) -> bool:
     """Write a catalogue unless the file already holds the same text (dates aside).
 
     Returns whether the file was written.
     """
     file = Path(path)
-    text = catalog_text(catalog, **options)
-    if file.exists():
-        try:
-            old = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            old = None
-        if old is not None and same_but_dates(old, text):
-            return False
-    write_text_atomic(file, text.encode("utf-8"))
-    return True
+    changed, temp = stage_catalog(file, catalog, **options)
+    if temp is not None:
+        commit_files([(temp, file)])
+    return changed
 
 
 # -- dates -------------------------------------------------------------------

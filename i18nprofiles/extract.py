@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import polib
 
-from i18nprofiles.catalog import build_date, format_po_date, read_catalog, same_but_dates, catalog_text, write_text_atomic
+from i18nprofiles.catalog import build_date, format_po_date, read_catalog, write_catalog
 from i18nprofiles.config import Config
 from i18nprofiles.model import Profile
 from i18nprofiles.profiles import decode_text, parse_profile, read_profiles
@@ -117,12 +117,7 @@ def extract(
         "omit_header": omit_header,
         "sort_output": sort_output,
     }
-    text = catalog_text(template, **options)
-    written = False
-    old = path.read_text(encoding="utf-8") if path.is_file() else None
-    if old is None or not same_but_dates(old, text):
-        write_text_atomic(path, text.encode("utf-8"))
-        written = True
+    written = write_catalog(path, template, **options)
     return ExtractResult(path, written, len(template), len(profiles))
 
 

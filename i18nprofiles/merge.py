@@ -9,17 +9,7 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from i18nprofiles.catalog import (
-    build_date,
-    catalog_text,
-    commit_files,
-    discard_files,
-    format_po_date,
-    read_catalog,
-    same_but_dates,
-    stage_file,
-    write_text_atomic,
-)
+from i18nprofiles.catalog import build_date, commit_files, discard_files, format_po_date, read_catalog, stage_catalog, write_catalog
 from i18nprofiles.config import Config, normalize_locale, parse_locale
 from i18nprofiles.errors import CatalogError, ConfigError
 from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template, template_path
@@ -294,7 +284,7 @@ def init_catalog(
         raise ConfigError(f"catalogue already exists (use update, or init --force to start over)", path)
     template = read_template(config, input_file, domain)
     catalog = new_catalog(template, locale, created=format_po_date(build_date()))
-    write_text_atomic(path, catalog_text(catalog, width=config["width"] if width is None else width).encode("utf-8"))
+    write_catalog(path, catalog, width=config["width"] if width is None else width)
     return path
 
 
@@ -337,13 +327,10 @@ def update_catalogs(
                 merged = new_catalog(template, locale, created=created)
                 report = MergeReport(added=list(merged))
             target = Path(output) if output else path
-            text = catalog_text(merged, width=width)
+            changed, temp = stage_catalog(target, merged, check=check, width=width)
             del merged
-            old = target.read_bytes().decode("utf-8", "replace") if target.is_file() else None
-            changed = old is None or not same_but_dates(old, text)
-            del old
-            if changed and not check:
-                staged.append((stage_file(target, text.encode("utf-8")), target))
+            if temp is not None:
+                staged.append((temp, target))
             results.append(UpdateResult(target, locale, changed, changed and not check, report))
     except BaseException:
         discard_files(staged)

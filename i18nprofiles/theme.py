@@ -21,7 +21,7 @@ import polib
 from babel.messages.extract import extract as babel_extract
 from markupsafe import Markup, escape
 
-from i18nprofiles.catalog import build_date, catalog_text, format_po_date, read_catalog, same_but_dates, write_text_atomic
+from i18nprofiles.catalog import build_date, format_po_date, read_catalog, write_catalog
 from i18nprofiles.compile import build_mo
 from i18nprofiles.config import Config, parse_locale
 from i18nprofiles.errors import TemplateError
@@ -202,9 +202,5 @@ def extract_messages(config: Config, *, output: str | Path | None = None, width:
     """Extract the templates' UI strings into ``locales/messages.pot`` (unchanged dates aside)."""
     path = Path(output) if output else template_path(config, MESSAGES_DOMAIN)
     template = build_messages_template(config, format_po_date(build_date()))
-    text = catalog_text(template, width=config["width"] if width is None else width)
-    old = path.read_text(encoding="utf-8") if path.is_file() else None
-    written = old is None or not same_but_dates(old, text)
-    if written:
-        write_text_atomic(path, text.encode("utf-8"))
+    written = write_catalog(path, template, width=config["width"] if width is None else width)
     return ExtractResult(path, written, len(template), sum(1 for _ in template_files(config)))
