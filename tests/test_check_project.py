@@ -88,7 +88,7 @@ def test_new_paragraph_fails_naming_the_profile_line_then_the_po_line(project: P
     code, out, _ = run(project, "check", "--fail-under", "100")
     assert code == 1
     assert f"{ES}:{po_line}: notice: no translation: Un paragraphe tout neuf sur la récolte. [untranslated es]" in out
-    assert f"{ES}:1: error: 98.2% translated, below 100% [coverage es]" in out
+    assert f"{ES}:1: error: 98.1% translated, below 100% [coverage es]" in out  # 54 of 55, rounded down
     assert "maria-quispe.md" not in out
 
 

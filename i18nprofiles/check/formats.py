@@ -118,8 +118,8 @@ def report_data(report: CheckReport) -> dict[str, object]:
             {
                 "locale": c.locale,
                 "path": c.path,
-                "percent": round(c.coverage.percent, 2),
-                "words_percent": round(c.coverage.words_percent, 2),
+                "percent": c.coverage.percent,
+                "words_percent": c.coverage.words_percent,
                 "threshold": c.threshold,
                 "passed": c.passed,
                 "coverage": {
@@ -128,7 +128,7 @@ def report_data(report: CheckReport) -> dict[str, object]:
                 },
                 "profiles": [
                     {"path": p.path, "slug": p.slug, "translated": p.translated, "total": p.total,
-                     "percent": round(p.percent, 2)}
+                     "percent": p.percent}
                     for p in c.profiles
                 ],
             }

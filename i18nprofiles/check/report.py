@@ -40,14 +40,14 @@ def badge_colour(percent: float) -> str:
     return next(colour for limit, colour in BADGE_COLOURS if percent >= limit)
 
 
-def floor_percent(percent: float) -> int:
+def whole_percent(percent: float) -> int:
     """Whole percent, rounded down: 99.9 % is not 100 %."""
     return math.floor(percent + 1e-9)
 
 
 def render_badge(label: str, percent: float) -> str:
     """A flat SVG badge, ``label | 87%``, coloured by the percentage."""
-    value = f"{floor_percent(percent)}%"
+    value = f"{whole_percent(percent)}%"
     left, right = len(label) * CHAR_WIDTH + 10, len(value) * CHAR_WIDTH + 10
     width = left + right
     text = escape(f"{label}: {value}")
