@@ -100,7 +100,7 @@ def _profile_rows(report: CheckReport) -> list[str]:
             names[progress.path] = progress.slug
             label = f"{progress.translated} of {progress.total} translated"
             cell = (f"<td>{_bar([('t', progress.percent)], label)}</td>"
-                    f'<td class="pct">{progress.percent:.0f}%</td>')
+                    f'<td class="pct">{whole_percent(progress.percent)}%</td>')
             rows.setdefault(progress.path, []).append(cell)
     return [
         f"<tr><th>{escape(names[path])}<br><code>{escape(path)}</code></th>{''.join(cells)}</tr>"
