@@ -141,11 +141,11 @@ def main() -> None:
         generate(args.work, args.messages)
         stamp.touch()
         print(f"generated {args.messages} messages × {len(LOCALES)} locales in {time.perf_counter() - start:.1f} s")
+    load = os.getloadavg()[0]  # before the runs, which raise it themselves
     times, cpu, peak = time_check(args.work, args.runs)
-    load = os.getloadavg()[0]
     print(f"check: median {statistics.median(times):.2f} s wall over {args.runs} runs "
           f"({', '.join(f'{t:.2f}' for t in times)}), median CPU {statistics.median(cpu):.2f} s, "
-          f"peak memory {peak / 1024:.0f} MB; {os.cpu_count()} CPUs, load average {load:.1f}")
+          f"peak memory {peak / 1024:.0f} MB; {os.cpu_count()} CPUs, load average {load:.1f} before")
 
 
 if __name__ == "__main__":
