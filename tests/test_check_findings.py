@@ -171,3 +171,14 @@ def test_other_charsets_and_line_ends_go_through_polib(data: bytes, label: str, 
     path.write_bytes(data)
     assert read_messages(path) == _polib_messages(path), label
     assert read_messages(path)
+
+
+def test_docs_and_schema_name_every_check() -> None:
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    docs = (root / "docs/check.md").read_text(encoding="utf-8")
+    schema = json.loads((root / "i18nprofiles/check/schema.json").read_text(encoding="utf-8"))
+    for name, info in CHECKS.items():
+        assert f"| `{name}` | {info.severity}" in docs, name
+    assert schema["$defs"]["check"]["enum"] == list(CHECKS)
