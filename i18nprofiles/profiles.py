@@ -36,6 +36,12 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+@lru_cache(maxsize=1)
+def block_parser() -> MarkdownIt:
+    """``markdown_parser`` without inline parsing: all that extraction needs, in half the time."""
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
+
 def is_translatable(text: str) -> bool:
     """Whether a segment holds words: numbers and punctuation alone are not extracted."""
     return bool(LETTER_RE.search(text))
@@ -87,16 +93,31 @@ def _block_kind(opening: Token, inline: Token, containers: list[str]) -> str:
     return "paragraph"
 
 
+def lone_image(inline: Token) -> Token | None:
+    """The image token of a block that holds one image and nothing else.
+
+    Blocks from ``block_parser`` carry no inline tokens: only a block that
+    starts with ``![`` can be a lone image, and only its content is parsed.
+    """
+    children = inline.children
+    if not children:
+        if not inline.content.startswith("!["):
+            return None
+        children = markdown_parser().parseInline(inline.content)[0].children or []
+    rest = [c for c in children if not (c.type == "text" and not c.content.strip())]
+    return rest[0] if len(rest) == 1 and rest[0].type == "image" else None
+
+
 def is_lone_image(inline: Token) -> bool:
     """Whether a block holds one image and nothing else (its alt text is the segment)."""
-    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
-    return len(children) == 1 and children[0].type == "image"
+    return lone_image(inline) is not None
 
 
 def block_text(inline: Token, kind: str) -> str:
     """The msgid of a block: its inline source as written, or an image's alt text."""
     if kind == "image-alt":
-        image = next(c for c in inline.children or [] if c.type == "image")
+        image = lone_image(inline)
+        assert image is not None
         return image.content
     return join_lines(inline.content)
 
@@ -104,7 +125,7 @@ def block_text(inline: Token, kind: str) -> str:
 def segment_body(body: str, path: str, first_line: int) -> list[Segment]:
     """Cut a Markdown body into segments; ``first_line`` is the file line of the body's first line."""
     segments = []
-    for _, inline, kind in iter_blocks(markdown_parser().parse(body)):
+    for _, inline, kind in iter_blocks(block_parser().parse(body)):
         text = block_text(inline, kind)
         if is_translatable(text):
             line = first_line + (inline.map[0] if inline.map else 0)
