@@ -29,7 +29,7 @@ def render_case(case: Path) -> str:
 
 @pytest.mark.parametrize("case", sorted(p for p in CASES.iterdir() if p.suffix in (".md", ".yaml")), ids=lambda p: p.name)
 def test_golden(case: Path) -> None:
-    expected_file = case.with_name(case.name + ".expect.pot")
+    expected_file = case.with_suffix(".expect.pot")
     text = render_case(case)
     if os.environ.get("I18NPROFILES_UPDATE_GOLDEN"):
         expected_file.write_text(text, encoding="utf-8")
