@@ -31,7 +31,8 @@ from i18nprofiles.check.poscan import Message, read_keys, read_messages
 from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, usual_length_ratio
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ConfigError, I18nProfilesError
-from i18nprofiles.extract import PROFILES_DOMAIN, template_path
+from i18nprofiles.catalog import stage_catalog
+from i18nprofiles.extract import PROFILES_DOMAIN, build_template, template_path
 from i18nprofiles.merge import select_catalogs
 from i18nprofiles.model import Profile
 from i18nprofiles.profiles import read_profiles, relative_path
@@ -414,22 +415,29 @@ def check_project(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {loc: pool.submit(_scan_file, str(p), loc, rel[loc], options) for loc, p in existing.items()}
             profiles = read_profiles(config)
-            template_found = _result(_read_keys(str(pot)))
+            template_found = template_keys(config, profiles, pot)
             scans = {loc: _result(future.result()) for loc, future in futures.items()}
     else:
         profiles = read_profiles(config)
-        template_found = _result(_read_keys(str(pot)))
+        template_found = template_keys(config, profiles, pot)
         scans = {loc: _result(_scan_file(str(p), loc, rel[loc], options)) for loc, p in existing.items()}
     return _assemble(options, rel, scans, profiles, segment_keys(profiles), template_found,
                      relative_path(pot, config.root))
 
 
-def _read_keys(pot: str) -> dict[Key, int] | None | tuple[type, str, str | None, int | None]:
-    """The keys of the .pot with their lines (None when there is none); errors as values, as in _scan_file."""
-    try:
-        return read_keys(pot) if Path(pot).is_file() else None
-    except I18nProfilesError as exc:
-        return (type(exc), exc.message, exc.path, exc.line)
+def template_keys(config: Config, profiles: list[Profile], pot: Path) -> dict[Key, int] | None:
+    """The keys of the .pot with their lines (None when there is none).
+
+    When the file holds exactly what ``extract`` would write now (dates
+    aside), it is up to date and is not parsed: its keys are the profiles'.
+    """
+    if not pot.is_file():
+        return None
+    template = build_template(profiles, project=config["project"], source_locale=config.source_locale)
+    changed, _ = stage_catalog(pot, template, check=True, width=config["width"])
+    if not changed:
+        return {(entry.msgctxt, entry.msgid): 0 for entry in template}
+    return read_keys(pot)
 
 
 def _assemble(
