@@ -12,7 +12,9 @@ import polib
 from i18nprofiles.catalog import build_date, format_po_date, read_catalog, write_catalog
 from i18nprofiles.config import Config
 from i18nprofiles.model import Profile
-from i18nprofiles.profiles import decode_text, parse_profile, read_profiles
+
+# i18nprofiles.profiles (markdown-it, PyYAML) is imported where profiles are
+# read: init, update and compile import this module for its paths alone.
 
 PROFILES_DOMAIN = "profiles"
 GENERATOR = "i18nprofiles"
@@ -106,6 +108,8 @@ def extract(
     The file is left alone when only its creation date would change.
     """
     if profiles is None:
+        from i18nprofiles.profiles import read_profiles
+
         profiles = read_profiles(config)
     path = Path(output) if output else template_path(config)
     template = build_template(
@@ -134,6 +138,8 @@ def extract_babel(
     Options: ``source_locale`` (default ``fr``) and ``translatable_fields``
     (comma-separated), as in ``[tool.i18nprofiles]``.
     """
+    from i18nprofiles.profiles import decode_text, parse_profile
+
     name = getattr(fileobj, "name", "profile.md")
     path = name if isinstance(name, str) else "profile.md"
     fields = [f.strip() for f in options.get("translatable_fields", "").split(",") if f.strip()]
