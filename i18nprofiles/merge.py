@@ -154,7 +154,6 @@ def merge_catalog(
     *,
     fuzzy_matching: bool = True,
     keep_obsolete: bool = True,
-    matchers: dict[tuple[str, ...], FuzzyMatcher] | None = None,
 ) -> tuple[polib.POFile, MergeReport]:
     """Merge a template into a catalogue, as ``msgmerge --previous`` does, and better.
 
@@ -163,10 +162,6 @@ def merge_catalog(
       fuzzy, with the old msgid as ``#|`` previous msgid;
     - old entries that left the template are kept as obsolete ``#~`` entries
       (when translated), unless ``keep_obsolete`` is false.
-
-    ``matchers`` keeps the fuzzy index of each set of old msgids between calls:
-    the catalogues of several locales usually share theirs, and the index is
-    the costliest part of a merge.
     """
     report = MergeReport()
     template_keys = {_key(e) for e in template}
@@ -213,7 +208,7 @@ def merge_catalog(
     if fuzzy_matching and unmatched:
         pool = [e for e in catalog if _is_translated(e) and e.msgid]
         if pool:
-            matcher = _matcher_for(tuple(e.msgid for e in pool), matchers)
+            matcher = FuzzyMatcher([e.msgid for e in pool])
             for new in unmatched:
                 found = matcher.find(new.msgid)
                 if found is not None:
@@ -240,17 +235,6 @@ def merge_catalog(
         elif not entry.obsolete:
             report.removed.append(entry)
     return merged, report
-
-
-def _matcher_for(texts: tuple[str, ...], matchers: dict[tuple[str, ...], FuzzyMatcher] | None) -> FuzzyMatcher:
-    """The fuzzy index of ``texts``: from ``matchers`` when one was built for the same texts (then kept alone)."""
-    if matchers is None:
-        return FuzzyMatcher(texts)
-    found = matchers.get(texts)
-    if found is None:
-        matchers.clear()  # one index at a time: each is large
-        found = matchers[texts] = FuzzyMatcher(texts)
-    return found
 
 
 def new_catalog(template: polib.POFile, locale: str, *, created: str = "") -> polib.POFile:
@@ -333,16 +317,11 @@ def update_catalogs(
     width = config["width"] if width is None else width
     results: list[UpdateResult] = []
     staged: list[tuple[Path, Path]] = []
-    matchers: dict[tuple[str, ...], FuzzyMatcher] = {}
     try:
         for locale, path in sorted(targets.items()):
             if path.exists():
                 merged, report = merge_catalog(
-                    template,
-                    read_catalog(path),
-                    fuzzy_matching=fuzzy_matching,
-                    keep_obsolete=not ignore_obsolete,
-                    matchers=matchers,
+                    template, read_catalog(path), fuzzy_matching=fuzzy_matching, keep_obsolete=not ignore_obsolete
                 )
             else:
                 merged = new_catalog(template, locale, created=created)

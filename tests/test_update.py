@@ -193,28 +193,3 @@ def test_compile_refuses_line_break_mismatch(project: Path, translated: Path, cl
     assert result.code == 1
     assert "trailing line break" in result.err
     assert not (project / "locales/es/LC_MESSAGES/profiles.mo").exists()
-
-
-def test_locales_with_the_same_old_msgids_share_one_fuzzy_index(
-    project: Path, translated: Path, cli, monkeypatch
-) -> None:
-    import i18nprofiles.merge as merge
-
-    other = project / "locales/en/LC_MESSAGES/profiles.po"
-    other.parent.mkdir(parents=True)
-    other.write_bytes(translated.read_bytes())
-    built: list[int] = []
-
-    class Counting(merge.FuzzyMatcher):
-        def __init__(self, texts) -> None:
-            built.append(len(texts))
-            super().__init__(texts)
-
-    monkeypatch.setattr(merge, "FuzzyMatcher", Counting)
-    write_profile(project, EDITED, RESTORED)
-    assert cli("extract", cwd=project).code == 0
-    result = cli("update", cwd=project)
-    assert result.code == 0 and result.out.count("1 fuzzy") == 2
-    assert len(built) == 1
-    assert other.read_bytes() == translated.read_bytes()
-    assert entries(other)[EDITED].previous_msgid == PARAGRAPH
