@@ -31,10 +31,7 @@ POLIB_LINE_RE = re.compile(r"\(line (\d+)\)")
 
 def parse_catalog(data: bytes, path: str | Path) -> polib.POFile:
     """Parse the bytes of a .po/.pot file; CatalogError with the line on bad input."""
-    match = CHARSET_RE.search(data[:4096])
-    charset = match.group(1).decode("ascii") if match else "utf-8"
-    if charset.lower() == "charset":  # the placeholder of gettext templates
-        charset = "utf-8"
+    charset = declared_charset(data[:4096])
     try:
         text = data.decode(charset)
     except LookupError:
@@ -42,10 +39,22 @@ def parse_catalog(data: bytes, path: str | Path) -> polib.POFile:
     except UnicodeDecodeError:
         line = _bad_line(data, charset)
         raise CatalogError(f"not valid {charset}", path, line) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    return _parse_with_polib(text.removeprefix("\ufeff"), path, "utf-8")
+
+
+def declared_charset(head: bytes) -> str:
+    """The charset a catalogue's header declares (UTF-8 when none, or gettext's placeholder)."""
+    match = CHARSET_RE.search(head)
+    charset = match.group(1).decode("ascii") if match else "utf-8"
+    return "utf-8" if charset.lower() == "charset" else charset
+
+
+def _parse_with_polib(source: str, path: str | Path, encoding: str) -> polib.POFile:
+    """polib on a text or a file name; its syntax errors become CatalogError with their line."""
     try:
-        catalog = polib.pofile(text, encoding="utf-8", wrapwidth=DEFAULT_WIDTH)
+        catalog = polib.pofile(source, encoding=encoding, wrapwidth=DEFAULT_WIDTH)
+    except UnicodeDecodeError:
+        raise
     except (OSError, ValueError) as exc:
         found = POLIB_LINE_RE.search(str(exc))
         detail = str(exc).split(": ", 1)[1] if ": " in str(exc) else "syntax error"
@@ -74,12 +83,24 @@ def check_duplicates(catalog: polib.POFile, path: str | Path) -> None:
 
 
 def read_catalog(path: str | Path) -> polib.POFile:
-    """Read a .po or .pot file."""
+    """Read a .po or .pot file.
+
+    A UTF-8 file is streamed line by line through polib, never held whole in
+    memory; any other charset, or a decoding error (reported with its line),
+    goes through ``parse_catalog``.
+    """
+    file = Path(path)
     try:
-        data = Path(path).read_bytes()
+        with file.open("rb") as handle:
+            head = handle.read(4096)
+        if declared_charset(head).lower() in ("utf-8", "utf8"):
+            try:
+                return _parse_with_polib(str(file), path, "utf-8-sig")
+            except UnicodeDecodeError:
+                pass
+        return parse_catalog(file.read_bytes(), path)
     except OSError as exc:
         raise CatalogError(f"cannot read catalogue: {exc.strerror}", path) from None
-    return parse_catalog(data, path)
 
 
 # -- writing -----------------------------------------------------------------
