@@ -39,9 +39,6 @@ def relative_to_cwd(path: str | Path) -> str:
         return str(path)
 
 
-def display(path: Path, config: Config) -> str:
-    return relative_to_cwd(path)
-
 
 locale_option = click.option("-l", "--locale", "locales", multiple=True, help="Locale (repeatable); default: all.")
 directory_option = click.option("-d", "--directory", type=click.Path(file_okay=False), help="Locales folder.")
@@ -88,13 +85,13 @@ def extract(ctx: click.Context, output: str | None, no_location: bool, omit_head
 
         result = extract_messages(config, output=output, width=width)
         state = "written" if result.written else "unchanged"
-        click.echo(f"{display(result.path, config)}: {result.messages} messages from {result.profiles} templates ({state})")
+        click.echo(f"{relative_to_cwd(result.path)}: {result.messages} messages from {result.profiles} templates ({state})")
         return EXIT_OK
     profiles = read_profiles(config, files) if files else None
     result = run_extract(config, output=output, no_location=no_location, omit_header=omit_header,
                          width=width, sort_output=sort_output, profiles=profiles)
     state = "written" if result.written else "unchanged"
-    click.echo(f"{display(result.path, config)}: {result.messages} messages from {result.profiles} profiles ({state})")
+    click.echo(f"{relative_to_cwd(result.path)}: {result.messages} messages from {result.profiles} profiles ({state})")
     return EXIT_OK
 
 
@@ -115,7 +112,7 @@ def init(ctx: click.Context, locale: str, input_file: str | None, output: str | 
     config = get_config(ctx)
     path = init_catalog(config, locale, input_file=input_file, output=output, directory=directory,
                         domain=domain, width=width, force=force)
-    click.echo(f"created {display(path, config)}")
+    click.echo(f"created {relative_to_cwd(path)}")
     return EXIT_OK
 
 
@@ -147,7 +144,7 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
     stale = False
     for result in results:
         report = result.report
-        name = display(result.path, config)
+        name = relative_to_cwd(result.path)
         counts = (f"{len(report.added)} new, {len(report.fuzzy)} fuzzy, {len(report.revived)} revived, "
                   f"{len(report.obsoleted)} obsolete")
         if not check:
@@ -195,19 +192,19 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
         raise ConfigError(f"no {domain}.po catalogues to compile", config.locales_dir)
     failed = False
     for result in results:
-        name = display(result.path, config)
+        name = relative_to_cwd(result.path)
         for problem in result.problems:
-            click.echo(f"error: {display(problem.path, config)}:{problem.line}: {problem.message}", err=True)
+            click.echo(f"error: {relative_to_cwd(problem.path)}:{problem.line}: {problem.message}", err=True)
             failed = True
         if statistics and result.statistics:
             s = result.statistics
             click.echo(f"{name}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} untranslated "
                        f"({s.percent:g}% of {s.total})")
         elif result.skipped:
-            click.echo(f"{display(result.mo_path, config)}: up to date")
+            click.echo(f"{relative_to_cwd(result.mo_path)}: up to date")
         elif not result.problems:
             state = "written" if result.written else "unchanged"
-            click.echo(f"{display(result.mo_path, config)}: {state}")
+            click.echo(f"{relative_to_cwd(result.mo_path)}: {state}")
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
@@ -229,7 +226,7 @@ def report_render(result: Any, config: Config) -> None:
                    f"{config['publish_threshold']}%)")
     for name in result.removed:
         click.echo(f"removed {name} (no longer rendered)")
-    click.echo(f"{display(result.output, config)}: {len(result.written)} files written, "
+    click.echo(f"{relative_to_cwd(result.output)}: {len(result.written)} files written, "
                f"{len(result.unchanged)} unchanged ({', '.join(result.published)})")
 
 
@@ -258,13 +255,13 @@ def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: 
 
     config = get_config(ctx, use_fuzzy=use_fuzzy)
     steps = build_project(config, output=output, workers=jobs)
-    click.echo(f"{display(steps.extract.path, config)}: {steps.extract.messages} messages "
+    click.echo(f"{relative_to_cwd(steps.extract.path)}: {steps.extract.messages} messages "
                f"({'written' if steps.extract.written else 'unchanged'})")
     for result in steps.update:
-        click.echo(f"{display(result.path, config)}: {'written' if result.written else 'unchanged'}")
+        click.echo(f"{relative_to_cwd(result.path)}: {'written' if result.written else 'unchanged'}")
     for compiled in steps.compile:
         for problem in compiled.problems:
-            click.echo(f"error: {display(problem.path, config)}:{problem.line}: {problem.message}", err=True)
+            click.echo(f"error: {relative_to_cwd(problem.path)}:{problem.line}: {problem.message}", err=True)
     if steps.render is None:
         click.echo("not rendered: fix the catalogues above", err=True)
         return EXIT_PROBLEMS
@@ -328,7 +325,7 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
     finally:
         close()
     for report in result.reports:
-        name = display(report.path, config)
+        name = relative_to_cwd(report.path)
         if dry_run:
             click.echo(f"{name}: {len(report.to_send)} texts, {report.characters} characters would be sent "
                        f"({report.candidates} empty entries)")
@@ -336,7 +333,7 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
                 click.echo(f"  {len(text):5d}  {short(text, 70)}")
             continue
         for failure in report.failures:
-            click.echo(f"warning: {display(failure.path, config)}:{failure.line}: {failure.reason}: "
+            click.echo(f"warning: {relative_to_cwd(failure.path)}:{failure.line}: {failure.reason}: "
                        f"{short(failure.msgid)}", err=True)
         state = "written" if report.written else "unchanged"
         click.echo(f"{name}: {report.filled} of {report.candidates} empty entries filled, "
@@ -385,7 +382,7 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
             click.echo(format_summary(report), nl=False, err=True)
     if report_dir:
         paths = write_report(report, report_dir)
-        click.echo(f"report: {display(paths[0], config)}", err=True)
+        click.echo(f"report: {relative_to_cwd(paths[0])}", err=True)
     return EXIT_PROBLEMS if report.failed else EXIT_OK
 
 
