@@ -176,6 +176,15 @@ def validate_settings(config: Config) -> None:
     config.settings["locales"] = [normalize_locale(locale, where) for locale in config.settings["locales"]]
 
 
+def read_glossary(path: str | Path) -> list[str]:
+    """Do-not-translate terms: one a line; blank lines and ``#`` comments skipped."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read glossary: {getattr(exc, 'strerror', None) or exc}", path) from None
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
 def parse_locale(identifier: str, path: str | Path | None = None, line: int | None = None) -> Locale:
     """The Babel Locale for ``identifier`` (``pt_BR`` or ``pt-BR``); LocaleError if Babel does not know it."""
     try:

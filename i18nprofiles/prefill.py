@@ -24,7 +24,7 @@ from typing import IO
 import polib
 
 from i18nprofiles.catalog import build_date, read_catalog, write_catalog
-from i18nprofiles.config import Config
+from i18nprofiles.config import Config, read_glossary
 from i18nprofiles.engines import Engine, EngineError, NoTranslation, RetryableError
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import PROFILES_DOMAIN
@@ -144,15 +144,6 @@ def mark_filled(entry: polib.POEntry, translation: str, comment: str) -> None:
 
 def build_comment(engine: Engine, note: str, date: str) -> str:
     return f"machine pre-fill: {engine.name}{f' ({note})' if note else ''}, {date}"
-
-
-def read_glossary(path: str | Path) -> list[str]:
-    """Do-not-translate terms: one a line; blank lines and ``#`` comments skipped."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read glossary: {getattr(exc, 'strerror', None) or exc}", path) from None
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 # -- the cache -------------------------------------------------------------------

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from i18nprofiles.catalog import read_catalog
 from i18nprofiles.check.findings import CHECKS, ERROR, NOTICE, WARNING, ignored_checks
-from i18nprofiles.check.gate import CheckOptions, read_glossary, scan_catalog
-from i18nprofiles.check.poscan import read_messages
+from i18nprofiles.check.gate import CheckOptions, scan_catalog
+from i18nprofiles.check.poscan import Message, read_messages
+from i18nprofiles.config import read_glossary
 from i18nprofiles.errors import CatalogError
 
 HERE = Path(__file__).parent / "check"

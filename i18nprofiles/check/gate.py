@@ -29,7 +29,7 @@ from i18nprofiles.check.findings import (
 )
 from i18nprofiles.check.poscan import Message, read_keys, read_messages
 from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, usual_length_ratio
-from i18nprofiles.config import Config, normalize_locale
+from i18nprofiles.config import Config, normalize_locale, read_glossary
 from i18nprofiles.errors import ConfigError, I18nProfilesError
 from i18nprofiles.catalog import stage_catalog
 from i18nprofiles.extract import PROFILES_DOMAIN, build_template, template_path
@@ -185,13 +185,6 @@ def _checked_names(names: frozenset[str], known: Iterable[str], what: str, where
     if unknown:
         raise ConfigError(f"{what} {unknown[0]!r} (known: {', '.join(known)})", where)
     return names
-
-
-def read_glossary(path: Path) -> list[str]:
-    """The do-not-translate terms, read as ``prefill`` reads them (imported only when a glossary is set)."""
-    from i18nprofiles.prefill import read_glossary as read_terms
-
-    return read_terms(path)
 
 
 def build_options(
