@@ -20,6 +20,11 @@ from i18nprofiles.merge import select_catalogs
 FUZZY_HEADER = "X-Use-Fuzzy"
 
 
+def floor_percent(part: int, total: int) -> float:
+    """``part`` of ``total`` in percent, rounded down to a tenth: 199 of 200 is 99.5, never 100."""
+    return math.floor(1000.0 * part / total) / 10 if total else 100.0
+
+
 @dataclass(frozen=True)
 class Statistics:
     """Counts of the active entries of a catalogue: fuzzy is never counted as translated."""
@@ -35,8 +40,7 @@ class Statistics:
 
     @property
     def percent(self) -> float:
-        """Translated share, rounded down: 199 of 200 is 99, never 100."""
-        return math.floor(1000.0 * self.translated / self.total) / 10 if self.total else 100.0
+        return floor_percent(self.translated, self.total)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ profiles; everything is compared by key, in time linear in the input.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +28,7 @@ from i18nprofiles.check.findings import (
 )
 from i18nprofiles.check.poscan import Message, read_keys, read_messages
 from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, usual_length_ratio
+from i18nprofiles.compile import floor_percent
 from i18nprofiles.config import Config, normalize_locale, read_glossary
 from i18nprofiles.errors import ConfigError, I18nProfilesError
 from i18nprofiles.catalog import stage_catalog
@@ -42,11 +42,6 @@ STATES = ("translated", "fuzzy", "untranslated", "obsolete", "exempt")
 STATE_MESSAGES = {"untranslated": "no translation", "fuzzy": "fuzzy, so not published", "obsolete": "obsolete entry"}
 COMPLETE = 100.0  # the threshold when none is configured: a CI gate fails on an incomplete locale
 PARALLEL_BYTES = 4_000_000  # below this, worker processes cost more than they save
-
-
-def floor_percent(part: int, total: int) -> float:
-    """A percentage rounded down to one decimal, as ``compile --statistics`` shows it: 99.96 is not 100."""
-    return math.floor(1000.0 * part / total) / 10 if total else 100.0
 
 
 @dataclass(frozen=True)
