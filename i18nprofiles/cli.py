@@ -15,14 +15,9 @@ import click
 
 from i18nprofiles.config import Config, load_config
 from i18nprofiles.errors import ConfigError, I18nProfilesError
+from i18nprofiles.model import shorten
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def short(text: str, size: int = 60) -> str:
-    """One line of at most ``size`` characters, for reports."""
-    line = " ".join(text.split())
-    return line if len(line) <= size else line[: size - 1] + "…"
 
 
 def get_config(ctx: click.Context, **options: Any) -> Config:
@@ -158,11 +153,11 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
         for kind, entries in (("new", report.added), ("fuzzy", report.fuzzy), ("revived", report.revived)):
             for entry in entries:
                 where = ":".join(entry.occurrences[0]) if entry.occurrences else ""
-                click.echo(f"  {kind}: {where}: {short(entry.msgid)}")
+                click.echo(f"  {kind}: {where}: {shorten(entry.msgid)}")
         for entry in report.obsoleted:
-            click.echo(f"  obsolete: {short(entry.msgid)}")
+            click.echo(f"  obsolete: {shorten(entry.msgid)}")
         for entry in report.removed:
-            click.echo(f"  removed: {short(entry.msgid)}")
+            click.echo(f"  removed: {shorten(entry.msgid)}")
     if stale:
         click.echo("run `i18nprofiles update` to bring the catalogues up to date", err=True)
         return EXIT_PROBLEMS
@@ -330,11 +325,11 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
             click.echo(f"{name}: {len(report.to_send)} texts, {report.characters} characters would be sent "
                        f"({report.candidates} empty entries)")
             for text in report.to_send:
-                click.echo(f"  {len(text):5d}  {short(text, 70)}")
+                click.echo(f"  {len(text):5d}  {shorten(text, 70)}")
             continue
         for failure in report.failures:
             click.echo(f"warning: {relative_to_cwd(failure.path)}:{failure.line}: {failure.reason}: "
-                       f"{short(failure.msgid)}", err=True)
+                       f"{shorten(failure.msgid)}", err=True)
         state = "written" if report.written else "unchanged"
         click.echo(f"{name}: {report.filled} of {report.candidates} empty entries filled, "
                    f"{len(report.failures)} left empty ({state})")

@@ -13,6 +13,12 @@ TRANSLATED_FIELDS = ("headline", "location", "photo.alt", "tags", "links.label")
 BLOCK_KINDS = ("heading", "paragraph", "list-item", "blockquote", "table-cell", "image-alt")
 
 
+def shorten(text: str, size: int = 60) -> str:
+    """A text on one line of at most ``size`` characters, for reports."""
+    line = " ".join(text.split())
+    return line if len(line) <= size else line[: size - 1] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One translatable piece of a profile: a front-matter value or a Markdown block."""

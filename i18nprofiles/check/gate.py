@@ -34,7 +34,7 @@ from i18nprofiles.errors import ConfigError, I18nProfilesError
 from i18nprofiles.catalog import stage_catalog
 from i18nprofiles.extract import PROFILES_DOMAIN, build_template, template_path
 from i18nprofiles.merge import select_catalogs
-from i18nprofiles.model import Profile
+from i18nprofiles.model import Profile, shorten
 from i18nprofiles.profiles import read_profiles, relative_path
 
 Key = tuple[str | None, str]
@@ -230,12 +230,6 @@ def entry_state(message: Message, locale: str) -> str:
     if is_exempt(message, locale):
         return "exempt"
     return "fuzzy" if message.fuzzy else "untranslated"
-
-
-def shorten(text: str, size: int = 60) -> str:
-    """One line of at most ``size`` characters."""
-    line = " ".join(text.split())
-    return line if len(line) <= size else line[: size - 1] + "…"
 
 
 def _pairs(message: Message) -> tuple[tuple[str, str], ...]:
