@@ -11,8 +11,8 @@ from babel.messages.plurals import get_plural
 
 from i18nprofiles.catalog import build_date, commit_files, discard_files, format_po_date, read_catalog, stage_catalog, write_catalog
 from i18nprofiles.config import Config, normalize_locale, parse_locale
-from i18nprofiles.errors import CatalogError, ConfigError
-from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template, template_path
+from i18nprofiles.errors import ConfigError
+from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template
 from i18nprofiles.matcher import FuzzyMatcher
 
 Key = tuple[str | None, str]
@@ -77,7 +77,8 @@ def _key(entry: polib.POEntry) -> Key:
     return (entry.msgctxt, entry.msgid)
 
 
-def _is_translated(entry: polib.POEntry) -> bool:
+def _has_translation(entry: polib.POEntry) -> bool:
+    """Some form is translated: worth keeping or offering as a fuzzy match (compile needs all forms)."""
     if entry.msgid_plural:
         return any(entry.msgstr_plural.values())
     return bool(entry.msgstr)
@@ -206,7 +207,7 @@ def merge_catalog(
 
     matches: dict[Key, polib.POEntry] = {}
     if fuzzy_matching and unmatched:
-        pool = [e for e in catalog if _is_translated(e) and e.msgid]
+        pool = [e for e in catalog if _has_translation(e) and e.msgid]
         if pool:
             matcher = FuzzyMatcher([e.msgid for e in pool])
             for new in unmatched:
@@ -228,7 +229,7 @@ def merge_catalog(
         key = _key(entry)
         if key in used or not entry.msgid:
             continue
-        if keep_obsolete and _is_translated(entry):
+        if keep_obsolete and _has_translation(entry):
             merged.append(_obsolete_entry(entry))
             if not entry.obsolete:
                 report.obsoleted.append(entry)
@@ -281,7 +282,7 @@ def init_catalog(
     locale = normalize_locale(locale)
     path = Path(output) if output else catalog_path(config, locale, domain, Path(directory) if directory else None)
     if path.exists() and not force:
-        raise ConfigError(f"catalogue already exists (use update, or init --force to start over)", path)
+        raise ConfigError("catalogue already exists (use update, or init --force to start over)", path)
     template = read_template(config, input_file, domain)
     catalog = new_catalog(template, locale, created=format_po_date(build_date()))
     write_catalog(path, catalog, width=config["width"] if width is None else width)
