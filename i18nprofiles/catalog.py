@@ -12,7 +12,6 @@ import datetime
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -20,6 +19,7 @@ from typing import IO, Any
 import polib
 
 from i18nprofiles.errors import CatalogError
+from i18nprofiles.files import commit_files, temp_beside
 
 DEFAULT_WIDTH = 76
 CHARSET_RE = re.compile(rb'"Content-Type:[^"]*?charset=([\w.:-]+)')
@@ -257,49 +257,6 @@ def catalog_text(catalog: polib.POFile, **options: object) -> str:
     return "".join(generate_po(catalog, **options))  # type: ignore[arg-type]
 
 
-def _temp_beside(path: Path) -> tuple[int, Path]:
-    """A new temporary file in the folder of ``path``, with the mode ``path`` has (or would get)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
-    return fd, Path(temp)
-
-
-def stage_file(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``; ``commit_files`` puts it in place."""
-    fd, temp = _temp_beside(path)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
-def commit_files(staged: Iterable[tuple[Path, Path]]) -> None:
-    """Rename staged temporary files over their targets."""
-    for temp, path in staged:
-        os.replace(temp, path)
-
-
-def discard_files(staged: Iterable[tuple[Path, Path]]) -> None:
-    """Remove staged temporary files after a failure."""
-    for temp, _ in staged:
-        temp.unlink(missing_ok=True)
-
-
-def write_text_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary file and a rename: readers never see half a file."""
-    commit_files([(stage_file(path, data), path)])
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _digest(lines: Iterable[str], sink: IO[str] | None = None) -> str:
     """A digest of catalogue lines without the header's POT-Creation-Date; lines also go to ``sink``."""
     hasher = hashlib.sha256()
@@ -335,7 +292,7 @@ def stage_catalog(path: Path, catalog: polib.POFile, *, check: bool = False, **o
     lines = generate_po(catalog, **options)
     if check:
         return _digest(lines) != old, None
-    fd, temp = _temp_beside(path)
+    fd, temp = temp_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             new = _digest(lines, handle)

@@ -361,7 +361,7 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
           fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str], output_format: str,
           output: str | None, report_dir: str | None) -> int:
     """CI gate: coverage, stale catalogues and quality findings; exit 1 when something fails."""
-    from i18nprofiles.catalog import write_text_atomic
+    from i18nprofiles.files import write_text_atomic
     from i18nprofiles.check import check_project, format_report, format_summary, format_table, write_report
 
     config = get_config(ctx)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import polib
 
-from i18nprofiles.catalog import commit_files, discard_files, plural_count, read_catalog, stage_file
+from i18nprofiles.catalog import plural_count, read_catalog
+from i18nprofiles.files import commit_files, discard_files, stage_file
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import PROFILES_DOMAIN

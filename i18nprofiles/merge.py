@@ -9,7 +9,8 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from i18nprofiles.catalog import build_date, commit_files, discard_files, format_po_date, read_catalog, stage_catalog, write_catalog
+from i18nprofiles.catalog import build_date, format_po_date, read_catalog, stage_catalog, write_catalog
+from i18nprofiles.files import commit_files, discard_files
 from i18nprofiles.config import Config, normalize_locale, parse_locale
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template

@@ -28,7 +28,8 @@ from babel import Locale
 from babel.dates import format_skeleton
 from markupsafe import Markup
 
-from i18nprofiles.catalog import read_catalog, write_text_atomic
+from i18nprofiles.catalog import read_catalog
+from i18nprofiles.files import write_text_atomic
 from i18nprofiles.compile import is_translated
 from i18nprofiles.config import Config, parse_locale
 from i18nprofiles.errors import ConfigError, ProfileError

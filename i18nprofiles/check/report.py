@@ -10,7 +10,7 @@ import math
 from html import escape
 from pathlib import Path
 
-from i18nprofiles.catalog import write_text_atomic
+from i18nprofiles.files import write_text_atomic
 from i18nprofiles.check.findings import Finding
 from i18nprofiles.check.formats import format_summary, visible_findings
 from i18nprofiles.check.gate import CatalogReport, CheckReport, Coverage

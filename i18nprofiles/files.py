@@ -1,0 +1,55 @@
+"""Atomic file writes: a temporary file beside the target, then a rename.
+
+Readers never see half a file, and a command that fails before its renames
+leaves every file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def temp_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file in the folder of ``path``, with the mode ``path`` has (or would get)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+    return fd, Path(temp)
+
+
+def stage_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``; ``commit_files`` puts it in place."""
+    fd, temp = temp_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def commit_files(staged: Iterable[tuple[Path, Path]]) -> None:
+    """Rename staged temporary files over their targets."""
+    for temp, path in staged:
+        os.replace(temp, path)
+
+
+def discard_files(staged: Iterable[tuple[Path, Path]]) -> None:
+    """Remove staged temporary files after a failure."""
+    for temp, _ in staged:
+        temp.unlink(missing_ok=True)
+
+
+def write_text_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file and a rename: readers never see half a file."""
+    commit_files([(stage_file(path, data), path)])
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
