@@ -74,6 +74,11 @@ class Config:
         return self.locales[1:]
 
     @property
+    def cache_path(self) -> Path:
+        """The folder of caches and snapshots (``cache_dir``)."""
+        return self.root / self.settings["cache_dir"]
+
+    @property
     def locales_dir(self) -> Path:
         return self.root / self.settings["locales_dir"]
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime
 import glob
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import markdown_it
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from i18nprofiles.cache import digest_bytes, load_snapshot, save_snapshot
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ProfileError
 from i18nprofiles.model import TRANSLATED_FIELDS, Profile, Segment
@@ -22,6 +25,7 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 HARD_BREAK_RE = re.compile(r"(?: {2,}|\\)\Z")
 LETTER_RE = re.compile(r"[^\W\d_]")
 PROFILE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
+PROFILES_SNAPSHOT = "profiles"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -277,7 +281,14 @@ def _validate_fields(fields: dict[str, Any], path: str, line_of: Any) -> None:
 
 
 def relative_path(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` with ``/`` separators (absolute if outside root)."""
+    """``path`` relative to ``root`` with ``/`` separators (absolute if outside root).
+
+    Worked out on the names first (no system call for the usual case), then
+    with symbolic links resolved, for a path that reaches the root another way.
+    """
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    if not rel.startswith(os.pardir):
+        return Path(rel).as_posix()
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -288,10 +299,17 @@ def read_profile(path: str | Path, config: Config) -> Profile:
     """Read and parse one profile file."""
     file = Path(path)
     rel = relative_path(file, config.root)
+    return parse_profile_bytes(read_profile_bytes(file, rel), rel, config)
+
+
+def read_profile_bytes(file: Path, rel: str) -> bytes:
     try:
-        data = file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         raise ProfileError(f"cannot read profile: {exc.strerror}", rel) from None
+
+
+def parse_profile_bytes(data: bytes, rel: str, config: Config) -> Profile:
     return parse_profile(
         decode_text(data, rel),
         rel,
@@ -302,22 +320,50 @@ def read_profile(path: str | Path, config: Config) -> Profile:
 
 def find_profiles(config: Config, patterns: Iterable[str] | None = None) -> list[Path]:
     """The profile files the configured globs name, sorted, each once."""
+    return list(name_profiles(config, patterns).values())
+
+
+def name_profiles(config: Config, patterns: Iterable[str] | None = None) -> dict[str, Path]:
+    """``find_profiles`` by name relative to the project root, in sorted order."""
     found: dict[str, Path] = {}
     for pattern in patterns if patterns is not None else config.profile_globs:
         full = pattern if Path(pattern).is_absolute() else str(config.root / pattern)
         for name in glob.glob(full, recursive=True):
             file = Path(name)
-            if file.is_file() and file.suffix in PROFILE_SUFFIXES:
+            if file.suffix in PROFILE_SUFFIXES and file.is_file():
                 found[relative_path(file, config.root)] = file
-    return [found[key] for key in sorted(found)]
+    return {key: found[key] for key in sorted(found)}
 
 
 def read_profiles(config: Config, paths: Iterable[str | Path] | None = None) -> list[Profile]:
-    """Read every profile of the project (or the given files); duplicate slugs are an error."""
-    files = [Path(p) for p in paths] if paths is not None else find_profiles(config)
-    profiles = [read_profile(file, config) for file in files]
+    """Read every profile of the project (or the given files); duplicate slugs are an error.
+
+    A profile whose bytes did not change since the last read of the whole
+    project comes from the snapshot in ``cache_dir`` instead of being parsed.
+    """
+    if paths is None:
+        files = name_profiles(config)
+    else:
+        files = {relative_path(Path(p), config.root): Path(p) for p in paths}
+    key = profiles_snapshot_key(config)
+    known = load_snapshot(config.cache_path, PROFILES_SNAPSHOT, key) or {}
+    read: dict[str, tuple[str, Profile]] = {}
+    for rel, file in files.items():
+        data = read_profile_bytes(file, rel)
+        digest = digest_bytes(data)
+        cached = known.get(rel)
+        read[rel] = (digest, cached[1] if cached and cached[0] == digest else parse_profile_bytes(data, rel, config))
+    profiles = [profile for _, profile in read.values()]
     check_unique_slugs(profiles)
+    if paths is None and {k: v[0] for k, v in read.items()} != {k: v[0] for k, v in known.items()}:
+        save_snapshot(config.cache_path, PROFILES_SNAPSHOT, key, read)
     return profiles
+
+
+def profiles_snapshot_key(config: Config) -> tuple[Any, ...]:
+    """What else than a file's bytes its parse depends on: settings and the parsers' versions."""
+    return (config.source_locale, tuple(config.translatable_fields), str(config.root.resolve()),
+            markdown_it.__version__, yaml.__version__)
 
 
 def check_unique_slugs(profiles: Sequence[Profile]) -> None:

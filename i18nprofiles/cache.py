@@ -1,0 +1,65 @@
+"""Snapshots of parsed files, so that a file read before is not parsed again.
+
+A snapshot is what parsing a file gave, stored under the project's
+``cache_dir`` with the SHA-256 of the file's bytes and a digest of the code
+that parsed it.  It is used only when both still match: a file edited by
+hand, or a new version of i18nprofiles, is parsed afresh.  A missing,
+unreadable or corrupt snapshot is a miss, never an error, and deleting the
+cache folder is always safe.
+
+Snapshots are pickles of plain data (strings, numbers, lists, tuples,
+dicts); like the rest of the project folder they are trusted input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+from i18nprofiles.files import write_text_atomic
+
+SNAPSHOT_FORMAT = 1
+CODE_DIGEST = hashlib.sha256(
+    b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
+).hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    """The SHA-256 of a file's bytes, the usual key of its snapshot."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def snapshot_path(folder: Path, name: str) -> Path:
+    """Where the snapshot called ``name`` (a file's path, or a kind) is kept.
+
+    The folder ignores itself in git: snapshots are derived data.
+    """
+    return folder / "snapshots" / (hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".pickle")
+
+
+def load_snapshot(folder: Path | None, name: str, key: Any) -> Any | None:
+    """The value saved as ``name`` with the same ``key`` (and by the same code), or None."""
+    if folder is None:
+        return None
+    try:
+        stamp, value = pickle.loads(snapshot_path(folder, name).read_bytes())
+    except Exception:  # noqa: BLE001 - any damage to the cache is a miss
+        return None
+    return value if stamp == (SNAPSHOT_FORMAT, CODE_DIGEST, name, key) else None
+
+
+def save_snapshot(folder: Path | None, name: str, key: Any, value: Any) -> None:
+    """Keep ``value`` as snapshot ``name`` for ``key``, atomically; a cache that cannot be written is skipped."""
+    if folder is None:
+        return
+    data = pickle.dumps(((SNAPSHOT_FORMAT, CODE_DIGEST, name, key), value), protocol=pickle.HIGHEST_PROTOCOL)
+    path = snapshot_path(folder, name)
+    try:
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True)
+            (path.parent / ".gitignore").write_text("# snapshots of parsed files, made by i18nprofiles\n*\n")
+        write_text_atomic(path, data)
+    except OSError:
+        pass
