@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from i18nprofiles.files import write_text_atomic
+from i18nprofiles.files import commit_files, stage_file
 
 SNAPSHOT_FORMAT = 1
 CODE_DIGEST = hashlib.sha256(
@@ -73,14 +73,21 @@ def load_snapshot(folder: Path | None, name: str, key: Any) -> Any | None:
 
 def save_snapshot(folder: Path | None, name: str, key: Any, value: Any) -> None:
     """Keep ``value`` as snapshot ``name`` for ``key``, atomically; a cache that cannot be written is skipped."""
+    staged = stage_snapshot(folder, name, key, value)
+    if staged is not None:
+        commit_files([staged])
+
+
+def stage_snapshot(folder: Path | None, name: str, key: Any, value: Any) -> tuple[Path, Path] | None:
+    """Write a snapshot to a temporary file; returns (temporary, final) for ``commit_files``, None if it cannot."""
     if folder is None:
-        return
+        return None
     data = pickle.dumps(((SNAPSHOT_FORMAT, CODE_DIGEST, name, key), value), protocol=pickle.HIGHEST_PROTOCOL)
     path = snapshot_path(folder, name)
     try:
         if not path.parent.is_dir():
             path.parent.mkdir(parents=True)
             (path.parent / ".gitignore").write_text("# snapshots of parsed files, made by i18nprofiles\n*\n")
-        write_text_atomic(path, data)
+        return stage_file(path, data), path
     except OSError:
-        pass
+        return None  # a read-only project still works, only slower

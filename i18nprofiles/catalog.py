@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import polib
 
-from i18nprofiles.cache import load_snapshot, paused_gc, save_snapshot
+from i18nprofiles.cache import load_snapshot, paused_gc, save_snapshot, stage_snapshot
 from i18nprofiles.errors import CatalogError
 from i18nprofiles.files import commit_files, temp_beside
 
@@ -416,18 +416,19 @@ def file_digest(path: Path) -> str | None:
 
 def stage_catalog(
     path: Path, catalog: polib.POFile, *, check: bool = False, cache: Path | None = None, **options: Any
-) -> tuple[bool, Path | None]:
+) -> tuple[bool, list[tuple[Path, Path]]]:
     """Write a catalogue to a temporary file beside ``path``, line by line, unless nothing would change.
 
-    Returns whether the file would change (dates aside) and the staged file
-    to commit (None when unchanged, or with ``check``, which writes nothing).
-    With a ``cache`` folder, the snapshot of what was written is saved there,
-    so that the next ``read_catalog`` need not parse the file.
+    Returns whether the file would change (dates aside) and the staged
+    (temporary, final) files for ``commit_files``: none when unchanged or with
+    ``check``, which writes nothing.  With a ``cache`` folder, the snapshot of
+    what is written is staged too, so that the next ``read_catalog`` need not
+    parse the file.
     """
     old = file_digest(path)
     blocks = generate_blocks(catalog, **options)
     if check:
-        return _digest(line for _, lines in blocks for line in lines) != old, None
+        return _digest(line for _, lines in blocks for line in lines) != old, []
     starts: list[tuple[polib.POEntry, int]] = []
 
     def lines_of(found: Iterable[tuple[polib.POEntry | None, list[str]]]) -> Iterator[str]:
@@ -448,12 +449,13 @@ def stage_catalog(
         raise
     if new == old:
         temp.unlink()
-        return False, None
+        return False, []
+    staged = [(temp, path)]
     if cache is not None and not options.get("omit_header") and _declares_utf8(catalog):
         snapshot = written_snapshot(starts, catalog, plural_count(catalog), bool(options.get("no_location")))
-        if snapshot is not None:
-            save_snapshot(cache, snapshot_name(path), whole.hexdigest(), snapshot)
-    return True, temp
+        pair = stage_snapshot(cache, snapshot_name(path), whole.hexdigest(), snapshot) if snapshot else None
+        staged += [pair] if pair else []
+    return True, staged
 
 
 def _declares_utf8(catalog: polib.POFile) -> bool:
@@ -467,9 +469,8 @@ def write_catalog(path: str | Path, catalog: polib.POFile, **options: Any) -> bo
     Returns whether the file was written.
     """
     file = Path(path)
-    changed, temp = stage_catalog(file, catalog, **options)
-    if temp is not None:
-        commit_files([(temp, file)])
+    changed, staged = stage_catalog(file, catalog, **options)
+    commit_files(staged)
     return changed
 
 

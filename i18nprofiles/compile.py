@@ -204,7 +204,7 @@ def compile_catalogs(
             if not force and not statistics and _mo_is_current(po_path, mo_path, use_fuzzy):
                 results.append(CompileResult(po_path, mo_path, locale, None, False, True))
                 continue
-            catalog = read_catalog(po_path)
+            catalog = read_catalog(po_path, config.cache_dir)
             problems = find_problems(catalog, po_path)
             written = False
             if not problems:

@@ -74,7 +74,7 @@ class Config:
         return self.locales[1:]
 
     @property
-    def cache_path(self) -> Path:
+    def cache_dir(self) -> Path:
         """The folder of caches and snapshots (``cache_dir``)."""
         return self.root / self.settings["cache_dir"]
 

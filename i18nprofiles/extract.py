@@ -121,13 +121,13 @@ def extract(
         "omit_header": omit_header,
         "sort_output": sort_output,
     }
-    written = write_catalog(path, template, **options)
+    written = write_catalog(path, template, cache=config.cache_dir, **options)
     return ExtractResult(path, written, len(template), len(profiles))
 
 
 def read_template(config: Config, input_file: str | Path | None = None, domain: str = PROFILES_DOMAIN) -> polib.POFile:
     """Read the template that init and update start from."""
-    return read_catalog(Path(input_file) if input_file else template_path(config, domain))
+    return read_catalog(Path(input_file) if input_file else template_path(config, domain), config.cache_dir)
 
 
 def extract_babel(

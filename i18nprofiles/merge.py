@@ -286,7 +286,7 @@ def init_catalog(
         raise ConfigError("catalogue already exists (use update, or init --force to start over)", path)
     template = read_template(config, input_file, domain)
     catalog = new_catalog(template, locale, created=format_po_date(build_date()))
-    write_catalog(path, catalog, width=config["width"] if width is None else width)
+    write_catalog(path, catalog, cache=config.cache_dir, width=config["width"] if width is None else width)
     return path
 
 
@@ -323,16 +323,15 @@ def update_catalogs(
         for locale, path in sorted(targets.items()):
             if path.exists():
                 merged, report = merge_catalog(
-                    template, read_catalog(path), fuzzy_matching=fuzzy_matching, keep_obsolete=not ignore_obsolete
+                    template, read_catalog(path, config.cache_dir), fuzzy_matching=fuzzy_matching, keep_obsolete=not ignore_obsolete
                 )
             else:
                 merged = new_catalog(template, locale, created=created)
                 report = MergeReport(added=list(merged))
             target = Path(output) if output else path
-            changed, temp = stage_catalog(target, merged, check=check, width=width)
+            changed, files = stage_catalog(target, merged, check=check, cache=config.cache_dir, width=width)
             del merged
-            if temp is not None:
-                staged.append((temp, target))
+            staged += files
             results.append(UpdateResult(target, locale, changed, changed and not check, report))
     except BaseException:
         discard_files(staged)

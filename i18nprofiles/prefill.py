@@ -231,12 +231,12 @@ class Prefill:
     """One pre-fill run over a set of catalogues."""
 
     def __init__(self, config: Config, engine: Engine, catalogs: dict[str, Path], glossary: Sequence[str],
-                 width: int, progress: Progress | None, save_every: float) -> None:
-        self.config, self.engine, self.width = config, engine, width
+                 width: int, progress: Progress | None, save_every: float, snapshots: Path | None) -> None:
+        self.config, self.engine, self.width, self.snapshots = config, engine, width, snapshots
         self.progress, self.save_every = progress, save_every
         self.source = engine.language_code(config.source_locale)
         self.targets = {locale: engine.language_code(locale) for locale in catalogs}
-        self.catalogs = {locale: read_catalog(path) for locale, path in catalogs.items()}
+        self.catalogs = {locale: read_catalog(path, snapshots) for locale, path in catalogs.items()}
         self.reports = {locale: LocaleReport(locale, path) for locale, path in catalogs.items()}
         self.pattern = build_pattern(glossary)
         self.limiter = RateLimiter(engine.limits.rate)
@@ -309,7 +309,7 @@ class Prefill:
         """Write every catalogue that changed since the last save (atomically)."""
         for locale in sorted(self.dirty):
             report = self.reports[locale]
-            if write_catalog(report.path, self.catalogs[locale], width=self.width):
+            if write_catalog(report.path, self.catalogs[locale], cache=self.snapshots, width=self.width):
                 report.written = True
         self.dirty.clear()
 
@@ -451,5 +451,6 @@ def prefill_catalogs(
     catalogs = select_catalogs(config, folder, domain, locales)
     glossary_path = glossary or config["glossary"]
     terms = read_glossary(config.root / glossary_path if glossary is None else glossary_path) if glossary_path else []
-    run = Prefill(config, engine, catalogs, terms, config["width"] if width is None else width, progress, save_every)
+    run = Prefill(config, engine, catalogs, terms, config["width"] if width is None else width, progress, save_every,
+                  None if dry_run else config.cache_dir)  # a dry run writes nothing, not even snapshots
     return run.run(dry_run)

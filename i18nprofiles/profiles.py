@@ -346,7 +346,7 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None) -> 
     else:
         files = {relative_path(Path(p), config.root): Path(p) for p in paths}
     key = profiles_snapshot_key(config)
-    known = load_snapshot(config.cache_path, PROFILES_SNAPSHOT, key) or {}
+    known = load_snapshot(config.cache_dir, PROFILES_SNAPSHOT, key) or {}
     read: dict[str, tuple[str, Profile]] = {}
     for rel, file in files.items():
         data = read_profile_bytes(file, rel)
@@ -356,7 +356,7 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None) -> 
     profiles = [profile for _, profile in read.values()]
     check_unique_slugs(profiles)
     if paths is None and {k: v[0] for k, v in read.items()} != {k: v[0] for k, v in known.items()}:
-        save_snapshot(config.cache_path, PROFILES_SNAPSHOT, key, read)
+        save_snapshot(config.cache_dir, PROFILES_SNAPSHOT, key, read)
     return profiles
 
 

@@ -121,7 +121,7 @@ def read_tables(config: Config, locales: Sequence[str]) -> dict[str, dict[str, T
     tables: dict[str, dict[str, Translation]] = {}
     for code in locales:
         path = catalog_path(config, code, PROFILES_DOMAIN)
-        tables[code] = table_from_catalog(read_catalog(path)) if path.is_file() else {}
+        tables[code] = table_from_catalog(read_catalog(path, config.cache_dir)) if path.is_file() else {}
     return tables
 
 

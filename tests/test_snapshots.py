@@ -47,9 +47,9 @@ def awkward_catalogue() -> polib.POFile:
 
 
 def write(path: Path, catalog: polib.POFile, cache: Path, **options: object) -> None:
-    changed, temp = stage_catalog(path, catalog, cache=cache, **options)
-    assert changed and temp is not None
-    commit_files([(temp, path)])
+    changed, staged = stage_catalog(path, catalog, cache=cache, **options)
+    assert changed and staged[0][1] == path
+    commit_files(staged)
 
 
 def saved_snapshot(path: Path, cache: Path) -> object:
@@ -151,6 +151,6 @@ def test_profiles_parse_once_then_only_when_changed(tmp_path: Path, monkeypatch)
 def test_profiles_snapshot_lives_in_cache_dir_and_ignores_itself(tmp_path: Path) -> None:
     config = load_config(project(tmp_path))
     read_profiles(config)
-    folder = snapshot_path(config.cache_path, PROFILES_SNAPSHOT).parent
+    folder = snapshot_path(config.cache_dir, PROFILES_SNAPSHOT).parent
     assert folder.parent == tmp_path / ".i18nprofiles-cache"
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"

@@ -293,10 +293,12 @@ def quality_findings(checked: list[tuple[Message, bool]], locale: str, path: str
     return findings
 
 
-def _scan_file(file: str, locale: str, path: str, options: CheckOptions) -> CatalogScan | tuple[type, str, str | None, int | None]:
+def _scan_file(
+    file: str, locale: str, path: str, options: CheckOptions, cache: Path | None
+) -> CatalogScan | tuple[type, str, str | None, int | None]:
     """Worker entry point: errors come back as values, since they do not pickle with their line."""
     try:
-        return scan_catalog(read_messages(file), locale, path, options)
+        return scan_catalog(read_messages(file, cache), locale, path, options)
     except I18nProfilesError as exc:
         return (type(exc), exc.message, exc.path, exc.line)
 
@@ -395,14 +397,14 @@ def check_project(
     workers = _jobs(list(existing.values()), jobs)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {loc: pool.submit(_scan_file, str(p), loc, rel[loc], options) for loc, p in existing.items()}
+            futures = {loc: pool.submit(_scan_file, str(p), loc, rel[loc], options, config.cache_dir) for loc, p in existing.items()}
             profiles = read_profiles(config)
             template_found = template_keys(config, profiles, pot)
             scans = {loc: _result(future.result()) for loc, future in futures.items()}
     else:
         profiles = read_profiles(config)
         template_found = template_keys(config, profiles, pot)
-        scans = {loc: _result(_scan_file(str(p), loc, rel[loc], options)) for loc, p in existing.items()}
+        scans = {loc: _result(_scan_file(str(p), loc, rel[loc], options, config.cache_dir)) for loc, p in existing.items()}
     return _assemble(options, rel, scans, profiles, segment_keys(profiles), template_found,
                      relative_path(pot, config.root))
 
@@ -419,7 +421,7 @@ def template_keys(config: Config, profiles: list[Profile], pot: Path) -> dict[Ke
     changed, _ = stage_catalog(pot, template, check=True, width=config["width"])
     if not changed:
         return {(entry.msgctxt, entry.msgid): 0 for entry in template}
-    return read_keys(pot)
+    return read_keys(pot, config.cache_dir)
 
 
 def _assemble(

@@ -42,14 +42,14 @@ class Message:
         return bool(self.strings) and all(self.strings)
 
 
-def read_messages(path: str | Path) -> list[Message]:
-    """The entries of a .po/.pot file, the header left out, in file order."""
-    return [message_from_entry(entry) for entry in read_catalog(path) if entry.msgid or entry.msgctxt]
+def read_messages(path: str | Path, cache: Path | None = None) -> list[Message]:
+    """The entries of a .po/.pot file, the header left out, in file order (``cache``: see ``read_catalog``)."""
+    return [message_from_entry(entry) for entry in read_catalog(path, cache) if entry.msgid or entry.msgctxt]
 
 
-def read_keys(path: str | Path) -> dict[tuple[str | None, str], int]:
+def read_keys(path: str | Path, cache: Path | None = None) -> dict[tuple[str | None, str], int]:
     """The (msgctxt, msgid) of every active entry with its line: all a template check needs."""
-    return {m.key: m.line for m in read_messages(path) if not m.obsolete}
+    return {m.key: m.line for m in read_messages(path, cache) if not m.obsolete}
 
 
 def message_from_entry(entry: polib.POEntry) -> Message:
