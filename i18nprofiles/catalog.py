@@ -8,13 +8,14 @@ layout of GNU gettext, behind a small atomic writer (``write_catalog``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import polib
 
@@ -194,6 +195,8 @@ def _plain_header_value(key: str, value: str) -> bool:
 
 def _unsafe_comment(text: str) -> bool:
     """Whether polib would not read back a comment line by line as written (it strips each line)."""
+    if "\n" not in text and "\r" not in text:
+        return text[-1:].isspace()  # the usual one-line comment, without a regular expression
     return bool(UNSAFE_COMMENT_RE.search(text))
 
 
@@ -383,41 +386,65 @@ def catalog_text(catalog: polib.POFile, **options: object) -> str:
     return "".join(generate_po(catalog, **options))  # type: ignore[arg-type]
 
 
-def _digest(lines: Iterable[str], sink: IO[str] | None = None, whole: Any = None) -> str:
-    """A digest of catalogue lines without the header's POT-Creation-Date; lines also go to ``sink``.
+DATED_LINE = b'"POT-Creation-Date:'
 
-    ``whole``, a hashlib object, is fed every line (the SHA-256 of the file's bytes).
+
+class ContentDigest:
+    """SHA-256 of a catalogue's bytes, and of the same bytes without the header's POT-Creation-Date.
+
+    The header is every line before the first empty one.  Two catalogues with
+    the same ``dateless`` digest differ at most by the date the template was
+    made: such a file is not rewritten.
     """
-    hasher = hashlib.sha256()
-    in_header = True
-    for line in lines:
-        if sink is not None:
-            sink.write(line)
-        data = line.encode("utf-8", "surrogateescape")
-        if whole is not None:
-            whole.update(data)
-        if in_header:
-            if line == "\n":
-                in_header = False
-            elif line.startswith('"POT-Creation-Date:'):
-                continue
-        hasher.update(data)
-    return hasher.hexdigest()
+
+    def __init__(self) -> None:
+        self.whole, self._dateless = hashlib.sha256(), hashlib.sha256()
+        self._head: bytearray | None = bytearray()  # the header so far; None once it is over
+
+    def update(self, data: bytes) -> None:
+        self.whole.update(data)
+        if self._head is None:
+            self._dateless.update(data)
+            return
+        searched = max(len(self._head) - 1, 0)
+        self._head += data
+        if self._head.startswith(b"\n"):
+            end = 0
+        elif (found := self._head.find(b"\n\n", searched)) >= 0:
+            end = found + 1
+        else:
+            return
+        head, self._head = self._head, None
+        self._dateless.update(_without_date(bytes(head[:end])) + head[end:])
+
+    @property
+    def dateless(self) -> str:
+        if self._head is not None:
+            self._dateless.update(_without_date(self._head))
+            self._head = None
+        return self._dateless.hexdigest()
+
+
+def _without_date(head: bytes) -> bytes:
+    return b"".join(line for line in head.splitlines(keepends=True) if not line.startswith(DATED_LINE))
 
 
 def file_digest(path: Path) -> str | None:
-    """The digest ``_digest`` gives for a file's lines, or None when there is no readable file."""
+    """The dateless digest of a file (see ``ContentDigest``), or None when there is no readable file."""
+    digest = ContentDigest()
     try:
-        with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
-            return _digest(handle)
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
     except FileNotFoundError:
         return None
+    return digest.dateless
 
 
 def stage_catalog(
     path: Path, catalog: polib.POFile, *, check: bool = False, cache: Path | None = None, **options: Any
 ) -> tuple[bool, list[tuple[Path, Path]]]:
-    """Write a catalogue to a temporary file beside ``path``, line by line, unless nothing would change.
+    """Write a catalogue to a temporary file beside ``path``, block by block, unless nothing would change.
 
     Returns whether the file would change (dates aside) and the staged
     (temporary, final) files for ``commit_files``: none when unchanged or with
@@ -426,34 +453,34 @@ def stage_catalog(
     parse the file.
     """
     old = file_digest(path)
-    blocks = generate_blocks(catalog, **options)
-    if check:
-        return _digest(line for _, lines in blocks for line in lines) != old, []
+    digest = ContentDigest()
     starts: list[tuple[polib.POEntry, int]] = []
-
-    def lines_of(found: Iterable[tuple[polib.POEntry | None, list[str]]]) -> Iterator[str]:
-        count = 0
-        for entry, lines in found:
-            if entry is not None:
-                starts.append((entry, count + 1 + (lines[:1] == ["\n"])))
-            count += len(lines)
-            yield from lines
-
-    whole = hashlib.sha256()
-    fd, temp = temp_beside(path)
+    fd, temp = (None, None) if check else temp_beside(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            new = _digest(lines_of(blocks), handle, whole)
+        with os.fdopen(fd, "wb") if fd is not None else contextlib.nullcontext() as handle:
+            count = 0
+            for entry, lines in generate_blocks(catalog, **options):
+                if entry is not None:
+                    starts.append((entry, count + 1 + (lines[:1] == ["\n"])))
+                count += len(lines)
+                data = "".join(lines).encode("utf-8")
+                digest.update(data)
+                if handle is not None:
+                    handle.write(data)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         raise
-    if new == old:
+    changed = digest.dateless != old
+    if temp is None:
+        return changed, []
+    if not changed:
         temp.unlink()
         return False, []
     staged = [(temp, path)]
     if cache is not None and not options.get("omit_header") and _declares_utf8(catalog):
         snapshot = written_snapshot(starts, catalog, plural_count(catalog), bool(options.get("no_location")))
-        pair = stage_snapshot(cache, snapshot_name(path), whole.hexdigest(), snapshot) if snapshot else None
+        pair = stage_snapshot(cache, snapshot_name(path), digest.whole.hexdigest(), snapshot) if snapshot else None
         staged += [pair] if pair else []
     return True, staged
 
