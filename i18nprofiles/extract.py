@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +12,8 @@ from typing import IO, Any
 
 import polib
 
-from i18nprofiles.catalog import build_date, format_po_date, read_catalog, write_catalog
+from i18nprofiles.cache import load_snapshot, save_snapshot
+from i18nprofiles.catalog import build_date, file_digest, format_po_date, read_catalog, write_catalog
 from i18nprofiles.config import Config
 from i18nprofiles.model import Profile
 
@@ -17,6 +21,7 @@ from i18nprofiles.model import Profile
 # read: init, update and compile import this module for its paths alone.
 
 PROFILES_DOMAIN = "profiles"
+TEMPLATE_MEMO = "template:"  # snapshot name: the key of the profiles a template was extracted from
 GENERATOR = "i18nprofiles"
 
 
@@ -112,17 +117,41 @@ def extract(
 
         profiles = read_profiles(config)
     path = Path(output) if output else template_path(config)
+    options = template_options(config, width, no_location=no_location, omit_header=omit_header, sort_output=sort_output)
+    key = template_key(config, profiles, options)
+    if is_template_current(config, path, key):
+        return ExtractResult(path, False, len({s.text for p in profiles for s in p.segments}), len(profiles))
     template = build_template(
         profiles, project=config["project"], created=format_po_date(build_date()), source_locale=config.source_locale
     )
-    options: dict[str, Any] = {
-        "width": config["width"] if width is None else width,
-        "no_location": no_location,
-        "omit_header": omit_header,
-        "sort_output": sort_output,
-    }
     written = write_catalog(path, template, cache=config.cache_dir, **options)
+    if key is not None:
+        save_snapshot(config.cache_dir, TEMPLATE_MEMO + os.path.abspath(path), key, file_digest(path))
     return ExtractResult(path, written, len(template), len(profiles))
+
+
+def template_options(config: Config, width: int | None = None, **flags: bool) -> dict[str, Any]:
+    """The writer's options for a template: ``width`` (default: the setting), ``no_location``, ``omit_header``, ``sort_output``."""
+    options: dict[str, Any] = {"width": config["width"] if width is None else width}
+    options.update((name, flags.get(name, False)) for name in ("no_location", "omit_header", "sort_output"))
+    return options
+
+
+def template_key(config: Config, profiles: Sequence[Profile], options: dict[str, Any]) -> str | None:
+    """What the template's text depends on: the profiles' bytes, the settings, the options (None: unknown)."""
+    if not all(profile.digest for profile in profiles):
+        return None
+    parts = [config["project"], config.source_locale, config.translatable_fields, sorted(options.items()),
+             [(profile.path, profile.digest) for profile in profiles]]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def is_template_current(config: Config, path: Path, key: str | None) -> bool:
+    """Whether ``path`` holds (dates aside) what ``extract`` wrote last for the same ``key``."""
+    if key is None:
+        return False
+    known = load_snapshot(config.cache_dir, TEMPLATE_MEMO + os.path.abspath(path), key)
+    return known is not None and known == file_digest(path)
 
 
 def read_template(config: Config, input_file: str | Path | None = None, domain: str = PROFILES_DOMAIN) -> polib.POFile:

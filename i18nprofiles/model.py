@@ -50,3 +50,4 @@ class Profile:
     body: str
     body_line: int
     segments: tuple[Segment, ...] = field(default=())
+    digest: str = ""  # SHA-256 of the file's bytes, when read from a file

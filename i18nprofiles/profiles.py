@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import markdown_it
@@ -310,12 +311,13 @@ def read_profile_bytes(file: Path, rel: str) -> bytes:
 
 
 def parse_profile_bytes(data: bytes, rel: str, config: Config) -> Profile:
-    return parse_profile(
+    profile = parse_profile(
         decode_text(data, rel),
         rel,
         source_locale=config.source_locale,
         translatable_fields=config.translatable_fields,
     )
+    return replace(profile, digest=digest_bytes(data))
 
 
 def find_profiles(config: Config, patterns: Iterable[str] | None = None) -> list[Path]:

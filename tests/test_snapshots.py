@@ -154,3 +154,27 @@ def test_profiles_snapshot_lives_in_cache_dir_and_ignores_itself(tmp_path: Path)
     folder = snapshot_path(config.cache_dir, PROFILES_SNAPSHOT).parent
     assert folder.parent == tmp_path / ".i18nprofiles-cache"
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_extract_skips_an_up_to_date_template_and_only_that(tmp_path: Path, monkeypatch) -> None:
+    import importlib
+
+    extract_module = importlib.import_module("i18nprofiles.extract")
+    extract = extract_module.extract
+
+    config = load_config(project(tmp_path))
+    pot = tmp_path / "locales" / "profiles.pot"
+    first = extract(config)
+    assert first.written and first.messages == 3  # the shared headline once
+    text = pot.read_text(encoding="utf-8")
+    built: list[int] = []
+    real = extract_module.build_template
+    monkeypatch.setattr(extract_module, "build_template", lambda *a, **k: built.append(1) or real(*a, **k))
+    again = extract(config)
+    assert (again.written, again.messages, built) == (False, 3, [])
+    pot.write_text(text.replace("Premier paragraphe de ana", "Edited by hand"), encoding="utf-8")
+    assert extract(config).written and pot.read_text(encoding="utf-8") == text and built == [1]
+    edited = tmp_path / "profiles" / "ana.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Premier", "Dernier"), encoding="utf-8")
+    assert extract(config).written and "Dernier paragraphe de ana" in pot.read_text(encoding="utf-8")
+    assert extract(config, width=0).written is False and built == [1, 1, 1]  # other options: built, same text

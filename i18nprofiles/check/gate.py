@@ -32,7 +32,9 @@ from i18nprofiles.compile import floor_percent
 from i18nprofiles.config import Config, normalize_locale, read_glossary
 from i18nprofiles.errors import ConfigError, I18nProfilesError
 from i18nprofiles.catalog import stage_catalog
-from i18nprofiles.extract import PROFILES_DOMAIN, build_template, template_path
+from i18nprofiles.extract import (
+    PROFILES_DOMAIN, build_template, is_template_current, template_key, template_options, template_path,
+)
 from i18nprofiles.merge import select_catalogs
 from i18nprofiles.model import Profile, shorten
 from i18nprofiles.profiles import read_profiles, relative_path
@@ -417,6 +419,8 @@ def template_keys(config: Config, profiles: list[Profile], pot: Path) -> dict[Ke
     """
     if not pot.is_file():
         return None
+    if is_template_current(config, pot, template_key(config, profiles, template_options(config))):
+        return {key: 0 for key in segment_keys(profiles)}
     template = build_template(profiles, project=config["project"], source_locale=config.source_locale)
     changed, _ = stage_catalog(pot, template, check=True, width=config["width"])
     if not changed:
