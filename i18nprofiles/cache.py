@@ -50,6 +50,15 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def digest_file(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, read in chunks; None when there is no such file."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 def snapshot_path(folder: Path, name: str) -> Path:
     """Where the snapshot called ``name`` (a file's path, or a kind) is kept.
 

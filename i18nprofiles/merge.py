@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polib
 from babel.messages.plurals import get_plural
 
+from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import build_date, format_po_date, read_catalog, stage_catalog, write_catalog
-from i18nprofiles.files import commit_files, discard_files
 from i18nprofiles.config import Config, normalize_locale, parse_locale
 from i18nprofiles.errors import ConfigError
-from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template
+from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template, template_path
+from i18nprofiles.files import commit_files, discard_files
 from i18nprofiles.matcher import FuzzyMatcher
 
 Key = tuple[str | None, str]
+UPDATE_MEMO = "update:"  # snapshot name: the template and options a catalogue was last merged with
 
 
 @dataclass
@@ -311,16 +315,23 @@ def update_catalogs(
     is put in place, so a bad file leaves all of them as they were.
     """
     folder = Path(directory) if directory else config.locales_dir
-    template = read_template(config, input_file, domain)
+    template_file = Path(input_file) if input_file else template_path(config, domain)
     targets = select_catalogs(config, folder, domain, locales, create_missing=init_missing)
     if output and len(targets) != 1:
         raise ConfigError("--output needs exactly one --locale")
     created = format_po_date(build_date())
     width = config["width"] if width is None else width
+    memo_key = (digest_file(template_file), fuzzy_matching, ignore_obsolete, width)
+    template: polib.POFile | None = None
     results: list[UpdateResult] = []
     staged: list[tuple[Path, Path]] = []
     try:
         for locale, path in sorted(targets.items()):
+            if not output and memo_key[0] and is_merged(config, path, memo_key):
+                results.append(UpdateResult(path, locale, False, False, MergeReport()))
+                continue
+            if template is None:
+                template = read_template(config, input_file, domain)
             if path.exists():
                 merged, report = merge_catalog(
                     template, read_catalog(path, config.cache_dir), fuzzy_matching=fuzzy_matching, keep_obsolete=not ignore_obsolete
@@ -337,4 +348,16 @@ def update_catalogs(
         discard_files(staged)
         raise
     commit_files(staged)
+    if not check and not output and memo_key[0]:
+        for result in results:
+            save_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(result.path), memo_key, digest_file(result.path))
     return results
+
+
+def is_merged(config: Config, path: Path, key: tuple[Any, ...]) -> bool:
+    """Whether ``path`` is what the last update with the same template and options left.
+
+    Merging is idempotent: such a catalogue would come out of ``update`` unchanged.
+    """
+    known = load_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), key)
+    return known is not None and known == digest_file(path)

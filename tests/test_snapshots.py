@@ -178,3 +178,30 @@ def test_extract_skips_an_up_to_date_template_and_only_that(tmp_path: Path, monk
     edited.write_text(edited.read_text(encoding="utf-8").replace("Premier", "Dernier"), encoding="utf-8")
     assert extract(config).written and "Dernier paragraphe de ana" in pot.read_text(encoding="utf-8")
     assert extract(config, width=0).written is False and built == [1, 1, 1]  # other options: built, same text
+
+
+def test_update_skips_a_catalogue_already_merged_with_this_template(tmp_path: Path, monkeypatch) -> None:
+    import importlib
+
+    merge_module = importlib.import_module("i18nprofiles.merge")
+    extract = importlib.import_module("i18nprofiles.extract").extract
+    config = load_config(project(tmp_path))
+    extract(config)
+    first = merge_module.update_catalogs(config, init_missing=True)
+    assert [r.written for r in first] == [True]
+    po = first[0].path
+    reads: list[int] = []
+    real = merge_module.read_template
+    monkeypatch.setattr(merge_module, "read_template", lambda *a, **k: reads.append(1) or real(*a, **k))
+    assert [(r.changed, r.written) for r in merge_module.update_catalogs(config)] == [(False, False)] and reads == []
+    assert [r.changed for r in merge_module.update_catalogs(config, check=True)] == [False] and reads == []
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr ""\n\n#', 'msgstr "Ingeniera"\n\n#', 1), encoding="utf-8")
+    translated = po.read_text(encoding="utf-8")
+    assert [r.written for r in merge_module.update_catalogs(config)] == [False] and reads == [1]  # merged: nothing to do
+    assert po.read_text(encoding="utf-8") == translated
+    assert merge_module.update_catalogs(config, fuzzy_matching=False)[0].written is False and reads == [1, 1]
+    edited = tmp_path / "profiles" / "bea.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Premier", "Second"), encoding="utf-8")
+    extract(config)
+    assert [r.written for r in merge_module.update_catalogs(config)] == [True] and reads == [1, 1, 1]
+    assert "Second paragraphe de bea." in po.read_text(encoding="utf-8")
