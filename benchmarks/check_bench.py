@@ -6,8 +6,9 @@ Generates, deterministically, a project of 600 profiles of 100 French-like
 paragraphs (one in ten with markup, a link or a number), its template and
 three catalogues (es, en, de) whose translations keep the markup, links and
 numbers; 2 % of the entries are left untranslated and 1 % fuzzy.  Then runs
-the command line ``check`` several times and prints the median wall time and
-the peak memory of the slowest process.  Not part of ``make test``.
+the command line ``check`` several times, without and with the cache folder,
+and prints the median wall times and the peak memory of the slowest process.
+Not part of ``make test``.
 """
 
 from __future__ import annotations
@@ -110,13 +111,22 @@ def generate(work: Path, messages: int) -> None:
         write_text_atomic(path, catalog_text(template).encode("utf-8"))
 
 
-def time_check(work: Path, runs: int) -> tuple[list[float], list[float], int]:
-    """Wall and CPU times of ``check`` runs, and the peak resident memory (kB) of any one process."""
+def time_check(work: Path, runs: int, *, warm: bool) -> tuple[list[float], list[float], int]:
+    """Wall and CPU times of ``check`` runs, and the peak resident memory (kB) of any one process.
+
+    Cold runs start without the cache folder (a fresh clone); warm runs with
+    the one the previous run left (a CI job that keeps it).
+    """
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "i18nprofiles", "-P", str(work), "check", "--format", "json",
                "--output", str(work / "check.json")]
     times, cpu = [], []
+    shutil.rmtree(work / ".i18nprofiles-cache", ignore_errors=True)
+    if warm:
+        subprocess.run(command, env=env, capture_output=True, check=False)
     for _ in range(runs):
+        if not warm:
+            shutil.rmtree(work / ".i18nprofiles-cache", ignore_errors=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -143,10 +153,11 @@ def main() -> None:
         stamp.touch()
         print(f"generated {args.messages} messages × {len(LOCALES)} locales in {time.perf_counter() - start:.1f} s")
     load = os.getloadavg()[0]  # before the runs, which raise it themselves
-    times, cpu, peak = time_check(args.work, args.runs)
-    print(f"check: median {statistics.median(times):.2f} s wall over {args.runs} runs "
-          f"({', '.join(f'{t:.2f}' for t in times)}), median CPU {statistics.median(cpu):.2f} s, "
-          f"peak memory {peak / 1024:.0f} MB; {os.cpu_count()} CPUs, load average {load:.1f} before")
+    for warm in (False, True):
+        times, cpu, peak = time_check(args.work, args.runs, warm=warm)
+        print(f"check, {'warm cache' if warm else 'no cache'}: median {statistics.median(times):.2f} s wall over "
+              f"{args.runs} runs ({', '.join(f'{t:.2f}' for t in times)}), median CPU {statistics.median(cpu):.2f} s, "
+              f"peak memory {peak / 1024:.0f} MB; {os.cpu_count()} CPUs, load average {load:.1f} before")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ words. The best score wins, then the lowest index.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import math
 import re
@@ -36,6 +35,8 @@ from typing import TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
+
+from i18nprofiles.cache import paused_gc
 
 __all__ = ["FuzzyMatcher", "Match"]
 
@@ -137,13 +138,8 @@ class FuzzyMatcher:
         self._weights: dict[str, float] = {}
         self._unknown_weight = 1.0
         # Hundreds of thousands of new lists: the cyclic collector would rescan them all.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             self._build()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _build(self) -> None:
         """Fill the word statistics and both indexes."""

@@ -7,9 +7,9 @@ import glob
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from dataclasses import replace
 from typing import Any
 
 import markdown_it
