@@ -14,6 +14,10 @@ class I18nProfilesError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self) -> tuple[type, tuple[str, str | None, int | None]]:
+        # Errors cross from worker processes to the main one with their path and line.
+        return type(self), (self.message, self.path, self.line)
+
     def __str__(self) -> str:
         where = self.path or ""
         if where and self.line:

@@ -165,6 +165,16 @@ def test_bad_input_exits_2_with_path_and_line(project: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_a_worker_process_reports_bad_input_with_path_and_line(project: Path) -> None:
+    po = project / ES
+    lines = po.read_text(encoding="utf-8").split("\n")
+    lines[30] = "this is not gettext"
+    po.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        check_project(load_config(project), jobs=2)
+    assert (caught.value.path, caught.value.line) == (str(po), 31)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

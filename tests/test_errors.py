@@ -138,3 +138,13 @@ def test_malformed_pyproject_is_reported_not_skipped(tmp_path: Path, cli) -> Non
     (tmp_path / "pyproject.toml").write_text('[tool.i18nprofiles]\nlocales = ["fr"]\nlocales = ["es"]\n')
     result = cli("extract", cwd=tmp_path)
     assert result.code == 2 and result.err.startswith("error: pyproject.toml: cannot read configuration")
+
+
+def test_errors_cross_process_boundaries_with_path_and_line() -> None:
+    import pickle
+
+    from i18nprofiles.errors import CatalogError
+
+    error = pickle.loads(pickle.dumps(CatalogError("syntax error in catalogue", "locales/es.po", 12)))
+    assert type(error) is CatalogError and (error.message, error.path, error.line) == ("syntax error in catalogue", "locales/es.po", 12)
+    assert str(error) == "locales/es.po:12: syntax error in catalogue"

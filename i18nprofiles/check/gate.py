@@ -30,7 +30,7 @@ from i18nprofiles.check.poscan import Message, read_keys, read_messages
 from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, usual_length_ratio
 from i18nprofiles.compile import floor_percent
 from i18nprofiles.config import Config, normalize_locale, read_glossary
-from i18nprofiles.errors import ConfigError, I18nProfilesError
+from i18nprofiles.errors import ConfigError
 from i18nprofiles.catalog import stage_catalog
 from i18nprofiles.extract import (
     PROFILES_DOMAIN, build_template, is_template_current, template_key, template_options, template_path,
@@ -295,22 +295,9 @@ def quality_findings(checked: list[tuple[Message, bool]], locale: str, path: str
     return findings
 
 
-def _scan_file(
-    file: str, locale: str, path: str, options: CheckOptions, cache: Path | None
-) -> CatalogScan | tuple[type, str, str | None, int | None]:
-    """Worker entry point: errors come back as values, since they do not pickle with their line."""
-    try:
-        return scan_catalog(read_messages(file, cache), locale, path, options)
-    except I18nProfilesError as exc:
-        return (type(exc), exc.message, exc.path, exc.line)
-
-
-def _result(value: Any) -> Any:
-    """A worker's value, or the error it sent back raised again."""
-    if isinstance(value, tuple):
-        kind, message, path, line = value
-        raise kind(message, path, line)
-    return value
+def _scan_file(file: str, locale: str, path: str, options: CheckOptions, cache: Path | None) -> CatalogScan:
+    """Worker entry point: scan one catalogue file."""
+    return scan_catalog(read_messages(file, cache), locale, path, options)
 
 
 # -- the project -------------------------------------------------------------------
@@ -402,11 +389,11 @@ def check_project(
             futures = {loc: pool.submit(_scan_file, str(p), loc, rel[loc], options, config.cache_dir) for loc, p in existing.items()}
             profiles = read_profiles(config)
             template_found = template_keys(config, profiles, pot)
-            scans = {loc: _result(future.result()) for loc, future in futures.items()}
+            scans = {loc: future.result() for loc, future in futures.items()}
     else:
         profiles = read_profiles(config)
         template_found = template_keys(config, profiles, pot)
-        scans = {loc: _result(_scan_file(str(p), loc, rel[loc], options, config.cache_dir)) for loc, p in existing.items()}
+        scans = {loc: _scan_file(str(p), loc, rel[loc], options, config.cache_dir) for loc, p in existing.items()}
     return _assemble(options, rel, scans, profiles, segment_keys(profiles), template_found,
                      relative_path(pot, config.root))
 
