@@ -123,17 +123,19 @@ def init(ctx: click.Context, locale: str, input_file: str | None, output: str | 
 @click.option("--ignore-obsolete", is_flag=True, help="Drop obsolete entries instead of keeping them as #~.")
 @click.option("--init-missing", is_flag=True, help="Create catalogues for configured locales that have none.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a catalogue would change.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Large catalogues merged at once, one process each (each holds the template and a catalogue).")
 @click.pass_context
 def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, output: str | None,
            directory: str | None, domain: str, width: int | None, no_fuzzy_matching: bool,
-           ignore_obsolete: bool, init_missing: bool, check: bool) -> int:
+           ignore_obsolete: bool, init_missing: bool, check: bool, jobs: int) -> int:
     """Merge the template into every catalogue."""
     from i18nprofiles.merge import update_catalogs
 
     config = get_config(ctx)
     results = update_catalogs(config, locales=locales, input_file=input_file, output=output, directory=directory,
                               domain=domain, width=width, fuzzy_matching=not no_fuzzy_matching,
-                              ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check)
+                              ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check, workers=jobs)
     if not results:
         raise ConfigError(f"no {domain}.po catalogues (run init, or update --init-missing)", config.locales_dir)
     stale = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from i18nprofiles.matcher import FuzzyMatcher
 
 Key = tuple[str | None, str]
 UPDATE_MEMO = "update:"  # snapshot name: the template and options a catalogue was last merged with
+PARALLEL_TEMPLATE_BYTES = 4_000_000  # below this (about 10,000 paragraphs), a second process costs more than it saves
 
 
 @dataclass
@@ -307,51 +309,93 @@ def update_catalogs(
     ignore_obsolete: bool = False,
     init_missing: bool = False,
     check: bool = False,
+    workers: int = 1,
 ) -> list[UpdateResult]:
     """Merge the template into every catalogue of the domain (or those of ``locales``).
 
     With ``check`` nothing is written; each result says whether the file would change.
     Every catalogue is read, merged and staged in a temporary file before any
-    is put in place, so a bad file leaves all of them as they were.
+    is put in place, so a bad file leaves all of them as they were.  With
+    ``workers`` > 1 and a large template, catalogues are merged in that many
+    processes at once (each holds the template and one catalogue in memory).
     """
     folder = Path(directory) if directory else config.locales_dir
     template_file = Path(input_file) if input_file else template_path(config, domain)
     targets = select_catalogs(config, folder, domain, locales, create_missing=init_missing)
     if output and len(targets) != 1:
         raise ConfigError("--output needs exactly one --locale")
-    created = format_po_date(build_date())
     width = config["width"] if width is None else width
     memo_key = (digest_file(template_file), fuzzy_matching, ignore_obsolete, width)
-    template: polib.POFile | None = None
-    results: list[UpdateResult] = []
+    job = UpdateJob(config, template_file, format_po_date(build_date()), width, fuzzy_matching, ignore_obsolete, check)
+    results: dict[str, UpdateResult] = {}
+    todo: list[tuple[str, Path, Path]] = []
+    for locale, path in sorted(targets.items()):
+        if not output and memo_key[0] and is_merged(config, path, memo_key):
+            results[locale] = UpdateResult(path, locale, False, False, MergeReport())
+        else:
+            todo.append((locale, path, Path(output) if output else path))
+    parallel = workers > 1 and len(todo) > 1 and template_file.is_file() and template_file.stat().st_size >= PARALLEL_TEMPLATE_BYTES
     staged: list[tuple[Path, Path]] = []
-    try:
-        for locale, path in sorted(targets.items()):
-            if not output and memo_key[0] and is_merged(config, path, memo_key):
-                results.append(UpdateResult(path, locale, False, False, MergeReport()))
-                continue
-            if template is None:
-                template = read_template(config, input_file, domain)
-            if path.exists():
-                merged, report = merge_catalog(
-                    template, read_catalog(path, config.cache_dir), fuzzy_matching=fuzzy_matching, keep_obsolete=not ignore_obsolete
-                )
-            else:
-                merged = new_catalog(template, locale, created=created)
-                report = MergeReport(added=list(merged))
-            target = Path(output) if output else path
-            changed, files = stage_catalog(target, merged, check=check, cache=config.cache_dir, width=width)
-            del merged
-            staged += files
-            results.append(UpdateResult(target, locale, changed, changed and not check, report))
-    except BaseException:
+    error: BaseException | None = None
+    if parallel:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+            futures = [pool.submit(job.run, *item) for item in todo]
+            for future in futures:
+                try:
+                    result, files = future.result()
+                except BaseException as exc:  # noqa: BLE001 - raised below, once every worker is done
+                    error = error or exc
+                    continue
+                results[result.locale], staged = result, staged + files
+    else:
+        for item in todo:
+            try:
+                result, files = job.run(*item)
+            except BaseException as exc:  # noqa: BLE001 - raised below
+                error = exc
+                break
+            results[result.locale], staged = result, staged + files
+    if error is not None:
         discard_files(staged)
-        raise
+        raise error
     commit_files(staged)
+    ordered = [results[locale] for locale in sorted(results)]
     if not check and not output and memo_key[0]:
-        for result in results:
+        for result in ordered:
             save_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(result.path), memo_key, digest_file(result.path))
-    return results
+    return ordered
+
+
+@dataclass
+class UpdateJob:
+    """What ``update`` does to one catalogue: merge (or create), then stage; runs in a worker process too."""
+
+    config: Config
+    template_file: Path
+    created: str
+    width: int
+    fuzzy_matching: bool
+    ignore_obsolete: bool
+    check: bool
+    template: polib.POFile | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "template": None}  # each worker reads the template (from its snapshot)
+
+    def run(self, locale: str, path: Path, target: Path) -> tuple[UpdateResult, list[tuple[Path, Path]]]:
+        if self.template is None:
+            self.template = read_catalog(self.template_file, self.config.cache_dir)
+        if path.exists():
+            catalog = read_catalog(path, self.config.cache_dir)
+            merged, report = merge_catalog(
+                self.template, catalog, fuzzy_matching=self.fuzzy_matching, keep_obsolete=not self.ignore_obsolete
+            )
+            del catalog
+        else:
+            merged = new_catalog(self.template, locale, created=self.created)
+            report = MergeReport(added=list(merged))
+        changed, files = stage_catalog(target, merged, check=self.check, cache=self.config.cache_dir, width=self.width)
+        return UpdateResult(target, locale, changed, changed and not self.check, report), files
 
 
 def is_merged(config: Config, path: Path, key: tuple[Any, ...]) -> bool:

@@ -624,7 +624,7 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
 
     profiles = read_profiles(config)
     extracted = extract(config, profiles=profiles)
-    updated = update_catalogs(config, init_missing=True)
+    updated = update_catalogs(config, init_missing=True, workers=workers or os.cpu_count() or 1)
     compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]))
     if any(result.problems for result in compiled):
         return BuildResult(extracted, updated, compiled, None)

@@ -191,8 +191,14 @@ def test_update_skips_a_catalogue_already_merged_with_this_template(tmp_path: Pa
     assert [r.written for r in first] == [True]
     po = first[0].path
     reads: list[int] = []
-    real = merge_module.read_template
-    monkeypatch.setattr(merge_module, "read_template", lambda *a, **k: reads.append(1) or real(*a, **k))
+    real = merge_module.read_catalog
+    pot = tmp_path / "locales" / "profiles.pot"
+
+    def counting(path, *args):
+        reads.extend([1] if path == pot else [])
+        return real(path, *args)
+
+    monkeypatch.setattr(merge_module, "read_catalog", counting)
     assert [(r.changed, r.written) for r in merge_module.update_catalogs(config)] == [(False, False)] and reads == []
     assert [r.changed for r in merge_module.update_catalogs(config, check=True)] == [False] and reads == []
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr ""\n\n#', 'msgstr "Ingeniera"\n\n#', 1), encoding="utf-8")

@@ -193,3 +193,41 @@ def test_compile_refuses_line_break_mismatch(project: Path, translated: Path, cl
     assert result.code == 1
     assert "trailing line break" in result.err
     assert not (project / "locales/es/LC_MESSAGES/profiles.mo").exists()
+
+
+def test_merging_in_worker_processes_gives_the_same_files(project: Path, translated: Path, cli, monkeypatch) -> None:
+    import importlib
+    import shutil
+
+    merge = importlib.import_module("i18nprofiles.merge")
+    from i18nprofiles.config import load_config
+
+    monkeypatch.setattr(merge, "PARALLEL_TEMPLATE_BYTES", 0)
+    for locale in ("en", "de"):
+        assert cli("init", "-l", locale, cwd=project).code == 0
+    write_profile(project, EDITED, "Un paragraphe tout nouveau pour la fin.")
+    assert cli("extract", cwd=project).code == 0
+    twin = project.parent / "twin"
+    shutil.copytree(project, twin)
+    one = merge.update_catalogs(load_config(project), workers=1)
+    two = merge.update_catalogs(load_config(twin), workers=2)
+    assert [(r.locale, r.written, len(r.report.fuzzy), len(r.report.added)) for r in one] == [
+        (r.locale, r.written, len(r.report.fuzzy), len(r.report.added)) for r in two
+    ] == [("de", True, 0, 2), ("en", True, 0, 2), ("es", True, 1, 1)]
+    for result in one:
+        assert result.path.read_bytes() == (twin / result.path.relative_to(project)).read_bytes()
+
+
+def test_a_bad_catalogue_in_a_worker_leaves_every_catalogue_as_it_was(project: Path, translated: Path, cli, monkeypatch) -> None:
+    import importlib
+
+    merge = importlib.import_module("i18nprofiles.merge")
+    monkeypatch.setattr(merge, "PARALLEL_TEMPLATE_BYTES", 0)
+    assert cli("init", "-l", "en", cwd=project).code == 0
+    write_profile(project, EDITED)
+    assert cli("extract", cwd=project).code == 0
+    translated.write_text(translated.read_text(encoding="utf-8") + '\nmsgid "x"\nnot po at all\n', encoding="utf-8")
+    before = snapshot(project)
+    result = cli("update", "-j", "2", cwd=project)
+    assert result.code == 2 and result.err.startswith("error: locales/es/LC_MESSAGES/profiles.po:")
+    assert snapshot(project) == before  # en.po, merged fine in the other process, was not put in place
