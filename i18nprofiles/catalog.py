@@ -179,6 +179,8 @@ def written_snapshot(
         if values is None:
             return None
         entries.append(values)
+    if len({(values[4], values[0]) for values in entries}) < len(entries):
+        return None  # a duplicate message: reading the file must report it
     references = {pair for values in entries for pair in values[ENTRY_FIELDS.index("occurrences")]}
     if any(not path or UNSAFE_PATH_RE.search(path) or not (line.isdigit() or not line) for path, line in references):
         return None

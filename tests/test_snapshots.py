@@ -13,6 +13,7 @@ from i18nprofiles import catalog as catalog_module, profiles as profiles_module
 from i18nprofiles.cache import load_snapshot, snapshot_path
 from i18nprofiles.catalog import read_catalog, snapshot_name, snapshot_of, stage_catalog
 from i18nprofiles.config import load_config
+from i18nprofiles.errors import CatalogError
 from i18nprofiles.files import commit_files
 from i18nprofiles.profiles import PROFILES_SNAPSHOT, read_profiles
 
@@ -79,13 +80,20 @@ def test_snapshot_of_the_project_catalogues(source: Path, tmp_path: Path) -> Non
     lambda c: setattr(c[0], "occurrences", [("my profiles/a.md", "3")]),
     lambda c: setattr(c[0], "flags", ["fuzzy, c-format"]),
     lambda c: c.metadata.__setitem__("X-Two", "lines\nhere"),
-], ids=["comment-space", "tcomment-spaces", "path-space", "flag-comma", "header-newline"])
+    lambda c: c.append(polib.POEntry(msgid="Hola", msgstr="otra vez")),
+], ids=["comment-space", "tcomment-spaces", "path-space", "flag-comma", "header-newline", "duplicate"])
 def test_no_snapshot_when_polib_would_read_something_else(change, tmp_path: Path) -> None:
     catalog = awkward_catalogue()
     change(catalog)
     path, cache = tmp_path / "es.po", tmp_path / "cache"
     write(path, catalog, cache)
     assert saved_snapshot(path, cache) is None
+    try:
+        read_catalog(path)
+    except CatalogError:
+        with pytest.raises(CatalogError, match="duplicate"):
+            read_catalog(path, cache)  # the error a parse gives, not a snapshot
+        return
     assert read_catalog(path, cache) is not None  # parsed, and now snapshotted as parsed
     assert saved_snapshot(path, cache) == snapshot_of(read_catalog(path))
 
