@@ -19,9 +19,9 @@ import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from i18nprofiles.files import commit_files, stage_file
+from i18nprofiles.files import commit_files, stage_with
 
 SNAPSHOT_FORMAT = 1
 CODE_DIGEST = hashlib.sha256(
@@ -87,16 +87,23 @@ def save_snapshot(folder: Path | None, name: str, key: Any, value: Any) -> None:
         commit_files([staged])
 
 
+def dump_plain(value: Any, handle: BinaryIO) -> None:
+    """Pickle plain data (no cycles) without the memo of every object seen: tens of MB less at 60,000 entries."""
+    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: shared objects are written twice, which plain data can afford
+    pickler.dump(value)
+
+
 def stage_snapshot(folder: Path | None, name: str, key: Any, value: Any) -> tuple[Path, Path] | None:
     """Write a snapshot to a temporary file; returns (temporary, final) for ``commit_files``, None if it cannot."""
     if folder is None:
         return None
-    data = pickle.dumps(((SNAPSHOT_FORMAT, CODE_DIGEST, name, key), value), protocol=pickle.HIGHEST_PROTOCOL)
+    stamped = ((SNAPSHOT_FORMAT, CODE_DIGEST, name, key), value)
     path = snapshot_path(folder, name)
     try:
         if not path.parent.is_dir():
             path.parent.mkdir(parents=True)
             (path.parent / ".gitignore").write_text("# snapshots of parsed files, made by i18nprofiles\n*\n")
-        return stage_file(path, data), path
+        return stage_with(path, lambda handle: dump_plain(stamped, handle)), path
     except OSError:
         return None  # a read-only project still works, only slower

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def temp_beside(path: Path) -> tuple[int, Path]:
@@ -22,10 +23,15 @@ def temp_beside(path: Path) -> tuple[int, Path]:
 
 def stage_file(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``; ``commit_files`` puts it in place."""
+    return stage_with(path, lambda handle: handle.write(data))
+
+
+def stage_with(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Like ``stage_file``, for a writer that streams into the open file (nothing is held whole in memory)."""
     fd, temp = temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -386,7 +386,7 @@ class UpdateJob:
         if self.template is None:
             self.template = read_catalog(self.template_file, self.config.cache_dir)
         if path.exists():
-            catalog = read_catalog(path, self.config.cache_dir)
+            catalog = read_catalog(path, self.config.cache_dir, remember=False)  # rewritten below, snapshot too
             merged, report = merge_catalog(
                 self.template, catalog, fuzzy_matching=self.fuzzy_matching, keep_obsolete=not self.ignore_obsolete
             )

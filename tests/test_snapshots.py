@@ -202,9 +202,9 @@ def test_update_skips_a_catalogue_already_merged_with_this_template(tmp_path: Pa
     real = merge_module.read_catalog
     pot = tmp_path / "locales" / "profiles.pot"
 
-    def counting(path, *args):
+    def counting(path, *args, **kwargs):
         reads.extend([1] if path == pot else [])
-        return real(path, *args)
+        return real(path, *args, **kwargs)
 
     monkeypatch.setattr(merge_module, "read_catalog", counting)
     assert [(r.changed, r.written) for r in merge_module.update_catalogs(config)] == [(False, False)] and reads == []
