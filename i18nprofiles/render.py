@@ -647,9 +647,12 @@ def render_site(
     use_fuzzy: bool | None = None,
     profiles: Sequence[Profile] | None = None,
     workers: int | None = None,
+    tables: Mapping[str, Mapping[str, Translation]] | None = None,
 ) -> RenderResult:
     """Render the project's site into ``output`` (default: ``output_dir``).
 
+    ``profiles`` and ``tables`` (content translations by locale, as
+    ``table_from_catalog`` makes them) are read from the project unless given.
     Everything is rendered in memory before anything is written; pages whose
     inputs did not change since the last render are not rendered again, and
     files whose bytes did not change are not rewritten.
@@ -658,7 +661,9 @@ def render_site(
     folder = Path(output) if output else config.output_dir
     if profiles is None:
         profiles = read_profiles(config)
-    inputs = SiteInputs(config, profiles, read_tables(config, config.locales), fuzzy)
+    if tables is None:
+        tables = read_tables(config, config.locales)
+    inputs = SiteInputs(config, profiles, tables, fuzzy)
     published, withheld = published_locales(inputs)
     plan = plan_site(inputs, published)
     digests = page_digests(plan)

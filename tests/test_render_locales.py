@@ -9,7 +9,7 @@ import polib
 import pytest
 
 from i18nprofiles.config import load_config
-from i18nprofiles.render import render_site
+from i18nprofiles.render import read_tables, render_site, table_from_catalog
 from i18nprofiles.theme import extract_messages
 from test_render_helpers import head_alternates, make_project, parse_html, site_files
 
@@ -59,6 +59,22 @@ def test_a_locale_under_the_threshold_is_not_published(tmp_path: Path) -> None:
     (root / "i18nprofiles.toml").write_text((root / "i18nprofiles.toml").read_text().replace("50", "83"))
     assert render_site(load_config(root)).published == ["fr", "es"]
     assert render_site(load_config(root), use_fuzzy=True).published == ["fr", "es", "en"]
+
+
+def test_translation_tables_can_be_given_instead_of_read(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    config = load_config(root)
+    po_path = root / "locales" / "es" / "LC_MESSAGES" / "profiles.po"
+    po = polib.pofile(str(po_path))
+    next(e for e in po if e.msgid == "Café").msgstr = "Cafecito"
+    tables = read_tables(config, config.locales) | {"es": table_from_catalog(po)}
+    render_site(config, tables=tables)
+    page = (config.output_dir / "es" / "maria-quispe" / "index.html").read_text(encoding="utf-8")
+    assert "Cafecito" in page
+    assert "Cafecito" not in po_path.read_text(encoding="utf-8")
+    # Without them, the catalogue on disk is read again.
+    render_site(config)
+    assert "Cafecito" not in (config.output_dir / "es" / "maria-quispe" / "index.html").read_text(encoding="utf-8")
 
 
 def test_project_catalogue_overrides_ui_strings(tmp_path: Path) -> None:
