@@ -15,7 +15,7 @@ import json
 import os
 import posixpath
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -430,11 +430,9 @@ def render_profiles(plan: SitePlan, profiles: Sequence[Profile], skip: Collectio
     return files
 
 
-def render_locale(plan: SitePlan, lang: Lang) -> dict[str, bytes]:
-    """The index of the profiles and the 404 page of one locale."""
-    config, site_url = plan.config, plan.site_url
-    theme = prepare_locale(plan, lang)
-    common = common_context(plan, lang)
+def render_index(plan: SitePlan, theme: LocaleTheme) -> bytes:
+    """The index of the profiles in one locale."""
+    lang, site_url = theme.lang, plan.site_url
     index = f"{lang.tag}/index.html"
     entries = []
     for profile in plan.profiles:
@@ -443,17 +441,22 @@ def render_locale(plan: SitePlan, lang: Lang) -> dict[str, bytes]:
                         "href": relative_href(index, profile_path(lang, profile.slug)),
                         "thumb": relative_href(index, photo) if photo else None})
     paths, links = index_alternates(plan)
-    files = {index: render_template(theme.env, "index.html", root=config.root, context={
-        **common, "profiles": entries, "alternates": links, "canonical": page_url(site_url, index),
+    return render_template(theme.env, "index.html", root=plan.config.root, context={
+        **common_context(plan, lang), "profiles": entries, "alternates": links, "canonical": page_url(site_url, index),
         "switcher": switcher(plan.langs, lang, index, paths), "root": relative_href(index, ""), "home": "index.html",
         "unreviewed": any(_unreviewed(e["headline"]) or _unreviewed(e["location"]) for e in entries),
-    }).encode("utf-8")}
-    base = site_url or "/"
-    files[f"{lang.tag}/404.html"] = render_template(theme.env, "404.html", root=config.root, context={
-        **common, "root": base, "home": f"{base}{index}", "alternates": [], "canonical": None,
+    }).encode("utf-8")
+
+
+def render_404(plan: SitePlan, theme: LocaleTheme) -> bytes:
+    """The 404 page of one locale (its links are absolute: it shows at any address)."""
+    lang, base = theme.lang, plan.site_url or "/"
+    paths, _ = index_alternates(plan)
+    return render_template(theme.env, "404.html", root=plan.config.root, context={
+        **common_context(plan, lang), "root": base, "home": f"{base}{lang.tag}/index.html", "alternates": [],
+        "canonical": None,
         "switcher": [{**item, "href": base + item["href"]} for item in switcher(plan.langs, lang, "404.html", paths)],
     }).encode("utf-8")
-    return files
 
 
 def render_root(plan: SitePlan) -> bytes:
@@ -484,7 +487,7 @@ def digest_json(data: Any) -> str:
 
 
 def page_digests(plan: SitePlan) -> dict[str, str]:
-    """A digest of everything a profile page is made from, by output name."""
+    """A digest of everything a profile page, an index or the sitemap is made from, by output name."""
     config = plan.config
     sites = {lang: digest_json([CODE_DIGEST, theme_digest(config, lang.code), lang, plan.langs, plan.site_url,
                                 config["project"], plan.use_fuzzy, config.translatable_fields]) for lang in plan.langs}
@@ -494,20 +497,38 @@ def page_digests(plan: SitePlan) -> dict[str, str]:
         own = digest_json([plan.photos.get(profile.slug), profile.path, profile.slug, profile.name, profile.lang,
                            profile.fields, profile.body])
         for lang, table in tables.items():
-            found = (table.get(segment.text) for segment in profile.segments)
-            translations = [(t.text, t.fuzzy) if t else None for t in found]
-            digests[profile_path(lang, profile.slug)] = digest_json([sites[lang], own, translations])
+            texts = (segment.text for segment in profile.segments)
+            digests[profile_path(lang, profile.slug)] = digest_json([sites[lang], own, translations(table, texts)])
+    for lang, table in tables.items():
+        entries = [[profile.slug, profile.name, profile.lang, photo_name(plan, profile), profile.fields.get("headline"),
+                    profile.fields.get("location")] for profile in plan.profiles]
+        found = [translations(table, entry[-2:]) for entry in entries]
+        digests[f"{lang.tag}/index.html"] = digest_json([sites[lang], entries, found])
+    digests["sitemap.xml"] = digest_json([CODE_DIGEST, plan.site_url, plan.langs,
+                                          [[profile.slug, profile.lang] for profile in plan.profiles]])
     return digests
 
 
-def build_shared_files(plan: SitePlan) -> dict[str, bytes]:
-    """Every output file but the profile pages: photos, static files, indexes, 404 pages, root page, sitemap."""
+def translations(table: Table, texts: Iterable[Any]) -> list[tuple[str, bool] | None]:
+    """The translations of ``texts`` as (text, fuzzy), None where there is none."""
+    found = (table.get(text) if isinstance(text, str) else None for text in texts)
+    return [(t.text, t.fuzzy) if t else None for t in found]
+
+
+def build_shared_files(plan: SitePlan, skip: Collection[str] = ()) -> dict[str, bytes]:
+    """Every output file but the profile pages and those named in ``skip``.
+
+    Photos, static files, the index and 404 page of each locale, the root page and the sitemap.
+    """
     files = {name: path.read_bytes() for name, path in plan.photos.values()}
     files.update((name, path.read_bytes()) for name, path in static_files(plan.config).items())
     for lang in plan.langs:
-        files.update(render_locale(plan, lang))
+        theme = prepare_locale(plan, lang)
+        if f"{lang.tag}/index.html" not in skip:
+            files[f"{lang.tag}/index.html"] = render_index(plan, theme)
+        files[f"{lang.tag}/404.html"] = render_404(plan, theme)
     files["index.html"] = render_root(plan)
-    if plan.site_url:
+    if plan.site_url and "sitemap.xml" not in skip:
         files["sitemap.xml"] = build_sitemap(plan.site_url, sitemap_pages(plan)).encode("utf-8")
     return files
 
@@ -528,21 +549,21 @@ def render_share(index: int, count: int) -> dict[str, bytes]:
 
 
 def build_site(plan: SitePlan, reuse: Collection[str] = (), workers: int = 1) -> dict[str, bytes]:
-    """Every output file of the site but the profile pages named in ``reuse``, by path relative to the output folder.
+    """Every output file of the site but those named in ``reuse``, by path relative to the output folder.
 
     With ``workers`` > 1 and enough pages, worker processes render the profile
     pages while this one renders the rest.
     """
-    pages = len(plan.profiles) * len(plan.langs) - len(reuse)
+    pages = sum(profile_path(lang, p.slug) not in reuse for p in plan.profiles for lang in plan.langs)
     if workers > 1 and pages >= PARALLEL_MIN_PAGES:
         # Under fork the workers inherit the plan; it is not pickled for each job.
         with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(plan, frozenset(reuse))) as pool:
             shares = pool.map(render_share, range(workers), [workers] * workers)
-            files = build_shared_files(plan)
+            files = build_shared_files(plan, reuse)
             for share in shares:
                 files.update(share)
     else:
-        files = build_shared_files(plan) | render_profiles(plan, plan.profiles, reuse)
+        files = build_shared_files(plan, reuse) | render_profiles(plan, plan.profiles, reuse)
     return dict(sorted(files.items()))
 
 
@@ -614,7 +635,7 @@ def sha256(data: bytes) -> str:
 
 
 def reusable_pages(folder: Path, cached: Mapping[str, Any], digests: Mapping[str, str]) -> set[str]:
-    """The pages whose inputs did not change and whose file on disk is still the one rendered."""
+    """The pages (profiles, indexes, sitemap) whose inputs did not change and whose file on disk is still the one rendered."""
     reuse = set()
     for name, digest in digests.items():
         entry = cached.get(name)
