@@ -129,7 +129,8 @@ def read_tables(config: Config, locales: Sequence[str]) -> dict[str, dict[str, T
 
 def coverage(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bool) -> float:
     """Percent of the distinct segments (of profiles in other languages) that would publish translated."""
-    texts = {s.text for p in profiles if parse_locale(p.lang) != parse_locale(code) for s in p.segments}
+    other = {lang for lang in {p.lang for p in profiles} if parse_locale(lang) != parse_locale(code)}
+    texts = {s.text for p in profiles if p.lang in other for s in p.segments}
     if not texts:
         return 100.0
     done = sum(1 for text in texts if text in table and (use_fuzzy or not table[text].fuzzy))
