@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -88,14 +89,17 @@ def is_safe_url(url: str, schemes: Sequence[str] = LINK_SCHEMES) -> bool:
 
 def join_pieces(pieces: Sequence[Any], locale: str) -> Markup:
     """Join pieces into one phrase with the locale's list pattern ("a, b et c")."""
-    if not pieces:
-        return Markup("")
-    keys = [f"\x00{index}\x00" for index in range(len(pieces))]
-    pattern = format_list(keys, locale=locale)
     out = Markup("")
-    for index, part in enumerate(pattern.split("\x00")):
+    for index, part in enumerate(list_pattern(len(pieces), locale)):
         out += escape(pieces[int(part)]) if index % 2 else escape(part)
     return out
+
+
+@lru_cache(maxsize=None)
+def list_pattern(size: int, locale: str) -> tuple[str, ...]:
+    """The locale's pattern for a list of ``size`` items, cut into text, item number, text, item number…"""
+    keys = [f"\x00{index}\x00" for index in range(size)]
+    return tuple(format_list(keys, locale=locale).split("\x00"))
 
 
 class SafeRenderer(RendererHTML):
@@ -134,44 +138,82 @@ def make_inert(children: list[Token]) -> list[Token]:
     return out
 
 
-def _set_piece(tokens: list[Token], index: int, inline: Token, kind: str, piece: Piece) -> None:
-    """Put a localised piece in a block: its text in the inline token, its attributes on the block.
+@dataclass(frozen=True)
+class Block:
+    """A translatable block of a parsed body: where its tokens are, its kind and its text."""
 
-    A paragraph hidden in a tight list has no element of its own, so its
-    inline content is wrapped in a ``<span>`` (the ``<li>`` may hold a nested
-    list in another language).
+    opening: int  # index of the block's opening token
+    inline: int  # index of its inline token
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ParsedBody:
+    """A Markdown body parsed once, to be localised for the page of each locale.
+
+    The tokens are shared by every page and never changed: ``render_body``
+    replaces the tokens of the blocks it localises with new ones.
+    """
+
+    tokens: tuple[Token, ...]
+    blocks: tuple[Block, ...]
+
+
+def parse_body(body: str) -> ParsedBody:
+    """Parse a Markdown body and find its translatable blocks; the other blocks are made safe once."""
+    tokens = markdown_parser().parse(body)
+    positions = {id(token): index for index, token in enumerate(tokens)}
+    blocks = []
+    for opening, inline, kind in iter_blocks(tokens):
+        text = block_text(inline, kind)
+        if is_translatable(text):
+            blocks.append(Block(positions[id(opening)], positions[id(inline)], kind, text))
+    localised = {block.inline for block in blocks}
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and index not in localised:
+            token.children = make_inert(token.children or [])
+    return ParsedBody(tuple(tokens), tuple(blocks))
+
+
+def localise_block(opening: Token, inline: Token, kind: str, piece: Piece) -> tuple[Token, Token]:
+    """New opening and inline tokens for a block holding a localised piece.
+
+    The piece's text goes in the inline token, its attributes on the block.  A
+    paragraph hidden in a tight list has no element of its own, so its inline
+    content is wrapped in a ``<span>`` (the ``<li>`` may hold a nested list in
+    another language).
     """
     if kind == "image-alt":
-        image = next(c for c in inline.children or [] if c.type == "image")
-        image.content = piece.text
-        image.children = [Token("text", "", 0, content=piece.text)]
+        alt = [Token("text", "", 0, content=piece.text)]
+        children = [child.copy(content=piece.text, children=alt, attrs=dict(child.attrs)) if child.type == "image"
+                    else child for child in inline.children or []]
+        content = inline.content
     else:
-        inline.children = markdown_parser().parseInline(piece.text)[0].children
-        inline.content = piece.text
-    children = list(inline.children or [])
+        children = list(markdown_parser().parseInline(piece.text)[0].children or [])
+        content = piece.text
     if piece.mark:
         children.append(Token("unreviewed_mark", "", 0, content=piece.mark))
     attrs = {name: value for name, value in (("lang", piece.lang), ("dir", piece.dir),
                                                ("data-translation", piece.status)) if value}
-    if tokens[index].hidden and attrs:
+    if opening.hidden and attrs:
         children = [Token("span_open", "span", 1, attrs=attrs), *children, Token("span_close", "span", -1)]
-    else:
-        for name, value in attrs.items():
-            tokens[index].attrSet(name, value)
-    inline.children = children
+    elif attrs:
+        opening = opening.copy(attrs={**opening.attrs, **attrs})
+    return opening, inline.copy(content=content, children=make_inert(children))
+
+
+def render_body(body: ParsedBody, localise: Localise) -> Markup:
+    """The HTML of a parsed body with each translatable block localised."""
+    tokens = list(body.tokens)
+    for block in body.blocks:
+        piece = localise(block.text)
+        tokens[block.opening], tokens[block.inline] = localise_block(
+            tokens[block.opening], tokens[block.inline], block.kind, piece)
+    options = OptionsDict({**markdown_parser().options, "xhtmlOut": False})
+    return Markup(RENDERER.render(tokens, options, {}))
 
 
 def render_markdown(body: str, localise: Localise) -> Markup:
     """The HTML of a Markdown body with each translatable block localised and made safe."""
-    parser = markdown_parser()
-    tokens = parser.parse(body)
-    positions = {id(token): index for index, token in enumerate(tokens)}
-    for opening, inline, kind in list(iter_blocks(tokens)):
-        text = block_text(inline, kind)
-        if is_translatable(text):
-            _set_piece(tokens, positions[id(opening)], inline, kind, localise(text))
-    for token in tokens:
-        if token.type == "inline":
-            token.children = make_inert(token.children or [])
-    options = OptionsDict({**parser.options, "xhtmlOut": False})
-    return Markup(RENDERER.render(tokens, options, {}))
+    return render_body(parse_body(body), localise)

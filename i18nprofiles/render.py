@@ -15,14 +15,16 @@ import json
 import os
 import posixpath
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
+import jinja2
 import polib
 from babel import Locale
 from babel.dates import format_skeleton
@@ -34,7 +36,7 @@ from i18nprofiles.compile import is_translated
 from i18nprofiles.config import Config, parse_locale
 from i18nprofiles.errors import ConfigError, ProfileError
 from i18nprofiles.extract import PROFILES_DOMAIN
-from i18nprofiles.markup import SOURCE, UNREVIEWED, Piece, is_safe_url, join_pieces, render_markdown
+from i18nprofiles.markup import SOURCE, UNREVIEWED, ParsedBody, Piece, is_safe_url, join_pieces, parse_body, render_body
 from i18nprofiles.merge import catalog_path
 from i18nprofiles.model import Profile
 from i18nprofiles.profiles import SLUG_RE, is_translatable, read_profiles
@@ -97,6 +99,7 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@lru_cache(maxsize=None)
 def describe_locale(code: str) -> Lang:
     """The tag, the name in its own language (capitalised) and the direction of a locale."""
     locale = parse_locale(code)
@@ -127,7 +130,8 @@ def read_tables(config: Config, locales: Sequence[str]) -> dict[str, dict[str, T
 
 def coverage(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bool) -> float:
     """Percent of the distinct segments (of profiles in other languages) that would publish translated."""
-    texts = {s.text for p in profiles if parse_locale(p.lang) != parse_locale(code) for s in p.segments}
+    other = {lang for lang in {p.lang for p in profiles} if parse_locale(lang) != parse_locale(code)}
+    texts = {s.text for p in profiles if p.lang in other for s in p.segments}
     if not texts:
         return 100.0
     done = sum(1 for text in texts if text in table and (use_fuzzy or not table[text].fuzzy))
@@ -167,10 +171,12 @@ def page_url(site_url: str, path: str) -> str:
 
 def relative_href(from_path: str, to_path: str) -> str:
     """A relative link between two output files (works from file:// too); ``""`` is the root folder."""
-    start = "/" + str(PurePosixPath(from_path).parent).strip(".")
+    folder = from_path.split("/")[:-1]
     if not to_path:
-        return "../" * len(PurePosixPath(from_path).parent.parts)
-    return posixpath.relpath("/" + to_path, start)
+        return "../" * len(folder)
+    target = to_path.split("/")
+    common = len(posixpath.commonprefix([folder, target]))
+    return "/".join([".."] * (len(folder) - common) + target[common:]) or "."
 
 
 def normalise_site_url(url: str, where: Path | None = None) -> str:
@@ -257,7 +263,7 @@ def summary_context(profile: Profile, localise: Any) -> dict[str, Any]:
     }
 
 
-def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | None, here: str,
+def profile_context(profile: Profile, body: ParsedBody, page: Lang, localise: Any, photo: str | None, here: str,
                     translatable_fields: Sequence[str]) -> dict[str, Any]:
     """What a profile template needs, every text localised."""
     fields = profile.fields
@@ -275,16 +281,22 @@ def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | No
         photo_src = fields["photo"]["src"]
     return {
         **summary_context(profile, localise),
-        "updated": format_skeleton(DATE_SKELETON, updated, locale=page.code) if updated else None,
+        "updated": format_month(updated, page.code) if updated else None,
         "updated_iso": updated.isoformat() if isinstance(updated, datetime.date) else None,
         "photo": {"src": photo_src, "alt": localise(photo_alt) if isinstance(photo_alt, str) else Piece("")}
         if photo_src else None,
         "tags": tags,
         "tags_text": join_pieces(tags, page.code),
         "links": links,
-        "body": render_markdown(profile.body, localise).rstrip("\n"),
+        "body": render_body(body, localise).rstrip("\n"),
         "fields": localise_fields(fields, translatable_fields, localise),
     }
+
+
+@lru_cache(maxsize=4096)
+def format_month(date: datetime.date, locale: str) -> str:
+    """A date as a month of a year in the words of a locale ("mars 2024"); many profiles share one."""
+    return format_skeleton(DATE_SKELETON, date, locale=locale)
 
 
 def has_unreviewed(html: str) -> bool:
@@ -360,48 +372,93 @@ def index_alternates(plan: SitePlan) -> tuple[dict[str, str], list[dict[str, str
     return paths, alternates(plan.site_url, paths, "index.html")
 
 
-def render_locale(plan: SitePlan, lang: Lang, slugs: frozenset[str] | None = None) -> dict[str, bytes]:
-    """The pages of one locale: its index, its 404 page and the profile pages of ``slugs`` (default: all)."""
-    config, site_url = plan.config, plan.site_url
-    ui = load_ui_translations(config, lang.code)
+@dataclass(frozen=True)
+class LocaleTheme:
+    """What the pages of one locale are rendered with."""
+
+    lang: Lang
+    env: jinja2.Environment
+    mark: str  # the title of the marker of an unreviewed translation
+    table: Table
+
+
+def prepare_locale(plan: SitePlan, lang: Lang) -> LocaleTheme:
+    ui = load_ui_translations(plan.config, lang.code)
     mark = Markup(ui.gettext(MARK_TEXT)).striptags()
-    env = make_environment(config, lang.code, ui)
-    common = {"site_url": site_url, "project": config["project"], "langs": plan.langs, "lang": lang}
-    table = plan.tables.get(lang.code, {})
-    index = f"{lang.tag}/index.html"
+    return LocaleTheme(lang, make_environment(plan.config, lang.code, ui), mark, plan.tables.get(lang.code, {}))
+
+
+def common_context(plan: SitePlan, lang: Lang) -> dict[str, Any]:
+    return {"site_url": plan.site_url, "project": plan.config["project"], "langs": plan.langs, "lang": lang}
+
+
+def localiser(plan: SitePlan, theme: LocaleTheme, profile: Profile) -> Any:
+    return make_localiser(theme.lang, describe_locale(profile.lang), theme.table, plan.use_fuzzy, theme.mark)
+
+
+def photo_name(plan: SitePlan, profile: Profile) -> str | None:
+    return plan.photos[profile.slug][0] if profile.slug in plan.photos else None
+
+
+def render_profile(plan: SitePlan, theme: LocaleTheme, profile: Profile, body: ParsedBody,
+                   versions: tuple[dict[str, str], list[dict[str, str]]]) -> bytes:
+    """The page of one profile in one locale; ``versions`` are its ``profile_alternates``."""
+    lang, config = theme.lang, plan.config
+    here = profile_path(lang, profile.slug)
+    localise = localiser(plan, theme, profile)
+    paths, links = versions
+    context = profile_context(profile, body, lang, localise, photo_name(plan, profile), here, config.translatable_fields)
+    url = page_url(plan.site_url, here)
+    return render_template(theme.env, "profile.html", root=config.root, context={
+        **common_context(plan, lang), "profile": context, "alternates": links, "canonical": url,
+        "switcher": switcher(plan.langs, lang, here, paths),
+        "root": relative_href(here, ""), "home": relative_href(here, f"{lang.tag}/index.html"),
+        "share": {"url": url, "mailto": "mailto:?subject=" + quote(profile.name) + "&body=" + quote(url)},
+        "unreviewed": has_unreviewed(str(context["body"])) or any(p.status == UNREVIEWED for p in _pieces(context)),
+    }).encode("utf-8")
+
+
+def render_profiles(plan: SitePlan, profiles: Sequence[Profile], skip: Collection[str] = ()) -> dict[str, bytes]:
+    """The pages of ``profiles`` in every published locale but those named in ``skip``; each body is parsed once."""
+    themes = [prepare_locale(plan, lang) for lang in plan.langs]
     files: dict[str, bytes] = {}
+    for profile in profiles:
+        todo = [theme for theme in themes if profile_path(theme.lang, profile.slug) not in skip]
+        if not todo:
+            continue
+        body, versions = parse_body(profile.body), profile_alternates(plan, profile)
+        for theme in todo:
+            files[profile_path(theme.lang, profile.slug)] = render_profile(plan, theme, profile, body, versions)
+    return files
+
+
+def render_index(plan: SitePlan, theme: LocaleTheme) -> bytes:
+    """The index of the profiles in one locale."""
+    lang, site_url = theme.lang, plan.site_url
+    index = f"{lang.tag}/index.html"
     entries = []
     for profile in plan.profiles:
-        here = profile_path(lang, profile.slug)
-        localise = make_localiser(lang, describe_locale(profile.lang), table, plan.use_fuzzy, mark)
-        summary = summary_context(profile, localise)
-        photo = plan.photos[profile.slug][0] if profile.slug in plan.photos else None
-        entries.append({**summary, "href": relative_href(index, here),
+        photo = photo_name(plan, profile)
+        entries.append({**summary_context(profile, localiser(plan, theme, profile)),
+                        "href": relative_href(index, profile_path(lang, profile.slug)),
                         "thumb": relative_href(index, photo) if photo else None})
-        if slugs is not None and profile.slug not in slugs:
-            continue
-        paths, links = profile_alternates(plan, profile)
-        context = profile_context(profile, lang, localise, photo, here, config.translatable_fields)
-        url = page_url(site_url, here)
-        files[here] = render_template(env, "profile.html", root=config.root, context={
-            **common, "profile": context, "alternates": links, "canonical": url,
-            "switcher": switcher(plan.langs, lang, here, paths),
-            "root": relative_href(here, ""), "home": relative_href(here, index),
-            "share": {"url": url, "mailto": "mailto:?subject=" + quote(profile.name) + "&body=" + quote(url)},
-            "unreviewed": has_unreviewed(str(context["body"])) or any(p.status == UNREVIEWED for p in _pieces(context)),
-        }).encode("utf-8")
     paths, links = index_alternates(plan)
-    files[index] = render_template(env, "index.html", root=config.root, context={
-        **common, "profiles": entries, "alternates": links, "canonical": page_url(site_url, index),
+    return render_template(theme.env, "index.html", root=plan.config.root, context={
+        **common_context(plan, lang), "profiles": entries, "alternates": links, "canonical": page_url(site_url, index),
         "switcher": switcher(plan.langs, lang, index, paths), "root": relative_href(index, ""), "home": "index.html",
         "unreviewed": any(_unreviewed(e["headline"]) or _unreviewed(e["location"]) for e in entries),
     }).encode("utf-8")
-    base = site_url or "/"
-    files[f"{lang.tag}/404.html"] = render_template(env, "404.html", root=config.root, context={
-        **common, "root": base, "home": f"{base}{index}", "alternates": [], "canonical": None,
+
+
+def render_404(plan: SitePlan, theme: LocaleTheme) -> bytes:
+    """The 404 page of one locale (its links are absolute: it shows at any address)."""
+    lang, base = theme.lang, plan.site_url or "/"
+    paths, _ = index_alternates(plan)
+    return render_template(theme.env, "404.html", root=plan.config.root, context={
+        **common_context(plan, lang), "root": base, "home": f"{base}{lang.tag}/index.html", "alternates": [],
+        "canonical": None,
         "switcher": [{**item, "href": base + item["href"]} for item in switcher(plan.langs, lang, "404.html", paths)],
     }).encode("utf-8")
-    return files
 
 
 def render_root(plan: SitePlan) -> bytes:
@@ -419,55 +476,96 @@ def render_root(plan: SitePlan) -> bytes:
 def sitemap_pages(plan: SitePlan) -> list[tuple[str, list[dict[str, str]]]]:
     """Every indexable page with its alternates, in a stable order."""
     _, site_links = index_alternates(plan)
+    links = {profile.slug: profile_alternates(plan, profile)[1] for profile in plan.profiles}
     pages = [("index.html", site_links)]
     for lang in plan.langs:
-        for profile in plan.profiles:
-            pages.append((profile_path(lang, profile.slug), profile_alternates(plan, profile)[1]))
+        pages.extend((profile_path(lang, profile.slug), links[profile.slug]) for profile in plan.profiles)
         pages.append((f"{lang.tag}/index.html", site_links))
     return pages
 
 
+def digest_json(data: Any) -> str:
+    return sha256(json.dumps(data, default=repr, ensure_ascii=False).encode("utf-8"))
+
+
 def page_digests(plan: SitePlan) -> dict[str, str]:
-    """A digest of everything a profile page is made from, by output name."""
+    """A digest of everything a profile page, an index or the sitemap is made from, by output name."""
+    config = plan.config
+    sites = {lang: digest_json([CODE_DIGEST, theme_digest(config, lang.code), lang, plan.langs, plan.site_url,
+                                config["project"], plan.use_fuzzy, config.translatable_fields]) for lang in plan.langs}
+    tables = {lang: plan.tables.get(lang.code, {}) for lang in plan.langs}
     digests = {}
-    for lang in plan.langs:
-        theme = theme_digest(plan.config, lang.code)
-        table = plan.tables.get(lang.code, {})
-        for profile in plan.profiles:
-            data = [CODE_DIGEST, theme, lang, plan.langs, plan.site_url, plan.config["project"], plan.use_fuzzy,
-                    plan.config.translatable_fields, plan.photos.get(profile.slug), profile.path, profile.slug,
-                    profile.name, profile.lang, profile.fields, profile.body,
-                    [(segment.text, table.get(segment.text)) for segment in profile.segments]]
-            text = json.dumps(data, default=repr, ensure_ascii=False)
-            digests[profile_path(lang, profile.slug)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for profile in plan.profiles:
+        own = digest_json([plan.photos.get(profile.slug), profile.path, profile.slug, profile.name, profile.lang,
+                           profile.fields, profile.body])
+        for lang, table in tables.items():
+            texts = (segment.text for segment in profile.segments)
+            digests[profile_path(lang, profile.slug)] = digest_json([sites[lang], own, translations(table, texts)])
+    for lang, table in tables.items():
+        entries = [[profile.slug, profile.name, profile.lang, photo_name(plan, profile), profile.fields.get("headline"),
+                    profile.fields.get("location")] for profile in plan.profiles]
+        found = [translations(table, entry[-2:]) for entry in entries]
+        digests[f"{lang.tag}/index.html"] = digest_json([sites[lang], entries, found])
+    digests["sitemap.xml"] = digest_json([CODE_DIGEST, plan.site_url, plan.langs,
+                                          [[profile.slug, profile.lang] for profile in plan.profiles]])
     return digests
 
 
-def build_site(plan: SitePlan, reuse: Mapping[str, bytes] | None = None, workers: int = 1) -> dict[str, bytes]:
-    """Every output file of the site, by path relative to the output folder.
+def translations(table: Table, texts: Iterable[Any]) -> list[tuple[str, bool] | None]:
+    """The translations of ``texts`` as (text, fuzzy), None where there is none."""
+    found = (table.get(text) if isinstance(text, str) else None for text in texts)
+    return [(t.text, t.fuzzy) if t else None for t in found]
 
-    Profile pages named in ``reuse`` keep those bytes instead of being rendered
-    again; with ``workers`` > 1 and enough pages, locales render in parallel.
+
+def build_shared_files(plan: SitePlan, skip: Collection[str] = ()) -> dict[str, bytes]:
+    """Every output file but the profile pages and those named in ``skip``.
+
+    Photos, static files, the index and 404 page of each locale, the root page and the sitemap.
     """
-    reuse = reuse or {}
     files = {name: path.read_bytes() for name, path in plan.photos.values()}
     files.update((name, path.read_bytes()) for name, path in static_files(plan.config).items())
-    jobs = [
-        (plan, lang, frozenset(p.slug for p in plan.profiles if profile_path(lang, p.slug) not in reuse))
-        for lang in plan.langs
-    ]
-    pages = sum(len(slugs) for _, _, slugs in jobs)
-    if workers > 1 and len(jobs) > 1 and pages >= PARALLEL_MIN_PAGES:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            results = list(pool.map(render_locale, *zip(*jobs)))
-    else:
-        results = [render_locale(*job) for job in jobs]
-    for result in results:
-        files.update(result)
-    files.update(reuse)
+    for lang in plan.langs:
+        theme = prepare_locale(plan, lang)
+        if f"{lang.tag}/index.html" not in skip:
+            files[f"{lang.tag}/index.html"] = render_index(plan, theme)
+        files[f"{lang.tag}/404.html"] = render_404(plan, theme)
     files["index.html"] = render_root(plan)
-    if plan.site_url:
+    if plan.site_url and "sitemap.xml" not in skip:
         files["sitemap.xml"] = build_sitemap(plan.site_url, sitemap_pages(plan)).encode("utf-8")
+    return files
+
+
+_worker_job: tuple[SitePlan, frozenset[str]] | None = None  # what a worker process renders a share of
+
+
+def start_worker(plan: SitePlan, skip: frozenset[str]) -> None:
+    global _worker_job
+    _worker_job = (plan, skip)
+
+
+def render_share(index: int, count: int) -> dict[str, bytes]:
+    """In a worker process: the profile pages of every ``count``-th profile from ``index``."""
+    assert _worker_job is not None
+    plan, skip = _worker_job
+    return render_profiles(plan, plan.profiles[index::count], skip)
+
+
+def build_site(plan: SitePlan, reuse: Collection[str] = (), workers: int = 1) -> dict[str, bytes]:
+    """Every output file of the site but those named in ``reuse``, by path relative to the output folder.
+
+    With ``workers`` > 1 and enough pages, worker processes render the profile
+    pages while this one renders the rest.
+    """
+    pages = sum(profile_path(lang, p.slug) not in reuse for p in plan.profiles for lang in plan.langs)
+    if workers > 1 and pages >= PARALLEL_MIN_PAGES:
+        # Under fork the workers inherit the plan; it is not pickled for each job.
+        with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(plan, frozenset(reuse))) as pool:
+            shares = pool.map(render_share, range(workers), [workers] * workers)
+            files = build_shared_files(plan, reuse)
+            for share in shares:
+                files.update(share)
+    else:
+        files = build_shared_files(plan, reuse) | render_profiles(plan, plan.profiles, reuse)
     return dict(sorted(files.items()))
 
 
@@ -538,23 +636,22 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def reusable_pages(folder: Path, cached: Mapping[str, Any], digests: Mapping[str, str]) -> dict[str, bytes]:
-    """Pages whose inputs did not change and whose file on disk is still the one rendered."""
-    reuse = {}
+def reusable_pages(folder: Path, cached: Mapping[str, Any], digests: Mapping[str, str]) -> set[str]:
+    """The pages (profiles, indexes, sitemap) whose inputs did not change and whose file on disk is still the one rendered."""
+    reuse = set()
     for name, digest in digests.items():
         entry = cached.get(name)
         target = folder / name
         if isinstance(entry, list) and entry[:1] == [digest] and target.is_file():
-            data = target.read_bytes()
-            if [digest, sha256(data)] == entry:
-                reuse[name] = data
+            if [digest, sha256(target.read_bytes())] == entry:
+                reuse.add(name)
     return reuse
 
 
-def remove_stale(folder: Path, previous: Mapping[str, Any], files: Mapping[str, bytes]) -> list[str]:
+def remove_stale(folder: Path, previous: Mapping[str, Any], names: Collection[str]) -> list[str]:
     """Delete the files a previous render wrote that this one does not (a withheld locale, a removed profile)."""
     removed = []
-    for name in sorted(set(previous) - set(files)):
+    for name in sorted(set(previous) - set(names)):
         target = output_file(folder, name)
         if target.is_file():
             target.unlink()
@@ -573,9 +670,12 @@ def render_site(
     use_fuzzy: bool | None = None,
     profiles: Sequence[Profile] | None = None,
     workers: int | None = None,
+    tables: Mapping[str, Mapping[str, Translation]] | None = None,
 ) -> RenderResult:
     """Render the project's site into ``output`` (default: ``output_dir``).
 
+    ``profiles`` and ``tables`` (content translations by locale, as
+    ``table_from_catalog`` makes them) are read from the project unless given.
     Everything is rendered in memory before anything is written; pages whose
     inputs did not change since the last render are not rendered again, and
     files whose bytes did not change are not rewritten.
@@ -584,23 +684,27 @@ def render_site(
     folder = Path(output) if output else config.output_dir
     if profiles is None:
         profiles = read_profiles(config)
-    inputs = SiteInputs(config, profiles, read_tables(config, config.locales), fuzzy)
+    if tables is None:
+        tables = read_tables(config, config.locales)
+    inputs = SiteInputs(config, profiles, tables, fuzzy)
     published, withheld = published_locales(inputs)
     plan = plan_site(inputs, published)
     digests = page_digests(plan)
     cache_path = cache_file(config)
     cache = read_cache(cache_path)
     key = str(folder.resolve())
-    previous = cache.get(key) if isinstance(cache.get(key), dict) else {}
+    entry = cache.get(key)
+    previous: dict[str, Any] = entry if isinstance(entry, dict) else {}
     reuse = reusable_pages(folder, previous, digests)
     files = build_site(plan, reuse, workers or os.cpu_count() or 1)
     written, unchanged = write_site(folder, files)
-    removed = remove_stale(folder, previous, files)
-    cache[key] = {name: [digests.get(name, ""), sha256(data)] for name, data in files.items()}
+    removed = remove_stale(folder, previous, [*files, *reuse])
+    cache[key] = {name: previous[name] for name in reuse} | {
+        name: [digests.get(name, ""), sha256(data)] for name, data in files.items()}
     text = json.dumps(cache, indent=1, sort_keys=True) + "\n"
     if not cache_path.is_file() or cache_path.read_text(encoding="utf-8") != text:
         write_text_atomic(cache_path, text.encode("utf-8"))
-    return RenderResult(folder, written, unchanged, published, withheld, removed, len(files) - len(reuse))
+    return RenderResult(folder, written, sorted([*unchanged, *reuse]), published, withheld, removed, len(files))
 
 
 @dataclass(frozen=True)

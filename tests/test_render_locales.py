@@ -9,7 +9,7 @@ import polib
 import pytest
 
 from i18nprofiles.config import load_config
-from i18nprofiles.render import render_site
+from i18nprofiles.render import read_tables, render_site, table_from_catalog
 from i18nprofiles.theme import extract_messages
 from test_render_helpers import head_alternates, make_project, parse_html, site_files
 
@@ -59,6 +59,22 @@ def test_a_locale_under_the_threshold_is_not_published(tmp_path: Path) -> None:
     (root / "i18nprofiles.toml").write_text((root / "i18nprofiles.toml").read_text().replace("50", "83"))
     assert render_site(load_config(root)).published == ["fr", "es"]
     assert render_site(load_config(root), use_fuzzy=True).published == ["fr", "es", "en"]
+
+
+def test_translation_tables_can_be_given_instead_of_read(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    config = load_config(root)
+    po_path = root / "locales" / "es" / "LC_MESSAGES" / "profiles.po"
+    po = polib.pofile(str(po_path))
+    next(e for e in po if e.msgid == "Café").msgstr = "Cafecito"
+    tables = read_tables(config, config.locales) | {"es": table_from_catalog(po)}
+    render_site(config, tables=tables)
+    page = (config.output_dir / "es" / "maria-quispe" / "index.html").read_text(encoding="utf-8")
+    assert "Cafecito" in page
+    assert "Cafecito" not in po_path.read_text(encoding="utf-8")
+    # Without them, the catalogue on disk is read again.
+    render_site(config)
+    assert "Cafecito" not in (config.output_dir / "es" / "maria-quispe" / "index.html").read_text(encoding="utf-8")
 
 
 def test_project_catalogue_overrides_ui_strings(tmp_path: Path) -> None:
@@ -135,16 +151,35 @@ def test_unchanged_pages_are_not_rendered_again_and_stale_files_go(tmp_path: Pat
     first = render_site(config)
     assert (config.output_dir / "de" / "maria-quispe" / "index.html").is_file()
     second = render_site(config)
-    # Only the indexes, 404 pages, root page, sitemap, photos and CSS are produced again.
-    assert second.rendered == len(first.written) - 3 * 4 and second.written == []
-    edited = config.output_dir / "es" / "lucia-mamani" / "index.html"
-    edited.write_text("tampered", encoding="utf-8")
+    # Only the 404 pages, root page, photos and CSS are produced again: not the profile pages, indexes or sitemap.
+    assert second.rendered == len(first.written) - 3 * 4 - 4 - 1 and second.written == []
+    for name in ("es/lucia-mamani/index.html", "es/index.html", "sitemap.xml"):
+        (config.output_dir / name).write_text("tampered", encoding="utf-8")
     third = render_site(config)
-    assert third.written == ["es/lucia-mamani/index.html"]
+    assert third.written == ["es/index.html", "es/lucia-mamani/index.html", "sitemap.xml"]
+    assert third.rendered == second.rendered + 3
     (root / "i18nprofiles.toml").write_text((root / "i18nprofiles.toml").read_text() + "publish_threshold = 50\n")
     fourth = render_site(load_config(root))
     assert "de/maria-quispe/index.html" in fourth.removed
     assert not (config.output_dir / "de").exists()
+
+
+def test_an_edited_profile_renders_its_pages_again_and_the_indexes_only_if_they_show_the_change(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    config = load_config(root)
+    render_site(config)
+    unchanged = render_site(config)
+    profile = root / "profiles" / "maria-quispe.md"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("## Témoignage", "## Mon témoignage"), encoding="utf-8")
+    body = render_site(config)
+    assert body.written == [f"{locale}/maria-quispe/index.html" for locale in ("en", "es", "fr")]
+    assert body.rendered == unchanged.rendered + 3
+    profile.write_text(text.replace("headline: Productrice", "headline: Cultivatrice"), encoding="utf-8")
+    headline = render_site(config)
+    assert [name for name in headline.written if "maria-quispe" not in name] == ["en/index.html", "es/index.html",
+                                                                                 "fr/index.html"]
+    assert "Cultivatrice" in (config.output_dir / "fr" / "index.html").read_text(encoding="utf-8")
 
 
 def test_translatable_fields_reach_templates_localised(tmp_path: Path) -> None:
