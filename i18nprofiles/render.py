@@ -597,17 +597,26 @@ def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str
 # -- writing ----------------------------------------------------------------------------
 
 
+def output_files(output: Path, names: Iterable[str]) -> dict[str, Path]:
+    """The file of each output name; ConfigError if one would land outside the output folder."""
+    root = output.resolve()
+    targets = {}
+    for name in names:
+        target = (root / name).resolve()
+        if not target.is_relative_to(root) or ".." in PurePosixPath(name).parts:
+            raise ConfigError(f"refusing to write outside the output folder: {name!r}", output)
+        targets[name] = target
+    return targets
+
+
 def output_file(output: Path, name: str) -> Path:
     """The file for an output name; ConfigError if it would land outside the output folder."""
-    target = (output / name).resolve()
-    if not target.is_relative_to(output.resolve()) or ".." in PurePosixPath(name).parts:
-        raise ConfigError(f"refusing to write outside the output folder: {name!r}", output)
-    return target
+    return output_files(output, [name])[name]
 
 
 def write_site(output: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
     """Write the files whose bytes differ; return (written, unchanged) names."""
-    targets = {name: output_file(output, name) for name in files}
+    targets = output_files(output, files)
     written, unchanged = [], []
     for name, data in files.items():
         target = targets[name]
@@ -651,8 +660,7 @@ def reusable_pages(folder: Path, cached: Mapping[str, Any], digests: Mapping[str
 def remove_stale(folder: Path, previous: Mapping[str, Any], names: Collection[str]) -> list[str]:
     """Delete the files a previous render wrote that this one does not (a withheld locale, a removed profile)."""
     removed = []
-    for name in sorted(set(previous) - set(names)):
-        target = output_file(folder, name)
+    for name, target in output_files(folder, sorted(set(previous) - set(names))).items():
         if target.is_file():
             target.unlink()
             removed.append(name)
