@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from i18nprofiles.markup import Piece, join_pieces, render_markdown
+from i18nprofiles.markup import Piece, join_pieces, parse_body, render_body, render_markdown
 from i18nprofiles.render import bcp47_tag, describe_locale, relative_href
 from i18nprofiles.config import parse_locale
 
@@ -26,6 +26,15 @@ def test_blocks_carry_the_language_of_their_text() -> None:
     assert '<th lang="fr" data-translation="source">Cellule</th>' in html
     assert "<td>42</td>" in html  # no letters: not a segment, no language marking
     assert '<p lang="fr" data-translation="source"><img src="https://example.org/a.png" alt="Texte alternatif"></p>' in html
+
+
+def test_a_body_parsed_once_renders_each_locale_as_if_parsed_for_it() -> None:
+    body = ("# Titre\n\n![Texte alternatif](https://example.org/a.png)\n\n- un\n- deux\n\n| Cellule |\n|---|\n| b |\n\n"
+            "Un [lien](https://example.org) et ![image](https://example.org/b.png).\n")
+    localisers = [fallback, lambda text: Piece(text.upper()), lambda text: Piece(f"*{text}*", status="unreviewed", mark="MT")]
+    parsed = parse_body(body)
+    for localise in [*localisers, *reversed(localisers)]:
+        assert render_body(parsed, localise) == render_markdown(body, localise)
 
 
 def test_translated_markdown_keeps_its_markup_and_unreviewed_mark() -> None:
