@@ -213,7 +213,7 @@ use_fuzzy_option = click.option("-f", "--use-fuzzy", is_flag=True, default=None,
 site_output_option = click.option("-o", "--output", "output", type=click.Path(file_okay=False),
                                   help="Output folder (default: output_dir).")
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1),
-                           help="Processes for large sites (default: one per CPU).")
+                           help="Processes for large sites and catalogues (default: one per CPU).")
 
 
 def report_render(result: Any, config: Config) -> None:
