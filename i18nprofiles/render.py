@@ -30,6 +30,7 @@ from babel import Locale
 from babel.dates import format_skeleton
 from markupsafe import Markup
 
+from i18nprofiles.cache import CODE_DIGEST
 from i18nprofiles.catalog import read_catalog
 from i18nprofiles.files import write_text_atomic
 from i18nprofiles.compile import is_translated
@@ -48,10 +49,6 @@ DATE_SKELETON = "yMMMM"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 PARALLEL_MIN_PAGES = 300  # below this, a second process costs more than it saves
-CODE_DIGEST = hashlib.sha256(
-    b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
-).hexdigest()
-
 
 @dataclass(frozen=True)
 class Translation:
