@@ -219,3 +219,16 @@ def test_update_skips_a_catalogue_already_merged_with_this_template(tmp_path: Pa
     extract(config)
     assert [r.written for r in merge_module.update_catalogs(config)] == [True] and reads == [1, 1, 1]
     assert "Second paragraphe de bea." in po.read_text(encoding="utf-8")
+
+
+def test_a_snapshot_from_other_code_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    import importlib
+
+    cache_module = importlib.import_module("i18nprofiles.cache")
+    path, cache = tmp_path / "es.po", tmp_path / "cache"
+    path.write_bytes(REAL_CATALOGUES[1].read_bytes())
+    read_catalog(path, cache)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert load_snapshot(cache, snapshot_name(path), digest) is not None
+    monkeypatch.setattr(cache_module, "CODE_DIGEST", "another version of i18nprofiles")
+    assert load_snapshot(cache, snapshot_name(path), digest) is None
