@@ -19,7 +19,7 @@ from typing import Any
 
 import polib
 
-from i18nprofiles.cache import load_snapshot, paused_gc, save_snapshot, stage_snapshot
+from i18nprofiles.cache import digest_file, load_snapshot, paused_gc, save_snapshot, stage_snapshot
 from i18nprofiles.errors import CatalogError
 from i18nprofiles.files import commit_files, temp_beside
 
@@ -101,8 +101,7 @@ def read_catalog(path: str | Path, cache: Path | None = None, *, remember: bool 
     try:
         with file.open("rb") as handle:
             head = handle.read(4096)
-            handle.seek(0)
-            digest = hashlib.file_digest(handle, "sha256").hexdigest() if cache is not None else ""
+        digest = (digest_file(file) or "") if cache is not None else ""
         name = snapshot_name(file)
         snapshot = load_snapshot(cache, name, digest) if cache is not None else None
         if snapshot is not None:
@@ -168,9 +167,9 @@ def written_snapshot(
 
     ``blocks`` are the entries with the line each starts on.  polib reads
     back exactly what was written for the catalogues this project writes;
-    anything unusual (a comment line starting with a space, a reference
-    with a space, a header value spanning lines…) gets no snapshot, and the
-    next read parses the file.
+    anything unusual (a comment line ending in a space, a reference with a
+    space, a header value spanning lines, a duplicate message…) gets no
+    snapshot, and the next read parses the file.
     """
     metadata = dict(catalog.metadata)
     if not all(_plain_header_value(key, value) for key, value in metadata.items()):
