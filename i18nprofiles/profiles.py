@@ -320,13 +320,8 @@ def parse_profile_bytes(data: bytes, rel: str, config: Config) -> Profile:
     return replace(profile, digest=digest_bytes(data))
 
 
-def find_profiles(config: Config, patterns: Iterable[str] | None = None) -> list[Path]:
-    """The profile files the configured globs name, sorted, each once."""
-    return list(name_profiles(config, patterns).values())
-
-
-def name_profiles(config: Config, patterns: Iterable[str] | None = None) -> dict[str, Path]:
-    """``find_profiles`` by name relative to the project root, in sorted order."""
+def find_profiles(config: Config, patterns: Iterable[str] | None = None) -> dict[str, Path]:
+    """The profile files the configured globs name, each once, by name relative to the root, sorted."""
     found: dict[str, Path] = {}
     for pattern in patterns if patterns is not None else config.profile_globs:
         full = pattern if Path(pattern).is_absolute() else str(config.root / pattern)
@@ -344,20 +339,19 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None) -> 
     project comes from the snapshot in ``cache_dir`` instead of being parsed.
     """
     if paths is None:
-        files = name_profiles(config)
+        files = find_profiles(config)
     else:
         files = {relative_path(Path(p), config.root): Path(p) for p in paths}
     key = profiles_snapshot_key(config)
-    known = load_snapshot(config.cache_dir, PROFILES_SNAPSHOT, key) or {}
-    read: dict[str, tuple[str, Profile]] = {}
+    known: dict[str, Profile] = load_snapshot(config.cache_dir, PROFILES_SNAPSHOT, key) or {}
+    read: dict[str, Profile] = {}
     for rel, file in files.items():
         data = read_profile_bytes(file, rel)
-        digest = digest_bytes(data)
         cached = known.get(rel)
-        read[rel] = (digest, cached[1] if cached and cached[0] == digest else parse_profile_bytes(data, rel, config))
-    profiles = [profile for _, profile in read.values()]
+        read[rel] = cached if cached and cached.digest == digest_bytes(data) else parse_profile_bytes(data, rel, config)
+    profiles = list(read.values())
     check_unique_slugs(profiles)
-    if paths is None and {k: v[0] for k, v in read.items()} != {k: v[0] for k, v in known.items()}:
+    if paths is None and {k: p.digest for k, p in read.items()} != {k: p.digest for k, p in known.items()}:
         save_snapshot(config.cache_dir, PROFILES_SNAPSHOT, key, read)
     return profiles
 
