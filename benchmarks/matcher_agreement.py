@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polib  # type: ignore[import-untyped]
-from rapidfuzz.distance import Indel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus import drafts, edit, paragraphs, render, sibling  # noqa: E402
+from run import agreement_rate, classify  # noqa: E402  (one classifier for both harnesses)
 
 from i18nprofiles.matcher import FuzzyMatcher  # noqa: E402
 
@@ -164,33 +164,15 @@ def run_ours(case: Case, repeat: int = 1) -> tuple[dict[str, str], Timing]:
     return chosen, Timing(build_wall, build_cpu, query_wall, query_cpu, len(queries))
 
 
-def agreement(case: Case, ours: dict[str, str], reference: dict[str, str]) -> dict[str, int]:
-    """Classify our choice on each edited msgid against *reference* (msgmerge or the original)."""
-    tally = {"same": 0, "closer": 0, "worse": 0, "missed": 0, "reference_none": 0}
-    for new, _ in case.edited.items():
-        theirs = reference.get(new)
-        mine = ours.get(new)
-        if theirs is None:
-            tally["reference_none"] += 1
-        elif mine == theirs:
-            tally["same"] += 1
-        elif mine is None:
-            tally["missed"] += 1
-        elif Indel.normalized_similarity(new, mine) >= Indel.normalized_similarity(new, theirs):
-            tally["closer"] += 1
-        else:
-            tally["worse"] += 1
-    return tally
-
-
 def report_agreement(label: str, tally: dict[str, int], total: int) -> None:
     """Print one agreement line."""
-    judged = total - tally["reference_none"]
-    rate = (tally["same"] + tally["closer"]) / judged if judged else 1.0
+    judged = total - tally["no_reference"]
+    rate = agreement_rate(tally)
+    rate = 1.0 if rate is None else rate
     print(
         f"  {label}: {rate:.1%} of {judged} edited msgids "
         f"(same {tally['same']}, at least as close {tally['closer']}, "
-        f"worse {tally['worse']}, missed {tally['missed']}; reference had no match for {tally['reference_none']})"
+        f"worse {tally['worse']}, missed {tally['missed']}; reference had no match for {tally['no_reference']})"
     )
 
 
@@ -227,14 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"size {args.size}: {describe(case)}")
     ours, timing = run_ours(case, args.repeat)
     print(f"  ours: {timing}")
-    report_agreement("ours vs original", agreement(case, ours, case.edited), len(case.edited))
+    report_agreement("ours vs original", classify(case.edited, ours, case.edited), len(case.edited))
     print(f"  unrelated matched by ours: {unrelated_matches(case, ours)}")
     if not args.no_msgmerge:
         with tempfile.TemporaryDirectory() as tmp:
             theirs, wall, cpu = run_msgmerge(*write_files(case, Path(tmp)))
         ours_wall = timing.build_wall + timing.query_wall
         print(f"  msgmerge: {wall:.3f} s wall ({cpu:.3f} s CPU), {wall / ours_wall:.0f}x ours")
-        report_agreement("ours vs msgmerge", agreement(case, ours, theirs), len(case.edited))
+        report_agreement("ours vs msgmerge", classify(case.edited, ours, theirs), len(case.edited))
         print(f"  unrelated matched by msgmerge: {unrelated_matches(case, theirs)}")
 
     if args.scale:
@@ -242,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"size {args.scale}: {describe(case)}")
         ours, timing = run_ours(case, args.repeat)
         print(f"  ours: {timing}")
-        report_agreement("ours vs original", agreement(case, ours, case.edited), len(case.edited))
+        report_agreement("ours vs original", classify(case.edited, ours, case.edited), len(case.edited))
         print(f"  unrelated matched by ours: {unrelated_matches(case, ours)}")
     return 0
 
