@@ -359,11 +359,10 @@ def update_catalogs(
         discard_files(staged)
         raise error
     commit_files(staged)
-    ordered = [results[locale] for locale in sorted(results)]
     if not check and not output and memo_key[0]:
-        for result in ordered:
-            save_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(result.path), memo_key, digest_file(result.path))
-    return ordered
+        for _, _, path in todo:  # a catalogue the memo skipped needs no new one: a rerun writes nothing
+            save_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), memo_key, digest_file(path))
+    return [results[locale] for locale in sorted(results)]
 
 
 @dataclass

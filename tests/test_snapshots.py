@@ -207,7 +207,9 @@ def test_update_skips_a_catalogue_already_merged_with_this_template(tmp_path: Pa
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(merge_module, "read_catalog", counting)
+    cache_files = {f: f.stat().st_mtime_ns for f in config.cache_dir.rglob("*")}
     assert [(r.changed, r.written) for r in merge_module.update_catalogs(config)] == [(False, False)] and reads == []
+    assert {f: f.stat().st_mtime_ns for f in config.cache_dir.rglob("*")} == cache_files  # a rerun writes nothing
     assert [r.changed for r in merge_module.update_catalogs(config, check=True)] == [False] and reads == []
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr ""\n\n#', 'msgstr "Ingeniera"\n\n#', 1), encoding="utf-8")
     translated = po.read_text(encoding="utf-8")
