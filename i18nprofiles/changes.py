@@ -1,0 +1,63 @@
+"""What one step of ``build`` changed, handed to the next so that it redoes only that.
+
+``update`` describes each catalogue it rewrote as a ``CatalogChange``:
+``compile`` patches the ``.mo`` it compiled from the file as it was before,
+and ``render`` patches the translations it rendered from.  A step that cannot
+vouch for its own earlier output (the file it wrote was edited since, a new
+version of the code, different options) ignores the change and does its whole
+work, so a change is only ever a shortcut to the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+Key = tuple[str | None, str]  # (msgctxt, msgid)
+
+
+@dataclass(frozen=True)
+class CatalogChange:
+    """How ``update`` changed one catalogue, entry by entry.
+
+    ``entries`` maps the key of every entry whose content differs between
+    the two files (obsolete entries included) to its (old, new) versions;
+    None stands for an entry the file did not or does not hold.  ``before``
+    and ``after`` are the SHA-256 of the file's bytes (``before`` is None
+    for a catalogue that did not exist).
+    """
+
+    path: Path
+    before: str | None
+    after: str
+    metadata: tuple[dict[str, str], dict[str, str]]  # the header before and after
+    entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]] = field(default_factory=dict)
+
+
+#: What makes two versions of an entry the same (polib's line number aside).
+CONTENT_FIELDS = (
+    "msgid", "msgstr", "msgid_plural", "msgstr_plural", "msgctxt", "obsolete", "comment", "tcomment",
+    "occurrences", "flags", "previous_msgctxt", "previous_msgid", "previous_msgid_plural",
+)
+
+
+def entry_content(entry: polib.POEntry) -> tuple[object, ...]:
+    """An entry's content as a comparable tuple."""
+    return tuple(getattr(entry, name) for name in CONTENT_FIELDS)
+
+
+def diff_catalogs(
+    old: polib.POFile | None, new: polib.POFile, path: Path, before: str | None, after: str
+) -> CatalogChange:
+    """The change from ``old`` (None: no file) to ``new``, comparing every entry."""
+    was = {(e.msgctxt, e.msgid): e for e in old} if old is not None else {}
+    now = {(e.msgctxt, e.msgid): e for e in new}
+    entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]] = {}
+    for key in [*was, *(k for k in now if k not in was)]:
+        first, second = was.get(key), now.get(key)
+        if first is None or second is None or entry_content(first) != entry_content(second):
+            entries[key] = (first, second)
+    metadata = dict(old.metadata) if old is not None else {}
+    return CatalogChange(path, before, after, (metadata, dict(new.metadata)), entries)
