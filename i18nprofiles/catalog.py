@@ -14,12 +14,14 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import polib
 
-from i18nprofiles.cache import digest_file, load_snapshot, paused_gc, save_snapshot, stage_snapshot
+from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, paused_gc, stage_snapshot
 from i18nprofiles.errors import CatalogError
 from i18nprofiles.files import commit_files, temp_beside
 
@@ -28,6 +30,8 @@ CHARSET_RE = re.compile(rb'"Content-Type:[^"]*?charset=([\w.:-]+)')
 POLIB_LINE_RE = re.compile(r"\(line (\d+)\)")
 UNSAFE_COMMENT_RE = re.compile(r"[^\S\n](?=\n|\Z)|\r")  # space that polib would strip off the end of a line
 UNSAFE_PATH_RE = re.compile(r"[\s:]")  # a reference polib would not read back as written
+
+Key = tuple[str | None, str]  # (msgctxt, msgid)
 
 
 # -- reading -----------------------------------------------------------------
@@ -86,7 +90,9 @@ def check_duplicates(catalog: polib.POFile, path: str | Path) -> None:
         seen[key] = entry.linenum
 
 
-def read_catalog(path: str | Path, cache: Path | None = None, *, remember: bool = True) -> polib.POFile:
+def read_catalog(
+    path: str | Path, cache: Path | None = None, *, remember: bool = True, staged: list[tuple[Path, Path]] | None = None
+) -> polib.POFile:
     """Read a .po or .pot file.
 
     A UTF-8 file is streamed line by line through polib, never held whole in
@@ -116,7 +122,11 @@ def read_catalog(path: str | Path, cache: Path | None = None, *, remember: bool 
     except OSError as exc:
         raise CatalogError(f"cannot read catalogue: {exc.strerror}", path) from None
     if cache is not None and remember:
-        save_snapshot(cache, name, digest, snapshot_of(catalog))
+        pair = stage_snapshot(cache, name, digest, snapshot_of(catalog))
+        if staged is None:
+            commit_files([pair] if pair else [])
+        elif pair:
+            staged.append(pair)
     return catalog
 
 
@@ -378,6 +388,11 @@ def generate_blocks(
         yield entry, lines
 
 
+def entry_block(entry: polib.POEntry, width: int, no_location: bool = False, plurals: int = 2) -> bytes:
+    """The bytes of one entry as ``generate_blocks`` writes it after the header: a blank line, then its lines."""
+    return ("\n" + "".join(line + "\n" for line in generate_entry(entry, width, no_location, plurals))).encode("utf-8")
+
+
 def plural_count(catalog: polib.POFile) -> int:
     """The number of plural forms that the catalogue's Plural-Forms header declares (default 2)."""
     found = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
@@ -445,7 +460,8 @@ def file_digest(path: Path) -> str | None:
 
 
 def stage_catalog(
-    path: Path, catalog: polib.POFile, *, check: bool = False, cache: Path | None = None, **options: Any
+    path: Path, catalog: polib.POFile, *, check: bool = False, cache: Path | None = None,
+    extra: dict[str, Any] | None = None, **options: Any
 ) -> tuple[bool, list[tuple[Path, Path]]]:
     """Write a catalogue to a temporary file beside ``path``, block by block, unless nothing would change.
 
@@ -453,20 +469,46 @@ def stage_catalog(
     (temporary, final) files for ``commit_files``: none when unchanged or with
     ``check``, which writes nothing.  With a ``cache`` folder, the snapshot of
     what is written is staged too, so that the next ``read_catalog`` need not
-    parse the file.
+    parse the file, and so is its ``Layout`` (with ``extra``).
+    """
+    layout = Layout(options=layout_options(options), extra=extra or {})
+    starts: list[tuple[polib.POEntry, int]] = []
+    count = 0
+
+    def pieces() -> Iterator[bytes]:
+        nonlocal count
+        for entry, lines in generate_blocks(catalog, **options):
+            data = "".join(lines).encode("utf-8")
+            if entry is not None:
+                starts.append((entry, count + 1 + (lines[:1] == ["\n"])))
+                layout.add(entry, len(data))
+            else:
+                layout.header = len(data)
+            count += len(lines)
+            yield data
+
+    changed, staged, whole = stage_pieces(path, pieces(), check=check)
+    if not staged:
+        return changed, staged
+    if cache is not None and not options.get("omit_header") and _declares_utf8(catalog):
+        snapshot = written_snapshot(starts, catalog, plural_count(catalog), bool(options.get("no_location")))
+        pair = stage_snapshot(cache, snapshot_name(path), whole, snapshot) if snapshot else None
+        staged += [pair] if pair else []
+    return changed, staged + stage_layout(cache, path, whole, layout)
+
+
+def stage_pieces(path: Path, pieces: Iterable[bytes], *, check: bool = False) -> tuple[bool, list[tuple[Path, Path]], str]:
+    """Write ``pieces`` to a temporary file beside ``path`` unless the file already holds them, dates aside.
+
+    Returns whether the file would change, the staged (temporary, final)
+    pair (none when unchanged or with ``check``) and the SHA-256 of the bytes.
     """
     old = file_digest(path)
     digest = ContentDigest()
-    starts: list[tuple[polib.POEntry, int]] = []
     fd, temp = (None, None) if check else temp_beside(path)
     try:
         with os.fdopen(fd, "wb") if fd is not None else contextlib.nullcontext() as handle:
-            count = 0
-            for entry, lines in generate_blocks(catalog, **options):
-                if entry is not None:
-                    starts.append((entry, count + 1 + (lines[:1] == ["\n"])))
-                count += len(lines)
-                data = "".join(lines).encode("utf-8")
+            for data in pieces:
                 digest.update(data)
                 if handle is not None:
                     handle.write(data)
@@ -475,17 +517,83 @@ def stage_catalog(
             temp.unlink(missing_ok=True)
         raise
     changed = digest.dateless != old
-    if temp is None:
-        return changed, []
-    if not changed:
+    if temp is not None and not changed:
         temp.unlink()
-        return False, []
-    staged = [(temp, path)]
-    if cache is not None and not options.get("omit_header") and _declares_utf8(catalog):
-        snapshot = written_snapshot(starts, catalog, plural_count(catalog), bool(options.get("no_location")))
-        pair = stage_snapshot(cache, snapshot_name(path), digest.whole.hexdigest(), snapshot) if snapshot else None
-        staged += [pair] if pair else []
-    return True, staged
+    staged = [(temp, path)] if temp is not None and changed else []
+    return changed, staged, digest.whole.hexdigest()
+
+
+# -- layouts -----------------------------------------------------------------
+#
+# A layout says where each entry of a file we wrote lies, so that the next
+# writer of that file can copy the entries that did not change, byte for
+# byte, instead of generating them again (see ``splice``).
+
+
+LAYOUT = "layout:"  # snapshot name prefix, with the file's absolute path
+
+
+@dataclass
+class Layout:
+    """The entries of a catalogue file in order, with the length in bytes of each block.
+
+    The header block comes first (``header`` bytes); entry ``i`` is the block
+    that follows, ``sizes[i]`` bytes (its leading blank line included).
+    Active entries come first, then ``len(keys) - active`` obsolete ones.
+    ``previous`` maps the key of each active fuzzy entry with a previous
+    msgid to that msgid's key, in file order.  ``extra`` is what the writing command keeps
+    about its inputs.
+    """
+
+    options: tuple[Any, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+    header: int = 0
+    keys: list[Key] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    active: int = 0
+    previous: dict[Key, Key] = field(default_factory=dict)
+
+    def add(self, entry: polib.POEntry, size: int) -> None:
+        """Append an entry's block (active entries must all come before obsolete ones)."""
+        key = (entry.msgctxt, entry.msgid)
+        self.keys.append(key)
+        self.sizes.append(size)
+        if not entry.obsolete:
+            self.active += 1
+            if entry.previous_msgid and "fuzzy" in entry.flags:
+                self.previous[key] = (entry.previous_msgctxt, entry.previous_msgid)
+
+    def spans(self) -> dict[Key, tuple[int, int]]:
+        """Each key's (start, end) in the file's bytes."""
+        ends = list(accumulate(self.sizes, initial=self.header))
+        return {key: (ends[i], ends[i + 1]) for i, key in enumerate(self.keys)}
+
+
+def layout_options(options: dict[str, Any]) -> tuple[Any, ...]:
+    """The writer's options that shape the bytes, in a fixed order."""
+    return tuple(options.get(name, default) for name, default in
+                 (("width", DEFAULT_WIDTH), ("no_location", False), ("omit_header", False), ("sort_output", False),
+                  ("ignore_obsolete", False)))
+
+
+def stage_layout(cache: Path | None, path: Path, whole: str, layout: Layout) -> list[tuple[Path, Path]]:
+    """Stage the layout of the file ``path`` whose bytes have SHA-256 ``whole`` (nothing without a cache)."""
+    pair = stage_snapshot(cache, LAYOUT + os.path.abspath(path), whole, layout) if cache is not None else None
+    return [pair] if pair else []
+
+
+def read_layout(cache: Path | None, path: Path) -> tuple[Layout, bytes] | None:
+    """The layout of ``path`` with the file's bytes, when the file is still the one it describes."""
+    if cache is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    layout = load_snapshot(cache, LAYOUT + os.path.abspath(path), digest_bytes(data))
+    if not isinstance(layout, Layout) or layout.header + sum(layout.sizes) != len(data):
+        return None
+    return layout, data
 
 
 def _declares_utf8(catalog: polib.POFile) -> bool:

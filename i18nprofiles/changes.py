@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polib
 
-Key = tuple[str | None, str]  # (msgctxt, msgid)
+from i18nprofiles.catalog import Key
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import polib
 
-from i18nprofiles.cache import load_snapshot, save_snapshot
-from i18nprofiles.catalog import build_date, file_digest, format_po_date, read_catalog, write_catalog
+from i18nprofiles.cache import digest_bytes, load_snapshot, save_snapshot
+from i18nprofiles.catalog import (
+    Layout, build_date, entry_block, file_digest, format_po_date, generate_blocks, layout_options, read_catalog,
+    read_layout, stage_catalog, stage_layout, stage_pieces,
+)
+from i18nprofiles.files import commit_files
 from i18nprofiles.config import Config
 from i18nprofiles.model import Profile
 
@@ -75,17 +79,21 @@ def build_template(
     project: str = "",
     created: str = "",
     source_locale: str = "fr",
+    only: Collection[str] | None = None,
 ) -> polib.POFile:
     """The message template of a set of profiles: one entry per distinct segment text.
 
     Entries come in the order of their first appearance; an entry used in
-    several places has one reference and one comment for each.
+    several places has one reference and one comment for each.  With
+    ``only``, the entries of those texts alone (each as in the whole template).
     """
     template = new_template(project, created)
     entries: dict[str, polib.POEntry] = {}
     comments: dict[str, dict[str, None]] = {}
     for profile in profiles:
         for segment in profile.segments:
+            if only is not None and segment.text not in only:
+                continue
             entry = entries.get(segment.text)
             if entry is None:
                 entry = entries[segment.text] = polib.POEntry(msgid=segment.text, msgstr="")
@@ -110,7 +118,10 @@ def extract(
 ) -> ExtractResult:
     """Extract the project's profiles into the template (default ``locales/profiles.pot``).
 
-    The file is left alone when only its creation date would change.
+    The file is left alone when only its creation date would change.  When
+    the template on disk is the one the last extract wrote, only the entries
+    of the profiles that changed since are made again; the others are copied
+    from it byte for byte (see ``splice_template``).
     """
     if profiles is None:
         from i18nprofiles.profiles import read_profiles
@@ -121,13 +132,88 @@ def extract(
     key = template_key(config, profiles, options)
     if is_template_current(config, path, key):
         return ExtractResult(path, False, len({s.text for p in profiles for s in p.segments}), len(profiles))
-    template = build_template(
-        profiles, project=config["project"], created=format_po_date(build_date()), source_locale=config.source_locale
-    )
-    written = write_catalog(path, template, cache=config.cache_dir, **options)
+    created = format_po_date(build_date())
+    inputs = template_inputs(config, profiles)
+    spliced = splice_template(config, path, profiles, options, inputs, created) if key is not None else None
+    if spliced is not None:
+        changed, staged, messages = spliced
+    else:
+        template = build_template(profiles, project=config["project"], created=created, source_locale=config.source_locale)
+        inputs["contributed"] = contributions(profiles, [entry.msgid for entry in template])
+        changed, staged = stage_catalog(path, template, cache=config.cache_dir, extra=inputs, **options)
+        messages = len(template)
+    commit_files(staged)
     if key is not None:
         save_snapshot(config.cache_dir, TEMPLATE_MEMO + os.path.abspath(path), key, file_digest(path))
-    return ExtractResult(path, written, len(template), len(profiles))
+    return ExtractResult(path, changed, messages, len(profiles))
+
+
+def template_inputs(config: Config, profiles: Sequence[Profile]) -> dict[str, Any]:
+    """What a template is made from, kept in its layout: the settings and each profile's digest."""
+    return {"settings": (config["project"], config.source_locale, tuple(config.translatable_fields)),
+            "profiles": {profile.path: profile.digest for profile in profiles}}
+
+
+def contributions(profiles: Sequence[Profile], msgids: Sequence[str]) -> dict[str, list[int]]:
+    """For each profile, the positions in the template of the texts it gives."""
+    position = {msgid: index for index, msgid in enumerate(msgids)}
+    return {p.path: list(dict.fromkeys(position[s.text] for s in p.segments)) for p in profiles}
+
+
+def splice_template(
+    config: Config, path: Path, profiles: Sequence[Profile], options: dict[str, Any], inputs: dict[str, Any],
+    created: str,
+) -> tuple[bool, list[tuple[Path, Path]], int] | None:
+    """Stage the template again from the one on disk, making only the entries of the profiles that changed.
+
+    The entry of a text that no changed profile gives, before or after, is
+    the same bytes as before (its references and comments come from the
+    same profiles, in the same order); the others are built as
+    ``build_template`` builds them.  The layout written with the file says
+    which entries changed and which left (``since``), for ``update``.
+    Returns None, to write the whole template, when the file on disk is not
+    the one its layout describes or was written with other settings.
+    """
+    found = read_layout(config.cache_dir, path)
+    if found is None or options["sort_output"] or options["omit_header"]:
+        return None
+    layout, data = found
+    extra = layout.extra
+    if layout.options != layout_options(options) or extra.get("settings") != inputs["settings"]:
+        return None
+    before, now = extra["profiles"], inputs["profiles"]
+    touched = {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
+    affected = {layout.keys[i][1] for name in touched & before.keys() for i in extra["contributed"][name]}
+    affected.update(s.text for p in profiles if p.path in touched for s in p.segments)
+    made = {entry.msgid: entry for entry in build_template(
+        profiles, project=config["project"], source_locale=config.source_locale, only=affected)}
+    spans = layout.spans()
+    template = new_template(config["project"], created)
+    header = "".join(next(generate_blocks(template, **options))[1]).encode("utf-8")
+    msgids = list(dict.fromkeys(s.text for p in profiles for s in p.segments))
+    blocks, changed = [], set()
+    for msgid in msgids:
+        entry = made.get(msgid)
+        if entry is None:
+            span = spans.get((None, msgid))
+            if span is None:
+                return None
+            blocks.append(data[span[0]:span[1]])
+            continue
+        block = entry_block(entry, options["width"], options["no_location"])
+        span = spans.get((None, msgid))
+        if span is None or data[span[0]:span[1]] != block:
+            changed.add((None, msgid))
+        blocks.append(block)
+    removed = {(None, text) for text in affected if text not in made} & spans.keys()
+    inputs["contributed"] = contributions(profiles, msgids)
+    inputs["since"] = (digest_bytes(data), changed, removed)
+    spliced = Layout(layout.options, inputs, len(header), [(None, msgid) for msgid in msgids],
+                     list(map(len, blocks)), len(blocks))
+    written, staged, whole = stage_pieces(path, [header, *blocks])
+    if not staged:
+        return False, [], len(msgids)
+    return written, staged + stage_layout(config.cache_dir, path, whole, spliced), len(msgids)
 
 
 def template_options(config: Config, width: int | None = None, **flags: bool) -> dict[str, Any]:

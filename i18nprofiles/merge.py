@@ -12,16 +12,20 @@ from typing import Any
 import polib
 from babel.messages.plurals import get_plural
 
-from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
-from i18nprofiles.catalog import build_date, format_po_date, read_catalog, stage_catalog, write_catalog
+from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, save_snapshot
+from i18nprofiles.catalog import (
+    Key, Layout, build_date, entry_block, format_po_date, generate_blocks, plural_count, read_catalog, read_layout,
+    stage_catalog, stage_layout, stage_pieces, write_catalog,
+)
+from i18nprofiles.changes import CatalogChange, diff_catalogs, entry_content
 from i18nprofiles.config import Config, normalize_locale, parse_locale
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template, template_path
 from i18nprofiles.files import commit_files, discard_files
 from i18nprofiles.matcher import FuzzyMatcher
 
-Key = tuple[str | None, str]
 UPDATE_MEMO = "update:"  # snapshot name: the template and options a catalogue was last merged with
+MEMO_KEY = "memo"
 PARALLEL_TEMPLATE_BYTES = 4_000_000  # below this (about 10,000 paragraphs), a second process costs more than it saves
 
 
@@ -45,6 +49,7 @@ class UpdateResult:
     changed: bool
     written: bool
     report: MergeReport
+    change: CatalogChange | None = None  # what a written catalogue changed, for compile and render
 
 
 def catalog_path(config: Config, locale: str, domain: str = PROFILES_DOMAIN, directory: Path | None = None) -> Path:
@@ -156,6 +161,39 @@ def _obsolete_entry(old: polib.POEntry) -> polib.POEntry:
     return entry
 
 
+class DepartedEntries:
+    """The translated entries that left the template, by the files their references name.
+
+    Each file's entries have their own ``FuzzyMatcher`` (built when first
+    needed); a new entry is matched in each of its files, and the best score
+    wins, then the entry that comes first in the catalogue.
+    """
+
+    def __init__(self, entries: Iterable[polib.POEntry]) -> None:
+        self._by_file: dict[str, list[tuple[int, polib.POEntry]]] = {}
+        for position, entry in enumerate(entries):
+            if _has_translation(entry) and entry.msgid:
+                for name in dict.fromkeys(name for name, _ in entry.occurrences):
+                    self._by_file.setdefault(name, []).append((position, entry))
+        self._matchers: dict[str, FuzzyMatcher] = {}
+
+    def match(self, new: polib.POEntry) -> polib.POEntry | None:
+        """The closest departed entry from one of ``new``'s files, or None."""
+        best: tuple[float, int, polib.POEntry] | None = None
+        for name in dict.fromkeys(name for name, _ in new.occurrences):
+            found = self._matcher(name).find(new.msgid) if name in self._by_file else None
+            if found is not None:
+                position, entry = self._by_file[name][found.index]
+                if best is None or (-found.score, position) < (-best[0], best[1]):
+                    best = (found.score, position, entry)
+        return best[2] if best is not None else None
+
+    def _matcher(self, name: str) -> FuzzyMatcher:
+        if name not in self._matchers:
+            self._matchers[name] = FuzzyMatcher([entry.msgid for _, entry in self._by_file[name]])
+        return self._matchers[name]
+
+
 def merge_catalog(
     template: polib.POFile,
     catalog: polib.POFile,
@@ -167,7 +205,10 @@ def merge_catalog(
 
     - an exact msgid keeps its translation; an obsolete one comes back to life;
     - a new msgid close to an old translated one gets that translation, marked
-      fuzzy, with the old msgid as ``#|`` previous msgid;
+      fuzzy, with the old msgid as ``#|`` previous msgid.  The old msgids that
+      left the template from a file where the new one is used are tried
+      first (an edited paragraph keeps its own translation); only when none
+      is close enough is the whole catalogue searched;
     - old entries that left the template are kept as obsolete ``#~`` entries
       (when translated), unless ``keep_obsolete`` is false.
     """
@@ -214,14 +255,20 @@ def merge_catalog(
 
     matches: dict[Key, polib.POEntry] = {}
     if fuzzy_matching and unmatched:
-        pool = [e for e in catalog if _has_translation(e) and e.msgid]
+        departed = DepartedEntries(e for e in catalog if not e.obsolete and _key(e) not in template_keys)
+        for new in unmatched:
+            found = departed.match(new)
+            if found is not None:
+                matches[_key(new)] = found
+        unmatched = [new for new in unmatched if _key(new) not in matches]
+        pool = [e for e in catalog if _has_translation(e) and e.msgid] if unmatched else []
         if pool:
             matcher = FuzzyMatcher([e.msgid for e in pool])
             for new in unmatched:
                 found = matcher.find(new.msgid)
                 if found is not None:
                     matches[_key(new)] = pool[found.index]
-                    used.add(_key(pool[found.index]))
+        used.update(_key(old) for old in matches.values())
 
     for index, new in enumerate(template):
         if results[index] is not None:
@@ -318,6 +365,8 @@ def update_catalogs(
     is put in place, so a bad file leaves all of them as they were.  With
     ``workers`` > 1 and a large template, catalogues are merged in that many
     processes at once (each holds the template and one catalogue in memory).
+    A catalogue that is what the last update left, merged with the template
+    the current one was extracted after, is spliced (see ``splice_catalog``).
     """
     folder = Path(directory) if directory else config.locales_dir
     template_file = Path(input_file) if input_file else template_path(config, domain)
@@ -325,12 +374,13 @@ def update_catalogs(
     if output and len(targets) != 1:
         raise ConfigError("--output needs exactly one --locale")
     width = config["width"] if width is None else width
-    memo_key = (digest_file(template_file), fuzzy_matching, ignore_obsolete, width)
+    options = (fuzzy_matching, ignore_obsolete, width)
+    template_digest = digest_file(template_file)
     job = UpdateJob(config, template_file, format_po_date(build_date()), width, fuzzy_matching, ignore_obsolete, check)
     results: dict[str, UpdateResult] = {}
     todo: list[tuple[str, Path, Path]] = []
     for locale, path in sorted(targets.items()):
-        if not output and memo_key[0] and is_merged(config, path, memo_key):
+        if not output and template_digest and read_memo(config, path) == (template_digest, options, digest_file(path)):
             results[locale] = UpdateResult(path, locale, False, False, MergeReport())
         else:
             todo.append((locale, path, Path(output) if output else path))
@@ -359,10 +409,16 @@ def update_catalogs(
         discard_files(staged)
         raise error
     commit_files(staged)
-    if not check and not output and memo_key[0]:
+    if not check and not output and template_digest:
         for _, _, path in todo:  # a catalogue the memo skipped needs no new one: a rerun writes nothing
-            save_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), memo_key, digest_file(path))
+            save_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), MEMO_KEY,
+                          (template_digest, options, digest_file(path)))
     return [results[locale] for locale in sorted(results)]
+
+
+def read_memo(config: Config, path: Path) -> tuple[Any, ...] | None:
+    """(template digest, options, catalogue digest) of the last update of ``path``, or None."""
+    return load_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), MEMO_KEY)
 
 
 @dataclass
@@ -382,25 +438,183 @@ class UpdateJob:
         return {**self.__dict__, "template": None}  # each worker reads the template (from its snapshot)
 
     def run(self, locale: str, path: Path, target: Path) -> tuple[UpdateResult, list[tuple[Path, Path]]]:
-        if self.template is None:
-            self.template = read_catalog(self.template_file, self.config.cache_dir)
+        """Merge one catalogue; returns its result and the files it staged (discarded if it fails)."""
+        files: list[tuple[Path, Path]] = []
+        try:
+            result = self._splice(locale, path, target, files) or self._merge(locale, path, target, files)
+        except BaseException:
+            discard_files(files)
+            raise
+        return result, files
+
+    def _splice(self, locale: str, path: Path, target: Path, files: list[tuple[Path, Path]]) -> UpdateResult | None:
+        cache = self.config.cache_dir
+        memo = read_memo(self.config, path)
+        if memo is None or memo[1] != (self.fuzzy_matching, self.ignore_obsolete, self.width):
+            return None
+        template = read_layout(cache, self.template_file)
+        catalog = read_layout(cache, path)
+        if template is None or catalog is None or digest_bytes(catalog[1]) != memo[2]:
+            return None
+        since = template[0].extra.get("since")
+        if since is None or since[0] != memo[0]:
+            return None
+        spliced = splice_catalog(template, catalog, since[1], since[2], width=self.width,
+                                 fuzzy_matching=self.fuzzy_matching, keep_obsolete=not self.ignore_obsolete)
+        if spliced is None:
+            return None
+        pieces, layout, report, header, entries = spliced
+        changed, staged, after = stage_pieces(target, pieces, check=self.check)
+        files += staged + (stage_layout(cache, target, after, layout) if staged else [])
+        change = CatalogChange(target, memo[2], after, header, entries) if changed else None
+        return UpdateResult(target, locale, changed, changed and not self.check, report, change)
+
+    def _merge(self, locale: str, path: Path, target: Path, files: list[tuple[Path, Path]]) -> UpdateResult:
+        if self.template is None:  # a template that had to be parsed: its snapshot is committed with the catalogues
+            self.template = read_catalog(self.template_file, self.config.cache_dir, remember=not self.check, staged=files)
+        catalog: polib.POFile | None = None
         if path.exists():
             catalog = read_catalog(path, self.config.cache_dir, remember=False)  # rewritten below, snapshot too
             merged, report = merge_catalog(
                 self.template, catalog, fuzzy_matching=self.fuzzy_matching, keep_obsolete=not self.ignore_obsolete
             )
-            del catalog
         else:
             merged = new_catalog(self.template, locale, created=self.created)
             report = MergeReport(added=list(merged))
-        changed, files = stage_catalog(target, merged, check=self.check, cache=self.config.cache_dir, width=self.width)
-        return UpdateResult(target, locale, changed, changed and not self.check, report), files
+        changed, staged = stage_catalog(target, merged, check=self.check, cache=self.config.cache_dir, width=self.width)
+        files += staged
+        change = None
+        if changed and staged:
+            after = digest_file(staged[0][0]) or ""
+            change = diff_catalogs(catalog, merged, target, digest_file(path) if catalog is not None else None, after)
+        return UpdateResult(target, locale, changed, changed and not self.check, report, change)
 
 
-def is_merged(config: Config, path: Path, key: tuple[Any, ...]) -> bool:
-    """Whether ``path`` is what the last update with the same template and options left.
+# -- splicing ------------------------------------------------------------------
 
-    Merging is idempotent: such a catalogue would come out of ``update`` unchanged.
+
+def splice_catalog(
+    template: tuple[Layout, bytes],
+    catalog: tuple[Layout, bytes],
+    changed: set[Key],
+    removed: set[Key],
+    *,
+    width: int,
+    fuzzy_matching: bool = True,
+    keep_obsolete: bool = True,
+) -> tuple[list[bytes], Layout, MergeReport, tuple[dict[str, str], dict[str, str]], dict[Key, Any]] | None:
+    """``merge_catalog`` of a template into the catalogue it last merged the template before it into.
+
+    ``changed`` and ``removed`` are the keys of the template entries that
+    changed or left since that template.  Every other entry of the result is
+    the catalogue's own block, byte for byte (merging is idempotent); only
+    the changed ones are parsed, merged and written again.  Returns the
+    file's pieces, its layout, the report, the header before and after and
+    the (old, new) entries that differ; None when the whole catalogue must be
+    searched for a fuzzy match (``merge_catalog`` then does it all).
     """
-    known = load_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), key)
-    return known is not None and known == digest_file(path)
+    (tlayout, tdata), (clayout, cdata) = template, catalog
+    tspans, cspans = tlayout.spans(), clayout.spans()
+    active = clayout.keys[: clayout.active]
+    is_active, template_keys = set(active), set(tlayout.keys)
+    if not changed <= template_keys or not removed <= is_active or is_active - template_keys - removed:
+        return None  # not the catalogue that template was merged into
+    previous = {prior: key for key, prior in clayout.previous.items()}
+    wanted = {*changed, *removed, *(previous[k] for k in changed if k not in cspans and k in previous)}
+    theader, tentries = parse_blocks(tdata, tlayout.header, tspans, changed)
+    cheader, centries = parse_blocks(cdata, clayout.header, cspans, wanted & cspans.keys())
+    report = MergeReport()
+    used: set[Key] = set()
+    merged: dict[Key, polib.POEntry] = {}
+    unmatched: list[polib.POEntry] = []
+    for key in tlayout.keys:
+        if key not in changed:
+            if key not in is_active:
+                return None
+            used.add(key)
+            continue
+        new, old = tentries[key], centries.get(key)
+        if old is not None:
+            if old.obsolete:
+                report.revived.append(new)
+            used.add(key)
+            merged[key] = _merged_entry(new, old)
+        elif key in previous and previous[key] not in template_keys:
+            used.add(previous[key])
+            report.revived.append(new)
+            merged[key] = _restored_entry(new, centries[previous[key]])
+        else:
+            unmatched.append(new)
+    departed = DepartedEntries(centries[key] for key in active if key not in template_keys)
+    for new in unmatched:
+        old = departed.match(new) if fuzzy_matching else None
+        if old is None and fuzzy_matching:
+            return None  # the whole catalogue is the pool: merge_catalog searches it
+        used.add(_key(old))
+        merged[_key(new)] = _merged_entry(new, old, fuzzy=True)
+        report.fuzzy.append(merged[_key(new)])
+    for new in unmatched:
+        if _key(new) not in merged:
+            merged[_key(new)] = _merged_entry(new, None)
+            report.added.append(merged[_key(new)])
+
+    header = polib.POFile(wrapwidth=0)
+    header.header, header.metadata_is_fuzzy = cheader.header, cheader.metadata_is_fuzzy
+    header.metadata = dict(cheader.metadata)
+    header.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    if "POT-Creation-Date" in theader.metadata:
+        header.metadata["POT-Creation-Date"] = theader.metadata["POT-Creation-Date"]
+    plurals = plural_count(header)
+    layout = Layout(clayout.options, clayout.extra)
+    pieces = ["".join(next(generate_blocks(header, width=width))[1]).encode("utf-8")]
+    layout.header = len(pieces[0])
+    entries: dict[Key, Any] = {}
+
+    def put(key: Key, entry: polib.POEntry | None, block: bytes) -> None:
+        pieces.append(block)
+        layout.keys.append(key)
+        layout.sizes.append(len(block))
+        if entry is not None and not entry.obsolete or entry is None and key in is_active:
+            layout.active += 1
+            prior = previous_key(entry) if entry is not None else clayout.previous.get(key)
+            if prior is not None:
+                layout.previous[key] = prior
+
+    for key in tlayout.keys:
+        entry = merged.get(key)
+        start, end = cspans[key] if entry is None else (0, 0)
+        put(key, entry, cdata[start:end] if entry is None else entry_block(entry, width, plurals=plurals))
+        if entry is not None and (centries.get(key) is None or entry_content(centries[key]) != entry_content(entry)):
+            entries[key] = (centries.get(key), entry)
+    for key in clayout.keys:
+        if key in used:
+            if key not in template_keys:
+                entries[key] = (centries[key], None)  # its translation went to a new msgid
+            continue
+        if key not in is_active:
+            start, end = cspans[key]
+            put(key, None, cdata[start:end])  # obsolete already
+        elif keep_obsolete and _has_translation(centries[key]):
+            gone = _obsolete_entry(centries[key])
+            put(key, gone, entry_block(gone, width, plurals=plurals))
+            report.obsoleted.append(centries[key])
+            entries[key] = (centries[key], gone)
+        else:
+            report.removed.append(centries[key])
+            entries[key] = (centries[key], None)
+    return pieces, layout, report, (dict(cheader.metadata), dict(header.metadata)), entries
+
+
+def previous_key(entry: polib.POEntry) -> Key | None:
+    """The key of a fuzzy entry's previous msgid, if it has one."""
+    return (entry.previous_msgctxt, entry.previous_msgid) if entry.previous_msgid and "fuzzy" in entry.flags else None
+
+
+def parse_blocks(
+    data: bytes, header: int, spans: dict[Key, tuple[int, int]], keys: Iterable[Key]
+) -> tuple[polib.POFile, dict[Key, polib.POEntry]]:
+    """Parse a file's header and the entries of ``keys`` alone (by their spans), as polib reads them."""
+    chosen = sorted(spans[key] for key in keys)
+    text = b"".join([data[:header], *(data[start:end] for start, end in chosen)]).decode("utf-8")
+    parsed = polib.pofile(text, wrapwidth=0)
+    return parsed, {_key(entry): entry for entry in parsed}
