@@ -23,7 +23,7 @@ import polib
 
 from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, paused_gc, stage_snapshot
 from i18nprofiles.errors import CatalogError
-from i18nprofiles.files import commit_files, temp_beside
+from i18nprofiles.files import commit_files, stage_file, temp_beside
 
 DEFAULT_WIDTH = 76
 CHARSET_RE = re.compile(rb'"Content-Type:[^"]*?charset=([\w.:-]+)')
@@ -502,13 +502,14 @@ def stage_pieces(path: Path, pieces: Iterable[bytes], *, check: bool = False) ->
 
     Returns whether the file would change, the staged (temporary, final)
     pair (none when unchanged or with ``check``) and the SHA-256 of the bytes.
+    Pieces are hashed and written a megabyte at a time.
     """
-    old = file_digest(path)
+    before = file_digest(path)
     digest = ContentDigest()
     fd, temp = (None, None) if check else temp_beside(path)
     try:
         with os.fdopen(fd, "wb") if fd is not None else contextlib.nullcontext() as handle:
-            for data in pieces:
+            for data in batched_bytes(pieces):
                 digest.update(data)
                 if handle is not None:
                     handle.write(data)
@@ -516,11 +517,39 @@ def stage_pieces(path: Path, pieces: Iterable[bytes], *, check: bool = False) ->
         if temp is not None:
             temp.unlink(missing_ok=True)
         raise
-    changed = digest.dateless != old
+    changed = digest.dateless != before
     if temp is not None and not changed:
         temp.unlink()
     staged = [(temp, path)] if temp is not None and changed else []
     return changed, staged, digest.whole.hexdigest()
+
+
+def stage_data(path: Path, data: bytes, old: bytes, *, check: bool = False) -> tuple[bool, list[tuple[Path, Path]], str]:
+    """``stage_pieces`` for a file made in memory whose current bytes are ``old``: compared, not hashed."""
+    changed = not same_but_date(old, data)
+    staged = [(stage_file(path, data), path)] if changed and not check else []
+    return changed, staged, digest_bytes(data)
+
+
+def same_but_date(first: bytes, second: bytes) -> bool:
+    """Whether two catalogues' bytes differ at most by the header's POT-Creation-Date (see ``ContentDigest``)."""
+    ends = [0 if data.startswith(b"\n") else (data.find(b"\n\n") + 1 or len(data)) for data in (first, second)]
+    return (memoryview(first)[ends[0]:] == memoryview(second)[ends[1]:]
+            and _without_date(first[: ends[0]]) == _without_date(second[: ends[1]]))
+
+
+def batched_bytes(pieces: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """The pieces joined into runs of about ``size`` bytes."""
+    run: list[bytes] = []
+    length = 0
+    for piece in pieces:
+        run.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield b"".join(run)
+            run, length = [], 0
+    if run:
+        yield b"".join(run)
 
 
 # -- layouts -----------------------------------------------------------------
@@ -566,7 +595,7 @@ class Layout:
     def spans(self) -> dict[Key, tuple[int, int]]:
         """Each key's (start, end) in the file's bytes."""
         ends = list(accumulate(self.sizes, initial=self.header))
-        return {key: (ends[i], ends[i + 1]) for i, key in enumerate(self.keys)}
+        return dict(zip(self.keys, zip(ends, ends[1:])))
 
 
 def layout_options(options: dict[str, Any]) -> tuple[Any, ...]:
@@ -582,15 +611,18 @@ def stage_layout(cache: Path | None, path: Path, whole: str, layout: Layout) -> 
     return [pair] if pair else []
 
 
-def read_layout(cache: Path | None, path: Path) -> tuple[Layout, bytes] | None:
-    """The layout of ``path`` with the file's bytes, when the file is still the one it describes."""
+def read_layout(cache: Path | None, path: Path, digest: str | None = None) -> tuple[Layout, bytes] | None:
+    """The layout of ``path`` with the file's bytes, when the file is still the one it describes.
+
+    ``digest`` is the SHA-256 of the file, when the caller has just computed it.
+    """
     if cache is None:
         return None
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    layout = load_snapshot(cache, LAYOUT + os.path.abspath(path), digest_bytes(data))
+    layout = load_snapshot(cache, LAYOUT + os.path.abspath(path), digest or digest_bytes(data))
     if not isinstance(layout, Layout) or layout.header + sum(layout.sizes) != len(data):
         return None
     return layout, data

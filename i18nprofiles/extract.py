@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from itertools import chain, count
+from operator import itemgetter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +14,10 @@ from typing import IO, Any
 
 import polib
 
-from i18nprofiles.cache import digest_bytes, load_snapshot, save_snapshot
+from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
-    Layout, build_date, entry_block, file_digest, format_po_date, generate_blocks, layout_options, read_catalog,
-    read_layout, stage_catalog, stage_layout, stage_pieces,
+    Layout, build_date, entry_block, format_po_date, generate_blocks, layout_options, read_catalog, read_layout,
+    stage_catalog, stage_data, stage_layout,
 )
 from i18nprofiles.files import commit_files
 from i18nprofiles.config import Config
@@ -136,15 +138,15 @@ def extract(
     inputs = template_inputs(config, profiles)
     spliced = splice_template(config, path, profiles, options, inputs, created) if key is not None else None
     if spliced is not None:
-        changed, staged, messages = spliced
+        changed, staged, messages, digest = spliced
     else:
         template = build_template(profiles, project=config["project"], created=created, source_locale=config.source_locale)
         inputs["contributed"] = contributions(profiles, [entry.msgid for entry in template])
         changed, staged = stage_catalog(path, template, cache=config.cache_dir, extra=inputs, **options)
-        messages = len(template)
+        messages, digest = len(template), None
     commit_files(staged)
     if key is not None:
-        save_snapshot(config.cache_dir, TEMPLATE_MEMO + os.path.abspath(path), key, file_digest(path))
+        save_snapshot(config.cache_dir, TEMPLATE_MEMO + os.path.abspath(path), key, digest or digest_file(path))
     return ExtractResult(path, changed, messages, len(profiles))
 
 
@@ -156,14 +158,14 @@ def template_inputs(config: Config, profiles: Sequence[Profile]) -> dict[str, An
 
 def contributions(profiles: Sequence[Profile], msgids: Sequence[str]) -> dict[str, list[int]]:
     """For each profile, the positions in the template of the texts it gives."""
-    position = {msgid: index for index, msgid in enumerate(msgids)}
-    return {p.path: list(dict.fromkeys(position[s.text] for s in p.segments)) for p in profiles}
+    position = dict(zip(msgids, count()))
+    return {p.path: list(dict.fromkeys(map(position.__getitem__, map(itemgetter(0), p.segments)))) for p in profiles}
 
 
 def splice_template(
     config: Config, path: Path, profiles: Sequence[Profile], options: dict[str, Any], inputs: dict[str, Any],
     created: str,
-) -> tuple[bool, list[tuple[Path, Path]], int] | None:
+) -> tuple[bool, list[tuple[Path, Path]], int, str] | None:
     """Stage the template again from the one on disk, making only the entries of the profiles that changed.
 
     The entry of a text that no changed profile gives, before or after, is
@@ -173,6 +175,8 @@ def splice_template(
     which entries changed and which left (``since``), for ``update``.
     Returns None, to write the whole template, when the file on disk is not
     the one its layout describes or was written with other settings.
+    Otherwise: whether the file changes, the staged files, the number of
+    messages and the SHA-256 of the file it leaves.
     """
     found = read_layout(config.cache_dir, path)
     if found is None or options["sort_output"] or options["omit_header"]:
@@ -185,12 +189,13 @@ def splice_template(
     touched = {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
     affected = {layout.keys[i][1] for name in touched & before.keys() for i in extra["contributed"][name]}
     affected.update(s.text for p in profiles if p.path in touched for s in p.segments)
+    giving = [p for p in profiles if not affected.isdisjoint(map(itemgetter(0), p.segments))]
     made = {entry.msgid: entry for entry in build_template(
-        profiles, project=config["project"], source_locale=config.source_locale, only=affected)}
+        giving, project=config["project"], source_locale=config.source_locale, only=affected)}
     spans = layout.spans()
     template = new_template(config["project"], created)
     header = "".join(next(generate_blocks(template, **options))[1]).encode("utf-8")
-    msgids = list(dict.fromkeys(s.text for p in profiles for s in p.segments))
+    msgids = list(dict.fromkeys(chain.from_iterable(map(itemgetter(0), p.segments) for p in profiles)))
     blocks, changed = [], set()
     for msgid in msgids:
         entry = made.get(msgid)
@@ -210,10 +215,10 @@ def splice_template(
     inputs["since"] = (digest_bytes(data), changed, removed)
     spliced = Layout(layout.options, inputs, len(header), [(None, msgid) for msgid in msgids],
                      list(map(len, blocks)), len(blocks))
-    written, staged, whole = stage_pieces(path, [header, *blocks])
+    written, staged, whole = stage_data(path, b"".join([header, *blocks]), data)
     if not staged:
-        return False, [], len(msgids)
-    return written, staged + stage_layout(config.cache_dir, path, whole, spliced), len(msgids)
+        return False, [], len(msgids), digest_bytes(data)
+    return written, staged + stage_layout(config.cache_dir, path, whole, spliced), len(msgids), whole
 
 
 def template_options(config: Config, width: int | None = None, **flags: bool) -> dict[str, Any]:
@@ -237,7 +242,7 @@ def is_template_current(config: Config, path: Path, key: str | None) -> bool:
     if key is None:
         return False
     known = load_snapshot(config.cache_dir, TEMPLATE_MEMO + os.path.abspath(path), key)
-    return known is not None and known == file_digest(path)
+    return known is not None and known == digest_file(path)
 
 
 def read_template(config: Config, input_file: str | Path | None = None, domain: str = PROFILES_DOMAIN) -> polib.POFile:

@@ -12,10 +12,10 @@ from typing import Any
 import polib
 from babel.messages.plurals import get_plural
 
-from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, save_snapshot
+from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
     Key, Layout, build_date, entry_block, format_po_date, generate_blocks, plural_count, read_catalog, read_layout,
-    stage_catalog, stage_layout, stage_pieces, write_catalog,
+    stage_catalog, stage_data, stage_layout, write_catalog,
 )
 from i18nprofiles.changes import CatalogChange, diff_catalogs, entry_content
 from i18nprofiles.config import Config, normalize_locale, parse_locale
@@ -50,6 +50,7 @@ class UpdateResult:
     written: bool
     report: MergeReport
     change: CatalogChange | None = None  # what a written catalogue changed, for compile and render
+    digest: str | None = None  # SHA-256 of the catalogue's bytes after the update (None: no file)
 
 
 def catalog_path(config: Config, locale: str, domain: str = PROFILES_DOMAIN, directory: Path | None = None) -> Path:
@@ -376,14 +377,16 @@ def update_catalogs(
     width = config["width"] if width is None else width
     options = (fuzzy_matching, ignore_obsolete, width)
     template_digest = digest_file(template_file)
-    job = UpdateJob(config, template_file, format_po_date(build_date()), width, fuzzy_matching, ignore_obsolete, check)
+    job = UpdateJob(config, template_file, template_digest, format_po_date(build_date()), width, fuzzy_matching,
+                    ignore_obsolete, check)
     results: dict[str, UpdateResult] = {}
-    todo: list[tuple[str, Path, Path]] = []
+    todo: list[tuple[str, Path, Path, str | None]] = []
     for locale, path in sorted(targets.items()):
-        if not output and template_digest and read_memo(config, path) == (template_digest, options, digest_file(path)):
-            results[locale] = UpdateResult(path, locale, False, False, MergeReport())
+        digest = digest_file(path)
+        if not output and template_digest and read_memo(config, path) == (template_digest, options, digest):
+            results[locale] = UpdateResult(path, locale, False, False, MergeReport(), digest=digest)
         else:
-            todo.append((locale, path, Path(output) if output else path))
+            todo.append((locale, path, Path(output) if output else path, digest))
     parallel = workers > 1 and len(todo) > 1 and template_file.is_file() and template_file.stat().st_size >= PARALLEL_TEMPLATE_BYTES
     staged: list[tuple[Path, Path]] = []
     error: BaseException | None = None
@@ -410,9 +413,9 @@ def update_catalogs(
         raise error
     commit_files(staged)
     if not check and not output and template_digest:
-        for _, _, path in todo:  # a catalogue the memo skipped needs no new one: a rerun writes nothing
+        for locale, _, path, _ in todo:  # a catalogue the memo skipped needs no new one: a rerun writes nothing
             save_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), MEMO_KEY,
-                          (template_digest, options, digest_file(path)))
+                          (template_digest, options, results[locale].digest))
     return [results[locale] for locale in sorted(results)]
 
 
@@ -427,6 +430,7 @@ class UpdateJob:
 
     config: Config
     template_file: Path
+    template_digest: str | None
     created: str
     width: int
     fuzzy_matching: bool
@@ -437,24 +441,31 @@ class UpdateJob:
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "template": None}  # each worker reads the template (from its snapshot)
 
-    def run(self, locale: str, path: Path, target: Path) -> tuple[UpdateResult, list[tuple[Path, Path]]]:
-        """Merge one catalogue; returns its result and the files it staged (discarded if it fails)."""
+    def run(
+        self, locale: str, path: Path, target: Path, digest: str | None
+    ) -> tuple[UpdateResult, list[tuple[Path, Path]]]:
+        """Merge one catalogue (``digest``: SHA-256 of its bytes); returns its result and the files it staged.
+
+        If it fails, the files it staged are removed.
+        """
         files: list[tuple[Path, Path]] = []
         try:
-            result = self._splice(locale, path, target, files) or self._merge(locale, path, target, files)
+            result = self._splice(locale, path, target, digest, files) or self._merge(locale, path, target, digest, files)
         except BaseException:
             discard_files(files)
             raise
         return result, files
 
-    def _splice(self, locale: str, path: Path, target: Path, files: list[tuple[Path, Path]]) -> UpdateResult | None:
+    def _splice(
+        self, locale: str, path: Path, target: Path, digest: str | None, files: list[tuple[Path, Path]]
+    ) -> UpdateResult | None:
         cache = self.config.cache_dir
         memo = read_memo(self.config, path)
-        if memo is None or memo[1] != (self.fuzzy_matching, self.ignore_obsolete, self.width):
+        if memo is None or memo[1] != (self.fuzzy_matching, self.ignore_obsolete, self.width) or memo[2] != digest:
             return None
-        template = read_layout(cache, self.template_file)
-        catalog = read_layout(cache, path)
-        if template is None or catalog is None or digest_bytes(catalog[1]) != memo[2]:
+        template = read_layout(cache, self.template_file, self.template_digest)
+        catalog = read_layout(cache, path, digest)
+        if template is None or catalog is None:
             return None
         since = template[0].extra.get("since")
         if since is None or since[0] != memo[0]:
@@ -464,12 +475,15 @@ class UpdateJob:
         if spliced is None:
             return None
         pieces, layout, report, header, entries = spliced
-        changed, staged, after = stage_pieces(target, pieces, check=self.check)
+        changed, staged, after = stage_data(target, b"".join(pieces), catalog[1], check=self.check)
         files += staged + (stage_layout(cache, target, after, layout) if staged else [])
-        change = CatalogChange(target, memo[2], after, header, entries) if changed else None
-        return UpdateResult(target, locale, changed, changed and not self.check, report, change)
+        change = CatalogChange(target, digest, after, header, entries) if changed else None
+        return UpdateResult(target, locale, changed, changed and not self.check, report, change,
+                            after if staged else digest)
 
-    def _merge(self, locale: str, path: Path, target: Path, files: list[tuple[Path, Path]]) -> UpdateResult:
+    def _merge(
+        self, locale: str, path: Path, target: Path, digest: str | None, files: list[tuple[Path, Path]]
+    ) -> UpdateResult:
         if self.template is None:  # a template that had to be parsed: its snapshot is committed with the catalogues
             self.template = read_catalog(self.template_file, self.config.cache_dir, remember=not self.check, staged=files)
         catalog: polib.POFile | None = None
@@ -483,11 +497,11 @@ class UpdateJob:
             report = MergeReport(added=list(merged))
         changed, staged = stage_catalog(target, merged, check=self.check, cache=self.config.cache_dir, width=self.width)
         files += staged
-        change = None
+        change, after = None, digest
         if changed and staged:
-            after = digest_file(staged[0][0]) or ""
-            change = diff_catalogs(catalog, merged, target, digest_file(path) if catalog is not None else None, after)
-        return UpdateResult(target, locale, changed, changed and not self.check, report, change)
+            after = digest_file(staged[0][0])
+            change = diff_catalogs(catalog, merged, target, digest, after or "")
+        return UpdateResult(target, locale, changed, changed and not self.check, report, change, after)
 
 
 # -- splicing ------------------------------------------------------------------
@@ -524,15 +538,12 @@ def splice_catalog(
     theader, tentries = parse_blocks(tdata, tlayout.header, tspans, changed)
     cheader, centries = parse_blocks(cdata, clayout.header, cspans, wanted & cspans.keys())
     report = MergeReport()
-    used: set[Key] = set()
     merged: dict[Key, polib.POEntry] = {}
     unmatched: list[polib.POEntry] = []
-    for key in tlayout.keys:
-        if key not in changed:
-            if key not in is_active:
-                return None
-            used.add(key)
-            continue
+    used: set[Key] = template_keys - changed
+    if not used <= is_active:
+        return None
+    for key in (key for key in tlayout.keys if key in changed):
         new, old = tentries[key], centries.get(key)
         if old is not None:
             if old.obsolete:
@@ -565,43 +576,31 @@ def splice_catalog(
     if "POT-Creation-Date" in theader.metadata:
         header.metadata["POT-Creation-Date"] = theader.metadata["POT-Creation-Date"]
     plurals = plural_count(header)
-    layout = Layout(clayout.options, clayout.extra)
     pieces = ["".join(next(generate_blocks(header, width=width))[1]).encode("utf-8")]
-    layout.header = len(pieces[0])
-    entries: dict[Key, Any] = {}
-
-    def put(key: Key, entry: polib.POEntry | None, block: bytes) -> None:
-        pieces.append(block)
-        layout.keys.append(key)
-        layout.sizes.append(len(block))
-        if entry is not None and not entry.obsolete or entry is None and key in is_active:
-            layout.active += 1
-            prior = previous_key(entry) if entry is not None else clayout.previous.get(key)
-            if prior is not None:
-                layout.previous[key] = prior
-
-    for key in tlayout.keys:
-        entry = merged.get(key)
-        start, end = cspans[key] if entry is None else (0, 0)
-        put(key, entry, cdata[start:end] if entry is None else entry_block(entry, width, plurals=plurals))
-        if entry is not None and (centries.get(key) is None or entry_content(centries[key]) != entry_content(entry)):
-            entries[key] = (centries.get(key), entry)
-    for key in clayout.keys:
+    blocks = {key: entry_block(entry, width, plurals=plurals) for key, entry in merged.items()}
+    entries: dict[Key, Any] = {
+        key: (centries.get(key), entry) for key, entry in merged.items()
+        if centries.get(key) is None or entry_content(centries[key]) != entry_content(entry)}
+    obsolete: list[Key] = []
+    for key in (key for key in clayout.keys if key not in template_keys):
         if key in used:
-            if key not in template_keys:
-                entries[key] = (centries[key], None)  # its translation went to a new msgid
-            continue
-        if key not in is_active:
-            start, end = cspans[key]
-            put(key, None, cdata[start:end])  # obsolete already
+            entries[key] = (centries[key], None)  # its translation went to a new msgid
+        elif key not in is_active:
+            obsolete.append(key)  # obsolete already
         elif keep_obsolete and _has_translation(centries[key]):
-            gone = _obsolete_entry(centries[key])
-            put(key, gone, entry_block(gone, width, plurals=plurals))
+            gone = merged[key] = _obsolete_entry(centries[key])
+            blocks[key] = entry_block(gone, width, plurals=plurals)
+            obsolete.append(key)
             report.obsoleted.append(centries[key])
             entries[key] = (centries[key], gone)
         else:
             report.removed.append(centries[key])
             entries[key] = (centries[key], None)
+    keys = [*tlayout.keys, *obsolete]
+    pieces += [blocks[key] if key in blocks else cdata[slice(*cspans[key])] for key in keys]
+    layout = Layout(clayout.options, clayout.extra, len(pieces[0]), keys, list(map(len, pieces[1:])), len(tlayout.keys))
+    layout.previous = {key: prior for key in tlayout.keys
+                       if (prior := previous_key(merged[key]) if key in merged else clayout.previous.get(key))}
     return pieces, layout, report, (dict(cheader.metadata), dict(header.metadata)), entries
 
 
