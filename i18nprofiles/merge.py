@@ -387,12 +387,23 @@ def update_catalogs(
             results[locale] = UpdateResult(path, locale, False, False, MergeReport(), digest=digest)
         else:
             todo.append((locale, path, Path(output) if output else path, digest))
-    parallel = workers > 1 and len(todo) > 1 and template_file.is_file() and template_file.stat().st_size >= PARALLEL_TEMPLATE_BYTES
     staged: list[tuple[Path, Path]] = []
     error: BaseException | None = None
-    if parallel:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            futures = [pool.submit(job.run, *item) for item in todo]
+    whole = []
+    for item in todo:  # splicing is quick: here, before any process starts
+        try:
+            result, files = job.run(*item, whole=False)
+        except BaseException as exc:  # noqa: BLE001 - raised below
+            error = exc
+            break
+        if result is None:
+            whole.append(item)
+        else:
+            results[result.locale], staged = result, staged + files
+    big = template_file.is_file() and template_file.stat().st_size >= PARALLEL_TEMPLATE_BYTES
+    if error is None and workers > 1 and len(whole) > 1 and big:
+        with ProcessPoolExecutor(max_workers=min(workers, len(whole))) as pool:
+            futures = [pool.submit(job.run, *item) for item in whole]
             for future in futures:
                 try:
                     result, files = future.result()
@@ -400,8 +411,8 @@ def update_catalogs(
                     error = error or exc
                     continue
                 results[result.locale], staged = result, staged + files
-    else:
-        for item in todo:
+    elif error is None:
+        for item in whole:
             try:
                 result, files = job.run(*item)
             except BaseException as exc:  # noqa: BLE001 - raised below
@@ -442,15 +453,19 @@ class UpdateJob:
         return {**self.__dict__, "template": None}  # each worker reads the template (from its snapshot)
 
     def run(
-        self, locale: str, path: Path, target: Path, digest: str | None
-    ) -> tuple[UpdateResult, list[tuple[Path, Path]]]:
-        """Merge one catalogue (``digest``: SHA-256 of its bytes); returns its result and the files it staged.
+        self, locale: str, path: Path, target: Path, digest: str | None, *, whole: bool = True
+    ) -> tuple[UpdateResult | None, list[tuple[Path, Path]]]:
+        """Update one catalogue (``digest``: SHA-256 of its bytes); returns its result and the files it staged.
 
-        If it fails, the files it staged are removed.
+        It is spliced when it can be; otherwise merged whole, unless
+        ``whole`` is false (the result is then None).  If it fails, the
+        files it staged are removed.
         """
         files: list[tuple[Path, Path]] = []
         try:
-            result = self._splice(locale, path, target, digest, files) or self._merge(locale, path, target, digest, files)
+            result = self._splice(locale, path, target, digest, files)
+            if result is None and whole:
+                result = self._merge(locale, path, target, digest, files)
         except BaseException:
             discard_files(files)
             raise
