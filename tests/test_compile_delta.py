@@ -282,3 +282,12 @@ def test_problem_in_a_changed_entry_is_reported_at_its_line(config: Config) -> N
     assert [(p.path, p.line, p.message) for p in result.problems] == [
         (po_path(config), line, "msgid and msgstr differ in a trailing line break")]
     assert not result.written and mo.read_bytes() == before
+
+
+def test_two_entries_with_the_same_original_are_compiled_in_full(config: Config, tmp_path: Path) -> None:
+    compile_catalogs(config)
+    change = change_catalog(config, lambda c: c.extend([
+        polib.POEntry(msgctxt="a", msgid="b", msgstr="uno"), polib.POEntry(msgid="a\x04b", msgstr="dos")]))
+    assert patch(config, change, False) is None  # both are a\x04b in a .mo: only a full compile orders them
+    compile_catalogs(config, changes={"es": change})
+    assert po_path(config).with_suffix(".mo").read_bytes() == full_compile(config, tmp_path, False)
