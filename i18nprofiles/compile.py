@@ -1,17 +1,31 @@
-"""Catalogue → machine object (.mo), with honest statistics."""
+"""Catalogue → machine object (.mo), with honest statistics.
+
+A ``.mo`` is compiled from its whole ``.po``, or patched: when ``update``
+says exactly which entries it changed (a ``CatalogChange``) and the compile
+memo vouches that the ``.mo`` on disk was compiled from the file as it was
+before, only the pairs of those entries are replaced.  Both ways give the
+same bytes.
+"""
 
 from __future__ import annotations
 
+import bisect
 import gettext
 import math
+import os
 import struct
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, astuple, dataclass, field
+from itertools import accumulate, chain, repeat
+from operator import add
 from pathlib import Path
 
 import polib
 
+from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import plural_count, read_catalog
+from i18nprofiles.changes import CatalogChange
 from i18nprofiles.files import commit_files, discard_files, stage_file
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ConfigError
@@ -19,6 +33,7 @@ from i18nprofiles.extract import PROFILES_DOMAIN
 from i18nprofiles.merge import select_catalogs
 
 FUZZY_HEADER = "X-Use-Fuzzy"
+Buffer = bytes | memoryview
 
 
 def floor_percent(part: int, total: int) -> float:
@@ -74,19 +89,18 @@ def is_translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr)
 
 
+def entry_status(entry: polib.POEntry) -> str:
+    """Which count of ``Statistics`` an entry belongs to: obsolete, fuzzy, translated or untranslated."""
+    if entry.obsolete:
+        return "obsolete"
+    if entry.fuzzy:
+        return "fuzzy"
+    return "translated" if is_translated(entry) else "untranslated"
+
+
 def count_entries(catalog: polib.POFile) -> Statistics:
     """Translated, fuzzy, untranslated and obsolete entries of a catalogue."""
-    translated = fuzzy = untranslated = obsolete = 0
-    for entry in catalog:
-        if entry.obsolete:
-            obsolete += 1
-        elif entry.fuzzy:
-            fuzzy += 1
-        elif is_translated(entry):
-            translated += 1
-        else:
-            untranslated += 1
-    return Statistics(translated, fuzzy, untranslated, obsolete)
+    return Statistics(**Counter(entry_status(entry) for entry in catalog))
 
 
 def find_problems(catalog: polib.POFile, path: Path) -> list[Problem]:
@@ -111,26 +125,74 @@ def find_problems(catalog: polib.POFile, path: Path) -> list[Problem]:
     return problems
 
 
+# -- the .mo format ------------------------------------------------------------
+#
+# Our .mo files are little-endian with no hash table: a header of seven
+# numbers, a table of (length, offset) for every original, the same for every
+# translation, then every original and every translation, each followed by a
+# NUL, in the order of the originals' bytes.
+
+MO_MAGIC = 0x950412DE
+MO_HEADER = struct.Struct("<7I")
+
+
 def encode_mo(pairs: Iterable[tuple[bytes, bytes]]) -> bytes:
     """A GNU .mo file (little-endian, no hash table) from (original, translation) byte strings.
 
     Originals are sorted by bytes, as gettext's binary search expects.
     """
     items = sorted(pairs)
-    count = len(items)
-    originals_at = 28
+    originals = b"".join(original + b"\0" for original, _ in items)
+    translations = b"".join(translation + b"\0" for _, translation in items)
+    return assemble_mo([len(o) for o, _ in items], [len(t) for _, t in items], [originals], [translations])
+
+
+def assemble_mo(
+    original_lengths: list[int], translation_lengths: list[int], originals: list[Buffer], translations: list[Buffer]
+) -> bytes:
+    """A .mo from the lengths of its strings, in order, and the pieces of its originals and translations.
+
+    The pieces are the strings one after the other, each ending with a NUL.
+    """
+    count = len(original_lengths)
+    originals_at = MO_HEADER.size
     translations_at = originals_at + 8 * count
     data_at = translations_at + 8 * count
-    table: list[int] = []
-    blobs: list[bytes] = []
-    offset = data_at
-    for column in (0, 1):
-        for item in items:
-            table += (len(item[column]), offset)
-            blobs.append(item[column] + b"\0")
-            offset += len(item[column]) + 1
-    header = struct.pack("<7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at)
-    return header + struct.pack(f"<{4 * count}I", *table) + b"".join(blobs)
+    strings = chain(original_lengths, translation_lengths)
+    starts = list(accumulate(map(add, strings, repeat(1)), initial=data_at))  # each string and its NUL, in C
+    table = [0] * (4 * count)
+    table[0 : 2 * count : 2] = original_lengths
+    table[1 : 2 * count : 2] = starts[:count]
+    table[2 * count :: 2] = translation_lengths
+    table[2 * count + 1 :: 2] = starts[count:-1]
+    header = MO_HEADER.pack(MO_MAGIC, 0, count, originals_at, translations_at, 0, data_at)
+    return b"".join([header, struct.pack(f"<{4 * count}I", *table), *originals, *translations])
+
+
+def header_translation(metadata: Mapping[str, str], use_fuzzy: bool) -> bytes:
+    """The translation of the empty original: the catalogue's header without POT-Creation-Date, plus X-Use-Fuzzy."""
+    headers = [(k, v) for k, v in metadata.items() if k not in (FUZZY_HEADER, "POT-Creation-Date")]
+    if use_fuzzy:
+        headers.append((FUZZY_HEADER, "yes"))
+    return "".join(f"{k}: {v}\n" for k, v in headers).encode("utf-8")
+
+
+def entry_pair(entry: polib.POEntry, use_fuzzy: bool) -> tuple[bytes, bytes] | None:
+    """The (original, translation) an entry puts in the .mo, or None when it is left out.
+
+    Left out: obsolete, untranslated (some form empty), and fuzzy unless
+    ``use_fuzzy``.  The original is ``msgctxt\\x04msgid``, plus
+    ``\\0msgid_plural`` for a plural entry, whose forms are joined by NULs.
+    """
+    if entry.obsolete or not entry.msgid or not is_translated(entry) or (entry.fuzzy and not use_fuzzy):
+        return None
+    original = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt is not None else entry.msgid
+    if entry.msgid_plural:
+        original += "\0" + entry.msgid_plural
+        translation = "\0".join(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    else:
+        translation = entry.msgstr
+    return original.encode("utf-8"), translation.encode("utf-8")
 
 
 def build_mo(catalog: polib.POFile, *, use_fuzzy: bool = False) -> bytes:
@@ -141,21 +203,109 @@ def build_mo(catalog: polib.POFile, *, use_fuzzy: bool = False) -> bytes:
     ``X-Use-Fuzzy: yes`` when fuzzy entries are included, so that a later
     compile knows what it finds.
     """
-    headers = [(k, v) for k, v in catalog.metadata.items() if k not in (FUZZY_HEADER, "POT-Creation-Date")]
-    if use_fuzzy:
-        headers.append((FUZZY_HEADER, "yes"))
-    pairs = [(b"", "".join(f"{k}: {v}\n" for k, v in headers).encode("utf-8"))]
-    for entry in catalog:
-        if entry.obsolete or not entry.msgid or not is_translated(entry) or (entry.fuzzy and not use_fuzzy):
-            continue
-        original = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt is not None else entry.msgid
-        if entry.msgid_plural:
-            original += "\0" + entry.msgid_plural
-            translation = "\0".join(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
-        else:
-            translation = entry.msgstr
-        pairs.append((original.encode("utf-8"), translation.encode("utf-8")))
+    pairs = [(b"", header_translation(catalog.metadata, use_fuzzy))]
+    pairs += [pair for pair in (entry_pair(entry, use_fuzzy) for entry in catalog) if pair is not None]
     return encode_mo(pairs)
+
+
+def patch_mo(data: bytes, edits: Mapping[bytes, tuple[bytes | None, bytes | None]]) -> bytes | None:
+    """The .mo ``data`` (written by ``encode_mo``) with some pairs replaced, added or dropped.
+
+    ``edits`` maps an original to (the translation ``data`` must hold for it,
+    the translation it gets), None meaning no pair.  Returns None when
+    ``data`` does not hold what ``edits`` expects.
+    """
+    count = MO_HEADER.unpack_from(data)[2]
+    table = struct.unpack_from(f"<{4 * count}I", data, MO_HEADER.size)
+    view = memoryview(data)  # slices of a view copy nothing
+
+    def original(index: int) -> bytes:
+        return data[table[2 * index + 1] : table[2 * index + 1] + table[2 * index]]
+
+    def translation(index: int) -> bytes:
+        at = 2 * (count + index)
+        return data[table[at + 1] : table[at + 1] + table[at]]
+
+    removed: set[int] = set()
+    added: list[tuple[int, bytes, bytes]] = []
+    for source, (expected, wanted) in edits.items():
+        index = bisect.bisect_left(range(count), source, key=original)
+        present = index < count and original(index) == source
+        if (translation(index) if present else None) != expected:
+            return None
+        if present:
+            removed.add(index)
+        if wanted is not None:
+            added.append((index, source, wanted))
+    added.sort()
+    lengths: tuple[list[int], list[int]] = ([], [])
+    pieces: tuple[list[Buffer], list[Buffer]] = ([], [])
+
+    def keep(start: int, stop: int) -> None:
+        """Copy the pairs ``start`` to ``stop`` (excluded) of ``data``, strings and lengths."""
+        for column in (0, 1):
+            first, last = 2 * (column * count + start), 2 * (column * count + stop - 1)
+            lengths[column].extend(table[first : last + 1 : 2])
+            pieces[column].append(view[table[first + 1] : table[last + 1] + table[last] + 1])
+
+    start = 0
+    inserted = iter(added)
+    upcoming = next(inserted, None)
+    for index in sorted(removed | {position for position, _, _ in added}) + [count]:
+        if start < index:
+            keep(start, index)
+        while upcoming is not None and upcoming[0] == index:
+            for column in (0, 1):
+                lengths[column].append(len(upcoming[1 + column]))
+                pieces[column].append(upcoming[1 + column] + b"\0")
+            upcoming = next(inserted, None)
+        start = index + 1 if index in removed else index
+    return assemble_mo(lengths[0], lengths[1], pieces[0], pieces[1])
+
+
+# -- compiling one catalogue -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compilation:
+    """What compiling one catalogue gave.
+
+    ``data`` is None when the catalogue has problems; ``po_digest`` is the
+    SHA-256 of the .po compiled, ``mo_digest`` that of the .mo on disk when
+    it is known without reading it again.
+    """
+
+    data: bytes | None
+    statistics: Statistics
+    problems: list[Problem]
+    po_digest: str | None
+    mo_digest: str | None = None
+
+
+def memo_name(mo_path: Path) -> str:
+    """The name of the compile memo of a .mo: what it was compiled from."""
+    return "compile:" + os.path.abspath(mo_path)
+
+
+def load_memo(
+    cache: Path | None, mo_path: Path, po_digest: str | None, use_fuzzy: bool
+) -> tuple[str, Statistics] | None:
+    """The digest of the .mo and the statistics of the .po, if the .mo was last compiled from that .po that way."""
+    value = load_snapshot(cache, memo_name(mo_path), (po_digest, use_fuzzy))
+    return (value[0], Statistics(*value[1])) if value is not None else None
+
+
+def save_memo(cache: Path | None, mo_path: Path, po_digest: str | None, use_fuzzy: bool, mo_digest: str,
+              statistics: Statistics) -> None:
+    """Remember what a .mo was compiled from; a memo that already says so is not rewritten."""
+    if load_memo(cache, mo_path, po_digest, use_fuzzy) != (mo_digest, statistics):
+        save_snapshot(cache, memo_name(mo_path), (po_digest, use_fuzzy), (mo_digest, astuple(statistics)))
+
+
+def is_mo_remembered(cache: Path | None, po_digest: str | None, mo_path: Path, use_fuzzy: bool) -> bool:
+    """Whether the memo says the .mo on disk was compiled from the .po with this digest, with this fuzzy policy."""
+    memo = load_memo(cache, mo_path, po_digest, use_fuzzy)
+    return memo is not None and digest_file(mo_path) == memo[0]
 
 
 def _mo_is_current(po_path: Path, mo_path: Path, use_fuzzy: bool) -> bool:
@@ -169,6 +319,91 @@ def _mo_is_current(po_path: Path, mo_path: Path, use_fuzzy: bool) -> bool:
     return (info.get(FUZZY_HEADER.lower()) == "yes") == use_fuzzy
 
 
+def compile_fully(po_path: Path, cache: Path | None, po_digest: str | None, use_fuzzy: bool) -> Compilation:
+    """Compile a .po from the whole file."""
+    catalog = read_catalog(po_path, cache)
+    problems = find_problems(catalog, po_path)
+    data = None if problems else build_mo(catalog, use_fuzzy=use_fuzzy)
+    return Compilation(data, count_entries(catalog), problems, po_digest)
+
+
+def compile_patched(cache: Path | None, po_path: Path, mo_path: Path, change: CatalogChange, po_digest: str | None,
+                    use_fuzzy: bool) -> Compilation | None:
+    """Compile a .po by patching its .mo with ``change``; None when that cannot give the bytes of a full compile.
+
+    That needs the memo to say the .mo was compiled from ``change.before``
+    the same way, the .mo to be untouched since, the .po to be
+    ``change.after``, the number of plural forms unchanged, and no problem
+    in the changed entries (a full compile reports them with their lines).
+    """
+    memo = load_memo(cache, mo_path, change.before, use_fuzzy) if change.before is not None else None
+    old_header, new_header = (make_catalog(metadata) for metadata in change.metadata)
+    if memo is None or po_digest != change.after or plural_count(old_header) != plural_count(new_header):
+        return None
+    try:
+        data = mo_path.read_bytes()
+    except OSError:
+        return None
+    changed = make_catalog(change.metadata[1], [new for _, new in change.entries.values() if new is not None])
+    if digest_bytes(data) != memo[0] or find_problems(changed, po_path):
+        return None
+    edits = collect_edits(change, use_fuzzy)
+    patched = patch_mo(data, edits) if edits is not None else None
+    if patched is None:
+        return None
+    return Compilation(patched, adjust_statistics(memo[1], change), [], po_digest, memo[0])
+
+
+def make_catalog(metadata: Mapping[str, str], entries: Iterable[polib.POEntry] = ()) -> polib.POFile:
+    """A catalogue in memory with this header and these entries."""
+    catalog = polib.POFile()
+    catalog.metadata = dict(metadata)
+    catalog.extend(entries)
+    return catalog
+
+
+def collect_edits(change: CatalogChange, use_fuzzy: bool) -> dict[bytes, tuple[bytes | None, bytes | None]] | None:
+    """For ``patch_mo``: each original the change touches, with its translation before and after.
+
+    None when two entries would give the same original (only a full compile
+    reproduces such a file).
+    """
+    old_header, new_header = (header_translation(metadata, use_fuzzy) for metadata in change.metadata)
+    versions: tuple[dict[bytes, bytes], dict[bytes, bytes]] = ({b"": old_header}, {b"": new_header})
+    for entries in change.entries.values():
+        for side, entry in enumerate(entries):
+            pair = entry_pair(entry, use_fuzzy) if entry is not None else None
+            if pair is None:
+                continue
+            if pair[0] in versions[side]:
+                return None
+            versions[side][pair[0]] = pair[1]
+    return {source: (versions[0].get(source), versions[1].get(source)) for source in versions[0].keys() | versions[1]}
+
+
+def adjust_statistics(statistics: Statistics, change: CatalogChange) -> Statistics:
+    """The statistics of the catalogue before ``change``, brought to the catalogue after it."""
+    counts = Counter(asdict(statistics))
+    for old, new in change.entries.values():
+        if old is not None:
+            counts[entry_status(old)] -= 1
+        if new is not None:
+            counts[entry_status(new)] += 1
+    return Statistics(**counts)
+
+
+def stage_mo(mo_path: Path, po_path: Path, data: bytes, digest: str, old_digest: str | None) -> list[tuple[Path, Path]]:
+    """Stage the .mo when its bytes change; an unchanged .mo older than its .po is touched instead.
+
+    ``digest`` is that of ``data``, ``old_digest`` that of the .mo on disk when known.
+    """
+    if (old_digest or digest_file(mo_path)) != digest:
+        return [(stage_file(mo_path, data), mo_path)]
+    if mo_path.stat().st_mtime < po_path.stat().st_mtime:
+        mo_path.touch()
+    return []
+
+
 def compile_catalogs(
     config: Config,
     *,
@@ -180,11 +415,16 @@ def compile_catalogs(
     use_fuzzy: bool = False,
     statistics: bool = False,
     force: bool = False,
+    changes: Mapping[str, CatalogChange] | None = None,
 ) -> list[CompileResult]:
     """Compile each catalogue of the domain to ``.mo`` beside it.
 
-    A ``.mo`` newer than its ``.po`` (compiled with the same fuzzy policy) is
+    A ``.mo`` newer than its ``.po`` (compiled with the same fuzzy policy), or
+    that the compile memo says was compiled from the same ``.po`` bytes, is
     left alone unless ``force``.  A catalogue with problems is not compiled.
+    ``changes`` (by locale) says how ``update`` changed catalogues: their
+    ``.mo`` is patched rather than rebuilt when the memo allows it (not with
+    ``force``).
     """
     folder = Path(directory) if directory else config.locales_dir
     if input_file:
@@ -196,27 +436,39 @@ def compile_catalogs(
         targets = select_catalogs(config, folder, domain, locales)
     if output and len(targets) != 1:
         raise ConfigError("--output needs exactly one --locale")
+    cache = config.cache_dir
     results = []
     staged: list[tuple[Path, Path]] = []
+    memos: list[tuple[Path, str | None, str, Statistics]] = []
     try:
         for locale, po_path in sorted(targets.items()):
             mo_path = Path(output) if output else po_path.with_suffix(".mo")
-            if not force and not statistics and _mo_is_current(po_path, mo_path, use_fuzzy):
+            may_skip = not force and not statistics
+            if may_skip and _mo_is_current(po_path, mo_path, use_fuzzy):
                 results.append(CompileResult(po_path, mo_path, locale, None, False, True))
                 continue
-            catalog = read_catalog(po_path, config.cache_dir)
-            problems = find_problems(catalog, po_path)
+            po_digest = digest_file(po_path)
+            if may_skip and is_mo_remembered(cache, po_digest, mo_path, use_fuzzy):
+                results.append(CompileResult(po_path, mo_path, locale, None, False, True))
+                continue
+            change = (changes or {}).get(locale)
+            patched = None
+            if change is not None and not force:
+                patched = compile_patched(cache, po_path, mo_path, change, po_digest, use_fuzzy)
+            compilation = patched or compile_fully(po_path, cache, po_digest, use_fuzzy)
             written = False
-            if not problems:
-                data = build_mo(catalog, use_fuzzy=use_fuzzy)
-                if not mo_path.is_file() or mo_path.read_bytes() != data:
-                    staged.append((stage_file(mo_path, data), mo_path))
-                    written = True
-                elif mo_path.stat().st_mtime < po_path.stat().st_mtime:
-                    mo_path.touch()
-            results.append(CompileResult(po_path, mo_path, locale, count_entries(catalog), written, False, problems))
+            if compilation.data is not None:
+                digest = digest_bytes(compilation.data)
+                new = stage_mo(mo_path, po_path, compilation.data, digest, compilation.mo_digest)
+                staged += new
+                written = bool(new)
+                memos.append((mo_path, compilation.po_digest, digest, compilation.statistics))
+            results.append(CompileResult(po_path, mo_path, locale, compilation.statistics, written, False,
+                                         compilation.problems))
     except BaseException:
         discard_files(staged)
         raise
     commit_files(staged)
+    for mo_path, po_digest, mo_digest, counts in memos:
+        save_memo(cache, mo_path, po_digest, use_fuzzy, mo_digest, counts)
     return results
