@@ -734,7 +734,8 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
     profiles = read_profiles(config)
     extracted = extract(config, profiles=profiles)
     updated = update_catalogs(config, init_missing=True, workers=workers or os.cpu_count() or 1)
-    compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]))
+    changes = {result.locale: result.change for result in updated if result.change is not None}
+    compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes)
     if any(result.problems for result in compiled):
         return BuildResult(extracted, updated, compiled, None)
     rendered = render_site(config, output=output, profiles=profiles, workers=workers)
