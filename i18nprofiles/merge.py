@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polib
 from babel.messages.plurals import get_plural
@@ -448,9 +448,10 @@ class UpdateJob:
     ignore_obsolete: bool
     check: bool
     template: polib.POFile | None = field(default=None, repr=False)
+    template_layout: tuple[Layout, bytes] | Literal[False] | None = field(default=None, repr=False)  # False: none
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "template": None}  # each worker reads the template (from its snapshot)
+        return {**self.__dict__, "template": None, "template_layout": None}  # each worker reads its own
 
     def run(
         self, locale: str, path: Path, target: Path, digest: str | None, *, whole: bool = True
@@ -478,9 +479,10 @@ class UpdateJob:
         memo = read_memo(self.config, path)
         if memo is None or memo[1] != (self.fuzzy_matching, self.ignore_obsolete, self.width) or memo[2] != digest:
             return None
-        template = read_layout(cache, self.template_file, self.template_digest)
-        catalog = read_layout(cache, path, digest)
-        if template is None or catalog is None:
+        if self.template_layout is None:
+            self.template_layout = read_layout(cache, self.template_file, self.template_digest) or False
+        template, catalog = self.template_layout, read_layout(cache, path, digest)
+        if not template or catalog is None:
             return None
         since = template[0].extra.get("since")
         if since is None or since[0] != memo[0]:
