@@ -5,6 +5,9 @@ Names are imported on first use, so that ``import i18nprofiles`` (and every
 command) stays fast and loads Jinja2 or the translation engines only when needed.
 """
 
+# The imports under TYPE_CHECKING re-export, for type checkers, the names loaded on first use:
+# ruff: noqa: F401
+
 from __future__ import annotations
 
 import importlib

@@ -6,18 +6,21 @@ import datetime
 import glob
 import os
 import re
+import stat
+import time
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import markdown_it
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from i18nprofiles.cache import digest_bytes, load_snapshot, save_snapshot
+from i18nprofiles.cache import digest_bytes, load_snapshot, paused_gc, save_snapshot
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ProfileError
 from i18nprofiles.model import TRANSLATED_FIELDS, Profile, Segment
@@ -26,7 +29,12 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 HARD_BREAK_RE = re.compile(r"(?: {2,}|\\)\Z")
 LETTER_RE = re.compile(r"[^\W\d_]")
 PROFILE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
-PROFILES_SNAPSHOT = "profiles"
+PROFILES_SNAPSHOT = "profiles"  # shards are named profiles/00, profiles/01…
+PROFILE_SHARDS = 32  # one edited profile rewrites a 32nd of the snapshot
+RACY_NS = 2_000_000_000  # a file modified less than 2 s ago is read even if its signature matches
+
+Signature = tuple[int, int, int]  # a file's size, st_mtime_ns and st_ino
+Entry = tuple[Signature | None, Profile]  # a profile as snapshotted, with its file's signature
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -281,36 +289,38 @@ def _validate_fields(fields: dict[str, Any], path: str, line_of: Any) -> None:
         raise ProfileError("'photo' must be a mapping with 'src' (and 'alt')", path, line_of("photo"))
 
 
-def relative_path(path: Path, root: Path) -> str:
+def relative_path(path: str | Path, root: Path) -> str:
     """``path`` relative to ``root`` with ``/`` separators (absolute if outside root).
 
     Worked out on the names first (no system call for the usual case), then
     with symbolic links resolved, for a path that reaches the root another way.
     """
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
-    if not rel.startswith(os.pardir):
-        return Path(rel).as_posix()
+    absolute, base = os.path.abspath(path), os.path.abspath(root)
+    if absolute.startswith(base + os.sep):
+        return absolute[len(base) + 1 :].replace(os.sep, "/")
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return Path(path).resolve().as_posix()
 
 
 def read_profile(path: str | Path, config: Config) -> Profile:
     """Read and parse one profile file."""
-    file = Path(path)
-    rel = relative_path(file, config.root)
-    return parse_profile_bytes(read_profile_bytes(file, rel), rel, config)
+    rel = relative_path(path, config.root)
+    return parse_profile_bytes(read_profile_bytes(path, rel), rel, config)
 
 
-def read_profile_bytes(file: Path, rel: str) -> bytes:
+def read_profile_bytes(file: str | Path, rel: str) -> bytes:
+    """The bytes of a profile file; ProfileError when it cannot be read."""
     try:
-        return file.read_bytes()
+        with open(file, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         raise ProfileError(f"cannot read profile: {exc.strerror}", rel) from None
 
 
 def parse_profile_bytes(data: bytes, rel: str, config: Config) -> Profile:
+    """Parse a profile's bytes; the profile carries their SHA-256 as its digest."""
     profile = parse_profile(
         decode_text(data, rel),
         rel,
@@ -320,40 +330,120 @@ def parse_profile_bytes(data: bytes, rel: str, config: Config) -> Profile:
     return replace(profile, digest=digest_bytes(data))
 
 
-def find_profiles(config: Config, patterns: Iterable[str] | None = None) -> dict[str, Path]:
+class ProfileFile(NamedTuple):
+    """A profile file as found: its path and its status (``os.stat``) then."""
+
+    path: str
+    status: os.stat_result
+
+
+def find_profiles(config: Config, patterns: Iterable[str] | None = None) -> dict[str, ProfileFile]:
     """The profile files the configured globs name, each once, by name relative to the root, sorted."""
-    found: dict[str, Path] = {}
+    found: dict[str, ProfileFile] = {}
     for pattern in patterns if patterns is not None else config.profile_globs:
-        full = pattern if Path(pattern).is_absolute() else str(config.root / pattern)
+        full = pattern if os.path.isabs(pattern) else os.path.join(config.root, pattern)
         for name in glob.glob(full, recursive=True):
-            file = Path(name)
-            if file.suffix in PROFILE_SUFFIXES and file.is_file():
-                found[relative_path(file, config.root)] = file
+            if name.endswith(PROFILE_SUFFIXES):
+                try:
+                    status = os.stat(name)
+                except OSError:
+                    continue  # gone since the glob, or unreachable: not a profile file
+                if stat.S_ISREG(status.st_mode):
+                    found[relative_path(name, config.root)] = ProfileFile(name, status)
     return {key: found[key] for key in sorted(found)}
+
+
+def locate_profiles(config: Config, paths: Iterable[str | Path]) -> dict[str, ProfileFile]:
+    """The given profile files by name relative to the root; ProfileError for one that cannot be reached."""
+    files: dict[str, ProfileFile] = {}
+    for path in paths:
+        rel = relative_path(path, config.root)
+        try:
+            files[rel] = ProfileFile(os.fspath(path), os.stat(path))
+        except OSError as exc:
+            raise ProfileError(f"cannot read profile: {exc.strerror}", rel) from None
+    return files
 
 
 def read_profiles(config: Config, paths: Iterable[str | Path] | None = None) -> list[Profile]:
     """Read every profile of the project (or the given files); duplicate slugs are an error.
 
-    A profile whose bytes did not change since the last read of the whole
-    project comes from the snapshot in ``cache_dir`` instead of being parsed.
+    A profile file that did not change since the last read of the whole
+    project comes from the snapshot in ``cache_dir`` instead of being parsed:
+    one whose size, modification time and inode are those recorded is not
+    even read; one whose signature changed but whose bytes (SHA-256) did not
+    keeps its parse.  Only the snapshot shards that changed are written.
     """
-    if paths is None:
-        files = find_profiles(config)
-    else:
-        files = {relative_path(Path(p), config.root): Path(p) for p in paths}
+    trusted_before = time.time_ns() - RACY_NS
+    files = find_profiles(config) if paths is None else locate_profiles(config, paths)
     key = profiles_snapshot_key(config)
-    known: dict[str, Profile] = load_snapshot(config.cache_dir, PROFILES_SNAPSHOT, key) or {}
-    read: dict[str, Profile] = {}
-    for rel, file in files.items():
-        data = read_profile_bytes(file, rel)
-        cached = known.get(rel)
-        read[rel] = cached if cached and cached.digest == digest_bytes(data) else parse_profile_bytes(data, rel, config)
-    profiles = list(read.values())
+    known = load_profile_shards(config.cache_dir, key, {shard_of(rel) for rel in files})
+    read = {rel: read_known_profile(file, rel, known.get(rel), trusted_before, config) for rel, file in files.items()}
+    profiles = [profile for _, profile in read.values()]
     check_unique_slugs(profiles)
-    if paths is None and {k: p.digest for k, p in read.items()} != {k: p.digest for k, p in known.items()}:
-        save_snapshot(config.cache_dir, PROFILES_SNAPSHOT, key, read)
+    if paths is None:
+        save_profile_shards(config.cache_dir, key, known, read)
     return profiles
+
+
+def read_known_profile(file: ProfileFile, rel: str, known: Entry | None, trusted_before: int, config: Config) -> Entry:
+    """A profile file's entry: the known one if its signature or its bytes are unchanged, else a new parse.
+
+    The signature is the file's status when found, before its bytes are
+    read: an edit made in between shows as a changed signature next time.
+    """
+    signature = trusted_signature(file.status, trusted_before)
+    if known is not None and signature is not None and known[0] == signature:
+        return known
+    data = read_profile_bytes(file.path, rel)
+    if known is not None and known[1].digest == digest_bytes(data):
+        return signature, known[1]
+    return signature, parse_profile_bytes(data, rel, config)
+
+
+def trusted_signature(status: os.stat_result, trusted_before: int) -> Signature | None:
+    """A file's (size, st_mtime_ns, st_ino), or None when it was modified too recently to be trusted.
+
+    A file modified after ``trusted_before`` could be modified again within
+    the same tick of the file system's clock and keep its signature (git's
+    "racily clean" entries): its bytes are read and hashed until it is older.
+    """
+    if status.st_mtime_ns >= trusted_before:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def shard_of(rel: str) -> int:
+    """The snapshot shard that keeps a profile: a stable hash of its relative path."""
+    return zlib.crc32(rel.encode("utf-8")) % PROFILE_SHARDS
+
+
+def shard_name(shard: int) -> str:
+    """The snapshot name of a shard of profiles."""
+    return f"{PROFILES_SNAPSHOT}/{shard:02d}"
+
+
+def load_profile_shards(folder: Path, key: tuple[Any, ...], shards: Iterable[int]) -> dict[str, Entry]:
+    """The entries of the given snapshot shards, by relative path; a missing or damaged shard adds none."""
+    known: dict[str, Entry] = {}
+    with paused_gc():
+        for shard in sorted(shards):
+            known.update(load_snapshot(folder, shard_name(shard), key) or {})
+    return known
+
+
+def save_profile_shards(folder: Path, key: tuple[Any, ...], known: dict[str, Entry], read: dict[str, Entry]) -> None:
+    """Rewrite the shards that hold an entry added, changed or removed since they were loaded; only those."""
+    changed = {shard_of(rel) for rel in known.keys() | read.keys() if known.get(rel) != read.get(rel)}
+    if not changed:
+        return
+    shards: dict[int, dict[str, Entry]] = {shard: {} for shard in changed}
+    for rel, entry in read.items():
+        shard = shard_of(rel)
+        if shard in shards:
+            shards[shard][rel] = entry
+    for shard, entries in sorted(shards.items()):
+        save_snapshot(folder, shard_name(shard), key, entries, memo=True)
 
 
 def profiles_snapshot_key(config: Config) -> tuple[Any, ...]:

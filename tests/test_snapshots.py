@@ -15,7 +15,7 @@ from i18nprofiles.catalog import read_catalog, snapshot_name, snapshot_of, stage
 from i18nprofiles.config import load_config
 from i18nprofiles.errors import CatalogError
 from i18nprofiles.files import commit_files
-from i18nprofiles.profiles import PROFILES_SNAPSHOT, read_profiles
+from i18nprofiles.profiles import read_profiles, shard_name, shard_of
 
 REAL_CATALOGUES = [
     ROOT / "locales" / "profiles.pot",
@@ -159,7 +159,9 @@ def test_profiles_parse_once_then_only_when_changed(tmp_path: Path, monkeypatch)
 def test_profiles_snapshot_lives_in_cache_dir_and_ignores_itself(tmp_path: Path) -> None:
     config = load_config(project(tmp_path))
     read_profiles(config)
-    folder = snapshot_path(config.cache_dir, PROFILES_SNAPSHOT).parent
+    shard = snapshot_path(config.cache_dir, shard_name(shard_of("profiles/ana.md")))
+    assert shard.is_file()
+    folder = shard.parent
     assert folder.parent == tmp_path / ".i18nprofiles-cache"
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
 
