@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from itertools import chain, count
+from bisect import bisect_right
+from itertools import accumulate, chain
 from operator import itemgetter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import polib
 
 from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
-    Layout, build_date, entry_block, format_po_date, generate_blocks, layout_options, read_catalog, read_layout,
+    Key, Layout, build_date, entry_block, format_po_date, generate_blocks, layout_options, read_catalog, read_layout,
     stage_catalog, stage_data, stage_layout,
 )
 from i18nprofiles.files import commit_files
@@ -141,7 +142,6 @@ def extract(
         changed, staged, messages, digest = spliced
     else:
         template = build_template(profiles, project=config["project"], created=created, source_locale=config.source_locale)
-        inputs["contributed"] = contributions(profiles, [entry.msgid for entry in template])
         changed, staged = stage_catalog(path, template, cache=config.cache_dir, extra=inputs, **options)
         messages, digest = len(template), None
     commit_files(staged)
@@ -156,10 +156,20 @@ def template_inputs(config: Config, profiles: Sequence[Profile]) -> dict[str, An
             "profiles": {profile.path: profile.digest for profile in profiles}}
 
 
-def contributions(profiles: Sequence[Profile], msgids: Sequence[str]) -> dict[str, list[int]]:
-    """For each profile, the positions in the template of the texts it gives."""
-    position = dict(zip(msgids, count()))
-    return {p.path: list(dict.fromkeys(map(position.__getitem__, map(itemgetter(0), p.segments)))) for p in profiles}
+def referring(layout: Layout, data: bytes, name: str) -> Iterator[Key]:
+    """The keys of the entries of a template file whose ``#:`` references name the file ``name``.
+
+    Found by searching the bytes: a msgid that happens to quote the
+    reference only adds an entry to make again, never misses one.
+    """
+    ends = list(accumulate(layout.sizes, initial=layout.header))
+    needle = b" " + name.encode("utf-8")
+    found = data.find(needle, layout.header)
+    while found >= 0:
+        end = found + len(needle)
+        if data[end:end + 1] in (b":", b" ", b"\n"):
+            yield layout.keys[bisect_right(ends, found) - 1]
+        found = data.find(needle, end)
 
 
 def splice_template(
@@ -168,8 +178,8 @@ def splice_template(
 ) -> tuple[bool, list[tuple[Path, Path]], int, str] | None:
     """Stage the template again from the one on disk, making only the entries of the profiles that changed.
 
-    The entry of a text that no changed profile gives, before or after, is
-    the same bytes as before (its references and comments come from the
+    The entry of a text that no changed profile gives, before (the entries
+    that name it in their references) or after, is the same bytes as before (its references and comments come from the
     same profiles, in the same order); the others are built as
     ``build_template`` builds them.  The layout written with the file says
     which entries changed and which left (``since``), for ``update``.
@@ -179,7 +189,7 @@ def splice_template(
     messages and the SHA-256 of the file it leaves.
     """
     found = read_layout(config.cache_dir, path)
-    if found is None or options["sort_output"] or options["omit_header"]:
+    if found is None or options["sort_output"] or options["omit_header"] or options["no_location"]:
         return None
     layout, data = found
     extra = layout.extra
@@ -187,7 +197,7 @@ def splice_template(
         return None
     before, now = extra["profiles"], inputs["profiles"]
     touched = {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
-    affected = {layout.keys[i][1] for name in touched & before.keys() for i in extra["contributed"][name]}
+    affected = {msgid for name in touched & before.keys() for _, msgid in referring(layout, data, name)}
     affected.update(s.text for p in profiles if p.path in touched for s in p.segments)
     giving = [p for p in profiles if not affected.isdisjoint(map(itemgetter(0), p.segments))]
     made = {entry.msgid: entry for entry in build_template(
@@ -211,7 +221,6 @@ def splice_template(
             changed.add((None, msgid))
         blocks.append(block)
     removed = {(None, text) for text in affected if text not in made} & spans.keys()
-    inputs["contributed"] = contributions(profiles, msgids)
     inputs["since"] = (digest_bytes(data), changed, removed)
     spliced = Layout(layout.options, inputs, len(header), [(None, msgid) for msgid in msgids],
                      list(map(len, blocks)), len(blocks))

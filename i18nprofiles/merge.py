@@ -389,21 +389,11 @@ def update_catalogs(
             todo.append((locale, path, Path(output) if output else path, digest))
     staged: list[tuple[Path, Path]] = []
     error: BaseException | None = None
-    whole = []
-    for item in todo:  # splicing is quick: here, before any process starts
-        try:
-            result, files = job.run(*item, whole=False)
-        except BaseException as exc:  # noqa: BLE001 - raised below
-            error = exc
-            break
-        if result is None:
-            whole.append(item)
-        else:
-            results[result.locale], staged = result, staged + files
     big = template_file.is_file() and template_file.stat().st_size >= PARALLEL_TEMPLATE_BYTES
-    if error is None and workers > 1 and len(whole) > 1 and big:
-        with ProcessPoolExecutor(max_workers=min(workers, len(whole))) as pool:
-            futures = [pool.submit(job.run, *item) for item in whole]
+    if workers > 1 and len(todo) > 1 and big:
+        job.read_template_layout()  # before the workers start: under fork they inherit it
+        with ProcessPoolExecutor(min(workers, len(todo)), initializer=adopt_job, initargs=(job,)) as pool:
+            futures = [pool.submit(run_adopted_job, *item) for item in todo]
             for future in futures:
                 try:
                     result, files = future.result()
@@ -411,8 +401,8 @@ def update_catalogs(
                     error = error or exc
                     continue
                 results[result.locale], staged = result, staged + files
-    elif error is None:
-        for item in whole:
+    else:
+        for item in todo:
             try:
                 result, files = job.run(*item)
             except BaseException as exc:  # noqa: BLE001 - raised below
@@ -454,23 +444,26 @@ class UpdateJob:
         return {**self.__dict__, "template": None, "template_layout": None}  # each worker reads its own
 
     def run(
-        self, locale: str, path: Path, target: Path, digest: str | None, *, whole: bool = True
-    ) -> tuple[UpdateResult | None, list[tuple[Path, Path]]]:
-        """Update one catalogue (``digest``: SHA-256 of its bytes); returns its result and the files it staged.
+        self, locale: str, path: Path, target: Path, digest: str | None
+    ) -> tuple[UpdateResult, list[tuple[Path, Path]]]:
+        """Update one catalogue (``digest``: SHA-256 of its bytes), spliced if it can be, else merged whole.
 
-        It is spliced when it can be; otherwise merged whole, unless
-        ``whole`` is false (the result is then None).  If it fails, the
-        files it staged are removed.
+        Returns its result and the files it staged; if it fails, the files it
+        staged are removed.
         """
         files: list[tuple[Path, Path]] = []
         try:
-            result = self._splice(locale, path, target, digest, files)
-            if result is None and whole:
-                result = self._merge(locale, path, target, digest, files)
+            result = self._splice(locale, path, target, digest, files) or self._merge(locale, path, target, digest, files)
         except BaseException:
             discard_files(files)
             raise
         return result, files
+
+    def read_template_layout(self) -> tuple[Layout, bytes] | None:
+        """The template's layout and bytes (read once), or None when it has none."""
+        if self.template_layout is None:
+            self.template_layout = read_layout(self.config.cache_dir, self.template_file, self.template_digest) or False
+        return self.template_layout or None
 
     def _splice(
         self, locale: str, path: Path, target: Path, digest: str | None, files: list[tuple[Path, Path]]
@@ -479,10 +472,8 @@ class UpdateJob:
         memo = read_memo(self.config, path)
         if memo is None or memo[1] != (self.fuzzy_matching, self.ignore_obsolete, self.width) or memo[2] != digest:
             return None
-        if self.template_layout is None:
-            self.template_layout = read_layout(cache, self.template_file, self.template_digest) or False
-        template, catalog = self.template_layout, read_layout(cache, path, digest)
-        if not template or catalog is None:
+        template, catalog = self.read_template_layout(), read_layout(cache, path, digest)
+        if template is None or catalog is None:
             return None
         since = template[0].extra.get("since")
         if since is None or since[0] != memo[0]:
@@ -519,6 +510,23 @@ class UpdateJob:
             after = digest_file(staged[0][0])
             change = diff_catalogs(catalog, merged, target, digest, after or "")
         return UpdateResult(target, locale, changed, changed and not self.check, report, change, after)
+
+
+_adopted: UpdateJob | None = None  # the job of a worker process
+
+
+def adopt_job(job: UpdateJob) -> None:
+    """Worker initialiser: keep the job (under fork, inherited with the template's layout, not pickled)."""
+    global _adopted
+    _adopted = job
+
+
+def run_adopted_job(
+    locale: str, path: Path, target: Path, digest: str | None
+) -> tuple[UpdateResult, list[tuple[Path, Path]]]:
+    """In a worker process: ``UpdateJob.run`` of the adopted job."""
+    assert _adopted is not None
+    return _adopted.run(locale, path, target, digest)
 
 
 # -- splicing ------------------------------------------------------------------
