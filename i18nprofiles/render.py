@@ -10,6 +10,7 @@ changed.
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import json
 import os
@@ -726,17 +727,22 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
     """extract → update (creating missing catalogues) → compile → render.
 
     Rendering is skipped when a catalogue has problems that stop it compiling.
+    Each step hands the next what it changed (see ``i18nprofiles.changes``).
     """
     from i18nprofiles.compile import compile_catalogs
     from i18nprofiles.extract import extract
     from i18nprofiles.merge import update_catalogs
 
     profiles = read_profiles(config)
-    extracted = extract(config, profiles=profiles)
-    updated = update_catalogs(config, init_missing=True, workers=workers or os.cpu_count() or 1)
-    changes = {result.locale: result.change for result in updated if result.change is not None}
-    compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes)
-    if any(result.problems for result in compiled):
-        return BuildResult(extracted, updated, compiled, None)
-    rendered = render_site(config, output=output, profiles=profiles, workers=workers)
-    return BuildResult(extracted, updated, compiled, rendered)
+    gc.freeze()  # the profiles live to the end: the collector need not scan them again at every collection
+    try:
+        extracted = extract(config, profiles=profiles)
+        updated = update_catalogs(config, init_missing=True, workers=workers or os.cpu_count() or 1)
+        changes = {result.locale: result.change for result in updated if result.change is not None}
+        compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes)
+        if any(result.problems for result in compiled):
+            return BuildResult(extracted, updated, compiled, None)
+        rendered = render_site(config, output=output, profiles=profiles, workers=workers)
+        return BuildResult(extracted, updated, compiled, rendered)
+    finally:
+        gc.unfreeze()
