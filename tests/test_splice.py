@@ -210,3 +210,33 @@ def test_spliced_catalogues_pass_msgfmt(spliced: Path, tmp_path: Path) -> None:
     build_both(spliced, tmp_path, edit_words)
     for po in (spliced / "locales").rglob("*.po"):
         subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], check=True)
+
+
+def test_catalogues_spliced_in_worker_processes_are_the_same(spliced: Path, tmp_path: Path, monkeypatch) -> None:
+    import i18nprofiles.merge as merge
+
+    whole = tmp_path / "whole"
+    shutil.copytree(spliced, whole, ignore=shutil.ignore_patterns(".i18nprofiles-cache"))
+    for root in (spliced, whole):
+        edit_words(root)
+        extract(load_config(root))
+    monkeypatch.setattr(merge, "PARALLEL_TEMPLATE_BYTES", 0)
+    refuse_whole_merge(monkeypatch)  # forked workers inherit it
+    results = update_catalogs(load_config(spliced), workers=2)
+    monkeypatch.undo()
+    update_catalogs(load_config(whole))
+    assert files(spliced) == files(whole)
+    assert all(result.change is not None and result.change.entries for result in results)
+
+
+def test_a_paragraph_quoting_a_reference_and_no_location_templates(spliced: Path, tmp_path: Path) -> None:
+    def quote(root: Path) -> None:  # a text that looks like a reference only makes one more entry again
+        write(root, "p2", 2, [*body(root, "p2"), "Voir profiles/p3.md: la fiche de la coopérative."])
+
+    build_both(spliced, tmp_path, quote)
+    build_both(spliced, tmp_path, edit_words)
+    for root in (spliced, tmp_path / "whole"):
+        extract(load_config(root), no_location=True)
+        edit_words(root)
+        extract(load_config(root), no_location=True)
+    assert files(spliced) == files(tmp_path / "whole")
