@@ -374,10 +374,12 @@ def bench_project(count: int, repeat: int, commands: dict[str, bool]) -> Project
         r["render"] = not_available(f"render {count}")
     if commands["build"]:
         r["build_edit"] = bench_build_after_edit(count, source, repeat)
+        r["build_new"] = bench_build_after_edit(count, source, repeat, new_paragraph=True)
         r["build_noop"] = measure(f"ours build unchanged {count}", source, [*OURS, "build"], repeat,
                                   prepare=warm_up([*OURS, "build"]))
     else:
         r["build_edit"] = not_available(f"build after one edit {count}")
+        r["build_new"] = not_available(f"build after a new paragraph {count}")
         r["build_noop"] = not_available(f"build unchanged {count}")
     return out
 
@@ -391,9 +393,12 @@ def warm_up(command: Sequence[str]) -> Callable[[Path], None]:
     return run
 
 
-def bench_build_after_edit(count: int, source: Path, repeat: int) -> Result:
-    """``build`` once (untimed), then *repeat* times: edit one profile, time ``build``."""
-    label = f"ours build after one edit {count}"
+def bench_build_after_edit(count: int, source: Path, repeat: int, new_paragraph: bool = False) -> Result:
+    """``build`` once (untimed), then *repeat* times: edit one profile, time ``build``.
+
+    The edit adds a few words to a paragraph, or with *new_paragraph* a paragraph of new words.
+    """
+    label = f"ours build after {'a new paragraph' if new_paragraph else 'one edit'} {count}"
     result = Result(label, timeout=TIMEOUT)
     copy = fresh_copy(source, slug(label))
     log = WORK / "logs" / f"{slug(label)}.log"
@@ -404,7 +409,9 @@ def bench_build_after_edit(count: int, source: Path, repeat: int) -> Result:
     profile = sorted((copy / "profiles").glob("*.md"))[count // 2]
     for index in range(repeat):
         text = profile.read_text(encoding="utf-8")
-        profile.write_text(text.replace("\n\n## ", f" Modifié {index + 1}.\n\n## ", 1), encoding="utf-8")
+        added = (f"\n\nUn paragraphe tout neuf numéro {index + 1}, sur la tonte des lamas à Juliaca."
+                 if new_paragraph else f" Modifié {index + 1}.")
+        profile.write_text(text.replace("\n\n## ", f"{added}\n\n## ", 1), encoding="utf-8")
         run = run_once([*OURS, "build"], copy, TIMEOUT, log)
         result.runs.append(run)
         if run.timed_out or run.code not in (0, 1):
@@ -688,8 +695,8 @@ def project_section(projects: list[ProjectResults]) -> list[str]:
         "## Projects of profiles (locales fr, es, en)",
         "",
         "| profiles | messages | extract | check | check, warm cache | render (3 locales) | build after one edit "
-        "| build, nothing changed | peak memory (extract / check / render) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| build after a new paragraph | build, nothing changed | peak memory (extract / check / render) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     missing = Result("", note="—")
     for p in projects:
@@ -698,7 +705,7 @@ def project_section(projects: list[ProjectResults]) -> list[str]:
         rows.append(
             f"| {p.count:,} | {p.messages:,} | {r['extract'].cell()} | {r['check'].cell()} | "
             f"{r.get('check_warm', missing).cell()} | {r['render'].cell()} | {r['build_edit'].cell()} | "
-            f"{r.get('build_noop', missing).cell()} | {peaks} |"
+            f"{r.get('build_new', missing).cell()} | {r.get('build_noop', missing).cell()} | {peaks} |"
         )
     return rows + [
         "",
