@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate, count
 from pathlib import Path
 from typing import Any, Literal
 
@@ -391,7 +392,7 @@ def update_catalogs(
     error: BaseException | None = None
     big = template_file.is_file() and template_file.stat().st_size >= PARALLEL_TEMPLATE_BYTES
     if workers > 1 and len(todo) > 1 and big:
-        job.read_template_layout()  # before the workers start: under fork they inherit it
+        job.read_template_delta()  # before the workers start: under fork they inherit it
         with ProcessPoolExecutor(min(workers, len(todo)), initializer=adopt_job, initargs=(job,)) as pool:
             futures = [pool.submit(run_adopted_job, *item) for item in todo]
             for future in futures:
@@ -438,10 +439,10 @@ class UpdateJob:
     ignore_obsolete: bool
     check: bool
     template: polib.POFile | None = field(default=None, repr=False)
-    template_layout: tuple[Layout, bytes] | Literal[False] | None = field(default=None, repr=False)  # False: none
+    template_delta: TemplateDelta | Literal[False] | None = field(default=None, repr=False)  # False: none
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "template": None, "template_layout": None}  # each worker reads its own
+        return {**self.__dict__, "template": None, "template_delta": None}  # each worker reads its own
 
     def run(
         self, locale: str, path: Path, target: Path, digest: str | None
@@ -459,11 +460,11 @@ class UpdateJob:
             raise
         return result, files
 
-    def read_template_layout(self) -> tuple[Layout, bytes] | None:
-        """The template's layout and bytes (read once), or None when it has none."""
-        if self.template_layout is None:
-            self.template_layout = read_layout(self.config.cache_dir, self.template_file, self.template_digest) or False
-        return self.template_layout or None
+    def read_template_delta(self) -> TemplateDelta | None:
+        """What changed in the template (read once), or None when that is not known."""
+        if self.template_delta is None:
+            self.template_delta = read_template_delta(self.config.cache_dir, self.template_file, self.template_digest) or False
+        return self.template_delta or None
 
     def _splice(
         self, locale: str, path: Path, target: Path, digest: str | None, files: list[tuple[Path, Path]]
@@ -472,18 +473,16 @@ class UpdateJob:
         memo = read_memo(self.config, path)
         if memo is None or memo[1] != (self.fuzzy_matching, self.ignore_obsolete, self.width) or memo[2] != digest:
             return None
-        template, catalog = self.read_template_layout(), read_layout(cache, path, digest)
-        if template is None or catalog is None:
+        template = self.read_template_delta()
+        if template is None or template.base != memo[0]:
             return None
-        since = template[0].extra.get("since")
-        if since is None or since[0] != memo[0]:
+        catalog = read_layout(cache, path, digest)
+        spliced = catalog and splice_catalog(template, catalog, width=self.width, fuzzy_matching=self.fuzzy_matching,
+                                             keep_obsolete=not self.ignore_obsolete)
+        if not spliced:
             return None
-        spliced = splice_catalog(template, catalog, since[1], since[2], width=self.width,
-                                 fuzzy_matching=self.fuzzy_matching, keep_obsolete=not self.ignore_obsolete)
-        if spliced is None:
-            return None
-        pieces, layout, report, header, entries = spliced
-        changed, staged, after = stage_data(target, b"".join(pieces), catalog[1], check=self.check)
+        data, layout, report, header, entries = spliced
+        changed, staged, after = stage_data(target, data, catalog[1], check=self.check)
         files += staged + (stage_layout(cache, target, after, layout) if staged else [])
         change = CatalogChange(target, digest, after, header, entries) if changed else None
         return UpdateResult(target, locale, changed, changed and not self.check, report, change,
@@ -532,44 +531,71 @@ def run_adopted_job(
 # -- splicing ------------------------------------------------------------------
 
 
+@dataclass
+class TemplateDelta:
+    """A template as splicing needs it, worked out once for all catalogues.
+
+    ``changed`` and ``removed`` are the keys of the entries that changed or
+    left since the template ``base`` (a SHA-256), as ``extract`` recorded
+    them; ``entries`` holds the changed entries, parsed.
+    """
+
+    layout: Layout
+    base: str
+    changed: set[Key]
+    removed: set[Key]
+    keys: set[Key]
+    position: dict[Key, int]
+    header: polib.POFile
+    entries: dict[Key, polib.POEntry]
+
+
+def read_template_delta(cache: Path | None, path: Path, digest: str | None) -> TemplateDelta | None:
+    """The ``TemplateDelta`` of the template file, when its layout says what changed since the one before."""
+    found = read_layout(cache, path, digest)
+    since = found[0].extra.get("since") if found is not None else None
+    if found is None or since is None:
+        return None
+    layout, data = found
+    base, changed, removed = since
+    position = dict(zip(layout.keys, count()))
+    header, entries = parse_blocks(data, layout, position, changed)
+    return TemplateDelta(layout, base, changed, removed, set(position), position, header, entries)
+
+
 def splice_catalog(
-    template: tuple[Layout, bytes],
+    template: TemplateDelta,
     catalog: tuple[Layout, bytes],
-    changed: set[Key],
-    removed: set[Key],
     *,
     width: int,
     fuzzy_matching: bool = True,
     keep_obsolete: bool = True,
-) -> tuple[list[bytes], Layout, MergeReport, tuple[dict[str, str], dict[str, str]], dict[Key, Any]] | None:
+) -> tuple[bytes, Layout, MergeReport, tuple[dict[str, str], dict[str, str]], dict[Key, Any]] | None:
     """``merge_catalog`` of a template into the catalogue it last merged the template before it into.
 
-    ``changed`` and ``removed`` are the keys of the template entries that
-    changed or left since that template.  Every other entry of the result is
-    the catalogue's own block, byte for byte (merging is idempotent); only
-    the changed ones are parsed, merged and written again.  Returns the
-    file's pieces, its layout, the report, the header before and after and
+    Every entry of the result but those of the template entries that changed
+    or left is the catalogue's own block, byte for byte (merging is
+    idempotent); only those are parsed, merged and written again.  Returns
+    the file's bytes, its layout, the report, the header before and after and
     the (old, new) entries that differ; None when the whole catalogue must be
     searched for a fuzzy match (``merge_catalog`` then does it all).
     """
-    (tlayout, tdata), (clayout, cdata) = template, catalog
-    tspans, cspans = tlayout.spans(), clayout.spans()
+    clayout, cdata = catalog
+    changed, removed, template_keys = template.changed, template.removed, template.keys
     active = clayout.keys[: clayout.active]
-    is_active, template_keys = set(active), set(tlayout.keys)
-    if not changed <= template_keys or not removed <= is_active or is_active - template_keys - removed:
+    cindex = dict(zip(clayout.keys, count()))
+    is_active = set(active)
+    used: set[Key] = template_keys - changed
+    if not used <= is_active or not removed <= is_active or len(is_active) != len(used | removed | (changed & is_active)):
         return None  # not the catalogue that template was merged into
     previous = {prior: key for key, prior in clayout.previous.items()}
-    wanted = {*changed, *removed, *(previous[k] for k in changed if k not in cspans and k in previous)}
-    theader, tentries = parse_blocks(tdata, tlayout.header, tspans, changed)
-    cheader, centries = parse_blocks(cdata, clayout.header, cspans, wanted & cspans.keys())
+    wanted = {*changed, *removed, *(previous[k] for k in changed if k not in cindex and k in previous)}
+    cheader, centries = parse_blocks(cdata, clayout, cindex, wanted & cindex.keys())
     report = MergeReport()
     merged: dict[Key, polib.POEntry] = {}
     unmatched: list[polib.POEntry] = []
-    used: set[Key] = template_keys - changed
-    if not used <= is_active:
-        return None
-    for key in (key for key in tlayout.keys if key in changed):
-        new, old = tentries[key], centries.get(key)
+    for key in sorted(changed, key=template.position.__getitem__):
+        new, old = template.entries[key], centries.get(key)
         if old is not None:
             if old.obsolete:
                 report.revived.append(new)
@@ -581,7 +607,7 @@ def splice_catalog(
             merged[key] = _restored_entry(new, centries[previous[key]])
         else:
             unmatched.append(new)
-    departed = DepartedEntries(centries[key] for key in active if key not in template_keys)
+    departed = DepartedEntries(centries[key] for key in sorted(removed, key=cindex.__getitem__))
     for new in unmatched:
         old = departed.match(new) if fuzzy_matching else None
         if old is None and fuzzy_matching:
@@ -598,35 +624,65 @@ def splice_catalog(
     header.header, header.metadata_is_fuzzy = cheader.header, cheader.metadata_is_fuzzy
     header.metadata = dict(cheader.metadata)
     header.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    if "POT-Creation-Date" in theader.metadata:
-        header.metadata["POT-Creation-Date"] = theader.metadata["POT-Creation-Date"]
+    if "POT-Creation-Date" in template.header.metadata:
+        header.metadata["POT-Creation-Date"] = template.header.metadata["POT-Creation-Date"]
     plurals = plural_count(header)
-    pieces = ["".join(next(generate_blocks(header, width=width))[1]).encode("utf-8")]
-    blocks = {key: entry_block(entry, width, plurals=plurals) for key, entry in merged.items()}
     entries: dict[Key, Any] = {
         key: (centries.get(key), entry) for key, entry in merged.items()
         if centries.get(key) is None or entry_content(centries[key]) != entry_content(entry)}
     obsolete: list[Key] = []
-    for key in (key for key in clayout.keys if key not in template_keys):
+    leaving = [*sorted(removed, key=cindex.__getitem__), *clayout.keys[clayout.active:]]
+    for key in (key for key in leaving if key not in template_keys):
         if key in used:
             entries[key] = (centries[key], None)  # its translation went to a new msgid
         elif key not in is_active:
             obsolete.append(key)  # obsolete already
         elif keep_obsolete and _has_translation(centries[key]):
-            gone = merged[key] = _obsolete_entry(centries[key])
-            blocks[key] = entry_block(gone, width, plurals=plurals)
+            merged[key] = _obsolete_entry(centries[key])
             obsolete.append(key)
             report.obsoleted.append(centries[key])
-            entries[key] = (centries[key], gone)
+            entries[key] = (centries[key], merged[key])
         else:
             report.removed.append(centries[key])
             entries[key] = (centries[key], None)
-    keys = [*tlayout.keys, *obsolete]
-    pieces += [blocks[key] if key in blocks else cdata[slice(*cspans[key])] for key in keys]
-    layout = Layout(clayout.options, clayout.extra, len(pieces[0]), keys, list(map(len, pieces[1:])), len(tlayout.keys))
-    layout.previous = {key: prior for key in tlayout.keys
-                       if (prior := previous_key(merged[key]) if key in merged else clayout.previous.get(key))}
-    return pieces, layout, report, (dict(cheader.metadata), dict(header.metadata)), entries
+    keys = [*template.layout.keys, *obsolete]
+    blocks = {key: entry_block(entry, width, plurals=plurals) for key, entry in merged.items()}
+    head = "".join(next(generate_blocks(header, width=width))[1]).encode("utf-8")
+    data, sizes = join_blocks(head, keys, blocks, cindex, cdata, clayout)
+    layout = Layout(clayout.options, clayout.extra, len(head), keys, sizes, len(template.layout.keys))
+    fuzzy = [key for key in clayout.previous if key in template_keys and key not in merged]
+    fuzzy += [key for key in merged if key in template_keys and previous_key(merged[key])]
+    for key in sorted(fuzzy, key=template.position.__getitem__):
+        layout.previous[key] = previous_key(merged[key]) if key in merged else clayout.previous[key]
+    return data, layout, report, (dict(cheader.metadata), dict(header.metadata)), entries
+
+
+def join_blocks(
+    head: bytes, keys: list[Key], blocks: dict[Key, bytes], cindex: dict[Key, int], cdata: bytes, clayout: Layout
+) -> tuple[bytes, list[int]]:
+    """The file's bytes: ``head``, then for each key its new block or, else, the catalogue's own.
+
+    Runs of entries that follow each other in the catalogue are copied in one slice.
+    """
+    ends = list(accumulate(clayout.sizes, initial=clayout.header))
+    source = [None if key in blocks else cindex[key] for key in keys]
+    pieces = [head]
+    first = last = -2
+    for key, index in zip(keys, source):
+        if index is not None and index == last + 1:
+            last = index
+            continue
+        if last >= 0:
+            pieces.append(cdata[ends[first]:ends[last + 1]])
+        first = last = -2
+        if index is None:
+            pieces.append(blocks[key])
+        else:
+            first = last = index
+    if last >= 0:
+        pieces.append(cdata[ends[first]:ends[last + 1]])
+    sizes = [len(blocks[key]) if index is None else clayout.sizes[index] for key, index in zip(keys, source)]
+    return b"".join(pieces), sizes
 
 
 def previous_key(entry: polib.POEntry) -> Key | None:
@@ -635,10 +691,11 @@ def previous_key(entry: polib.POEntry) -> Key | None:
 
 
 def parse_blocks(
-    data: bytes, header: int, spans: dict[Key, tuple[int, int]], keys: Iterable[Key]
+    data: bytes, layout: Layout, index: dict[Key, int], keys: Iterable[Key]
 ) -> tuple[polib.POFile, dict[Key, polib.POEntry]]:
-    """Parse a file's header and the entries of ``keys`` alone (by their spans), as polib reads them."""
-    chosen = sorted(spans[key] for key in keys)
-    text = b"".join([data[:header], *(data[start:end] for start, end in chosen)]).decode("utf-8")
+    """Parse a file's header and the entries of ``keys`` alone, as polib reads them."""
+    ends = list(accumulate(layout.sizes, initial=layout.header))
+    chosen = sorted(map(index.__getitem__, keys))
+    text = b"".join([data[: layout.header], *(data[ends[i]:ends[i + 1]] for i in chosen)]).decode("utf-8")
     parsed = polib.pofile(text, wrapwidth=0)
     return parsed, {_key(entry): entry for entry in parsed}
