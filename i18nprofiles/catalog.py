@@ -592,10 +592,36 @@ class Layout:
             if entry.previous_msgid and "fuzzy" in entry.flags:
                 self.previous[key] = (entry.previous_msgctxt, entry.previous_msgid)
 
-    def spans(self) -> dict[Key, tuple[int, int]]:
-        """Each key's (start, end) in the file's bytes."""
-        ends = list(accumulate(self.sizes, initial=self.header))
-        return dict(zip(self.keys, zip(ends, ends[1:])))
+
+
+def join_blocks(
+    head: bytes, keys: list[Key], blocks: dict[Key, bytes], old: tuple[Layout, bytes], index: dict[Key, int]
+) -> tuple[bytes, list[int]]:
+    """A file's bytes and entry sizes: ``head``, then for each key its new block or, else, its block in ``old``.
+
+    ``index`` gives each key's position in the old layout; runs of entries
+    that follow each other there are copied in one slice.
+    """
+    layout, data = old
+    ends = list(accumulate(layout.sizes, initial=layout.header))
+    source = [None if key in blocks else index[key] for key in keys]
+    pieces = [head]
+    first = last = -2
+    for key, position in zip(keys, source):
+        if position is not None and position == last + 1:
+            last = position
+            continue
+        if last >= 0:
+            pieces.append(data[ends[first]:ends[last + 1]])
+        first = last = -2
+        if position is None:
+            pieces.append(blocks[key])
+        else:
+            first = last = position
+    if last >= 0:
+        pieces.append(data[ends[first]:ends[last + 1]])
+    sizes = [len(blocks[key]) if position is None else layout.sizes[position] for key, position in zip(keys, source)]
+    return b"".join(pieces), sizes
 
 
 def layout_options(options: dict[str, Any]) -> tuple[Any, ...]:

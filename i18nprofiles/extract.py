@@ -6,10 +6,10 @@ import hashlib
 import json
 import os
 from bisect import bisect_right
-from itertools import accumulate, chain
-from operator import itemgetter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain, count, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,11 +17,11 @@ import polib
 
 from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
-    Key, Layout, build_date, entry_block, format_po_date, generate_blocks, layout_options, read_catalog, read_layout,
-    stage_catalog, stage_data, stage_layout,
+    Key, Layout, build_date, entry_block, format_po_date, generate_blocks, join_blocks, layout_options, read_catalog,
+    read_layout, stage_catalog, stage_data, stage_layout,
 )
-from i18nprofiles.files import commit_files
 from i18nprofiles.config import Config
+from i18nprofiles.files import commit_files
 from i18nprofiles.model import Profile
 
 # i18nprofiles.profiles (markdown-it, PyYAML) is imported where profiles are
@@ -202,32 +202,22 @@ def splice_template(
     giving = [p for p in profiles if not affected.isdisjoint(map(itemgetter(0), p.segments))]
     made = {entry.msgid: entry for entry in build_template(
         giving, project=config["project"], source_locale=config.source_locale, only=affected)}
-    spans = layout.spans()
-    template = new_template(config["project"], created)
-    header = "".join(next(generate_blocks(template, **options))[1]).encode("utf-8")
-    msgids = list(dict.fromkeys(chain.from_iterable(map(itemgetter(0), p.segments) for p in profiles)))
-    blocks, changed = [], set()
-    for msgid in msgids:
-        entry = made.get(msgid)
-        if entry is None:
-            span = spans.get((None, msgid))
-            if span is None:
-                return None
-            blocks.append(data[span[0]:span[1]])
-            continue
-        block = entry_block(entry, options["width"], options["no_location"])
-        span = spans.get((None, msgid))
-        if span is None or data[span[0]:span[1]] != block:
-            changed.add((None, msgid))
-        blocks.append(block)
-    removed = {(None, text) for text in affected if text not in made} & spans.keys()
+    index = dict(zip(layout.keys, count()))
+    header = "".join(next(generate_blocks(new_template(config["project"], created), **options))[1]).encode("utf-8")
+    keys = list(zip(repeat(None), dict.fromkeys(chain.from_iterable(map(itemgetter(0), p.segments) for p in profiles))))
+    blocks = {(None, msgid): entry_block(entry, options["width"]) for msgid, entry in made.items()}
+    if not set(keys).difference(index).issubset(blocks):
+        return None  # a text no changed profile gives that the old template does not have
+    ends = list(accumulate(layout.sizes, initial=layout.header))
+    changed = {key for key, block in blocks.items() if key not in index or data[ends[index[key]]:ends[index[key] + 1]] != block}
+    removed = {(None, text) for text in affected if text not in made} & index.keys()
     inputs["since"] = (digest_bytes(data), changed, removed)
-    spliced = Layout(layout.options, inputs, len(header), [(None, msgid) for msgid in msgids],
-                     list(map(len, blocks)), len(blocks))
-    written, staged, whole = stage_data(path, b"".join([header, *blocks]), data)
+    text, sizes = join_blocks(header, keys, blocks, found, index)
+    written, staged, whole = stage_data(path, text, data)
     if not staged:
-        return False, [], len(msgids), digest_bytes(data)
-    return written, staged + stage_layout(config.cache_dir, path, whole, spliced), len(msgids), whole
+        return False, [], len(keys), digest_bytes(data)
+    spliced = Layout(layout.options, inputs, len(header), keys, sizes, len(keys))
+    return written, staged + stage_layout(config.cache_dir, path, whole, spliced), len(keys), whole
 
 
 def template_options(config: Config, width: int | None = None, **flags: bool) -> dict[str, Any]:

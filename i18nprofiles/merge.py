@@ -15,8 +15,8 @@ from babel.messages.plurals import get_plural
 
 from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
-    Key, Layout, build_date, entry_block, format_po_date, generate_blocks, plural_count, read_catalog, read_layout,
-    stage_catalog, stage_data, stage_layout, write_catalog,
+    Key, Layout, build_date, entry_block, format_po_date, generate_blocks, join_blocks, plural_count, read_catalog,
+    read_layout, stage_catalog, stage_data, stage_layout, write_catalog,
 )
 from i18nprofiles.changes import CatalogChange, diff_catalogs, entry_content
 from i18nprofiles.config import Config, normalize_locale, parse_locale
@@ -648,41 +648,13 @@ def splice_catalog(
     keys = [*template.layout.keys, *obsolete]
     blocks = {key: entry_block(entry, width, plurals=plurals) for key, entry in merged.items()}
     head = "".join(next(generate_blocks(header, width=width))[1]).encode("utf-8")
-    data, sizes = join_blocks(head, keys, blocks, cindex, cdata, clayout)
+    data, sizes = join_blocks(head, keys, blocks, catalog, cindex)
     layout = Layout(clayout.options, clayout.extra, len(head), keys, sizes, len(template.layout.keys))
     fuzzy = [key for key in clayout.previous if key in template_keys and key not in merged]
     fuzzy += [key for key in merged if key in template_keys and previous_key(merged[key])]
     for key in sorted(fuzzy, key=template.position.__getitem__):
         layout.previous[key] = previous_key(merged[key]) if key in merged else clayout.previous[key]
     return data, layout, report, (dict(cheader.metadata), dict(header.metadata)), entries
-
-
-def join_blocks(
-    head: bytes, keys: list[Key], blocks: dict[Key, bytes], cindex: dict[Key, int], cdata: bytes, clayout: Layout
-) -> tuple[bytes, list[int]]:
-    """The file's bytes: ``head``, then for each key its new block or, else, the catalogue's own.
-
-    Runs of entries that follow each other in the catalogue are copied in one slice.
-    """
-    ends = list(accumulate(clayout.sizes, initial=clayout.header))
-    source = [None if key in blocks else cindex[key] for key in keys]
-    pieces = [head]
-    first = last = -2
-    for key, index in zip(keys, source):
-        if index is not None and index == last + 1:
-            last = index
-            continue
-        if last >= 0:
-            pieces.append(cdata[ends[first]:ends[last + 1]])
-        first = last = -2
-        if index is None:
-            pieces.append(blocks[key])
-        else:
-            first = last = index
-    if last >= 0:
-        pieces.append(cdata[ends[first]:ends[last + 1]])
-    sizes = [len(blocks[key]) if index is None else clayout.sizes[index] for key, index in zip(keys, source)]
-    return b"".join(pieces), sizes
 
 
 def previous_key(entry: polib.POEntry) -> Key | None:
