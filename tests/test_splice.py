@@ -175,14 +175,17 @@ def test_edits_in_a_row_stay_equal_to_whole_merges(spliced: Path, tmp_path: Path
     def new_profile(root: Path) -> None:  # new texts: the whole catalogue is searched
         write(root, "p9", 90)
 
+    def first_profile(root: Path) -> None:  # sorts first: the texts it shares move to the front
+        write(root, "a0", 3, body(root, "p3"), location="Lima")
+
     def new_place(root: Path) -> None:
         write(root, "p2", 2, body(root, "p2"), location="Arequipa")
 
     def edit_untranslated(root: Path) -> None:  # no translation to keep in its own file: searched too
         write(root, "p1", 1, [body(root, "p1")[0], body(root, "p1")[1] + " Fin.", body(root, "p1")[2]])
 
-    for edit in (edit_words, drop_paragraph, restore, move_location, new_profile, new_place, edit_untranslated,
-                 swap_paragraphs, remove_profile):
+    for edit in (edit_words, drop_paragraph, restore, move_location, new_profile, first_profile, new_place,
+                 edit_untranslated, swap_paragraphs, remove_profile):
         build_both(spliced, tmp_path, edit)
         update_catalogs(load_config(spliced))  # a rerun changes nothing
     assert any(e.obsolete for e in read_catalog(spliced / "locales/es/LC_MESSAGES/profiles.po"))
