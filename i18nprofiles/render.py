@@ -4,7 +4,10 @@
 mapping of output paths to bytes; it reads only templates, photos and static
 files.  ``render_site`` reads the inputs, builds everything in memory (so an
 error leaves the output untouched) and writes only the files whose bytes
-changed.
+changed; it renders again only the pages whose inputs changed since the last
+render into the same folder, which it finds from the state that render left
+and the translations that changed (see "translations kept between renders"
+and "what each page is made of" below).
 """
 
 from __future__ import annotations
@@ -14,26 +17,30 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 import posixpath
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
+import babel
 import jinja2
+import markdown_it
 import polib
 from babel import Locale
 from babel.dates import format_skeleton
 from markupsafe import Markup
 
-from i18nprofiles.cache import CODE_DIGEST
+from i18nprofiles.cache import CODE_DIGEST, digest_file, dump_plain, load_snapshot, paused_gc, save_snapshot
 from i18nprofiles.catalog import read_catalog
-from i18nprofiles.files import write_text_atomic
+from i18nprofiles.changes import CatalogChange
+from i18nprofiles.files import commit_files, stage_with, write_text_atomic
 from i18nprofiles.compile import is_translated
 from i18nprofiles.config import Config, parse_locale
 from i18nprofiles.errors import ConfigError, ProfileError
@@ -44,22 +51,16 @@ from i18nprofiles.model import Profile
 from i18nprofiles.profiles import SLUG_RE, is_translatable, read_profiles
 from i18nprofiles.theme import load_ui_translations, make_environment, render_template, static_files, theme_digest
 
-RENDER_CACHE = "render.json"
+RENDER_STATE = "render-{}.pickle"  # the state of the renders into one folder, by a digest of its path
+STATE_FORMAT = 1
 MARK_TEXT = "Machine translation, not yet reviewed"
 DATE_SKELETON = "yMMMM"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 PARALLEL_MIN_PAGES = 300  # below this, a second process costs more than it saves
 
-@dataclass(frozen=True)
-class Translation:
-    """One catalogue entry as rendering needs it."""
-
-    text: str
-    fuzzy: bool
-
-
-Table = Mapping[str, Translation]
+Translation = tuple[str, bool]  # one catalogue entry as rendering needs it: (translated text, fuzzy)
+Table = Mapping[str, Translation]  # by msgid
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,21 @@ def describe_locale(code: str) -> Lang:
 # -- translations ------------------------------------------------------------------
 
 
+def translation_of(entry: polib.POEntry) -> Translation | None:
+    """What a translation table holds for an entry: live, singular and translated ones only."""
+    if entry.obsolete or not entry.msgid or entry.msgid_plural or not is_translated(entry):
+        return None
+    return (entry.msgstr, entry.fuzzy)
+
+
 def table_from_catalog(catalog: polib.POFile) -> dict[str, Translation]:
-    """The translated entries of a catalogue by msgid (fuzzy ones flagged)."""
-    return {
-        entry.msgid: Translation(entry.msgstr, entry.fuzzy)
-        for entry in catalog
-        if not entry.obsolete and entry.msgid and not entry.msgid_plural and is_translated(entry)
-    }
+    """The translated entries of a catalogue by msgid (fuzzy ones flagged); the last one wins a msgid used twice."""
+    table = {}
+    for entry in catalog:
+        found = translation_of(entry)
+        if found is not None:
+            table[entry.msgid] = found
+    return table
 
 
 def read_tables(config: Config, locales: Sequence[str]) -> dict[str, dict[str, Translation]]:
@@ -132,7 +141,7 @@ def coverage(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bo
     texts = {s.text for p in profiles if p.lang in other for s in p.segments}
     if not texts:
         return 100.0
-    done = sum(1 for text in texts if text in table and (use_fuzzy or not table[text].fuzzy))
+    done = sum(1 for text in texts if text in table and (use_fuzzy or not table[text][1]))
     return 100.0 * done / len(texts)
 
 
@@ -142,15 +151,187 @@ def make_localiser(page: Lang, source: Lang, table: Table, use_fuzzy: bool, mark
     def localise(text: str) -> Piece:
         if source.code == page.code or not is_translatable(text):
             return Piece(text)
-        found = table.get(text)
-        if found is not None and not found.fuzzy:
-            return Piece(found.text)
-        if found is not None and use_fuzzy:
-            return Piece(found.text, status=UNREVIEWED, mark=mark)
+        translated, fuzzy = table.get(text, (None, False))
+        if translated is not None and not fuzzy:
+            return Piece(translated)
+        if translated is not None and use_fuzzy:
+            return Piece(translated, status=UNREVIEWED, mark=mark)
         direction = source.dir if source.dir != page.dir else None
         return Piece(text, lang=source.tag, dir=direction, status=SOURCE)
 
     return localise
+
+
+# -- translations kept between renders ----------------------------------------------
+#
+# Each locale's table is kept in the cache under the SHA-256 of the catalogue
+# it comes from: whole, or as a patch to the whole table of an earlier
+# version of the catalogue (so that a small change does not write the whole
+# table again).  When ``update`` hands over how it rewrote a catalogue, the
+# table kept for the file as it was is patched with the entries that changed;
+# otherwise the table comes from the cache or the catalogue, and is compared
+# with the one the last render used.  Either way the render learns which
+# msgids translate otherwise than last time.
+
+TABLE_SNAPSHOT = "render-table:"  # + the catalogue's absolute path: its whole table
+PATCH_SNAPSHOT = "render-table-patch:"  # + the same: its table as a patch to a whole one
+PATCH_LIMIT = 5000  # msgids; a table that differs more from the whole one is kept whole
+NO_CATALOGUE = ""  # the digest of a locale that has no catalogue
+
+
+class KeptTable(NamedTuple):
+    """A catalogue's translation table as the cache keeps it."""
+
+    table: dict[str, Translation]
+    contexts: bool  # an entry with a msgctxt gives a translation (of two entries of a msgid, the file's order picks)
+
+
+class TablePatch(NamedTuple):
+    """A table kept as what differs from the whole table kept for another version of its catalogue."""
+
+    base: str  # the digest of that version
+    entries: dict[str, Translation | None]  # msgid -> its translation (None: none)
+
+
+@dataclass(frozen=True)
+class LocaleTranslations:
+    """A locale's translations, where they come from and what changed since the last render."""
+
+    table: Table
+    digest: str | None  # SHA-256 of the catalogue (NO_CATALOGUE without one); None for a table the caller gave
+    changed: frozenset[str] | None  # msgids translated otherwise than in the last render; None: unknown
+
+
+def keep_table(catalog: polib.POFile) -> KeptTable:
+    """The table of a catalogue, ready to keep."""
+    contexts = any(entry.msgctxt is not None and translation_of(entry) is not None for entry in catalog)
+    return KeptTable(table_from_catalog(catalog), contexts)
+
+
+def apply_patch(kept: KeptTable, entries: Mapping[str, Translation | None]) -> KeptTable:
+    """``kept`` with the translations of ``entries`` (None: no translation)."""
+    table = dict(kept.table)
+    for msgid, found in entries.items():
+        if found is None:
+            table.pop(msgid, None)
+        else:
+            table[msgid] = found
+    return KeptTable(table, kept.contexts)
+
+
+def change_entries(change: CatalogChange) -> dict[str, Translation | None] | None:
+    """What ``change`` does to a table: the new translation of each msgid it touches (None: none).
+
+    The rules are those of ``table_from_catalog``.  None when an entry with a
+    msgctxt gives a translation: which of two entries of one msgid wins
+    depends on their order in the file, which a change does not tell.
+    """
+    entries = {}
+    for (context, msgid), (_, entry) in change.entries.items():
+        found = translation_of(entry) if entry is not None else None
+        if context is None:
+            entries[msgid] = found
+        elif found is not None:
+            return None
+    return entries
+
+
+def diff_tables(old: Table, new: Table) -> frozenset[str]:
+    """The msgids that ``new`` translates otherwise than ``old`` (or not at all)."""
+    return frozenset({msgid for msgid, found in new.items() if old.get(msgid) != found} | (old.keys() - new.keys()))
+
+
+def load_kept_table(cache: Path, path: Path, digest: str) -> tuple[KeptTable, TablePatch] | None:
+    """The table kept for catalogue ``path`` with ``digest``, and how it is kept (whole: an empty patch); None if it is not."""
+    name = os.path.abspath(path)
+    patch = load_snapshot(cache, PATCH_SNAPSHOT + name, digest)
+    if patch is not None:
+        base = load_snapshot(cache, TABLE_SNAPSHOT + name, patch.base)
+        if base is not None:
+            return apply_patch(base, patch.entries), patch
+    whole = load_snapshot(cache, TABLE_SNAPSHOT + name, digest)
+    return (whole, TablePatch(digest, {})) if whole is not None else None
+
+
+def patch_kept_table(cache: Path, path: Path,
+                     change: CatalogChange) -> tuple[KeptTable, KeptTable | TablePatch, frozenset[str]] | None:
+    """The table of catalogue ``path`` after ``change``, what to keep of it, and the msgids it translates otherwise.
+
+    Patched from the table kept for the file before the change; None when the
+    change is about another file or cannot be applied, or no table is kept.
+    """
+    entries = change_entries(change)
+    if entries is None or change.before is None or os.path.abspath(change.path) != os.path.abspath(path):
+        return None
+    found = load_kept_table(cache, path, change.before)
+    if found is None or found[0].contexts:
+        return None
+    kept, patch = found
+    changed = frozenset(msgid for msgid, translation in entries.items() if kept.table.get(msgid) != translation)
+    table = apply_patch(kept, entries)
+    patch = TablePatch(patch.base, {**patch.entries, **entries})
+    return table, patch if len(patch.entries) <= PATCH_LIMIT else table, changed
+
+
+def read_translations(config: Config, code: str, change: CatalogChange | None,
+                      rendered: str | None) -> tuple[LocaleTranslations, KeptTable | TablePatch | None]:
+    """A locale's translations, and what to keep of their table when the cache does not keep it yet.
+
+    ``rendered`` is the digest of the catalogue the last render used.  A
+    usable ``change`` spares reading the catalogue; without one (or with one
+    the last render already had) its bytes are hashed and its table taken
+    from the cache when it is kept there.
+    """
+    path = catalog_path(config, code, PROFILES_DOMAIN)
+    cache = config.cache_dir
+    if change is not None and change.after != rendered:
+        patched = patch_kept_table(cache, path, change)
+        if patched is not None:
+            table, keep, changed = patched
+            since = changed if rendered == change.before else None
+            return LocaleTranslations(table.table, change.after, since), keep
+    digest = digest_file(path)
+    if digest is None:
+        return LocaleTranslations({}, NO_CATALOGUE, frozenset() if rendered == NO_CATALOGUE else None), None
+    # The cache keeps one table per catalogue: the one of the last render, or already the current one.
+    old = load_kept_table(cache, path, rendered) if rendered and rendered != digest else None
+    found = load_kept_table(cache, path, digest) if old is None else None
+    kept = found[0] if found else None
+    new = None
+    if kept is None:
+        kept = new = keep_table(read_catalog(path, cache))
+    if rendered == digest:
+        since: frozenset[str] | None = frozenset()
+    else:
+        since = diff_tables(old[0].table, kept.table) if old is not None else None
+    return LocaleTranslations(kept.table, digest, since), new
+
+
+def gather_translations(
+    config: Config, tables: Mapping[str, Table] | None, changes: Mapping[str, CatalogChange],
+    rendered: Mapping[str, str | None],
+) -> tuple[dict[str, LocaleTranslations], dict[str, KeptTable | TablePatch]]:
+    """The translations of every locale, and what to keep of their tables for next time.
+
+    Tables the caller gives are used as they are (nothing is known of what changed).
+    """
+    if tables is not None:
+        return {code: LocaleTranslations(tables.get(code, {}), None, None) for code in config.locales}, {}
+    found, new = {}, {}
+    for code in config.locales:
+        found[code], keep = read_translations(config, code, changes.get(code), rendered.get(code))
+        if keep is not None:
+            new[code] = keep
+    return found, new
+
+
+def keep_tables(config: Config, translations: Mapping[str, LocaleTranslations],
+                new: Mapping[str, KeptTable | TablePatch]) -> None:
+    """Keep the new tables in the cache, each under the digest of its catalogue."""
+    for code, keep in new.items():
+        kind = PATCH_SNAPSHOT if isinstance(keep, TablePatch) else TABLE_SNAPSHOT
+        name = kind + os.path.abspath(catalog_path(config, code, PROFILES_DOMAIN))
+        save_snapshot(config.cache_dir, name, translations[code].digest, keep)
 
 
 # -- URLs and paths ----------------------------------------------------------------
@@ -321,8 +502,11 @@ def published_locales(inputs: SiteInputs) -> tuple[list[str], dict[str, float]]:
         raise ConfigError("setting 'publish_threshold' must be a percentage from 0 to 100", inputs.config.source)
     published, withheld = [], {}
     for code in inputs.config.locales:
+        if code == inputs.config.source_locale or threshold == 0:  # no need to count what is published anyway
+            published.append(code)
+            continue
         percent = coverage(inputs.profiles, code, inputs.tables.get(code, {}), inputs.use_fuzzy)
-        if code == inputs.config.source_locale or percent >= threshold:
+        if percent >= threshold:
             published.append(code)
         else:
             withheld[code] = round(percent, 1)
@@ -416,9 +600,9 @@ def render_profile(plan: SitePlan, theme: LocaleTheme, profile: Profile, body: P
     }).encode("utf-8")
 
 
-def render_profiles(plan: SitePlan, profiles: Sequence[Profile], skip: Collection[str] = ()) -> dict[str, bytes]:
-    """The pages of ``profiles`` in every published locale but those named in ``skip``; each body is parsed once."""
-    themes = [prepare_locale(plan, lang) for lang in plan.langs]
+def render_profiles(plan: SitePlan, themes: Sequence[LocaleTheme], profiles: Sequence[Profile],
+                    skip: Collection[str] = ()) -> dict[str, bytes]:
+    """The pages of ``profiles`` in the locales of ``themes`` but those named in ``skip``; each body is parsed once."""
     files: dict[str, bytes] = {}
     for profile in profiles:
         todo = [theme for theme in themes if profile_path(theme.lang, profile.slug) not in skip]
@@ -459,12 +643,11 @@ def render_404(plan: SitePlan, theme: LocaleTheme) -> bytes:
     }).encode("utf-8")
 
 
-def render_root(plan: SitePlan) -> bytes:
-    """The root page: a language chooser, in the source locale."""
-    first = plan.langs[0]
-    env = make_environment(plan.config, first.code)
+def render_root(plan: SitePlan, theme: LocaleTheme) -> bytes:
+    """The root page: a language chooser, in the source locale (``theme`` is the first locale's)."""
+    first = theme.lang
     paths, links = index_alternates(plan)
-    return render_template(env, "root.html", root=plan.config.root, context={
+    return render_template(theme.env, "root.html", root=plan.config.root, context={
         "site_url": plan.site_url, "project": plan.config["project"], "langs": plan.langs, "lang": first,
         "alternates": links, "canonical": page_url(plan.site_url, "index.html"),
         "choices": switcher(plan.langs, first, "index.html", paths), "root": "", "home": "index.html", "switcher": [],
@@ -482,52 +665,19 @@ def sitemap_pages(plan: SitePlan) -> list[tuple[str, list[dict[str, str]]]]:
     return pages
 
 
-def digest_json(data: Any) -> str:
-    return sha256(json.dumps(data, default=repr, ensure_ascii=False).encode("utf-8"))
-
-
-def page_digests(plan: SitePlan) -> dict[str, str]:
-    """A digest of everything a profile page, an index or the sitemap is made from, by output name."""
-    config = plan.config
-    sites = {lang: digest_json([CODE_DIGEST, theme_digest(config, lang.code), lang, plan.langs, plan.site_url,
-                                config["project"], plan.use_fuzzy, config.translatable_fields]) for lang in plan.langs}
-    tables = {lang: plan.tables.get(lang.code, {}) for lang in plan.langs}
-    digests = {}
-    for profile in plan.profiles:
-        own = digest_json([plan.photos.get(profile.slug), profile.path, profile.slug, profile.name, profile.lang,
-                           profile.fields, profile.body])
-        for lang, table in tables.items():
-            texts = (segment.text for segment in profile.segments)
-            digests[profile_path(lang, profile.slug)] = digest_json([sites[lang], own, translations(table, texts)])
-    for lang, table in tables.items():
-        entries = [[profile.slug, profile.name, profile.lang, photo_name(plan, profile), profile.fields.get("headline"),
-                    profile.fields.get("location")] for profile in plan.profiles]
-        found = [translations(table, entry[-2:]) for entry in entries]
-        digests[f"{lang.tag}/index.html"] = digest_json([sites[lang], entries, found])
-    digests["sitemap.xml"] = digest_json([CODE_DIGEST, plan.site_url, plan.langs,
-                                          [[profile.slug, profile.lang] for profile in plan.profiles]])
-    return digests
-
-
-def translations(table: Table, texts: Iterable[Any]) -> list[tuple[str, bool] | None]:
-    """The translations of ``texts`` as (text, fuzzy), None where there is none."""
-    found = (table.get(text) if isinstance(text, str) else None for text in texts)
-    return [(t.text, t.fuzzy) if t else None for t in found]
-
-
-def build_shared_files(plan: SitePlan, skip: Collection[str] = ()) -> dict[str, bytes]:
+def build_shared_files(plan: SitePlan, themes: Sequence[LocaleTheme], skip: Collection[str] = ()) -> dict[str, bytes]:
     """Every output file but the profile pages and those named in ``skip``.
 
     Photos, static files, the index and 404 page of each locale, the root page and the sitemap.
     """
     files = {name: path.read_bytes() for name, path in plan.photos.values()}
     files.update((name, path.read_bytes()) for name, path in static_files(plan.config).items())
-    for lang in plan.langs:
-        theme = prepare_locale(plan, lang)
-        if f"{lang.tag}/index.html" not in skip:
-            files[f"{lang.tag}/index.html"] = render_index(plan, theme)
-        files[f"{lang.tag}/404.html"] = render_404(plan, theme)
-    files["index.html"] = render_root(plan)
+    for theme in themes:
+        tag = theme.lang.tag
+        if f"{tag}/index.html" not in skip:
+            files[f"{tag}/index.html"] = render_index(plan, theme)
+        files[f"{tag}/404.html"] = render_404(plan, theme)
+    files["index.html"] = render_root(plan, themes[0])
     if plan.site_url and "sitemap.xml" not in skip:
         files["sitemap.xml"] = build_sitemap(plan.site_url, sitemap_pages(plan)).encode("utf-8")
     return files
@@ -545,7 +695,8 @@ def render_share(index: int, count: int) -> dict[str, bytes]:
     """In a worker process: the profile pages of every ``count``-th profile from ``index``."""
     assert _worker_job is not None
     plan, skip = _worker_job
-    return render_profiles(plan, plan.profiles[index::count], skip)
+    themes = [prepare_locale(plan, lang) for lang in plan.langs]
+    return render_profiles(plan, themes, plan.profiles[index::count], skip)
 
 
 def build_site(plan: SitePlan, reuse: Collection[str] = (), workers: int = 1) -> dict[str, bytes]:
@@ -555,15 +706,16 @@ def build_site(plan: SitePlan, reuse: Collection[str] = (), workers: int = 1) ->
     pages while this one renders the rest.
     """
     pages = sum(profile_path(lang, p.slug) not in reuse for p in plan.profiles for lang in plan.langs)
+    themes = [prepare_locale(plan, lang) for lang in plan.langs]  # each compiles its templates once
     if workers > 1 and pages >= PARALLEL_MIN_PAGES:
         # Under fork the workers inherit the plan; it is not pickled for each job.
         with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(plan, frozenset(reuse))) as pool:
             shares = pool.map(render_share, range(workers), [workers] * workers)
-            files = build_shared_files(plan, reuse)
+            files = build_shared_files(plan, themes, reuse)
             for share in shares:
                 files.update(share)
     else:
-        files = build_shared_files(plan, reuse) | render_profiles(plan, plan.profiles, reuse)
+        files = build_shared_files(plan, themes, reuse) | render_profiles(plan, themes, plan.profiles, reuse)
     return dict(sorted(files.items()))
 
 
@@ -590,6 +742,125 @@ def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str
         lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+# -- what each page is made of ---------------------------------------------------------
+#
+# A profile page is made of its profile, the translations of its segments in
+# its locale and what every page of that locale shares (code, libraries,
+# theme, settings, published locales); an index of what it shows of every
+# profile; the sitemap of the slugs and languages.  The state of a render
+# records those inputs, so that the next one renders again only the pages
+# whose inputs changed, without working out the inputs of every page.
+
+LIBRARY_VERSIONS = (babel.__version__, jinja2.__version__, markdown_it.__version__)
+
+Signature = tuple[int, int, int]  # size, mtime_ns and inode of a file as written (a rename keeps them)
+
+
+@dataclass(frozen=True)
+class RenderState:
+    """What the last render into a folder made its pages from, and the files it left there."""
+
+    sites: dict[str, str]  # lang tag -> digest of what every page of that locale shares
+    tables: dict[str, str | None]  # locale -> digest of the catalogue its translations came from
+    profiles: dict[str, tuple[str, ...]]  # slug -> profile_key
+    index: str  # digest of what the indexes show, translations aside
+    sitemap: str  # digest of what the sitemap shows
+    files: dict[str, Signature | None]  # every file of the site
+
+
+NO_STATE = RenderState({}, {}, {}, "", "", {})
+
+
+def digest_json(data: Any) -> str:
+    return sha256(json.dumps(data, default=repr, ensure_ascii=False).encode("utf-8"))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def site_digests(plan: SitePlan) -> dict[str, str]:
+    """What every page of a locale shares, by tag: code, libraries, theme, settings and the published locales."""
+    config = plan.config
+    shared = [CODE_DIGEST, LIBRARY_VERSIONS, plan.langs, plan.site_url, config["project"], plan.use_fuzzy,
+              config.translatable_fields]
+    return {lang.tag: digest_json([*shared, lang, theme_digest(config, lang.code)]) for lang in plan.langs}
+
+
+def profile_key(plan: SitePlan, profile: Profile) -> tuple[str, ...]:
+    """What the pages of a profile are made of, translations and site aside: its file, language and photo.
+
+    The digest of the file's bytes stands for the profile; a profile built
+    in memory (no digest) stands for itself.
+    """
+    content = profile.digest or digest_json([profile.slug, profile.name, profile.fields, profile.body, profile.segments])
+    photo, file = plan.photos.get(profile.slug, ("", ""))
+    return (profile.path, content, profile.lang, photo, str(file))
+
+
+def describe_inputs(plan: SitePlan, translations: Mapping[str, LocaleTranslations]) -> RenderState:
+    """The inputs of the pages of ``plan`` (the state of a render but its files)."""
+    index = [[profile.slug, profile.name, profile.lang, photo_name(plan, profile), profile.fields.get("headline"),
+              profile.fields.get("location")] for profile in plan.profiles]
+    sitemap = [CODE_DIGEST, plan.site_url, plan.langs, [[profile.slug, profile.lang] for profile in plan.profiles]]
+    return RenderState(
+        site_digests(plan),
+        {code: found.digest for code, found in translations.items()},
+        {profile.slug: profile_key(plan, profile) for profile in plan.profiles},
+        digest_json(index),
+        digest_json(sitemap),
+        {},
+    )
+
+
+def profiles_showing(profiles: Iterable[Profile], texts: frozenset[str]) -> set[str]:
+    """The slugs of the profiles with a segment among ``texts``."""
+    if not texts:
+        return set()
+    return {profile.slug for profile in profiles if not texts.isdisjoint([segment.text for segment in profile.segments])}
+
+
+def index_shows(profiles: Iterable[Profile], texts: frozenset[str]) -> bool:
+    """Whether an index shows one of ``texts`` (a headline or a location)."""
+    return bool(texts) and any(profile.fields.get(key) in texts for profile in profiles for key in ("headline", "location"))
+
+
+def file_signature(path: str) -> Signature | None:
+    """A file's size, mtime_ns and inode (anything that rewrites the file changes them); None without a file."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def reusable_pages(folder: Path, plan: SitePlan, previous: RenderState, current: RenderState,
+                   changed: Mapping[str, frozenset[str] | None]) -> set[str]:
+    """The profile pages, indexes and sitemap that the last render made from the same inputs and left as they are.
+
+    ``changed`` are the msgids of each locale translated otherwise than in
+    the last render (None: unknown, no page of that locale is reused).
+    """
+    edited = {slug for slug, key in current.profiles.items() if previous.profiles.get(slug) != key}
+    showing: dict[frozenset[str], tuple[set[str], bool]] = {}  # by changed msgids, which locales often share
+    names = []
+    for lang in plan.langs:
+        texts = changed.get(lang.code)
+        if texts is None or previous.sites.get(lang.tag) != current.sites[lang.tag]:
+            continue
+        if texts not in showing:
+            showing[texts] = (profiles_showing(plan.profiles, texts), index_shows(plan.profiles, texts))
+        shown_by, on_index = showing[texts]
+        redo = edited | shown_by
+        names.extend(profile_path(lang, profile.slug) for profile in plan.profiles if profile.slug not in redo)
+        if previous.index == current.index and not on_index:
+            names.append(f"{lang.tag}/index.html")
+    if plan.site_url and previous.sitemap == current.sitemap:
+        names.append("sitemap.xml")
+    base = str(folder)
+    return {name for name in names if previous.files.get(name) == file_signature(f"{base}/{name}")}
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -626,33 +897,31 @@ def write_site(output: Path, files: Mapping[str, bytes]) -> tuple[list[str], lis
     return written, unchanged
 
 
-def cache_file(config: Config) -> Path:
-    return config.root / config["cache_dir"] / RENDER_CACHE
+def state_file(config: Config, folder: Path) -> Path:
+    """Where the state of the renders into ``folder`` is kept."""
+    return config.cache_dir / RENDER_STATE.format(sha256(str(folder.resolve()).encode("utf-8"))[:16])
 
 
-def read_cache(path: Path) -> dict[str, dict[str, list[str]]]:
-    """The render cache: output folder → file name → [input digest, sha256 of the bytes]."""
+def read_state(path: Path) -> RenderState:
+    """The state the last render left in ``path``; NO_STATE when there is none or it cannot be read."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        data = path.read_bytes()
+        with paused_gc():
+            stamp, fields = pickle.loads(data)
+        return RenderState(**fields) if stamp == STATE_FORMAT else NO_STATE
+    except Exception:  # noqa: BLE001 - a damaged state is no state: every page is rendered
+        return NO_STATE
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def write_state(path: Path, state: RenderState) -> None:
+    """Keep the state of a render, atomically (plain data, pickled)."""
+    commit_files([(stage_with(path, lambda handle: dump_plain((STATE_FORMAT, vars(state)), handle)), path)])
 
 
-def reusable_pages(folder: Path, cached: Mapping[str, Any], digests: Mapping[str, str]) -> set[str]:
-    """The pages (profiles, indexes, sitemap) whose inputs did not change and whose file on disk is still the one rendered."""
-    reuse = set()
-    for name, digest in digests.items():
-        entry = cached.get(name)
-        target = folder / name
-        if isinstance(entry, list) and entry[:1] == [digest] and target.is_file():
-            if [digest, sha256(target.read_bytes())] == entry:
-                reuse.add(name)
-    return reuse
+def file_signatures(folder: Path, names: Iterable[str]) -> dict[str, Signature | None]:
+    """The signature of each file ``names`` in ``folder``, as it is now."""
+    base = str(folder)
+    return {name: file_signature(f"{base}/{name}") for name in names}
 
 
 def remove_stale(folder: Path, previous: Mapping[str, Any], names: Collection[str]) -> list[str]:
@@ -677,39 +946,40 @@ def render_site(
     profiles: Sequence[Profile] | None = None,
     workers: int | None = None,
     tables: Mapping[str, Mapping[str, Translation]] | None = None,
+    changes: Mapping[str, CatalogChange] | None = None,
 ) -> RenderResult:
     """Render the project's site into ``output`` (default: ``output_dir``).
 
-    ``profiles`` and ``tables`` (content translations by locale, as
+    ``profiles`` (as ``read_profiles`` gives them: each one's digest stands
+    for its content) and ``tables`` (content translations by locale, as
     ``table_from_catalog`` makes them) are read from the project unless given.
-    Everything is rendered in memory before anything is written; pages whose
-    inputs did not change since the last render are not rendered again, and
-    files whose bytes did not change are not rewritten.
+    ``changes`` are how ``update`` rewrote catalogues, by locale: the
+    translations are then patched instead of read again.  Everything is
+    rendered in memory before anything is written; pages whose inputs did not
+    change since the last render are not rendered again, and files whose
+    bytes did not change are not rewritten.
     """
     fuzzy = bool(config["use_fuzzy"] if use_fuzzy is None else use_fuzzy)
     folder = Path(output) if output else config.output_dir
     if profiles is None:
         profiles = read_profiles(config)
-    if tables is None:
-        tables = read_tables(config, config.locales)
-    inputs = SiteInputs(config, profiles, tables, fuzzy)
+    state_path = state_file(config, folder)
+    previous = read_state(state_path)
+    translations, new_tables = gather_translations(config, tables, changes or {}, previous.tables)
+    inputs = SiteInputs(config, profiles, {code: found.table for code, found in translations.items()}, fuzzy)
     published, withheld = published_locales(inputs)
     plan = plan_site(inputs, published)
-    digests = page_digests(plan)
-    cache_path = cache_file(config)
-    cache = read_cache(cache_path)
-    key = str(folder.resolve())
-    entry = cache.get(key)
-    previous: dict[str, Any] = entry if isinstance(entry, dict) else {}
-    reuse = reusable_pages(folder, previous, digests)
+    current = describe_inputs(plan, translations)
+    changed = {code: found.changed for code, found in translations.items()}
+    reuse = reusable_pages(folder, plan, previous, current, changed)
     files = build_site(plan, reuse, workers or os.cpu_count() or 1)
     written, unchanged = write_site(folder, files)
-    removed = remove_stale(folder, previous, [*files, *reuse])
-    cache[key] = {name: previous[name] for name in reuse} | {
-        name: [digests.get(name, ""), sha256(data)] for name, data in files.items()}
-    text = json.dumps(cache, indent=1, sort_keys=True) + "\n"
-    if not cache_path.is_file() or cache_path.read_text(encoding="utf-8") != text:
-        write_text_atomic(cache_path, text.encode("utf-8"))
+    removed = remove_stale(folder, previous.files, [*files, *reuse])
+    signatures = {name: previous.files[name] for name in reuse} | file_signatures(folder, files)
+    state = replace(current, files=dict(sorted(signatures.items())))
+    if state != previous:
+        write_state(state_path, state)
+    keep_tables(config, translations, new_tables)
     return RenderResult(folder, written, sorted([*unchanged, *reuse]), published, withheld, removed, len(files))
 
 
