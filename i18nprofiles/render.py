@@ -1012,7 +1012,7 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
         compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes)
         if any(result.problems for result in compiled):
             return BuildResult(extracted, updated, compiled, None)
-        rendered = render_site(config, output=output, profiles=profiles, workers=workers)
+        rendered = render_site(config, output=output, profiles=profiles, workers=workers, changes=changes)
         return BuildResult(extracted, updated, compiled, rendered)
     finally:
         gc.unfreeze()
