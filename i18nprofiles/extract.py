@@ -28,6 +28,7 @@ from i18nprofiles.model import Profile
 # read: init, update and compile import this module for its paths alone.
 
 PROFILES_DOMAIN = "profiles"
+HISTORY = 16  # the extractions whose changes a template's layout keeps
 TEMPLATE_MEMO = "template:"  # snapshot name: the key of the profiles a template was extracted from
 GENERATOR = "i18nprofiles"
 
@@ -182,7 +183,8 @@ def splice_template(
     that name it in their references) or after, is the same bytes as before (its references and comments come from the
     same profiles, in the same order); the others are built as
     ``build_template`` builds them.  The layout written with the file says
-    which entries changed and which left (``since``), for ``update``.
+    which entries changed and which left at each of the last ``HISTORY``
+    extractions (``history``), for ``update``.
     Returns None, to write the whole template, when the file on disk is not
     the one its layout describes or was written with other settings.
     Otherwise: whether the file changes, the staged files, the number of
@@ -211,7 +213,7 @@ def splice_template(
     ends = list(accumulate(layout.sizes, initial=layout.header))
     changed = {key for key, block in blocks.items() if key not in index or data[ends[index[key]]:ends[index[key] + 1]] != block}
     removed = {(None, text) for text in affected if text not in made} & index.keys()
-    inputs["since"] = (digest_bytes(data), changed, removed)
+    inputs["history"] = [*extra.get("history", [])[1 - HISTORY:], (digest_bytes(data), changed, removed)]
     text, sizes = join_blocks(header, keys, blocks, found, index)
     written, staged, whole = stage_data(path, text, data)
     if not staged:

@@ -474,11 +474,10 @@ class UpdateJob:
         if memo is None or memo[1] != (self.fuzzy_matching, self.ignore_obsolete, self.width) or memo[2] != digest:
             return None
         template = self.read_template_delta()
-        if template is None or template.base != memo[0]:
-            return None
-        catalog = read_layout(cache, path, digest)
-        spliced = catalog and splice_catalog(template, catalog, width=self.width, fuzzy_matching=self.fuzzy_matching,
-                                             keep_obsolete=not self.ignore_obsolete)
+        since = template.since(memo[0]) if template is not None else None
+        catalog = read_layout(cache, path, digest) if since is not None else None
+        spliced = catalog and splice_catalog(template, catalog, *since, width=self.width,
+                                             fuzzy_matching=self.fuzzy_matching, keep_obsolete=not self.ignore_obsolete)
         if not spliced:
             return None
         data, layout, report, header, entries = spliced
@@ -535,37 +534,48 @@ def run_adopted_job(
 class TemplateDelta:
     """A template as splicing needs it, worked out once for all catalogues.
 
-    ``changed`` and ``removed`` are the keys of the entries that changed or
-    left since the template ``base`` (a SHA-256), as ``extract`` recorded
-    them; ``entries`` holds the changed entries, parsed.
+    ``history`` holds, for each of the last extractions, the SHA-256 of the
+    template before it and the keys of the entries that changed or left, as
+    ``extract`` recorded them; ``entries`` holds every entry that changed
+    in that history, parsed.
     """
 
     layout: Layout
-    base: str
-    changed: set[Key]
-    removed: set[Key]
+    history: list[tuple[str, set[Key], set[Key]]]
     keys: set[Key]
     position: dict[Key, int]
     header: polib.POFile
     entries: dict[Key, polib.POEntry]
 
+    def since(self, base: str) -> tuple[set[Key], set[Key]] | None:
+        """The keys of the entries that changed and that left since the template ``base``, or None if not known."""
+        starts = [step for step, (before, _, _) in enumerate(self.history) if before == base]
+        if not starts:
+            return None
+        steps = self.history[starts[-1]:]
+        changed = set().union(*(step[1] for step in steps)) & self.keys
+        removed = set().union(*(step[2] for step in steps)) - self.keys
+        return changed, removed
+
 
 def read_template_delta(cache: Path | None, path: Path, digest: str | None) -> TemplateDelta | None:
-    """The ``TemplateDelta`` of the template file, when its layout says what changed since the one before."""
+    """The ``TemplateDelta`` of the template file, when its layout says what changed in the last extractions."""
     found = read_layout(cache, path, digest)
-    since = found[0].extra.get("since") if found is not None else None
-    if found is None or since is None:
+    history = found[0].extra.get("history") if found is not None else None
+    if found is None or not history:
         return None
     layout, data = found
-    base, changed, removed = since
     position = dict(zip(layout.keys, count()))
-    header, entries = parse_blocks(data, layout, position, changed)
-    return TemplateDelta(layout, base, changed, removed, set(position), position, header, entries)
+    keys = set(position)
+    header, entries = parse_blocks(data, layout, position, set().union(*(step[1] for step in history)) & keys)
+    return TemplateDelta(layout, history, keys, position, header, entries)
 
 
 def splice_catalog(
     template: TemplateDelta,
     catalog: tuple[Layout, bytes],
+    changed: set[Key],
+    removed: set[Key],
     *,
     width: int,
     fuzzy_matching: bool = True,
@@ -573,15 +583,16 @@ def splice_catalog(
 ) -> tuple[bytes, Layout, MergeReport, tuple[dict[str, str], dict[str, str]], dict[Key, Any]] | None:
     """``merge_catalog`` of a template into the catalogue it last merged the template before it into.
 
-    Every entry of the result but those of the template entries that changed
-    or left is the catalogue's own block, byte for byte (merging is
+    ``changed`` and ``removed`` are the keys of the template entries that
+    changed or left since that template.  Every other entry of the result is
+    the catalogue's own block, byte for byte (merging is
     idempotent); only those are parsed, merged and written again.  Returns
     the file's bytes, its layout, the report, the header before and after and
     the (old, new) entries that differ; None when the whole catalogue must be
     searched for a fuzzy match (``merge_catalog`` then does it all).
     """
     clayout, cdata = catalog
-    changed, removed, template_keys = template.changed, template.removed, template.keys
+    template_keys = template.keys
     active = clayout.keys[: clayout.active]
     cindex = dict(zip(clayout.keys, count()))
     is_active = set(active)

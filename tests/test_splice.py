@@ -243,3 +243,17 @@ def test_a_paragraph_quoting_a_reference_and_no_location_templates(spliced: Path
         edit_words(root)
         extract(load_config(root), no_location=True)
     assert files(spliced) == files(tmp_path / "whole")
+
+
+def test_extractions_in_a_row_before_an_update_are_spliced_together(spliced: Path, tmp_path: Path, monkeypatch) -> None:
+    whole = tmp_path / "whole"
+    shutil.copytree(spliced, whole, ignore=shutil.ignore_patterns(".i18nprofiles-cache"))
+    for root in (spliced, whole):
+        for edit in (edit_words, drop_paragraph, move_location):
+            edit(root)
+            extract(load_config(root))
+    refuse_whole_merge(monkeypatch)
+    results = update_catalogs(load_config(spliced))
+    monkeypatch.undo()
+    update_catalogs(load_config(whole))
+    assert files(spliced) == files(whole) and all(result.written for result in results)
