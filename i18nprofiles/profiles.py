@@ -377,12 +377,14 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None) -> 
     trusted_before = time.time_ns() - RACY_NS
     files = find_profiles(config) if paths is None else locate_profiles(config, paths)
     key = profiles_snapshot_key(config)
-    known = load_profile_shards(config.cache_dir, key, {shard_of(rel) for rel in files})
-    read = {rel: read_known_profile(file, rel, known.get(rel), trusted_before, config) for rel, file in files.items()}
-    profiles = [profile for _, profile in read.values()]
-    check_unique_slugs(profiles)
-    if paths is None:
-        save_profile_shards(config.cache_dir, key, known, read)
+    # Hundreds of thousands of new objects and no cycles: the collector would only scan them again and again.
+    with paused_gc():
+        known = load_profile_shards(config.cache_dir, key, {shard_of(rel) for rel in files})
+        read = {rel: read_known_profile(file, rel, known.get(rel), trusted_before, config) for rel, file in files.items()}
+        profiles = [profile for _, profile in read.values()]
+        check_unique_slugs(profiles)
+        if paths is None:
+            save_profile_shards(config.cache_dir, key, known, read)
     return profiles
 
 
@@ -426,9 +428,8 @@ def shard_name(shard: int) -> str:
 def load_profile_shards(folder: Path, key: tuple[Any, ...], shards: Iterable[int]) -> dict[str, Entry]:
     """The entries of the given snapshot shards, by relative path; a missing or damaged shard adds none."""
     known: dict[str, Entry] = {}
-    with paused_gc():
-        for shard in sorted(shards):
-            known.update(load_snapshot(folder, shard_name(shard), key) or {})
+    for shard in sorted(shards):
+        known.update(load_snapshot(folder, shard_name(shard), key) or {})
     return known
 
 
