@@ -257,3 +257,15 @@ def test_extractions_in_a_row_before_an_update_are_spliced_together(spliced: Pat
     monkeypatch.undo()
     update_catalogs(load_config(whole))
     assert files(spliced) == files(whole) and all(result.written for result in results)
+
+
+def test_files_left_alone_keep_a_layout_so_the_next_edit_splices(spliced: Path, monkeypatch) -> None:
+    shutil.rmtree(spliced / ".i18nprofiles-cache")  # as after an upgrade: every layout is stale
+    before = files(spliced)
+    extract(load_config(spliced))
+    update_catalogs(load_config(spliced))
+    assert files(spliced) == before  # nothing to write but the cache
+    edit_words(spliced)
+    extract(load_config(spliced))
+    refuse_whole_merge(monkeypatch)
+    assert all(result.written for result in update_catalogs(load_config(spliced)))
