@@ -388,6 +388,13 @@ def generate_blocks(
         yield entry, lines
 
 
+def has_translation(entry: polib.POEntry) -> bool:
+    """Some form of the entry is translated: worth keeping, or offering as a fuzzy match."""
+    if entry.msgid_plural:
+        return any(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
 def entry_block(entry: polib.POEntry, width: int, no_location: bool = False, plurals: int = 2) -> bytes:
     """The bytes of one entry as ``generate_blocks`` writes it after the header: a blank line, then its lines."""
     return ("\n" + "".join(line + "\n" for line in generate_entry(entry, width, no_location, plurals))).encode("utf-8")
@@ -569,9 +576,10 @@ class Layout:
     The header block comes first (``header`` bytes); entry ``i`` is the block
     that follows, ``sizes[i]`` bytes (its leading blank line included).
     Active entries come first, then ``len(keys) - active`` obsolete ones.
-    ``previous`` maps the key of each active fuzzy entry with a previous
-    msgid to that msgid's key, in file order.  ``extra`` is what the writing command keeps
-    about its inputs.
+    ``translated`` holds one byte per entry, 1 when it has a translation
+    (some form of it).  ``previous`` maps the key of each active fuzzy entry
+    with a previous msgid to that msgid's key, in file order.  ``extra`` is
+    what the writing command keeps about its inputs.
     """
 
     options: tuple[Any, ...] = ()
@@ -581,12 +589,14 @@ class Layout:
     sizes: list[int] = field(default_factory=list)
     active: int = 0
     previous: dict[Key, Key] = field(default_factory=dict)
+    translated: bytearray = field(default_factory=bytearray)
 
     def add(self, entry: polib.POEntry, size: int) -> None:
         """Append an entry's block (active entries must all come before obsolete ones)."""
         key = (entry.msgctxt, entry.msgid)
         self.keys.append(key)
         self.sizes.append(size)
+        self.translated.append(has_translation(entry))
         if not entry.obsolete:
             self.active += 1
             if entry.previous_msgid and "fuzzy" in entry.flags:

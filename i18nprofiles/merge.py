@@ -15,7 +15,8 @@ from babel.messages.plurals import get_plural
 
 from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
-    Key, Layout, build_date, entry_block, format_po_date, generate_blocks, join_blocks, plural_count, read_catalog,
+    Key, Layout, build_date, entry_block, format_po_date, generate_blocks, has_translation, join_blocks, plural_count,
+    read_catalog,
     read_layout, stage_catalog, stage_data, stage_layout, write_catalog,
 )
 from i18nprofiles.changes import CatalogChange, diff_catalogs, entry_content
@@ -89,13 +90,6 @@ def select_catalogs(
 
 def _key(entry: polib.POEntry) -> Key:
     return (entry.msgctxt, entry.msgid)
-
-
-def _has_translation(entry: polib.POEntry) -> bool:
-    """Some form is translated: worth keeping or offering as a fuzzy match (compile needs all forms)."""
-    if entry.msgid_plural:
-        return any(entry.msgstr_plural.values())
-    return bool(entry.msgstr)
 
 
 def _own_flags(entry: polib.POEntry) -> list[str]:
@@ -174,7 +168,7 @@ class DepartedEntries:
     def __init__(self, entries: Iterable[polib.POEntry]) -> None:
         self._by_file: dict[str, list[tuple[int, polib.POEntry]]] = {}
         for position, entry in enumerate(entries):
-            if _has_translation(entry) and entry.msgid:
+            if has_translation(entry) and entry.msgid:
                 for name in dict.fromkeys(name for name, _ in entry.occurrences):
                     self._by_file.setdefault(name, []).append((position, entry))
         self._matchers: dict[str, FuzzyMatcher] = {}
@@ -263,7 +257,7 @@ def merge_catalog(
             if found is not None:
                 matches[_key(new)] = found
         unmatched = [new for new in unmatched if _key(new) not in matches]
-        pool = [e for e in catalog if _has_translation(e) and e.msgid] if unmatched else []
+        pool = [e for e in catalog if has_translation(e) and e.msgid] if unmatched else []
         if pool:
             matcher = FuzzyMatcher([e.msgid for e in pool])
             for new in unmatched:
@@ -285,7 +279,7 @@ def merge_catalog(
         key = _key(entry)
         if key in used or not entry.msgid:
             continue
-        if keep_obsolete and _has_translation(entry):
+        if keep_obsolete and has_translation(entry):
             merged.append(_obsolete_entry(entry))
             if not entry.obsolete:
                 report.obsoleted.append(entry)
@@ -618,18 +612,14 @@ def splice_catalog(
             merged[key] = _restored_entry(new, centries[previous[key]])
         else:
             unmatched.append(new)
-    departed = DepartedEntries(centries[key] for key in sorted(removed, key=cindex.__getitem__))
+    matches = match_fuzzy(unmatched, clayout, cdata, cindex, centries, removed) if fuzzy_matching else {}
+    if matches is None:
+        return None
     for new in unmatched:
-        old = departed.match(new) if fuzzy_matching else None
-        if old is None and fuzzy_matching:
-            return None  # the whole catalogue is the pool: merge_catalog searches it
-        used.add(_key(old))
-        merged[_key(new)] = _merged_entry(new, old, fuzzy=True)
-        report.fuzzy.append(merged[_key(new)])
-    for new in unmatched:
-        if _key(new) not in merged:
-            merged[_key(new)] = _merged_entry(new, None)
-            report.added.append(merged[_key(new)])
+        old = matches.get(_key(new))
+        merged[_key(new)] = _merged_entry(new, old, fuzzy=old is not None)
+        (report.fuzzy if old is not None else report.added).append(merged[_key(new)])
+    used.update(_key(old) for old in matches.values())
 
     header = polib.POFile(wrapwidth=0)
     header.header, header.metadata_is_fuzzy = cheader.header, cheader.metadata_is_fuzzy
@@ -648,7 +638,7 @@ def splice_catalog(
             entries[key] = (centries[key], None)  # its translation went to a new msgid
         elif key not in is_active:
             obsolete.append(key)  # obsolete already
-        elif keep_obsolete and _has_translation(centries[key]):
+        elif keep_obsolete and has_translation(centries[key]):
             merged[key] = _obsolete_entry(centries[key])
             obsolete.append(key)
             report.obsoleted.append(centries[key])
@@ -660,12 +650,38 @@ def splice_catalog(
     blocks = {key: entry_block(entry, width, plurals=plurals) for key, entry in merged.items()}
     head = "".join(next(generate_blocks(header, width=width))[1]).encode("utf-8")
     data, sizes = join_blocks(head, keys, blocks, catalog, cindex)
-    layout = Layout(clayout.options, clayout.extra, len(head), keys, sizes, len(template.layout.keys))
+    translated = bytearray(has_translation(merged[key]) if key in merged else clayout.translated[cindex[key]]
+                           for key in keys)
+    layout = Layout(clayout.options, clayout.extra, len(head), keys, sizes, len(template.layout.keys), {}, translated)
     fuzzy = [key for key in clayout.previous if key in template_keys and key not in merged]
     fuzzy += [key for key in merged if key in template_keys and previous_key(merged[key])]
     for key in sorted(fuzzy, key=template.position.__getitem__):
         layout.previous[key] = previous_key(merged[key]) if key in merged else clayout.previous[key]
     return data, layout, report, (dict(cheader.metadata), dict(header.metadata)), entries
+
+
+def match_fuzzy(
+    unmatched: list[polib.POEntry], clayout: Layout, cdata: bytes, cindex: dict[Key, int],
+    centries: dict[Key, polib.POEntry], removed: set[Key],
+) -> dict[Key, polib.POEntry] | None:
+    """``merge_catalog``'s fuzzy matches for the new entries, from a catalogue's layout: first among the
+    translated entries that left their files, then among every translated msgid of the catalogue.
+
+    The entries matched are parsed into ``centries``.  None when the layout
+    does not say which entries are translated.
+    """
+    departed = DepartedEntries(centries[key] for key in sorted(removed, key=cindex.__getitem__))
+    matches = {_key(new): old for new in unmatched if (old := departed.match(new)) is not None}
+    rest = [new for new in unmatched if _key(new) not in matches]
+    if not rest:
+        return matches
+    if len(clayout.translated) != len(clayout.keys):
+        return None
+    pool = [key for key, translated in zip(clayout.keys, clayout.translated) if translated and key[1]]
+    matcher = FuzzyMatcher([msgid for _, msgid in pool]) if pool else None
+    found = {_key(new): pool[match.index] for new in rest if matcher and (match := matcher.find(new.msgid))}
+    centries.update(parse_blocks(cdata, clayout, cindex, set(found.values()) - centries.keys())[1])
+    return matches | {key: centries[old] for key, old in found.items()}
 
 
 def previous_key(entry: polib.POEntry) -> Key | None:

@@ -269,3 +269,24 @@ def test_files_left_alone_keep_a_layout_so_the_next_edit_splices(spliced: Path, 
     extract(load_config(spliced))
     refuse_whole_merge(monkeypatch)
     assert all(result.written for result in update_catalogs(load_config(spliced)))
+
+
+def test_new_texts_search_the_whole_catalogue_without_merging_it_whole(spliced: Path, tmp_path: Path, monkeypatch) -> None:
+    borrowed = body(spliced, "p2")[0]
+    whole = tmp_path / "whole"
+    shutil.copytree(spliced, whole, ignore=shutil.ignore_patterns(".i18nprofiles-cache"))
+
+    def new_profile(root: Path) -> None:  # one text close to another profile's, one unlike any
+        write(root, "p9", 9, [borrowed.replace(".", " et des alpagas.", 1), "Un texte sans aucun rapport, ni voisin."])
+
+    for root in (spliced, whole):
+        new_profile(root)
+        extract(load_config(root))
+    refuse_whole_merge(monkeypatch)
+    results = update_catalogs(load_config(spliced))
+    monkeypatch.undo()
+    update_catalogs(load_config(whole))
+    assert files(spliced) == files(whole)
+    entry = next(e for e in read_catalog(results[1].path) if e.previous_msgid == borrowed)
+    assert entry.fuzzy and entry.msgstr == f"[es] {borrowed}"
+    assert any(e.msgid.startswith("Un texte sans") and not e.msgstr for e in read_catalog(results[1].path))
