@@ -10,7 +10,6 @@ same bytes.
 from __future__ import annotations
 
 import bisect
-import gettext
 import math
 import os
 import struct
@@ -289,17 +288,21 @@ def memo_name(mo_path: Path) -> str:
 
 def load_memo(
     cache: Path | None, mo_path: Path, po_digest: str | None, use_fuzzy: bool
-) -> tuple[str, Statistics] | None:
-    """The digest of the .mo and the statistics of the .po, if the .mo was last compiled from that .po that way."""
+) -> tuple[str, Statistics | None] | None:
+    """The digest of the .mo and the statistics of the .po (None: not counted), if the .mo was last
+    compiled from that .po that way."""
     value = load_snapshot(cache, memo_name(mo_path), (po_digest, use_fuzzy))
-    return (value[0], Statistics(*value[1])) if value is not None else None
+    if value is None:
+        return None
+    return value[0], Statistics(*value[1]) if value[1] is not None else None
 
 
 def save_memo(cache: Path | None, mo_path: Path, po_digest: str | None, use_fuzzy: bool, mo_digest: str,
-              statistics: Statistics) -> None:
+              statistics: Statistics | None) -> None:
     """Remember what a .mo was compiled from; a memo that already says so is not rewritten."""
     if load_memo(cache, mo_path, po_digest, use_fuzzy) != (mo_digest, statistics):
-        save_snapshot(cache, memo_name(mo_path), (po_digest, use_fuzzy), (mo_digest, astuple(statistics)))
+        counts = astuple(statistics) if statistics is not None else None
+        save_snapshot(cache, memo_name(mo_path), (po_digest, use_fuzzy), (mo_digest, counts))
 
 
 def is_mo_remembered(cache: Path | None, po_digest: str | None, mo_path: Path, use_fuzzy: bool) -> bool:
@@ -311,12 +314,30 @@ def is_mo_remembered(cache: Path | None, po_digest: str | None, mo_path: Path, u
 def _mo_is_current(po_path: Path, mo_path: Path, use_fuzzy: bool) -> bool:
     if not mo_path.is_file() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
         return False
+    header = read_mo_header(mo_path)
+    return header is not None and (f"{FUZZY_HEADER}: yes" in header.splitlines()) == use_fuzzy
+
+
+def read_mo_header(path: Path) -> str | None:
+    """The header (translation of the empty msgid) of a .mo file, read alone; None if it has none or is damaged."""
     try:
-        with mo_path.open("rb") as handle:
-            info = gettext.GNUTranslations(handle).info()
-    except (OSError, ValueError, UnicodeDecodeError, struct.error):
-        return False
-    return (info.get(FUZZY_HEADER.lower()) == "yes") == use_fuzzy
+        with path.open("rb") as handle:
+            head = handle.read(28)
+            order = {0x950412DE: "<", 0xDE120495: ">"}.get(struct.unpack("<I", head[:4])[0]) if len(head) == 28 else None
+            if order is None:
+                return None
+            _, _, count, originals, translations = struct.unpack(f"{order}5I", head[:20])
+            if count == 0:
+                return None
+            handle.seek(originals)
+            if struct.unpack(f"{order}I", handle.read(4))[0] != 0:
+                return None  # the first original, in sorted order, is not the empty msgid
+            handle.seek(translations)
+            size, offset = struct.unpack(f"{order}2I", handle.read(8))
+            handle.seek(offset)
+            return handle.read(size).decode("utf-8")
+    except (OSError, struct.error, UnicodeDecodeError):
+        return None
 
 
 def compile_fully(po_path: Path, cache: Path | None, po_digest: str | None, use_fuzzy: bool) -> Compilation:
@@ -381,8 +402,10 @@ def collect_edits(change: CatalogChange, use_fuzzy: bool) -> dict[bytes, tuple[b
     return {source: (versions[0].get(source), versions[1].get(source)) for source in versions[0].keys() | versions[1]}
 
 
-def adjust_statistics(statistics: Statistics, change: CatalogChange) -> Statistics:
-    """The statistics of the catalogue before ``change``, brought to the catalogue after it."""
+def adjust_statistics(statistics: Statistics | None, change: CatalogChange) -> Statistics | None:
+    """The statistics of the catalogue before ``change``, brought to the catalogue after it (None: not known)."""
+    if statistics is None:
+        return None
     counts = Counter(asdict(statistics))
     for old, new in change.entries.values():
         if old is not None:
@@ -439,12 +462,15 @@ def compile_catalogs(
     cache = config.cache_dir
     results = []
     staged: list[tuple[Path, Path]] = []
-    memos: list[tuple[Path, str | None, str, Statistics]] = []
+    memos: list[tuple[Path, str | None, str, Statistics | None]] = []
     try:
         for locale, po_path in sorted(targets.items()):
             mo_path = Path(output) if output else po_path.with_suffix(".mo")
             may_skip = not force and not statistics
             if may_skip and _mo_is_current(po_path, mo_path, use_fuzzy):
+                po_digest = digest_file(po_path) if cache is not None else None
+                if cache is not None and load_memo(cache, mo_path, po_digest, use_fuzzy) is None:
+                    memos.append((mo_path, po_digest, digest_file(mo_path) or "", None))  # the next change can patch it
                 results.append(CompileResult(po_path, mo_path, locale, None, False, True))
                 continue
             po_digest = digest_file(po_path)

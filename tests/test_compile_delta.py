@@ -291,3 +291,28 @@ def test_two_entries_with_the_same_original_are_compiled_in_full(config: Config,
     assert patch(config, change, False) is None  # both are a\x04b in a .mo: only a full compile orders them
     compile_catalogs(config, changes={"es": change})
     assert po_path(config).with_suffix(".mo").read_bytes() == full_compile(config, tmp_path, False)
+
+
+def test_a_mo_found_current_without_a_memo_gets_one_and_is_patched_next(config: Config, tmp_path: Path) -> None:
+    compile_catalogs(config, locales=["es"])
+    shutil.rmtree(config.cache_dir)  # as after an upgrade: no memo, the .mo newer than the .po
+    assert compile_catalogs(config, locales=["es"])[0].skipped
+    change = change_catalog(config, lambda catalog: setattr(catalog[0], "msgstr", "Otra cosa"))
+    assert patch(config, change, use_fuzzy=False) == full_compile(config, tmp_path, use_fuzzy=False)
+    result = compile_catalogs(config, locales=["es"], changes={"es": change})[0]
+    assert result.written and result.statistics is None  # patched: the memo had no statistics to carry
+
+
+@pytest.mark.parametrize("use_fuzzy", [False, True])
+def test_the_header_of_a_mo_is_read_alone(config: Config, tmp_path: Path, use_fuzzy: bool) -> None:
+    from i18nprofiles.compile import FUZZY_HEADER, read_mo_header
+
+    compile_catalogs(config, locales=["es"], use_fuzzy=use_fuzzy)
+    mo = po_path(config).with_suffix(".mo")
+    with mo.open("rb") as handle:
+        expected = gettext.GNUTranslations(handle).info()
+    header = read_mo_header(mo)
+    assert header is not None and (f"{FUZZY_HEADER}: yes" in header.splitlines()) == use_fuzzy
+    assert {k.lower(): v for k, v in (line.split(": ", 1) for line in header.splitlines() if line)} == expected
+    (tmp_path / "broken.mo").write_bytes(b"\x00" * 10)
+    assert read_mo_header(tmp_path / "broken.mo") is None
