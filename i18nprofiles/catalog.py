@@ -641,9 +641,22 @@ def layout_options(options: dict[str, Any]) -> tuple[Any, ...]:
                   ("ignore_obsolete", False)))
 
 
-def stage_layout(cache: Path | None, path: Path, whole: str, layout: Layout) -> list[tuple[Path, Path]]:
-    """Stage the layout of the file ``path`` whose bytes have SHA-256 ``whole`` (nothing without a cache)."""
+#: The layout and bytes of the file this process last spliced, by absolute path, with their SHA-256:
+#: the next step of the same ``build`` reads it from here (``read_layout`` checks the digest).
+_SPLICED: dict[str, tuple[str, Layout, bytes]] = {}
+
+
+def stage_layout(
+    cache: Path | None, path: Path, whole: str, layout: Layout, data: bytes | None = None
+) -> list[tuple[Path, Path]]:
+    """Stage the layout of the file ``path`` whose bytes have SHA-256 ``whole`` (nothing without a cache).
+
+    With ``data``, the file's bytes, both are also kept in memory for ``read_layout``.
+    """
     pair = stage_snapshot(cache, LAYOUT + os.path.abspath(path), whole, layout) if cache is not None else None
+    if pair and data is not None:
+        _SPLICED.clear()
+        _SPLICED[os.path.abspath(path)] = (whole, layout, data)
     return [pair] if pair else []
 
 
@@ -669,6 +682,9 @@ def read_layout(cache: Path | None, path: Path, digest: str | None = None) -> tu
     """
     if cache is None:
         return None
+    kept = _SPLICED.get(os.path.abspath(path))
+    if kept is not None and digest is not None and kept[0] == digest:
+        return kept[1], kept[2]
     try:
         data = path.read_bytes()
     except OSError:

@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 
 from i18nprofiles.catalog import Key
+from i18nprofiles.files import Signature
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class CatalogChange:
     after: str
     metadata: tuple[dict[str, str], dict[str, str]]  # the header before and after
     entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]] = field(default_factory=dict)
+    signature: Signature | None = None  # the file's as written: while it holds, the file need not be hashed again
 
 
 #: What makes two versions of an entry the same (polib's line number aside).

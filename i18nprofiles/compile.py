@@ -25,7 +25,7 @@ import polib
 from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import plural_count, read_catalog
 from i18nprofiles.changes import CatalogChange
-from i18nprofiles.files import commit_files, discard_files, stage_file
+from i18nprofiles.files import commit_files, discard_files, file_signature, stage_file
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import PROFILES_DOMAIN
@@ -473,11 +473,12 @@ def compile_catalogs(
                     memos.append((mo_path, po_digest, digest_file(mo_path) or "", None))  # the next change can patch it
                 results.append(CompileResult(po_path, mo_path, locale, None, False, True))
                 continue
-            po_digest = digest_file(po_path)
+            change = (changes or {}).get(locale)
+            known = change is not None and change.signature is not None and change.signature == file_signature(po_path)
+            po_digest = change.after if known else digest_file(po_path)
             if may_skip and is_mo_remembered(cache, po_digest, mo_path, use_fuzzy):
                 results.append(CompileResult(po_path, mo_path, locale, None, False, True))
                 continue
-            change = (changes or {}).get(locale)
             patched = None
             if change is not None and not force:
                 patched = compile_patched(cache, po_path, mo_path, change, po_digest, use_fuzzy)

@@ -208,7 +208,7 @@ def splice_template(
     header = "".join(next(generate_blocks(new_template(config["project"], created), **options))[1]).encode("utf-8")
     keys = list(zip(repeat(None), dict.fromkeys(chain.from_iterable(map(itemgetter(0), p.segments) for p in profiles))))
     blocks = {(None, msgid): entry_block(entry, options["width"]) for msgid, entry in made.items()}
-    if not set(keys).difference(index).issubset(blocks):
+    if not all(map(index.__contains__, keys)) and any(key not in index and key not in blocks for key in keys):
         return None  # a text no changed profile gives that the old template does not have
     ends = list(accumulate(layout.sizes, initial=layout.header))
     changed = {key for key, block in blocks.items() if key not in index or data[ends[index[key]]:ends[index[key] + 1]] != block}
@@ -219,7 +219,7 @@ def splice_template(
     if not staged:
         return False, [], len(keys), digest_bytes(data)
     spliced = Layout(layout.options, inputs, len(header), keys, sizes, len(keys))
-    return written, staged + stage_layout(config.cache_dir, path, whole, spliced), len(keys), whole
+    return written, staged + stage_layout(config.cache_dir, path, whole, spliced, text), len(keys), whole
 
 
 def template_options(config: Config, width: int | None = None, **flags: bool) -> dict[str, Any]:

@@ -12,6 +12,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+Signature = tuple[int, int, int]  # a file's size, st_mtime_ns and st_ino (a rename keeps them)
+
+
+def file_signature(path: str | Path) -> Signature | None:
+    """A file's size, mtime_ns and inode (anything that rewrites the file changes them); None without a file."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
 
 def temp_beside(path: Path) -> tuple[int, Path]:
     """A new temporary file in the folder of ``path``, with the mode ``path`` has (or would get)."""

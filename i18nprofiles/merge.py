@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, count
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +23,7 @@ from i18nprofiles.changes import CatalogChange, diff_catalogs, entry_content
 from i18nprofiles.config import Config, normalize_locale, parse_locale
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template, template_path
-from i18nprofiles.files import commit_files, discard_files
+from i18nprofiles.files import commit_files, discard_files, file_signature
 from i18nprofiles.matcher import FuzzyMatcher
 
 UPDATE_MEMO = "update:"  # snapshot name: the template and options a catalogue was last merged with
@@ -477,7 +477,7 @@ class UpdateJob:
         data, layout, report, header, entries = spliced
         changed, staged, after = stage_data(target, data, catalog[1], check=self.check)
         files += staged + (stage_layout(cache, target, after, layout) if staged else [])
-        change = CatalogChange(target, digest, after, header, entries) if changed else None
+        change = CatalogChange(target, digest, after, header, entries, file_signature(staged[0][0])) if staged else None
         return UpdateResult(target, locale, changed, changed and not self.check, report, change,
                             after if staged else digest)
 
@@ -500,7 +500,8 @@ class UpdateJob:
         change, after = None, digest
         if changed and staged:
             after = digest_file(staged[0][0])
-            change = diff_catalogs(catalog, merged, target, digest, after or "")
+            change = replace(diff_catalogs(catalog, merged, target, digest, after or ""),
+                             signature=file_signature(staged[0][0]))
         return UpdateResult(target, locale, changed, changed and not self.check, report, change, after)
 
 

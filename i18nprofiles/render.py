@@ -40,7 +40,7 @@ from markupsafe import Markup
 from i18nprofiles.cache import CODE_DIGEST, digest_file, dump_plain, load_snapshot, paused_gc, save_snapshot
 from i18nprofiles.catalog import read_catalog
 from i18nprofiles.changes import CatalogChange
-from i18nprofiles.files import commit_files, stage_with, write_text_atomic
+from i18nprofiles.files import Signature, commit_files, file_signature, stage_with, write_text_atomic
 from i18nprofiles.compile import is_translated
 from i18nprofiles.config import Config, parse_locale
 from i18nprofiles.errors import ConfigError, ProfileError
@@ -755,7 +755,6 @@ def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str
 
 LIBRARY_VERSIONS = (babel.__version__, jinja2.__version__, markdown_it.__version__)
 
-Signature = tuple[int, int, int]  # size, mtime_ns and inode of a file as written (a rename keeps them)
 
 
 @dataclass(frozen=True)
@@ -825,15 +824,6 @@ def profiles_showing(profiles: Iterable[Profile], texts: frozenset[str]) -> set[
 def index_shows(profiles: Iterable[Profile], texts: frozenset[str]) -> bool:
     """Whether an index shows one of ``texts`` (a headline or a location)."""
     return bool(texts) and any(profile.fields.get(key) in texts for profile in profiles for key in ("headline", "location"))
-
-
-def file_signature(path: str) -> Signature | None:
-    """A file's size, mtime_ns and inode (anything that rewrites the file changes them); None without a file."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 def reusable_pages(folder: Path, plan: SitePlan, previous: RenderState, current: RenderState,
@@ -1006,12 +996,14 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
     profiles = read_profiles(config)
     gc.freeze()  # the profiles live to the end: the collector need not scan them again at every collection
     try:
-        extracted = extract(config, profiles=profiles)
-        updated = update_catalogs(config, init_missing=True, workers=workers or os.cpu_count() or 1)
-        changes = {result.locale: result.change for result in updated if result.change is not None}
-        compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes)
+        with paused_gc():  # catalogues and their entries hold no cycles
+            extracted = extract(config, profiles=profiles)
+            updated = update_catalogs(config, init_missing=True, workers=workers or os.cpu_count() or 1)
+            changes = {result.locale: result.change for result in updated if result.change is not None}
+            compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes)
         if any(result.problems for result in compiled):
             return BuildResult(extracted, updated, compiled, None)
+        gc.freeze()
         rendered = render_site(config, output=output, profiles=profiles, workers=workers, changes=changes)
         return BuildResult(extracted, updated, compiled, rendered)
     finally:
