@@ -12,10 +12,12 @@ import gettext
 import hashlib
 import io
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.ext
 import polib
 from babel.messages.extract import extract as babel_extract
@@ -129,6 +131,7 @@ def make_environment(config: Config, locale: str, ui: gettext.NullTranslations |
     """A Jinja2 environment for one locale: autoescape, strict undefined, newstyle gettext."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(path) for path in template_dirs(config)]),
+        bytecode_cache=compiled_templates(config.cache_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -144,6 +147,31 @@ def make_environment(config: Config, locale: str, ui: gettext.NullTranslations |
         newstyle=True,
     )
     return env
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled once and kept in the cache folder (by name and source checksum); one that cannot be
+    written there is compiled again next time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@lru_cache(maxsize=None)
+def compiled_templates(cache_dir: Path) -> CompiledTemplates | None:
+    """The bytecode cache of the templates, in ``cache_dir/templates`` (which ignores itself in git); None if
+    that folder cannot be made."""
+    folder = cache_dir / "templates"
+    try:
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+            (folder / ".gitignore").write_text("# compiled templates, made by i18nprofiles\n*\n")
+    except OSError:
+        return None
+    return CompiledTemplates(str(folder))
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any], root: Path | None = None) -> str:
