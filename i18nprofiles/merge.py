@@ -387,11 +387,11 @@ def update_catalogs(
     big = template_file.is_file() and template_file.stat().st_size >= PARALLEL_TEMPLATE_BYTES
     if workers > 1 and len(todo) > 1 and big:
         job.read_template_delta()  # before the workers start: under fork they inherit it
-        with ProcessPoolExecutor(min(workers, len(todo)), initializer=adopt_job, initargs=(job,)) as pool:
-            futures = [pool.submit(run_adopted_job, *item) for item in todo]
-            for future in futures:
+        with ProcessPoolExecutor(min(workers, len(todo)) - 1, initializer=adopt_job, initargs=(job,)) as pool:
+            futures = [pool.submit(run_adopted_job, *item) for item in todo[1:]]
+            for run in (lambda: job.run(*todo[0]), *(future.result for future in futures)):  # this process does one
                 try:
-                    result, files = future.result()
+                    result, files = run()
                 except BaseException as exc:  # noqa: BLE001 - raised below, once every worker is done
                     error = error or exc
                     continue
