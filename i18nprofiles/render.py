@@ -20,7 +20,8 @@ import os
 import pickle
 import posixpath
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -179,10 +180,67 @@ PATCH_LIMIT = 5000  # msgids; a table that differs more from the whole one is ke
 NO_CATALOGUE = ""  # the digest of a locale that has no catalogue
 
 
+TABLE_SHARDS = 64  # a whole table is kept in this many snapshots: a render that needs few msgids reads few
+
+
+class StaleTable(Exception):
+    """A shard of a kept table could not be read: the render starts over from the catalogues."""
+
+
+def table_shard(msgid: str) -> int:
+    """The shard of a kept table that holds ``msgid``: a stable hash of it."""
+    return zlib.crc32(msgid.encode("utf-8")) % TABLE_SHARDS
+
+
+class ShardedTable(Mapping[str, Translation]):
+    """A whole table kept in the cache in ``TABLE_SHARDS`` snapshots, read shard by shard as lookups need
+    them, under a patch (msgid -> translation, None: none).  Iterating reads every shard."""
+
+    def __init__(self, cache: Path, name: str, digest: str, patch: Mapping[str, Translation | None]) -> None:
+        self.cache, self.name, self.digest, self.patch = cache, name, digest, patch
+        self._shards: dict[int, dict[str, Translation]] = {}
+        self._whole: dict[str, Translation] | None = None
+
+    def _shard(self, index: int) -> dict[str, Translation]:
+        if index not in self._shards:
+            found = load_snapshot(self.cache, f"{self.name}#{index}", self.digest)
+            if not isinstance(found, dict):
+                raise StaleTable(self.name)
+            self._shards[index] = found
+        return self._shards[index]
+
+    def __getitem__(self, msgid: str) -> Translation:
+        found = self.patch[msgid] if msgid in self.patch else self._shard(table_shard(msgid)).get(msgid)
+        if found is None:
+            raise KeyError(msgid)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.whole())
+
+    def __len__(self) -> int:
+        return len(self.whole())
+
+    def whole(self) -> dict[str, Translation]:
+        """The table as a dict (every shard read)."""
+        if self._whole is None:
+            table: dict[str, Translation] = {}
+            for index in range(TABLE_SHARDS):
+                table.update(self._shard(index))
+            self._whole = dict(apply_entries(table, self.patch))
+        return self._whole
+
+    def patched(self, entries: Mapping[str, Translation | None]) -> ShardedTable:
+        """This table with the translations of ``entries`` too (sharing the shards read so far)."""
+        view = ShardedTable(self.cache, self.name, self.digest, {**self.patch, **entries})
+        view._shards = self._shards
+        return view
+
+
 class KeptTable(NamedTuple):
     """A catalogue's translation table as the cache keeps it."""
 
-    table: dict[str, Translation]
+    table: Table
     contexts: bool  # an entry with a msgctxt gives a translation (of two entries of a msgid, the file's order picks)
 
 
@@ -208,15 +266,21 @@ def keep_table(catalog: polib.POFile) -> KeptTable:
     return KeptTable(table_from_catalog(catalog), contexts)
 
 
-def apply_patch(kept: KeptTable, entries: Mapping[str, Translation | None]) -> KeptTable:
-    """``kept`` with the translations of ``entries`` (None: no translation)."""
-    table = dict(kept.table)
+def apply_entries(table: dict[str, Translation], entries: Mapping[str, Translation | None]) -> dict[str, Translation]:
+    """``table``, changed in place to hold the translations of ``entries`` (None: no translation)."""
     for msgid, found in entries.items():
         if found is None:
             table.pop(msgid, None)
         else:
             table[msgid] = found
-    return KeptTable(table, kept.contexts)
+    return table
+
+
+def apply_patch(kept: KeptTable, entries: Mapping[str, Translation | None]) -> KeptTable:
+    """``kept`` with the translations of ``entries`` (None: no translation)."""
+    if isinstance(kept.table, ShardedTable):
+        return KeptTable(kept.table.patched(entries), kept.contexts)
+    return KeptTable(apply_entries(dict(kept.table), entries), kept.contexts)
 
 
 def change_entries(change: CatalogChange) -> dict[str, Translation | None] | None:
@@ -242,15 +306,20 @@ def diff_tables(old: Table, new: Table) -> frozenset[str]:
 
 
 def load_kept_table(cache: Path, path: Path, digest: str) -> tuple[KeptTable, TablePatch] | None:
-    """The table kept for catalogue ``path`` with ``digest``, and how it is kept (whole: an empty patch); None if it is not."""
-    name = os.path.abspath(path)
-    patch = load_snapshot(cache, PATCH_SNAPSHOT + name, digest)
+    """The table kept for catalogue ``path`` with ``digest``, and how it is kept (whole: an empty patch); None if it is not.
+
+    Only the table's index is read here: its shards are read as lookups need them.
+    """
+    name = TABLE_SNAPSHOT + os.path.abspath(path)
+    patch = load_snapshot(cache, PATCH_SNAPSHOT + os.path.abspath(path), digest)
     if patch is not None:
-        base = load_snapshot(cache, TABLE_SNAPSHOT + name, patch.base)
-        if base is not None:
-            return apply_patch(base, patch.entries), patch
-    whole = load_snapshot(cache, TABLE_SNAPSHOT + name, digest)
-    return (whole, TablePatch(digest, {})) if whole is not None else None
+        contexts = load_snapshot(cache, name, patch.base)  # the whole table's index: do msgctxt entries translate
+        if contexts is not None:
+            return KeptTable(ShardedTable(cache, name, patch.base, patch.entries), contexts), patch
+    contexts = load_snapshot(cache, name, digest)
+    if contexts is None:
+        return None
+    return KeptTable(ShardedTable(cache, name, digest, {}), contexts), TablePatch(digest, {})
 
 
 def patch_kept_table(cache: Path, path: Path,
@@ -273,8 +342,8 @@ def patch_kept_table(cache: Path, path: Path,
     return table, patch if len(patch.entries) <= PATCH_LIMIT else table, changed
 
 
-def read_translations(config: Config, code: str, change: CatalogChange | None,
-                      rendered: str | None) -> tuple[LocaleTranslations, KeptTable | TablePatch | None]:
+def read_translations(config: Config, code: str, change: CatalogChange | None, rendered: str | None,
+                      trust_kept: bool = True) -> tuple[LocaleTranslations, KeptTable | TablePatch | None]:
     """A locale's translations, and what to keep of their table when the cache does not keep it yet.
 
     ``rendered`` is the digest of the catalogue the last render used.  A
@@ -284,6 +353,10 @@ def read_translations(config: Config, code: str, change: CatalogChange | None,
     """
     path = catalog_path(config, code, PROFILES_DOMAIN)
     cache = config.cache_dir
+    if not trust_kept:
+        digest = digest_file(path)
+        kept = keep_table(read_catalog(path, cache)) if digest is not None else None
+        return LocaleTranslations(kept.table if kept else {}, digest or NO_CATALOGUE, None), kept
     if change is not None and change.after != rendered:
         patched = patch_kept_table(cache, path, change)
         if patched is not None:
@@ -303,23 +376,27 @@ def read_translations(config: Config, code: str, change: CatalogChange | None,
     if rendered == digest:
         since: frozenset[str] | None = frozenset()
     else:
-        since = diff_tables(old[0].table, kept.table) if old is not None else None
+        try:
+            since = diff_tables(old[0].table, kept.table) if old is not None else None
+        except StaleTable:
+            since = None
     return LocaleTranslations(kept.table, digest, since), new
 
 
 def gather_translations(
     config: Config, tables: Mapping[str, Table] | None, changes: Mapping[str, CatalogChange],
-    rendered: Mapping[str, str | None],
+    rendered: Mapping[str, str | None], *, trust_kept: bool = True,
 ) -> tuple[dict[str, LocaleTranslations], dict[str, KeptTable | TablePatch]]:
     """The translations of every locale, and what to keep of their tables for next time.
 
     Tables the caller gives are used as they are (nothing is known of what changed).
+    Without ``trust_kept``, no table kept in the cache is used.
     """
     if tables is not None:
         return {code: LocaleTranslations(tables.get(code, {}), None, None) for code in config.locales}, {}
     found, new = {}, {}
     for code in config.locales:
-        found[code], keep = read_translations(config, code, changes.get(code), rendered.get(code))
+        found[code], keep = read_translations(config, code, changes.get(code), rendered.get(code), trust_kept)
         if keep is not None:
             new[code] = keep
     return found, new
@@ -327,11 +404,20 @@ def gather_translations(
 
 def keep_tables(config: Config, translations: Mapping[str, LocaleTranslations],
                 new: Mapping[str, KeptTable | TablePatch]) -> None:
-    """Keep the new tables in the cache, each under the digest of its catalogue."""
+    """Keep the new tables in the cache, each under the digest of its catalogue: a patch, or a whole table
+    as its index (the ``contexts`` flag) and its shards."""
     for code, keep in new.items():
-        kind = PATCH_SNAPSHOT if isinstance(keep, TablePatch) else TABLE_SNAPSHOT
-        name = kind + os.path.abspath(catalog_path(config, code, PROFILES_DOMAIN))
-        save_snapshot(config.cache_dir, name, translations[code].digest, keep)
+        path, digest = os.path.abspath(catalog_path(config, code, PROFILES_DOMAIN)), translations[code].digest
+        if isinstance(keep, TablePatch):
+            save_snapshot(config.cache_dir, PATCH_SNAPSHOT + path, digest, keep)
+            continue
+        table = keep.table.whole() if isinstance(keep.table, ShardedTable) else keep.table
+        shards: list[dict[str, Translation]] = [{} for _ in range(TABLE_SHARDS)]
+        for msgid, found in table.items():
+            shards[table_shard(msgid)][msgid] = found
+        for index, shard in enumerate(shards):
+            save_snapshot(config.cache_dir, f"{TABLE_SNAPSHOT}{path}#{index}", digest, shard)
+        save_snapshot(config.cache_dir, TABLE_SNAPSHOT + path, digest, keep.contexts)
 
 
 # -- URLs and paths ----------------------------------------------------------------
@@ -955,14 +1041,13 @@ def render_site(
         profiles = read_profiles(config)
     state_path = state_file(config, folder)
     previous = read_state(state_path)
-    translations, new_tables = gather_translations(config, tables, changes or {}, previous.tables)
-    inputs = SiteInputs(config, profiles, {code: found.table for code, found in translations.items()}, fuzzy)
-    published, withheld = published_locales(inputs)
-    plan = plan_site(inputs, published)
-    current = describe_inputs(plan, translations)
-    changed = {code: found.changed for code, found in translations.items()}
-    reuse = reusable_pages(folder, plan, previous, current, changed)
-    files = build_site(plan, reuse, workers or os.cpu_count() or 1)
+    try:
+        translations, new_tables = gather_translations(config, tables, changes or {}, previous.tables)
+        built = plan_and_build(config, folder, profiles, translations, previous, fuzzy, workers)
+    except StaleTable:  # a kept table is damaged: every table from its catalogue, and no page reused
+        translations, new_tables = gather_translations(config, tables, {}, {}, trust_kept=False)
+        built = plan_and_build(config, folder, profiles, translations, previous, fuzzy, workers)
+    published, withheld, current, reuse, files = built
     written, unchanged = write_site(folder, files)
     removed = remove_stale(folder, previous.files, [*files, *reuse])
     signatures = {name: previous.files[name] for name in reuse} | file_signatures(folder, files)
@@ -971,6 +1056,20 @@ def render_site(
         write_state(state_path, state)
     keep_tables(config, translations, new_tables)
     return RenderResult(folder, written, sorted([*unchanged, *reuse]), published, withheld, removed, len(files))
+
+
+def plan_and_build(
+    config: Config, folder: Path, profiles: Sequence[Profile], translations: Mapping[str, LocaleTranslations],
+    previous: RenderState, fuzzy: bool, workers: int | None,
+) -> tuple[list[str], dict[str, float], RenderState, set[str], dict[str, bytes]]:
+    """The published and withheld locales, the inputs of this render, the pages reused and the files made."""
+    inputs = SiteInputs(config, profiles, {code: found.table for code, found in translations.items()}, fuzzy)
+    published, withheld = published_locales(inputs)
+    plan = plan_site(inputs, published)
+    current = describe_inputs(plan, translations)
+    changed = {code: found.changed for code, found in translations.items()}
+    reuse = reusable_pages(folder, plan, previous, current, changed)
+    return published, withheld, current, reuse, build_site(plan, reuse, workers or os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)

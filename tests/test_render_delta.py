@@ -232,6 +232,24 @@ def test_a_damaged_table_snapshot_is_not_used(project: Config, tmp_path: Path) -
     assert site_files(project.output_dir) == fresh_site(project, tmp_path / "fresh")
 
 
+def test_a_damaged_shard_of_a_kept_table_makes_the_render_start_over(project: Config, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = catalog_path(project, "es")
+    for index in range(render_module.TABLE_SHARDS):
+        name = f"{render_module.TABLE_SNAPSHOT}{os.path.abspath(path)}#{index}"
+        if snapshot_path(project.cache_dir, name).is_file():
+            snapshot_path(project.cache_dir, name).write_bytes(b"damaged")
+    before = read_catalogues(project)
+    translate(project, "es", "Café", "Cafecito")
+    reads = []
+    monkeypatch.setattr(render_module, "read_catalog", lambda *args, **kwargs: reads.append(args) or read_catalog(*args))
+    render_site(project, changes=changes_since(project, before))  # the patched table cannot be read
+    assert reads and site_files(project.output_dir) == fresh_site(project, tmp_path / "fresh")
+    translate(project, "es", "Café", "Café con leche")  # the whole table kept since serves again
+    render_site(project)
+    assert site_files(project.output_dir) == fresh_site(project, tmp_path / "fresh2")
+
+
 def test_a_catalogue_with_contexts_is_read_not_patched(project: Config, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     # Two entries for one msgid: the table keeps the last one in the file, which a change cannot tell.
