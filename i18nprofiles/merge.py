@@ -157,37 +157,12 @@ def _obsolete_entry(old: polib.POEntry) -> polib.POEntry:
     return entry
 
 
-class DepartedEntries:
-    """The translated entries that left the template, by the files their references name.
-
-    Each file's entries have their own ``FuzzyMatcher`` (built when first
-    needed); a new entry is matched in each of its files, and the best score
-    wins, then the entry that comes first in the catalogue.
-    """
-
-    def __init__(self, entries: Iterable[polib.POEntry]) -> None:
-        self._by_file: dict[str, list[tuple[int, polib.POEntry]]] = {}
-        for position, entry in enumerate(entries):
-            if has_translation(entry) and entry.msgid:
-                for name in dict.fromkeys(name for name, _ in entry.occurrences):
-                    self._by_file.setdefault(name, []).append((position, entry))
-        self._matchers: dict[str, FuzzyMatcher] = {}
-
-    def match(self, new: polib.POEntry) -> polib.POEntry | None:
-        """The closest departed entry from one of ``new``'s files, or None."""
-        best: tuple[float, int, polib.POEntry] | None = None
-        for name in dict.fromkeys(name for name, _ in new.occurrences):
-            found = self._matcher(name).find(new.msgid) if name in self._by_file else None
-            if found is not None:
-                position, entry = self._by_file[name][found.index]
-                if best is None or (-found.score, position) < (-best[0], best[1]):
-                    best = (found.score, position, entry)
-        return best[2] if best is not None else None
-
-    def _matcher(self, name: str) -> FuzzyMatcher:
-        if name not in self._matchers:
-            self._matchers[name] = FuzzyMatcher([entry.msgid for _, entry in self._by_file[name]])
-        return self._matchers[name]
+def match_departed(unmatched: list[polib.POEntry], departed: Iterable[polib.POEntry]) -> dict[Key, polib.POEntry]:
+    """The fuzzy matches of new entries among the translated entries that left the template (a small pool:
+    an edited paragraph finds its own old version there first)."""
+    pool = [entry for entry in departed if has_translation(entry) and entry.msgid]
+    matcher = FuzzyMatcher([entry.msgid for entry in pool]) if pool and unmatched else None
+    return {_key(new): pool[found.index] for new in unmatched if matcher and (found := matcher.find(new.msgid))}
 
 
 def merge_catalog(
@@ -202,9 +177,9 @@ def merge_catalog(
     - an exact msgid keeps its translation; an obsolete one comes back to life;
     - a new msgid close to an old translated one gets that translation, marked
       fuzzy, with the old msgid as ``#|`` previous msgid.  The old msgids that
-      left the template from a file where the new one is used are tried
-      first (an edited paragraph keeps its own translation); only when none
-      is close enough is the whole catalogue searched;
+      left the template are tried first (an edited paragraph keeps its own
+      translation); only when none is close enough is the whole catalogue
+      searched;
     - old entries that left the template are kept as obsolete ``#~`` entries
       (when translated), unless ``keep_obsolete`` is false.
     """
@@ -251,11 +226,7 @@ def merge_catalog(
 
     matches: dict[Key, polib.POEntry] = {}
     if fuzzy_matching and unmatched:
-        departed = DepartedEntries(e for e in catalog if not e.obsolete and _key(e) not in template_keys)
-        for new in unmatched:
-            found = departed.match(new)
-            if found is not None:
-                matches[_key(new)] = found
+        matches = match_departed(unmatched, (e for e in catalog if not e.obsolete and _key(e) not in template_keys))
         unmatched = [new for new in unmatched if _key(new) not in matches]
         pool = [e for e in catalog if has_translation(e) and e.msgid] if unmatched else []
         if pool:
@@ -666,13 +637,12 @@ def match_fuzzy(
     centries: dict[Key, polib.POEntry], removed: set[Key],
 ) -> dict[Key, polib.POEntry] | None:
     """``merge_catalog``'s fuzzy matches for the new entries, from a catalogue's layout: first among the
-    translated entries that left their files, then among every translated msgid of the catalogue.
+    translated entries that left the template, then among every translated msgid of the catalogue.
 
     The entries matched are parsed into ``centries``.  None when the layout
     does not say which entries are translated.
     """
-    departed = DepartedEntries(centries[key] for key in sorted(removed, key=cindex.__getitem__))
-    matches = {_key(new): old for new in unmatched if (old := departed.match(new)) is not None}
+    matches = match_departed(unmatched, (centries[key] for key in sorted(removed, key=cindex.__getitem__)))
     rest = [new for new in unmatched if _key(new) not in matches]
     if not rest:
         return matches

@@ -181,7 +181,7 @@ def test_edits_in_a_row_stay_equal_to_whole_merges(spliced: Path, tmp_path: Path
     def new_place(root: Path) -> None:
         write(root, "p2", 2, body(root, "p2"), location="Arequipa")
 
-    def edit_untranslated(root: Path) -> None:  # no translation to keep in its own file: searched too
+    def edit_untranslated(root: Path) -> None:  # its old version has no translation: the catalogue is searched
         write(root, "p1", 1, [body(root, "p1")[0], body(root, "p1")[1] + " Fin.", body(root, "p1")[2]])
 
     for edit in (edit_words, drop_paragraph, restore, move_location, new_profile, first_profile, new_place,
