@@ -563,7 +563,8 @@ def batched_bytes(pieces: Iterable[bytes], size: int = 1 << 20) -> Iterator[byte
 #
 # A layout says where each entry of a file we wrote lies, so that the next
 # writer of that file can copy the entries that did not change, byte for
-# byte, instead of generating them again (see ``splice``).
+# byte, instead of generating them again (see ``extract.splice_template``
+# and ``merge.splice_catalog``).
 
 
 LAYOUT = "layout:"  # snapshot name prefix, with the file's absolute path

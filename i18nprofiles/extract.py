@@ -180,9 +180,9 @@ def splice_template(
     """Stage the template again from the one on disk, making only the entries of the profiles that changed.
 
     The entry of a text that no changed profile gives, before (the entries
-    that name it in their references) or after, is the same bytes as before (its references and comments come from the
-    same profiles, in the same order); the others are built as
-    ``build_template`` builds them.  The layout written with the file says
+    whose references name it) or after, is the same bytes as before: its
+    references and comments come from the same profiles, in the same order.
+    The others are built as ``build_template`` builds them.  The layout written with the file says
     which entries changed and which left at each of the last ``HISTORY``
     extractions (``history``), for ``update``.
     Returns None, to write the whole template, when the file on disk is not

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, count
 from pathlib import Path
@@ -16,8 +15,7 @@ from babel.messages.plurals import get_plural
 from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
     Key, Layout, build_date, entry_block, format_po_date, generate_blocks, has_translation, join_blocks, plural_count,
-    read_catalog,
-    read_layout, stage_catalog, stage_data, stage_layout, write_catalog,
+    read_catalog, read_layout, stage_catalog, stage_data, stage_layout, write_catalog,
 )
 from i18nprofiles.changes import CatalogChange, diff_catalogs, entry_content
 from i18nprofiles.config import Config, normalize_locale, parse_locale
@@ -324,6 +322,7 @@ def update_catalogs(
     init_missing: bool = False,
     check: bool = False,
     workers: int = 1,
+    describe: bool = False,
 ) -> list[UpdateResult]:
     """Merge the template into every catalogue of the domain (or those of ``locales``).
 
@@ -334,6 +333,8 @@ def update_catalogs(
     processes at once (each holds the template and one catalogue in memory).
     A catalogue that is what the last update left, merged with the template
     the current one was extracted after, is spliced (see ``splice_catalog``).
+    With ``describe``, each written catalogue's result says what changed in
+    it (``UpdateResult.change``), for ``compile`` and ``render``.
     """
     folder = Path(directory) if directory else config.locales_dir
     template_file = Path(input_file) if input_file else template_path(config, domain)
@@ -344,7 +345,7 @@ def update_catalogs(
     options = (fuzzy_matching, ignore_obsolete, width)
     template_digest = digest_file(template_file)
     job = UpdateJob(config, template_file, template_digest, format_po_date(build_date()), width, fuzzy_matching,
-                    ignore_obsolete, check)
+                    ignore_obsolete, check, describe)
     results: dict[str, UpdateResult] = {}
     todo: list[tuple[str, Path, Path, str | None]] = []
     for locale, path in sorted(targets.items()):
@@ -357,6 +358,8 @@ def update_catalogs(
     error: BaseException | None = None
     big = template_file.is_file() and template_file.stat().st_size >= PARALLEL_TEMPLATE_BYTES
     if workers > 1 and len(todo) > 1 and big:
+        from concurrent.futures import ProcessPoolExecutor  # imported here: most updates run in this process
+
         job.read_template_delta()  # before the workers start: under fork they inherit it
         with ProcessPoolExecutor(min(workers, len(todo)) - 1, initializer=adopt_job, initargs=(job,)) as pool:
             futures = [pool.submit(run_adopted_job, *item) for item in todo[1:]]
@@ -403,6 +406,7 @@ class UpdateJob:
     fuzzy_matching: bool
     ignore_obsolete: bool
     check: bool
+    describe: bool = False
     template: polib.POFile | None = field(default=None, repr=False)
     template_delta: TemplateDelta | Literal[False] | None = field(default=None, repr=False)  # False: none
 
@@ -448,7 +452,8 @@ class UpdateJob:
         data, layout, report, header, entries = spliced
         changed, staged, after = stage_data(target, data, catalog[1], check=self.check)
         files += staged + (stage_layout(cache, target, after, layout) if staged else [])
-        change = CatalogChange(target, digest, after, header, entries, file_signature(staged[0][0])) if staged else None
+        describe = staged and self.describe
+        change = CatalogChange(target, digest, after, header, entries, file_signature(staged[0][0])) if describe else None
         return UpdateResult(target, locale, changed, changed and not self.check, report, change,
                             after if staged else digest)
 
@@ -471,6 +476,7 @@ class UpdateJob:
         change, after = None, digest
         if changed and staged:
             after = digest_file(staged[0][0])
+        if changed and staged and self.describe:  # every entry compared: only when asked
             change = replace(diff_catalogs(catalog, merged, target, digest, after or ""),
                              signature=file_signature(staged[0][0]))
         return UpdateResult(target, locale, changed, changed and not self.check, report, change, after)
@@ -554,8 +560,9 @@ def splice_catalog(
     the catalogue's own block, byte for byte (merging is
     idempotent); only those are parsed, merged and written again.  Returns
     the file's bytes, its layout, the report, the header before and after and
-    the (old, new) entries that differ; None when the whole catalogue must be
-    searched for a fuzzy match (``merge_catalog`` then does it all).
+    the (old, new) entries that differ; None when the catalogue is not the
+    one that template was merged into, or its layout does not say which
+    entries are translated (``merge_catalog`` then does it all).
     """
     clayout, cdata = catalog
     template_keys = template.keys

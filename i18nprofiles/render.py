@@ -1097,7 +1097,7 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
     try:
         with paused_gc():  # catalogues and their entries hold no cycles
             extracted = extract(config, profiles=profiles)
-            updated = update_catalogs(config, init_missing=True, workers=workers or os.cpu_count() or 1)
+            updated = update_catalogs(config, init_missing=True, workers=workers or os.cpu_count() or 1, describe=True)
             changes = {result.locale: result.change for result in updated if result.change is not None}
             compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes)
         if any(result.problems for result in compiled):

@@ -139,7 +139,7 @@ def test_a_spliced_update_writes_what_a_whole_merge_writes(spliced: Path, tmp_pa
     edit(spliced)
     config = load_config(spliced)
     extract(config)
-    results = update_catalogs(config)
+    results = update_catalogs(config, describe=True)
     monkeypatch.undo()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     edit(whole)
@@ -225,7 +225,7 @@ def test_catalogues_spliced_in_worker_processes_are_the_same(spliced: Path, tmp_
         extract(load_config(root))
     monkeypatch.setattr(merge, "PARALLEL_TEMPLATE_BYTES", 0)
     refuse_whole_merge(monkeypatch)  # forked workers inherit it
-    results = update_catalogs(load_config(spliced), workers=2)
+    results = update_catalogs(load_config(spliced), workers=2, describe=True)
     monkeypatch.undo()
     update_catalogs(load_config(whole))
     assert files(spliced) == files(whole)
@@ -290,3 +290,9 @@ def test_new_texts_search_the_whole_catalogue_without_merging_it_whole(spliced: 
     entry = next(e for e in read_catalog(results[1].path) if e.previous_msgid == borrowed)
     assert entry.fuzzy and entry.msgstr == f"[es] {borrowed}"
     assert any(e.msgid.startswith("Un texte sans") and not e.msgstr for e in read_catalog(results[1].path))
+
+
+def test_changes_are_described_only_when_asked(spliced: Path) -> None:
+    edit_words(spliced)
+    extract(load_config(spliced))
+    assert all(result.written and result.change is None for result in update_catalogs(load_config(spliced)))
