@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -31,6 +32,7 @@ LETTER_RE = re.compile(r"[^\W\d_]")
 PROFILE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 PROFILES_SNAPSHOT = "profiles"  # shards are named profiles/00, profiles/01…
 PROFILE_SHARDS = 32  # one edited profile rewrites a 32nd of the snapshot
+PARALLEL_PARSES = 1000  # profiles to parse per extra process: below, a second process costs more than it saves
 RACY_NS = 2_000_000_000  # a file modified less than 2 s ago is read even if its signature matches
 
 Signature = tuple[int, int, int]  # a file's size, st_mtime_ns and st_ino
@@ -380,7 +382,11 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None) -> 
     # Hundreds of thousands of new objects and no cycles: the collector would only scan them again and again.
     with paused_gc():
         known = load_profile_shards(config.cache_dir, key, {shard_of(rel) for rel in files})
-        read = {rel: read_known_profile(file, rel, known.get(rel), trusted_before, config) for rel, file in files.items()}
+        found = {rel: recall_profile(file, rel, known.get(rel), trusted_before) for rel, file in files.items()}
+        unparsed = [(rel, data) for rel, (_, data) in found.items() if isinstance(data, bytes)]
+        read: dict[str, Entry] = {rel: entry for rel, entry in found.items() if isinstance(entry[1], Profile)}
+        read.update((rel, (found[rel][0], profile)) for (rel, _), profile in zip(unparsed, parse_profiles(unparsed, config)))
+        read = {rel: read[rel] for rel in files}  # in the order found
         profiles = [profile for _, profile in read.values()]
         check_unique_slugs(profiles)
         if paths is None:
@@ -388,8 +394,10 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None) -> 
     return profiles
 
 
-def read_known_profile(file: ProfileFile, rel: str, known: Entry | None, trusted_before: int, config: Config) -> Entry:
-    """A profile file's entry: the known one if its signature or its bytes are unchanged, else a new parse.
+def recall_profile(
+    file: ProfileFile, rel: str, known: Entry | None, trusted_before: int
+) -> tuple[Signature | None, Profile | bytes]:
+    """A profile file's entry when its signature or its bytes are the known ones; else its bytes, to parse.
 
     The signature is the file's status when found, before its bytes are
     read: an edit made in between shows as a changed signature next time.
@@ -400,7 +408,40 @@ def read_known_profile(file: ProfileFile, rel: str, known: Entry | None, trusted
     data = read_profile_bytes(file.path, rel)
     if known is not None and known[1].digest == digest_bytes(data):
         return signature, known[1]
-    return signature, parse_profile_bytes(data, rel, config)
+    return signature, data
+
+
+def parse_profiles(files: list[tuple[str, bytes]], config: Config) -> list[Profile]:
+    """Parse profile files (relative path, bytes), in worker processes when there are many (a first read).
+
+    The first error in the order given is the one raised.
+    """
+    workers = min(os.cpu_count() or 1, len(files) // PARALLEL_PARSES)
+    if workers < 2:
+        return [parse_profile_bytes(data, rel, config) for rel, data in files]
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(files) // workers)
+    with ProcessPoolExecutor(workers - 1, initializer=adopt_files, initargs=(files, config)) as pool:
+        others = pool.map(parse_share, range(size, len(files), size), [size] * (workers - 1))
+        first = [parse_profile_bytes(data, rel, config) for rel, data in files[:size]]  # this process parses a share
+        return list(chain(first, *others))
+
+
+_adopted: tuple[list[tuple[str, bytes]], Config] | None = None  # the files a worker process parses from
+
+
+def adopt_files(files: list[tuple[str, bytes]], config: Config) -> None:
+    """Worker initialiser: keep the files to parse (under fork, inherited rather than pickled)."""
+    global _adopted
+    _adopted = (files, config)
+
+
+def parse_share(start: int, size: int) -> list[Profile]:
+    """In a worker process: parse ``size`` of the adopted files from ``start``."""
+    assert _adopted is not None
+    files, config = _adopted
+    return [parse_profile_bytes(data, rel, config) for rel, data in files[start:start + size]]
 
 
 def trusted_signature(status: os.stat_result, trusted_before: int) -> Signature | None:

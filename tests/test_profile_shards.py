@@ -173,3 +173,25 @@ def test_a_cache_folder_that_cannot_be_written_still_works(tmp_path: Path) -> No
     (tmp_path / "blocked").write_text("a file where the cache folder would go\n", encoding="utf-8")
     blocked = config.with_options(cache_dir="blocked/cache")
     assert read_profiles(blocked) == read_profiles(blocked) == parsed_afresh(config)
+
+
+def test_many_profiles_are_parsed_in_worker_processes_with_the_same_result(tmp_path: Path, monkeypatch) -> None:
+    config = make_project(tmp_path)
+    alone = read_profiles(config.with_options(cache_dir=str(tmp_path / "alone")))
+    monkeypatch.setattr(profiles_module, "PARALLEL_PARSES", 1)
+    monkeypatch.setattr(profiles_module.os, "cpu_count", lambda: 3)
+    assert read_profiles(config.with_options(cache_dir=str(tmp_path / "shared"))) == alone
+
+
+def test_the_first_bad_profile_in_order_is_the_one_reported(tmp_path: Path, monkeypatch) -> None:
+    from i18nprofiles.errors import ProfileError
+
+    config = make_project(tmp_path)
+    names = sorted(p.name for p in (tmp_path / "profiles").glob("*.md"))
+    for name in names[20:]:  # the first share, parsed in this process, is fine; both workers' shares fail
+        (tmp_path / "profiles" / name).write_text("---\nname: [unclosed\n---\nTexte.\n", encoding="utf-8")
+    monkeypatch.setattr(profiles_module, "PARALLEL_PARSES", 1)
+    monkeypatch.setattr(profiles_module.os, "cpu_count", lambda: 3)
+    with pytest.raises(ProfileError) as error:
+        read_profiles(config)
+    assert str(error.value.path) == f"profiles/{names[20]}"
