@@ -16,12 +16,19 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import polib
 
-from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, paused_gc, stage_snapshot
+from i18nprofiles.cache import (
+    digest_bytes,
+    digest_file,
+    load_snapshot,
+    paused_gc,
+    stage_snapshot,
+)
 from i18nprofiles.errors import CatalogError
 from i18nprofiles.files import commit_files, stage_file, temp_beside
 
@@ -148,7 +155,7 @@ def snapshot_name(path: Path) -> str:
 
 def snapshot_of(catalog: polib.POFile) -> tuple[Any, ...]:
     """A parsed catalogue as plain data."""
-    entries = [tuple(getattr(entry, name) for name in ENTRY_FIELDS) for entry in catalog]
+    entries = list(map(attrgetter(*ENTRY_FIELDS), catalog))  # one tuple per entry, in ENTRY_FIELDS order
     return (catalog.header, dict(catalog.metadata), list(catalog.metadata_is_fuzzy or []), catalog.encoding, entries)
 
 
