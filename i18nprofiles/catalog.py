@@ -22,13 +22,7 @@ from typing import Any
 
 import polib
 
-from i18nprofiles.cache import (
-    digest_bytes,
-    digest_file,
-    load_snapshot,
-    paused_gc,
-    stage_snapshot,
-)
+from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, paused_gc, stage_snapshot
 from i18nprofiles.errors import CatalogError
 from i18nprofiles.files import commit_files, stage_file, temp_beside
 
@@ -610,6 +604,9 @@ class Layout:
             if entry.previous_msgid and "fuzzy" in entry.flags:
                 self.previous[key] = (entry.previous_msgctxt, entry.previous_msgid)
 
+    def ends(self) -> list[int]:
+        """Where each block ends in the file: entry ``i`` is ``data[ends[i]:ends[i + 1]]``, the header ``data[:ends[0]]``."""
+        return list(accumulate(self.sizes, initial=self.header))
 
 
 def join_blocks(
@@ -621,7 +618,7 @@ def join_blocks(
     that follow each other there are copied in one slice.
     """
     layout, data = old
-    ends = list(accumulate(layout.sizes, initial=layout.header))
+    ends = layout.ends()
     source = [None if key in blocks else index[key] for key in keys]
     pieces = [head]
     first = last = -2
@@ -674,13 +671,16 @@ def keep_layout(cache: Path | None, path: Path, layout: Layout) -> list[tuple[Pa
     The date has a fixed length: entries lie where the layout says.  (A new
     version of the code, for one, leaves the file alone but not its layout.)
     """
+    if cache is None:
+        return []
     try:
         data = path.read_bytes()
     except OSError:
         return []
-    if cache is None or len(data) != layout.header + sum(layout.sizes) or read_layout(cache, path) is not None:
+    digest = digest_bytes(data)
+    if len(data) != layout.header + sum(layout.sizes) or read_layout(cache, path, digest) is not None:
         return []
-    return stage_layout(cache, path, digest_bytes(data), layout)
+    return stage_layout(cache, path, digest, layout)
 
 
 def read_layout(cache: Path | None, path: Path, digest: str | None = None) -> tuple[Layout, bytes] | None:

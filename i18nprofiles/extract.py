@@ -8,14 +8,14 @@ import os
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, count, repeat
+from itertools import chain, count, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
 import polib
 
-from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, save_snapshot
+from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
     Key, Layout, build_date, entry_block, format_po_date, generate_blocks, join_blocks, layout_options, read_catalog,
     read_layout, stage_catalog, stage_data, stage_layout,
@@ -157,13 +157,13 @@ def template_inputs(config: Config, profiles: Sequence[Profile]) -> dict[str, An
             "profiles": {profile.path: profile.digest for profile in profiles}}
 
 
-def referring(layout: Layout, data: bytes, name: str) -> Iterator[Key]:
+def referring(layout: Layout, ends: list[int], data: bytes, name: str) -> Iterator[Key]:
     """The keys of the entries of a template file whose ``#:`` references name the file ``name``.
 
-    Found by searching the bytes: a msgid that happens to quote the
-    reference only adds an entry to make again, never misses one.
+    ``ends`` are the layout's (``Layout.ends``).  Found by searching the
+    bytes: a msgid that happens to quote the reference only adds an entry
+    to make again, never misses one.
     """
-    ends = list(accumulate(layout.sizes, initial=layout.header))
     needle = b" " + name.encode("utf-8")
     found = data.find(needle, layout.header)
     while found >= 0:
@@ -182,15 +182,16 @@ def splice_template(
     The entry of a text that no changed profile gives, before (the entries
     whose references name it) or after, is the same bytes as before: its
     references and comments come from the same profiles, in the same order.
-    The others are built as ``build_template`` builds them.  The layout written with the file says
-    which entries changed and which left at each of the last ``HISTORY``
-    extractions (``history``), for ``update``.
+    The others are built as ``build_template`` builds them.  The layout
+    written with the file says which entries changed and which left at each
+    of the last ``HISTORY`` extractions (``history``), for ``update``.
     Returns None, to write the whole template, when the file on disk is not
     the one its layout describes or was written with other settings.
     Otherwise: whether the file changes, the staged files, the number of
     messages and the SHA-256 of the file it leaves.
     """
-    found = read_layout(config.cache_dir, path)
+    before_digest = digest_file(path)
+    found = read_layout(config.cache_dir, path, before_digest)
     if found is None or options["sort_output"] or options["omit_header"] or options["no_location"]:
         return None
     layout, data = found
@@ -199,7 +200,8 @@ def splice_template(
         return None
     before, now = extra["profiles"], inputs["profiles"]
     touched = {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
-    affected = {msgid for name in touched & before.keys() for _, msgid in referring(layout, data, name)}
+    ends = layout.ends()
+    affected = {msgid for name in touched & before.keys() for _, msgid in referring(layout, ends, data, name)}
     affected.update(s.text for p in profiles if p.path in touched for s in p.segments)
     giving = [p for p in profiles if not affected.isdisjoint(map(itemgetter(0), p.segments))]
     made = {entry.msgid: entry for entry in build_template(
@@ -210,14 +212,14 @@ def splice_template(
     blocks = {(None, msgid): entry_block(entry, options["width"]) for msgid, entry in made.items()}
     if not all(map(index.__contains__, keys)) and any(key not in index and key not in blocks for key in keys):
         return None  # a text no changed profile gives that the old template does not have
-    ends = list(accumulate(layout.sizes, initial=layout.header))
-    changed = {key for key, block in blocks.items() if key not in index or data[ends[index[key]]:ends[index[key] + 1]] != block}
+    changed = {key for key, block in blocks.items()
+               if key not in index or data[ends[index[key]]:ends[index[key] + 1]] != block}
     removed = {(None, text) for text in affected if text not in made} & index.keys()
-    inputs["history"] = [*extra.get("history", [])[1 - HISTORY:], (digest_bytes(data), changed, removed)]
+    inputs["history"] = [*extra.get("history", [])[1 - HISTORY:], (before_digest, changed, removed)]
     text, sizes = join_blocks(header, keys, blocks, found, index)
     written, staged, whole = stage_data(path, text, data)
     if not staged:
-        return False, [], len(keys), digest_bytes(data)
+        return False, [], len(keys), before_digest
     spliced = Layout(layout.options, inputs, len(header), keys, sizes, len(keys))
     return written, staged + stage_layout(config.cache_dir, path, whole, spliced, text), len(keys), whole
 

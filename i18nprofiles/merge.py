@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, count
+from itertools import count
 from pathlib import Path
 from typing import Any, Literal
 
@@ -342,7 +342,6 @@ def update_catalogs(
     if output and len(targets) != 1:
         raise ConfigError("--output needs exactly one --locale")
     width = config["width"] if width is None else width
-    options = (fuzzy_matching, ignore_obsolete, width)
     template_digest = digest_file(template_file)
     job = UpdateJob(config, template_file, template_digest, format_po_date(build_date()), width, fuzzy_matching,
                     ignore_obsolete, check, describe)
@@ -350,7 +349,7 @@ def update_catalogs(
     todo: list[tuple[str, Path, Path, str | None]] = []
     for locale, path in sorted(targets.items()):
         digest = digest_file(path)
-        if not output and template_digest and read_memo(config, path) == (template_digest, options, digest):
+        if not output and template_digest and read_memo(config, path) == (template_digest, job.options, digest):
             results[locale] = UpdateResult(path, locale, False, False, MergeReport(), digest=digest)
         else:
             todo.append((locale, path, Path(output) if output else path, digest))
@@ -385,7 +384,7 @@ def update_catalogs(
     if not check and not output and template_digest:
         for locale, _, path, _ in todo:  # a catalogue the memo skipped needs no new one: a rerun writes nothing
             save_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), MEMO_KEY,
-                          (template_digest, options, results[locale].digest))
+                          (template_digest, job.options, results[locale].digest))
     return [results[locale] for locale in sorted(results)]
 
 
@@ -412,6 +411,11 @@ class UpdateJob:
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "template": None, "template_delta": None}  # each worker reads its own
+
+    @property
+    def options(self) -> tuple[bool, bool, int]:
+        """The options a merge's result depends on, as the update memo records them."""
+        return self.fuzzy_matching, self.ignore_obsolete, self.width
 
     def run(
         self, locale: str, path: Path, target: Path, digest: str | None
@@ -440,7 +444,7 @@ class UpdateJob:
     ) -> UpdateResult | None:
         cache = self.config.cache_dir
         memo = read_memo(self.config, path)
-        if memo is None or memo[1] != (self.fuzzy_matching, self.ignore_obsolete, self.width) or memo[2] != digest:
+        if memo is None or memo[1] != self.options or memo[2] != digest:
             return None
         template = self.read_template_delta()
         since = template.since(memo[0]) if template is not None else None
@@ -671,7 +675,7 @@ def parse_blocks(
     data: bytes, layout: Layout, index: dict[Key, int], keys: Iterable[Key]
 ) -> tuple[polib.POFile, dict[Key, polib.POEntry]]:
     """Parse a file's header and the entries of ``keys`` alone, as polib reads them."""
-    ends = list(accumulate(layout.sizes, initial=layout.header))
+    ends = layout.ends()
     chosen = sorted(map(index.__getitem__, keys))
     text = b"".join([data[: layout.header], *(data[ends[i]:ends[i + 1]] for i in chosen)]).decode("utf-8")
     parsed = polib.pofile(text, wrapwidth=0)

@@ -384,9 +384,8 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None) -> 
         known = load_profile_shards(config.cache_dir, key, {shard_of(rel) for rel in files})
         found = {rel: recall_profile(file, rel, known.get(rel), trusted_before) for rel, file in files.items()}
         unparsed = [(rel, data) for rel, (_, data) in found.items() if isinstance(data, bytes)]
-        read: dict[str, Entry] = {rel: entry for rel, entry in found.items() if isinstance(entry[1], Profile)}
-        read.update((rel, (found[rel][0], profile)) for (rel, _), profile in zip(unparsed, parse_profiles(unparsed, config)))
-        read = {rel: read[rel] for rel in files}  # in the order found
+        parsed = dict(zip((rel for rel, _ in unparsed), parse_profiles(unparsed, config)))
+        read: dict[str, Entry] = {rel: (signature, parsed.get(rel, profile)) for rel, (signature, profile) in found.items()}
         profiles = [profile for _, profile in read.values()]
         check_unique_slugs(profiles)
         if paths is None:

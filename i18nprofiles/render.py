@@ -349,15 +349,11 @@ def read_translations(config: Config, code: str, change: CatalogChange | None, r
     ``rendered`` is the digest of the catalogue the last render used.  A
     usable ``change`` spares reading the catalogue; without one (or with one
     the last render already had) its bytes are hashed and its table taken
-    from the cache when it is kept there.
+    from the cache when it is kept there (unless not ``trust_kept``).
     """
     path = catalog_path(config, code, PROFILES_DOMAIN)
     cache = config.cache_dir
-    if not trust_kept:
-        digest = digest_file(path)
-        kept = keep_table(read_catalog(path, cache)) if digest is not None else None
-        return LocaleTranslations(kept.table if kept else {}, digest or NO_CATALOGUE, None), kept
-    if change is not None and change.after != rendered:
+    if trust_kept and change is not None and change.after != rendered:
         patched = patch_kept_table(cache, path, change)
         if patched is not None:
             table, keep, changed = patched
@@ -367,8 +363,8 @@ def read_translations(config: Config, code: str, change: CatalogChange | None, r
     if digest is None:
         return LocaleTranslations({}, NO_CATALOGUE, frozenset() if rendered == NO_CATALOGUE else None), None
     # The cache keeps one table per catalogue: the one of the last render, or already the current one.
-    old = load_kept_table(cache, path, rendered) if rendered and rendered != digest else None
-    found = load_kept_table(cache, path, digest) if old is None else None
+    old = load_kept_table(cache, path, rendered) if trust_kept and rendered and rendered != digest else None
+    found = load_kept_table(cache, path, digest) if trust_kept and old is None else None
     kept = found[0] if found else None
     new = None
     if kept is None:
