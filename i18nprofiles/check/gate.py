@@ -28,6 +28,7 @@ from i18nprofiles.check.findings import (
 )
 from i18nprofiles.check.poscan import Message, read_keys, read_messages
 from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, usual_length_ratio
+from i18nprofiles.cache import paused_gc
 from i18nprofiles.compile import floor_percent
 from i18nprofiles.config import Config, normalize_locale, read_glossary
 from i18nprofiles.errors import ConfigError
@@ -276,12 +277,13 @@ def quality_findings(checked: list[tuple[Message, bool]], locale: str, path: str
     """The quality checks on (message, is fuzzy) pairs; findings in fuzzy entries are notices."""
     ratio = usual_length_ratio([pair for m, fuzzy in checked if not fuzzy for pair in _pairs(m)])
     base = build_context(locale, options.glossary, ratio)
+    own = replace(base, exempt=True)
     active = [(name, QUALITY_CHECKS[name], CHECKS[name].severity) for name in QUALITY_CHECKS
               if name not in options.skip and applies(name, locale)]
     findings = []
     for message, fuzzy in checked:
         ignored = _ignored(message)
-        ctx = replace(base, exempt=True) if message.comment and is_exempt(message, locale) else base
+        ctx = own if message.comment and is_exempt(message, locale) else base
         pairs = _pairs(message)
         for name, check, severity in active:
             if ignored and name in ignored:
@@ -297,7 +299,8 @@ def quality_findings(checked: list[tuple[Message, bool]], locale: str, path: str
 
 def _scan_file(file: str, locale: str, path: str, options: CheckOptions, cache: Path | None) -> CatalogScan:
     """Worker entry point: scan one catalogue file."""
-    return scan_catalog(read_messages(file, cache), locale, path, options)
+    with paused_gc():
+        return scan_catalog(read_messages(file, cache), locale, path, options)
 
 
 # -- the project -------------------------------------------------------------------
@@ -378,6 +381,13 @@ def check_project(
     that cannot be read, a wrong option.
     """
     options = build_options(config, fail_under=fail_under, fail_on=fail_on, skip=skip, fail_level=fail_level)
+    with paused_gc():  # profiles, entries and findings hold no cycles: collections took a sixth of the time
+        return _check_catalogs(config, options, locales, directory, jobs)
+
+
+def _check_catalogs(config: Config, options: CheckOptions, locales: Iterable[str], directory: str | Path | None,
+                    jobs: int | None) -> CheckReport:
+    """``check_project``'s work, in a frame of its own: its profiles and entries are freed before the collector resumes."""
     folder = Path(directory) if directory else config.locales_dir
     targets = select_catalogs(config, folder, PROFILES_DOMAIN, locales, create_missing=True)
     rel = {loc: relative_path(path, config.root) for loc, path in targets.items()}
