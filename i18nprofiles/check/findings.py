@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 ERROR, WARNING, NOTICE = "error", "warning", "notice"
 SEVERITY_RANK = {NOTICE: 0, WARNING: 1, ERROR: 2}
@@ -50,9 +51,11 @@ CHECKS: dict[str, CheckInfo] = {
 IGNORE_COMMENT_RE = re.compile(r"i18nprofiles-ignore:[ \t]*([\w \t,-]+)")
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One thing the gate found, at a file and line (paths relative to the project root)."""
+class Finding(NamedTuple):
+    """One thing the gate found, at a file and line (paths relative to the project root).
+
+    A tuple: a large catalogue can give tens of thousands, made in worker processes and sent back.
+    """
 
     path: str
     line: int

@@ -9,9 +9,12 @@ profiles; everything is compared by key, in time linear in the input.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +130,12 @@ class CheckReport:
         return any(is_failing(f, self.fail_level) for f in self.findings)
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return self.counts[severity]
+
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """Findings by severity."""
+        return Counter(f.severity for f in self.findings)
 
 
 @dataclass(frozen=True)
@@ -340,15 +348,17 @@ def stale_findings(
     return findings
 
 
-def profile_progress(profiles: list[Profile], states: dict[Key, str]) -> tuple[ProfileProgress, ...]:
-    """Translated messages per profile; a segment missing from the catalogue is untranslated."""
+def profile_keys(profiles: list[Profile]) -> list[tuple[Profile, tuple[Key, ...]]]:
+    """Each profile with its distinct keys, in order."""
+    return [(profile, tuple(dict.fromkeys((None, s.text) for s in profile.segments))) for profile in profiles]
+
+
+def profile_progress(keyed: list[tuple[Profile, tuple[Key, ...]]], states: dict[Key, str]) -> tuple[ProfileProgress, ...]:
+    """Translated messages per profile (``profile_keys``); a segment missing from the catalogue is untranslated."""
     rows = []
-    for profile in profiles:
-        keys = dict.fromkeys((None, s.text) for s in profile.segments)
-        counted = [states.get(key, "untranslated") for key in keys]
-        counted = [state for state in counted if state != "exempt"]
-        done = sum(1 for state in counted if state == "translated")
-        rows.append(ProfileProgress(profile.path, profile.slug, done, len(counted)))
+    for profile, keys in keyed:
+        counted = [state for state in map(states.get, keys, repeat("untranslated")) if state != "exempt"]
+        rows.append(ProfileProgress(profile.path, profile.slug, counted.count("translated"), len(counted)))
     return tuple(rows)
 
 
@@ -443,6 +453,7 @@ def _assemble(
         else:
             findings += stale_findings(expected, template_found, template_rel, "stale-template", None)
     catalogs = []
+    keyed = profile_keys(profiles)
     for locale in sorted(rel):
         if locale not in scans:
             if stale_on["stale-catalog"]:
@@ -454,7 +465,7 @@ def _assemble(
         if stale_on["stale-catalog"]:
             findings += stale_findings(expected, scan.lines, rel[locale], "stale-catalog", locale)
         report = CatalogReport(locale, rel[locale], scan.coverage, options.threshold(locale),
-                               profile_progress(profiles, scan.states))
+                               profile_progress(keyed, scan.states))
         if stale_on["coverage"] and not report.passed:
             findings.append(Finding(rel[locale], 1, "coverage", ERROR,
                                     f"{report.coverage.percent:.1f}% translated, below {report.threshold:g}%", locale))
