@@ -14,8 +14,8 @@ from babel.messages.plurals import get_plural
 
 from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
-    Key, Layout, build_date, entry_block, format_po_date, generate_blocks, has_translation, join_blocks, plural_count,
-    read_catalog, read_layout, stage_catalog, stage_data, stage_layout, write_catalog,
+    CatalogReading, Key, Layout, build_date, entry_block, format_po_date, generate_blocks, has_translation, join_blocks,
+    plural_count, read_catalog, read_layout, stage_catalog, stage_data, stage_layout, write_catalog,
 )
 from i18nprofiles.changes import CatalogChange, diff_catalogs, entry_content
 from i18nprofiles.config import Config, normalize_locale, parse_locale
@@ -26,6 +26,7 @@ from i18nprofiles.matcher import FuzzyMatcher
 
 UPDATE_MEMO = "update:"  # snapshot name: the template and options a catalogue was last merged with
 MEMO_KEY = "memo"
+READ_ASIDE_BYTES = 250_000  # below this (about 600 paragraphs), a second process costs what it saves
 PARALLEL_TEMPLATE_BYTES = 4_000_000  # below this (about 10,000 paragraphs), a second process costs more than it saves
 
 
@@ -370,6 +371,8 @@ def update_catalogs(
                     continue
                 results[result.locale], staged = result, staged + files
     else:
+        job.read_aside = (os.cpu_count() or 1) > 1 and template_file.is_file() and (
+            template_file.stat().st_size >= READ_ASIDE_BYTES)
         for item in todo:
             try:
                 result, files = job.run(*item)
@@ -406,6 +409,7 @@ class UpdateJob:
     ignore_obsolete: bool
     check: bool
     describe: bool = False
+    read_aside: bool = False  # read the template in a second process while this one reads the first catalogue
     template: polib.POFile | None = field(default=None, repr=False)
     template_delta: TemplateDelta | Literal[False] | None = field(default=None, repr=False)  # False: none
 
@@ -464,18 +468,29 @@ class UpdateJob:
     def _merge(
         self, locale: str, path: Path, target: Path, digest: str | None, files: list[tuple[Path, Path]]
     ) -> UpdateResult:
-        if self.template is None:  # a template that had to be parsed: its snapshot is committed with the catalogues
-            self.template = read_catalog(self.template_file, self.config.cache_dir, remember=not self.check, staged=files)
+        cache = self.config.cache_dir
         catalog: polib.POFile | None = None
-        if path.exists():
-            catalog = read_catalog(path, self.config.cache_dir, remember=False)  # rewritten below, snapshot too
+        exists = path.exists()
+        if self.template is None and self.read_aside and exists:  # both files at once, one in a second process
+            reading = CatalogReading(self.template_file, cache, remember=not self.check)
+            try:
+                catalog = read_catalog(path, cache, remember=False)
+            except BaseException:
+                reading.close()
+                raise
+            self.template = reading.result(files)
+        if self.template is None:  # a template that had to be parsed: its snapshot is committed with the catalogues
+            self.template = read_catalog(self.template_file, cache, remember=not self.check, staged=files)
+        if exists and catalog is None:
+            catalog = read_catalog(path, cache, remember=False)  # rewritten below, snapshot too
+        if catalog is not None:
             merged, report = merge_catalog(
                 self.template, catalog, fuzzy_matching=self.fuzzy_matching, keep_obsolete=not self.ignore_obsolete
             )
         else:
             merged = new_catalog(self.template, locale, created=self.created)
             report = MergeReport(added=list(merged))
-        changed, staged = stage_catalog(target, merged, check=self.check, cache=self.config.cache_dir, width=self.width)
+        changed, staged = stage_catalog(target, merged, check=self.check, cache=cache, width=self.width)
         files += staged
         change, after = None, digest
         if changed and staged:

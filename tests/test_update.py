@@ -231,3 +231,76 @@ def test_a_bad_catalogue_in_a_worker_leaves_every_catalogue_as_it_was(project: P
     result = cli("update", "-j", "2", cwd=project)
     assert result.code == 2 and result.err.startswith("error: locales/es/LC_MESSAGES/profiles.po:")
     assert snapshot(project) == before  # en.po, merged fine in the other process, was not put in place
+
+
+def read_aside(monkeypatch) -> None:
+    """Make update read the template in a second process, whatever its size and the machine."""
+    import importlib
+    import os
+
+    monkeypatch.setattr(importlib.import_module("i18nprofiles.merge"), "READ_ASIDE_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+
+def test_reading_the_template_in_a_second_process_gives_the_same_files(project: Path, translated: Path, cli,
+                                                                       monkeypatch) -> None:
+    import importlib
+    import shutil
+
+    merge = importlib.import_module("i18nprofiles.merge")
+    write_profile(project, EDITED, "Un paragraphe tout nouveau pour la fin.")
+    assert cli("extract", cwd=project).code == 0
+    shutil.rmtree(project / ".i18nprofiles-cache")  # the template must be parsed, and its snapshot kept
+    twin = project.parent / f"{project.name}-twin"
+    shutil.copytree(project, twin)
+    alone = cli("update", cwd=twin)
+    read_aside(monkeypatch)
+    started = []
+    monkeypatch.setattr(merge.CatalogReading, "__init__", _recording(merge.CatalogReading.__init__, started))
+    aside = cli("update", cwd=project)
+    assert started == [project / "locales/profiles.pot"]
+    assert aside == alone and "1 fuzzy" in aside.out
+    assert translated.read_bytes() == (twin / translated.relative_to(project)).read_bytes()
+    # The second process kept the template's snapshot: reading it again parses nothing.
+    monkeypatch.setattr(polib, "pofile", _refuse)
+    from i18nprofiles.catalog import read_catalog
+
+    read_catalog(project / "locales/profiles.pot", project / ".i18nprofiles-cache")
+
+
+def _recording(init, started: list):
+    def record(self, path, *args, **kwargs):
+        started.append(path)
+        init(self, path, *args, **kwargs)
+    return record
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("parsed again")
+
+
+def test_a_bad_template_read_in_a_second_process_is_reported_at_its_line(project: Path, translated: Path, cli,
+                                                                         monkeypatch) -> None:
+
+    read_aside(monkeypatch)
+    pot = project / "locales/profiles.pot"
+    pot.write_text(pot.read_text(encoding="utf-8") + '\nmsgid "x"\nnot po at all\n', encoding="utf-8")
+    before = snapshot(project)
+    result = cli("update", cwd=project)
+    assert result.code == 2 and result.err.startswith("error: locales/profiles.pot:")
+    assert "Traceback" not in result.err and snapshot(project) == before
+
+
+def test_a_bad_catalogue_while_the_template_is_read_aside_leaves_no_temporary_file(project: Path, translated: Path,
+                                                                                  cli, monkeypatch) -> None:
+    import shutil
+
+    read_aside(monkeypatch)
+    shutil.rmtree(project / ".i18nprofiles-cache")  # the second process parses the template and stages its snapshot
+    translated.write_text(translated.read_text(encoding="utf-8") + '\nmsgid "x"\nnot po at all\n', encoding="utf-8")
+    before = snapshot(project)
+    result = cli("update", cwd=project)
+    assert result.code == 2 and result.err.startswith("error: locales/es/LC_MESSAGES/profiles.po:")
+    after = snapshot(project)
+    assert {path for path in after if not path.endswith("/.gitignore")} == set(before)
+    assert after.items() >= before.items()
