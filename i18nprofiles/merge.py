@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import polib
-from babel.messages.plurals import get_plural
 
 from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
@@ -260,6 +259,8 @@ def merge_catalog(
 
 def new_catalog(template: polib.POFile, locale: str, *, created: str = "") -> polib.POFile:
     """A fresh catalogue for ``locale`` from the template (``pybabel init``)."""
+    from babel.messages.plurals import get_plural  # here: it brings babel's whole catalogue model, which update needs not
+
     babel_locale = parse_locale(locale)
     plurals, expression = get_plural(babel_locale)
     catalog = polib.POFile(wrapwidth=0)
