@@ -24,7 +24,7 @@ import polib
 
 from i18nprofiles.cache import digest_bytes, digest_file, load_snapshot, paused_gc, stage_snapshot
 from i18nprofiles.errors import CatalogError
-from i18nprofiles.files import commit_files, discard_files, stage_file, temp_beside
+from i18nprofiles.files import commit_files, stage_file, temp_beside
 
 DEFAULT_WIDTH = 76
 CHARSET_RE = re.compile(rb'"Content-Type:[^"]*?charset=([\w.:-]+)')
@@ -130,71 +130,6 @@ def read_catalog(
         elif pair:
             staged.append(pair)
     return catalog
-
-
-class CatalogReading:
-    """A catalogue read by a second process (forked) while this one does other work.
-
-    ``result`` returns it, as ``read_catalog`` would, with the files the
-    second process staged to keep its snapshot; ``close`` waits for that
-    process and removes what it staged (after a failure here).  Where fork is
-    not available, ``result`` reads the file itself.
-    """
-
-    def __init__(self, path: Path, cache: Path | None, *, remember: bool = True) -> None:
-        self.path, self.cache, self.remember = path, cache, remember
-        self._connection: Any = None
-        import multiprocessing  # here: most commands never start a second process
-
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._connection, there = context.Pipe(duplex=False)
-            self._process = context.Process(target=_send_catalog, args=(there, path, cache, remember), daemon=True)
-            self._process.start()
-            there.close()
-
-    def result(self, staged: list[tuple[Path, Path]]) -> polib.POFile:
-        """The catalogue; the files staged for its snapshot are added to ``staged``."""
-        if self._connection is None:
-            return read_catalog(self.path, self.cache, remember=self.remember, staged=staged)
-        try:
-            error, snapshot, files = self._connection.recv()
-        except EOFError:  # the second process died: read the file here
-            return read_catalog(self.path, self.cache, remember=self.remember, staged=staged)
-        finally:
-            self._end()
-        if error is not None:
-            raise error
-        staged += files
-        return catalog_from_snapshot(snapshot, self.path)
-
-    def close(self) -> None:
-        """After a failure here: wait for the second process and remove the files it staged."""
-        if self._connection is None:
-            return
-        try:
-            files = self._connection.recv()[2]
-        except EOFError:
-            files = []
-        finally:
-            self._end()
-        discard_files(files)
-
-    def _end(self) -> None:
-        self._connection.close()
-        self._connection = None
-        self._process.join()
-
-
-def _send_catalog(connection: Any, path: Path, cache: Path | None, remember: bool) -> None:
-    """In the second process of a CatalogReading: read, then send (error, snapshot, staged files)."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        snapshot = snapshot_of(read_catalog(path, cache, remember=remember, staged=staged))
-    except Exception as exc:  # noqa: BLE001 - raised again in the first process
-        connection.send((exc, None, []))
-    else:
-        connection.send((None, snapshot, staged))
 
 
 # -- snapshots ---------------------------------------------------------------

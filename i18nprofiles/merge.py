@@ -11,10 +11,12 @@ from typing import Any, Literal
 
 import polib
 
+from i18nprofiles.aside import Aside
 from i18nprofiles.cache import digest_file, load_snapshot, save_snapshot
 from i18nprofiles.catalog import (
-    CatalogReading, Key, Layout, build_date, entry_block, format_po_date, generate_blocks, has_translation, join_blocks,
-    plural_count, read_catalog, read_layout, stage_catalog, stage_data, stage_layout, write_catalog,
+    Key, Layout, build_date, catalog_from_snapshot, entry_block, format_po_date, generate_blocks, has_translation,
+    join_blocks, plural_count, read_catalog, read_layout, snapshot_of, stage_catalog, stage_data, stage_layout,
+    write_catalog,
 )
 from i18nprofiles.changes import CatalogChange, diff_catalogs, entry_content
 from i18nprofiles.config import Config, normalize_locale, parse_locale
@@ -259,7 +261,7 @@ def merge_catalog(
 
 def new_catalog(template: polib.POFile, locale: str, *, created: str = "") -> polib.POFile:
     """A fresh catalogue for ``locale`` from the template (``pybabel init``)."""
-    from babel.messages.plurals import get_plural  # here: it brings babel's whole catalogue model, which update needs not
+    from babel.messages.plurals import get_plural  # here: it imports babel's catalogue model, which update needs not
 
     babel_locale = parse_locale(locale)
     plurals, expression = get_plural(babel_locale)
@@ -473,13 +475,15 @@ class UpdateJob:
         catalog: polib.POFile | None = None
         exists = path.exists()
         if self.template is None and self.read_aside and exists:  # both files at once, one in a second process
-            reading = CatalogReading(self.template_file, cache, remember=not self.check)
+            reading = Aside(read_snapshot, self.template_file, cache, not self.check)
             try:
                 catalog = read_catalog(path, cache, remember=False)
             except BaseException:
-                reading.close()
+                discard_files((reading.close() or (None, []))[1])
                 raise
-            self.template = reading.result(files)
+            snapshot, staged = reading.result()
+            files += staged
+            self.template = catalog_from_snapshot(snapshot, self.template_file)
         if self.template is None:  # a template that had to be parsed: its snapshot is committed with the catalogues
             self.template = read_catalog(self.template_file, cache, remember=not self.check, staged=files)
         if exists and catalog is None:
@@ -500,6 +504,12 @@ class UpdateJob:
             change = replace(diff_catalogs(catalog, merged, target, digest, after or ""),
                              signature=file_signature(staged[0][0]))
         return UpdateResult(target, locale, changed, changed and not self.check, report, change, after)
+
+
+def read_snapshot(file: Path, cache: Path | None, remember: bool) -> tuple[tuple[Any, ...], list[tuple[Path, Path]]]:
+    """A catalogue as a snapshot (read in a second process), with the files staged to keep it in ``cache``."""
+    staged: list[tuple[Path, Path]] = []
+    return snapshot_of(read_catalog(file, cache, remember=remember, staged=staged)), staged
 
 
 _adopted: UpdateJob | None = None  # the job of a worker process

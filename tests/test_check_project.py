@@ -282,3 +282,25 @@ def test_ci_recipes_are_valid_yaml_and_use_the_ci_formats() -> None:
     job = gitlab["translations"]
     assert any("--format junit --output check-junit.xml" in line for line in job["script"])
     assert job["artifacts"]["reports"]["junit"] == "check-junit.xml"
+
+
+def test_worker_processes_report_a_stale_template_as_one_process_does(project: Path) -> None:
+    profile = project / "examples/profiles/maria-quispe.md"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\nUn paragraphe tout neuf sur la récolte.\n",
+                       encoding="utf-8")
+    config = load_config(project)
+    pot = project / "locales/profiles.pot"
+    pot.write_text(pot.read_text(encoding="utf-8").replace('msgid "Recyclage"', 'msgid "Recyclage du verre"'),
+                   encoding="utf-8")
+    report = check_project(config, jobs=2)
+    assert report == check_project(config, jobs=1)
+    stale = sorted(f.message.split(":")[0] for f in report.findings if f.check == "stale-template")
+    assert stale == ["new or changed segment not in locales/profiles.pot (run `i18nprofiles extract`)"] * 2 + [
+        "the template keeps a segment no profile has (run `i18nprofiles extract`)"]
+    pot.write_text(pot.read_text(encoding="utf-8") + '\nmsgid "x"\nnonsense\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        check_project(config, jobs=2)
+    assert caught.value.path == str(pot) and caught.value.line
+    pot.unlink()
+    assert [f.message for f in check_project(config, jobs=2).findings if f.check == "stale-template"] == [
+        "no template locales/profiles.pot (run `i18nprofiles extract`)"]

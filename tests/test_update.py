@@ -256,7 +256,13 @@ def test_reading_the_template_in_a_second_process_gives_the_same_files(project: 
     alone = cli("update", cwd=twin)
     read_aside(monkeypatch)
     started = []
-    monkeypatch.setattr(merge.CatalogReading, "__init__", _recording(merge.CatalogReading.__init__, started))
+
+    class Recorded(merge.Aside):
+        def __init__(self, function, *args):
+            started.append(args[0])
+            super().__init__(function, *args)
+
+    monkeypatch.setattr(merge, "Aside", Recorded)
     aside = cli("update", cwd=project)
     assert started == [project / "locales/profiles.pot"]
     assert aside == alone and "1 fuzzy" in aside.out
@@ -266,13 +272,6 @@ def test_reading_the_template_in_a_second_process_gives_the_same_files(project: 
     from i18nprofiles.catalog import read_catalog
 
     read_catalog(project / "locales/profiles.pot", project / ".i18nprofiles-cache")
-
-
-def _recording(init, started: list):
-    def record(self, path, *args, **kwargs):
-        started.append(path)
-        init(self, path, *args, **kwargs)
-    return record
 
 
 def _refuse(*args, **kwargs):
@@ -301,6 +300,9 @@ def test_a_bad_catalogue_while_the_template_is_read_aside_leaves_no_temporary_fi
     before = snapshot(project)
     result = cli("update", cwd=project)
     assert result.code == 2 and result.err.startswith("error: locales/es/LC_MESSAGES/profiles.po:")
+    import multiprocessing
+
+    assert not multiprocessing.active_children()  # the second process was waited for
     after = snapshot(project)
     assert {path for path in after if not path.endswith("/.gitignore")} == set(before)
     assert after.items() >= before.items()
