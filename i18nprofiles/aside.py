@@ -1,7 +1,7 @@
 """A function called in a second process while this one goes on.
 
-The second process is forked: it inherits the arguments (parsed profiles,
-a path) instead of receiving them pickled, and sends back only its result.
+The second process is forked: it inherits the arguments instead of
+receiving them pickled, and sends back only its result.
 Where fork is not available, the function is called in this process when
 the result is asked for.
 """

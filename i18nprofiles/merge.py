@@ -479,7 +479,8 @@ class UpdateJob:
             try:
                 catalog = read_catalog(path, cache, remember=False)
             except BaseException:
-                discard_files((reading.close() or (None, []))[1])
+                kept = reading.close()  # (snapshot, staged files) if the second process got that far
+                discard_files(kept[1] if kept else [])
                 raise
             snapshot, staged = reading.result()
             files += staged

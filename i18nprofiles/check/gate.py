@@ -397,7 +397,7 @@ def check_project(
 
 def _check_catalogs(config: Config, options: CheckOptions, locales: Iterable[str], directory: str | Path | None,
                     jobs: int | None) -> CheckReport:
-    """``check_project``'s work, in a frame of its own: its profiles and entries are freed before the collector resumes."""
+    """``check_project``'s work, in a frame of its own: profiles and entries are freed before the collector resumes."""
     folder = Path(directory) if directory else config.locales_dir
     targets = select_catalogs(config, folder, PROFILES_DOMAIN, locales, create_missing=True)
     rel = {loc: relative_path(path, config.root) for loc, path in targets.items()}
