@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import gettext
+import importlib
+import multiprocessing
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -196,9 +200,6 @@ def test_compile_refuses_line_break_mismatch(project: Path, translated: Path, cl
 
 
 def test_merging_in_worker_processes_gives_the_same_files(project: Path, translated: Path, cli, monkeypatch) -> None:
-    import importlib
-    import shutil
-
     merge = importlib.import_module("i18nprofiles.merge")
     from i18nprofiles.config import load_config
 
@@ -207,7 +208,7 @@ def test_merging_in_worker_processes_gives_the_same_files(project: Path, transla
         assert cli("init", "-l", locale, cwd=project).code == 0
     write_profile(project, EDITED, "Un paragraphe tout nouveau pour la fin.")
     assert cli("extract", cwd=project).code == 0
-    twin = project.parent / "twin"
+    twin = project.parent / f"{project.name}-twin"
     shutil.copytree(project, twin)
     one = merge.update_catalogs(load_config(project), workers=1)
     two = merge.update_catalogs(load_config(twin), workers=2)
@@ -219,8 +220,6 @@ def test_merging_in_worker_processes_gives_the_same_files(project: Path, transla
 
 
 def test_a_bad_catalogue_in_a_worker_leaves_every_catalogue_as_it_was(project: Path, translated: Path, cli, monkeypatch) -> None:
-    import importlib
-
     merge = importlib.import_module("i18nprofiles.merge")
     monkeypatch.setattr(merge, "PARALLEL_TEMPLATE_BYTES", 0)
     assert cli("init", "-l", "en", cwd=project).code == 0
@@ -235,18 +234,12 @@ def test_a_bad_catalogue_in_a_worker_leaves_every_catalogue_as_it_was(project: P
 
 def read_aside(monkeypatch) -> None:
     """Make update read the template in a second process, whatever its size and the machine."""
-    import importlib
-    import os
-
     monkeypatch.setattr(importlib.import_module("i18nprofiles.merge"), "READ_ASIDE_BYTES", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
 
 def test_reading_the_template_in_a_second_process_gives_the_same_files(project: Path, translated: Path, cli,
                                                                        monkeypatch) -> None:
-    import importlib
-    import shutil
-
     merge = importlib.import_module("i18nprofiles.merge")
     write_profile(project, EDITED, "Un paragraphe tout nouveau pour la fin.")
     assert cli("extract", cwd=project).code == 0
@@ -280,7 +273,6 @@ def _refuse(*args, **kwargs):
 
 def test_a_bad_template_read_in_a_second_process_is_reported_at_its_line(project: Path, translated: Path, cli,
                                                                          monkeypatch) -> None:
-
     read_aside(monkeypatch)
     pot = project / "locales/profiles.pot"
     pot.write_text(pot.read_text(encoding="utf-8") + '\nmsgid "x"\nnot po at all\n', encoding="utf-8")
@@ -292,16 +284,12 @@ def test_a_bad_template_read_in_a_second_process_is_reported_at_its_line(project
 
 def test_a_bad_catalogue_while_the_template_is_read_aside_leaves_no_temporary_file(project: Path, translated: Path,
                                                                                   cli, monkeypatch) -> None:
-    import shutil
-
     read_aside(monkeypatch)
     shutil.rmtree(project / ".i18nprofiles-cache")  # the second process parses the template and stages its snapshot
     translated.write_text(translated.read_text(encoding="utf-8") + '\nmsgid "x"\nnot po at all\n', encoding="utf-8")
     before = snapshot(project)
     result = cli("update", cwd=project)
     assert result.code == 2 and result.err.startswith("error: locales/es/LC_MESSAGES/profiles.po:")
-    import multiprocessing
-
     assert not multiprocessing.active_children()  # the second process was waited for
     after = snapshot(project)
     assert {path for path in after if not path.endswith("/.gitignore")} == set(before)
