@@ -1,13 +1,15 @@
 """A function called in a second process while this one goes on.
 
 The second process is forked: it inherits the arguments instead of
-receiving them pickled, and sends back only its result.
-Where fork is not available, the function is called in this process when
-the result is asked for.
+receiving them pickled, sends back its result (pickled, through a pipe) and
+exits.  Where fork is not available, the function is called in this process
+when the result is asked for.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -17,53 +19,62 @@ class Aside:
 
     def __init__(self, function: Callable[..., Any], *args: Any) -> None:
         self._call = (function, args)
-        self._connection: Any = None
-        import multiprocessing  # here: most commands never start a second process
-
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._connection, there = context.Pipe(duplex=False)
-            self._process = context.Process(target=_send_result, args=(there, function, args), daemon=True)
-            self._process.start()
-            there.close()
+        self._pid: int | None = None
+        if hasattr(os, "fork"):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                _send_and_exit(write, function, args)
+            os.close(write)
+            self._pid, self._pipe = pid, os.fdopen(read, "rb")
 
     def result(self) -> Any:
-        """The function's value; its error is raised here (a second process that died is replaced by a call here)."""
-        if self._connection is None:
-            function, args = self._call
-            return function(*args)
-        try:
-            error, value = self._connection.recv()
-        except EOFError:
-            error, value = None, self._call[0](*self._call[1])
-        finally:
-            self._end()
+        """The function's value; its error is raised here.
+
+        If the second process ended without a result (killed, or its value
+        could not be pickled), the function is called here instead.
+        """
+        if self._pid is None:
+            return self._call[0](*self._call[1])
+        outcome = self._collect()
+        if outcome is None:
+            return self._call[0](*self._call[1])
+        error, value = outcome
         if error is not None:
             raise error
         return value
 
     def close(self) -> Any:
         """After a failure here: wait for the second process; its value, or None if it failed or never ran."""
-        if self._connection is None:
+        if self._pid is None:
             return None
+        outcome = self._collect()
+        return outcome[1] if outcome is not None else None
+
+    def _collect(self) -> tuple[BaseException | None, Any] | None:
+        """(error, value) as the second process sent them, or None; the process is waited for."""
+        assert self._pid is not None
         try:
-            return self._connection.recv()[1]
-        except EOFError:
+            with self._pipe:
+                return pickle.load(self._pipe)
+        except (EOFError, pickle.UnpicklingError):
             return None
         finally:
-            self._end()
-
-    def _end(self) -> None:
-        self._connection.close()
-        self._connection = None
-        self._process.join()
+            os.waitpid(self._pid, 0)
+            self._pid = None
 
 
-def _send_result(connection: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """In the second process: call, then send (error, value)."""
+def _send_and_exit(fd: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """In the second process: call, send (error, value) through ``fd``, exit without running any cleanup."""
+    code = 1
     try:
-        value = function(*args)
-    except Exception as exc:  # noqa: BLE001 - raised again in the first process
-        connection.send((exc, None))
-    else:
-        connection.send((None, value))
+        try:
+            outcome: tuple[BaseException | None, Any] = (None, function(*args))
+        except Exception as exc:  # noqa: BLE001 - raised again in the first process
+            outcome = (exc, None)
+        with os.fdopen(fd, "wb") as pipe:
+            pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        code = 0
+    finally:
+        os._exit(code)
