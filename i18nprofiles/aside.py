@@ -2,8 +2,8 @@
 
 The second process is forked: it inherits the arguments instead of
 receiving them pickled, sends back its result (pickled, through a pipe) and
-exits.  Where fork is not available, the function is called in this process
-when the result is asked for.
+exits.  Where fork is not available, or fails, the function is called in
+this process when the result is asked for.
 """
 
 from __future__ import annotations
@@ -20,14 +20,20 @@ class Aside:
     def __init__(self, function: Callable[..., Any], *args: Any) -> None:
         self._call = (function, args)
         self._pid: int | None = None
-        if hasattr(os, "fork"):
-            read, write = os.pipe()
+        if not hasattr(os, "fork"):
+            return
+        read, write = os.pipe()
+        try:
             pid = os.fork()
-            if pid == 0:
-                os.close(read)
-                _send_and_exit(write, function, args)
+        except OSError:  # no process to spare: the call is made here, when its result is asked for
+            os.close(read)
             os.close(write)
-            self._pid, self._pipe = pid, os.fdopen(read, "rb")
+            return
+        if pid == 0:
+            os.close(read)
+            _send_and_exit(write, function, args)
+        os.close(write)
+        self._pid, self._pipe = pid, os.fdopen(read, "rb")
 
     def result(self) -> Any:
         """The function's value; its error is raised here.

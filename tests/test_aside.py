@@ -43,3 +43,12 @@ def test_close_waits_for_the_second_process_and_gives_its_value() -> None:
     with pytest.raises(ChildProcessError):
         os.waitpid(child, 0)  # already waited for: no process left behind
     assert Aside(fail, "x").close() is None
+
+
+def test_without_a_second_process_the_call_is_made_here(monkeypatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError("no process to spare")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    aside = Aside(pid_and, "here")
+    assert aside.result() == (os.getpid(), "here") and aside.close() is None
