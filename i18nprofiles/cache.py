@@ -102,6 +102,13 @@ def dump_plain(value: Any, handle: BinaryIO, *, memo: bool = False) -> None:
     pickler.dump(value)
 
 
+def make_ignored_folder(folder: Path, what: str) -> None:
+    """Make a cache folder that git ignores (it holds its own ``.gitignore``), unless it is there; OSError if it cannot."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True)
+        (folder / ".gitignore").write_text(f"# {what}, made by i18nprofiles\n*\n")
+
+
 def stage_snapshot(
     folder: Path | None, name: str, key: Any, value: Any, *, memo: bool = False
 ) -> tuple[Path, Path] | None:
@@ -111,9 +118,7 @@ def stage_snapshot(
     stamped = ((SNAPSHOT_FORMAT, CODE_DIGEST, name, key), value)
     path = snapshot_path(folder, name)
     try:
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True)
-            (path.parent / ".gitignore").write_text("# snapshots of parsed files, made by i18nprofiles\n*\n")
+        make_ignored_folder(path.parent, "snapshots of parsed files")
         return stage_with(path, lambda handle: dump_plain(stamped, handle, memo=memo)), path
     except OSError:
         return None  # a read-only project still works, only slower

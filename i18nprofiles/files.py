@@ -18,10 +18,14 @@ Signature = tuple[int, int, int]  # a file's size, st_mtime_ns and st_ino (a ren
 def file_signature(path: str | Path) -> Signature | None:
     """A file's size, mtime_ns and inode (anything that rewrites the file changes them); None without a file."""
     try:
-        stat = os.stat(path)
+        return status_signature(os.stat(path))
     except OSError:
         return None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def status_signature(status: os.stat_result) -> Signature:
+    """The signature of a file from its status (``os.stat``)."""
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
 
 
 def temp_beside(path: Path) -> tuple[int, Path]:

@@ -24,6 +24,7 @@ from markdown_it.token import Token
 from i18nprofiles.cache import digest_bytes, load_snapshot, paused_gc, save_snapshot
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import ProfileError
+from i18nprofiles.files import Signature, status_signature
 from i18nprofiles.model import TRANSLATED_FIELDS, Profile, Segment
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -35,7 +36,6 @@ PROFILE_SHARDS = 32  # one edited profile rewrites a 32nd of the snapshot
 PARALLEL_PARSES = 1000  # profiles to parse per extra process: below, a second process costs more than it saves
 RACY_NS = 2_000_000_000  # a file modified less than 2 s ago is read even if its signature matches
 
-Signature = tuple[int, int, int]  # a file's size, st_mtime_ns and st_ino
 Entry = tuple[Signature | None, Profile]  # a profile as snapshotted, with its file's signature
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -452,7 +452,7 @@ def trusted_signature(status: os.stat_result, trusted_before: int) -> Signature 
     """
     if status.st_mtime_ns >= trusted_before:
         return None
-    return status.st_size, status.st_mtime_ns, status.st_ino
+    return status_signature(status)
 
 
 def shard_of(rel: str) -> int:

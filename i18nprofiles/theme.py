@@ -23,6 +23,7 @@ import polib
 from babel.messages.extract import extract as babel_extract
 from markupsafe import Markup, escape
 
+from i18nprofiles.cache import make_ignored_folder
 from i18nprofiles.catalog import build_date, format_po_date, read_catalog, write_catalog
 from i18nprofiles.compile import build_mo
 from i18nprofiles.config import Config, parse_locale
@@ -166,9 +167,7 @@ def compiled_templates(cache_dir: Path) -> CompiledTemplates | None:
     that folder cannot be made."""
     folder = cache_dir / "templates"
     try:
-        if not folder.is_dir():
-            folder.mkdir(parents=True)
-            (folder / ".gitignore").write_text("# compiled templates, made by i18nprofiles\n*\n")
+        make_ignored_folder(folder, "compiled templates")
     except OSError:
         return None
     return CompiledTemplates(str(folder))
