@@ -350,17 +350,17 @@ def update_catalogs(
     job = UpdateJob(config, template_file, template_digest, format_po_date(build_date()), width, fuzzy_matching,
                     ignore_obsolete, check, describe)
     results: dict[str, UpdateResult] = {}
-    todo: list[tuple[str, Path, Path, str | None]] = []
+    todo: list[tuple[str, Path, Path, str | None, Memo | None]] = []
     for locale, path in sorted(targets.items()):
-        digest = digest_file(path)
-        if not output and template_digest and read_memo(config, path) == (template_digest, job.options, digest):
+        digest, memo = digest_file(path), read_memo(config, path)
+        if not output and template_digest and memo == (template_digest, job.options, digest):
             results[locale] = UpdateResult(path, locale, False, False, MergeReport(), digest=digest)
         else:
-            todo.append((locale, path, Path(output) if output else path, digest))
+            todo.append((locale, path, Path(output) if output else path, digest, memo))
     staged: list[tuple[Path, Path]] = []
     error: BaseException | None = None
-    big = template_file.is_file() and template_file.stat().st_size >= PARALLEL_TEMPLATE_BYTES
-    if workers > 1 and len(todo) > 1 and big:
+    size = template_file.stat().st_size if template_file.is_file() else 0
+    if workers > 1 and len(todo) > 1 and size >= PARALLEL_TEMPLATE_BYTES:
         from concurrent.futures import ProcessPoolExecutor  # imported here: most updates run in this process
 
         job.read_template_delta()  # before the workers start: under fork they inherit it
@@ -374,8 +374,7 @@ def update_catalogs(
                     continue
                 results[result.locale], staged = result, staged + files
     else:
-        job.read_aside = (os.cpu_count() or 1) > 1 and template_file.is_file() and (
-            template_file.stat().st_size >= READ_ASIDE_BYTES)
+        job.read_aside = (os.cpu_count() or 1) > 1 and size >= READ_ASIDE_BYTES
         for item in todo:
             try:
                 result, files = job.run(*item)
@@ -388,13 +387,16 @@ def update_catalogs(
         raise error
     commit_files(staged)
     if not check and not output and template_digest:
-        for locale, _, path, _ in todo:  # a catalogue the memo skipped needs no new one: a rerun writes nothing
+        for locale, _, path, _, _ in todo:  # a catalogue the memo skipped needs no new one: a rerun writes nothing
             save_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), MEMO_KEY,
                           (template_digest, job.options, results[locale].digest))
     return [results[locale] for locale in sorted(results)]
 
 
-def read_memo(config: Config, path: Path) -> tuple[Any, ...] | None:
+Memo = tuple[Any, ...]  # (template digest, options, catalogue digest) of a catalogue's last update
+
+
+def read_memo(config: Config, path: Path) -> Memo | None:
     """(template digest, options, catalogue digest) of the last update of ``path``, or None."""
     return load_snapshot(config.cache_dir, UPDATE_MEMO + os.path.abspath(path), MEMO_KEY)
 
@@ -425,16 +427,18 @@ class UpdateJob:
         return self.fuzzy_matching, self.ignore_obsolete, self.width
 
     def run(
-        self, locale: str, path: Path, target: Path, digest: str | None
+        self, locale: str, path: Path, target: Path, digest: str | None, memo: Memo | None
     ) -> tuple[UpdateResult, list[tuple[Path, Path]]]:
-        """Update one catalogue (``digest``: SHA-256 of its bytes), spliced if it can be, else merged whole.
+        """Update one catalogue (``digest``: SHA-256 of its bytes; ``memo``: its update memo), spliced if it can
+        be, else merged whole.
 
         Returns its result and the files it staged; if it fails, the files it
         staged are removed.
         """
         files: list[tuple[Path, Path]] = []
         try:
-            result = self._splice(locale, path, target, digest, files) or self._merge(locale, path, target, digest, files)
+            result = (self._splice(locale, path, target, digest, memo, files)
+                      or self._merge(locale, path, target, digest, files))
         except BaseException:
             discard_files(files)
             raise
@@ -447,10 +451,10 @@ class UpdateJob:
         return self.template_delta or None
 
     def _splice(
-        self, locale: str, path: Path, target: Path, digest: str | None, files: list[tuple[Path, Path]]
+        self, locale: str, path: Path, target: Path, digest: str | None, memo: Memo | None,
+        files: list[tuple[Path, Path]],
     ) -> UpdateResult | None:
         cache = self.config.cache_dir
-        memo = read_memo(self.config, path)
         if memo is None or memo[1] != self.options or memo[2] != digest:
             return None
         template = self.read_template_delta()
@@ -523,11 +527,11 @@ def adopt_job(job: UpdateJob) -> None:
 
 
 def run_adopted_job(
-    locale: str, path: Path, target: Path, digest: str | None
+    locale: str, path: Path, target: Path, digest: str | None, memo: Memo | None
 ) -> tuple[UpdateResult, list[tuple[Path, Path]]]:
     """In a worker process: ``UpdateJob.run`` of the adopted job."""
     assert _adopted is not None
-    return _adopted.run(locale, path, target, digest)
+    return _adopted.run(locale, path, target, digest, memo)
 
 
 # -- splicing ------------------------------------------------------------------
