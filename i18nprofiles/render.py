@@ -178,8 +178,6 @@ TABLE_SNAPSHOT = "render-table:"  # + the catalogue's absolute path: its whole t
 PATCH_SNAPSHOT = "render-table-patch:"  # + the same: its table as a patch to a whole one
 PATCH_LIMIT = 5000  # msgids; a table that differs more from the whole one is kept whole
 NO_CATALOGUE = ""  # the digest of a locale that has no catalogue
-
-
 TABLE_SHARDS = 64  # a whole table is kept in this many snapshots: a render that needs few msgids reads few
 
 
@@ -836,7 +834,6 @@ def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str
 # whose inputs changed, without working out the inputs of every page.
 
 LIBRARY_VERSIONS = (babel.__version__, jinja2.__version__, markdown_it.__version__)
-
 
 
 @dataclass(frozen=True)
