@@ -14,22 +14,28 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "i18nprofiles.catalog": ["generate_po", "read_catalog", "write_catalog"],
-    "i18nprofiles.compile": ["CompileResult", "Statistics", "build_mo", "compile_catalogs", "count_entries"],
+    "i18nprofiles.commands.check": ["check_project"],
+    "i18nprofiles.commands.compile": ["CompileResult", "compile_catalogs"],
+    "i18nprofiles.commands.extract": ["ExtractResult", "extract"],
+    "i18nprofiles.commands.messages": ["extract_messages"],
+    "i18nprofiles.commands.prefill": ["Failure", "LocaleReport", "PrefillResult", "prefill_catalogs"],
+    "i18nprofiles.commands.profiles": ["read_profile", "read_profiles"],
+    "i18nprofiles.commands.render": ["RenderResult", "render_site"],
+    "i18nprofiles.commands.update": ["UpdateResult", "init_catalog", "update_catalogs"],
     "i18nprofiles.config": ["Config", "load_config"],
-    "i18nprofiles.engines": ["Engine", "EngineStopped", "NoTranslation", "RetryableError", "build_engine"],
     "i18nprofiles.errors": [
         "CatalogError", "ConfigError", "EngineError", "I18nProfilesError", "LocaleError", "ProfileError",
         "TemplateError",
     ],
-    "i18nprofiles.extract": ["ExtractResult", "build_template", "extract"],
-    "i18nprofiles.merge": ["MergeReport", "UpdateResult", "init_catalog", "merge_catalog", "new_catalog",
-                           "update_catalogs"],
-    "i18nprofiles.model": ["Profile", "Segment"],
-    "i18nprofiles.prefill": ["Failure", "LocaleReport", "PrefillResult", "prefill_catalogs"],
-    "i18nprofiles.profiles": ["parse_profile", "read_profile", "read_profiles"],
-    "i18nprofiles.render": ["BuildResult", "RenderResult", "build_project", "render_site"],
-    "i18nprofiles.theme": ["extract_messages"],
+    "i18nprofiles.gettext.merge": ["MergeReport", "merge_catalog", "new_catalog"],
+    "i18nprofiles.gettext.mofile": ["build_mo"],
+    "i18nprofiles.gettext.pofile": ["generate_po", "read_catalog", "write_catalog"],
+    "i18nprofiles.gettext.stats": ["Statistics", "count_entries"],
+    "i18nprofiles.mt.engines": ["Engine", "EngineStopped", "NoTranslation", "RetryableError", "build_engine"],
+    "i18nprofiles.pipeline": ["BuildResult", "build_project"],
+    "i18nprofiles.source.model": ["Profile", "Segment"],
+    "i18nprofiles.source.parse": ["parse_profile"],
+    "i18nprofiles.source.template": ["build_template"],
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_MODULE_OF)
@@ -48,17 +54,30 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from i18nprofiles.catalog import generate_po, read_catalog, write_catalog
-    from i18nprofiles.compile import CompileResult, Statistics, build_mo, compile_catalogs, count_entries
+    from i18nprofiles.commands.check import check_project
+    from i18nprofiles.commands.compile import CompileResult, compile_catalogs
+    from i18nprofiles.commands.extract import ExtractResult, extract
+    from i18nprofiles.commands.messages import extract_messages
+    from i18nprofiles.commands.prefill import Failure, LocaleReport, PrefillResult, prefill_catalogs
+    from i18nprofiles.commands.profiles import read_profile, read_profiles
+    from i18nprofiles.commands.render import RenderResult, render_site
+    from i18nprofiles.commands.update import UpdateResult, init_catalog, update_catalogs
     from i18nprofiles.config import Config, load_config
-    from i18nprofiles.engines import Engine, EngineStopped, NoTranslation, RetryableError, build_engine
     from i18nprofiles.errors import (
-        CatalogError, ConfigError, EngineError, I18nProfilesError, LocaleError, ProfileError, TemplateError,
+        CatalogError,
+        ConfigError,
+        EngineError,
+        I18nProfilesError,
+        LocaleError,
+        ProfileError,
+        TemplateError,
     )
-    from i18nprofiles.extract import ExtractResult, build_template, extract
-    from i18nprofiles.merge import MergeReport, UpdateResult, init_catalog, merge_catalog, new_catalog, update_catalogs
-    from i18nprofiles.model import Profile, Segment
-    from i18nprofiles.prefill import Failure, LocaleReport, PrefillResult, prefill_catalogs
-    from i18nprofiles.profiles import parse_profile, read_profile, read_profiles
-    from i18nprofiles.render import BuildResult, RenderResult, build_project, render_site
-    from i18nprofiles.theme import extract_messages
+    from i18nprofiles.gettext.merge import MergeReport, merge_catalog, new_catalog
+    from i18nprofiles.gettext.mofile import build_mo
+    from i18nprofiles.gettext.pofile import generate_po, read_catalog, write_catalog
+    from i18nprofiles.gettext.stats import Statistics, count_entries
+    from i18nprofiles.mt.engines import Engine, EngineStopped, NoTranslation, RetryableError, build_engine
+    from i18nprofiles.pipeline import BuildResult, build_project
+    from i18nprofiles.source.model import Profile, Segment
+    from i18nprofiles.source.parse import parse_profile
+    from i18nprofiles.source.template import build_template

@@ -7,7 +7,9 @@ date, 2 bad input or usage.  Errors read ``error: path:line: message``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +17,40 @@ import click
 
 from i18nprofiles.config import Config, load_config
 from i18nprofiles.errors import ConfigError, I18nProfilesError
-from i18nprofiles.model import shorten
+from i18nprofiles.source.model import shorten
+from i18nprofiles.store import Store, open_store
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
 
+@dataclass(frozen=True)
+class Session:
+    """What the group's options give every command: the configuration, and whether to use the cache."""
+
+    config: Config
+    no_cache: bool = False
+
+
 def get_config(ctx: click.Context, **options: Any) -> Config:
     """The project configuration with the command's options laid over it."""
-    config: Config = ctx.obj
-    return config.with_options(**options)
+    session: Session = ctx.obj
+    return session.config.with_options(**options)
+
+
+@contextmanager
+def project_store(ctx: click.Context, config: Config) -> Iterator[Store]:
+    """The project's store for one command (``--no-cache``: one that keeps nothing), committed when the
+    command succeeds, emptied when it fails; its warnings are printed."""
+    session: Session = ctx.obj
+    store = open_store(None if session.no_cache else config.cache_dir)
+    try:
+        yield store
+    except BaseException:
+        store.discard()
+        raise
+    store.commit()
+    for warning in store.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def relative_to_cwd(path: str | Path) -> str:
@@ -49,11 +76,12 @@ input_option = click.option("-i", "--input-file", type=click.Path(dir_okay=False
     type=click.Path(exists=True),
     help="Project folder or configuration file (default: found from the current folder).",
 )
+@click.option("--no-cache", is_flag=True, help="Do not use or write the cache folder (everything is worked out again).")
 @click.version_option(package_name="i18nprofiles")
 @click.pass_context
-def cli(ctx: click.Context, project: str | None) -> None:
+def cli(ctx: click.Context, project: str | None, no_cache: bool) -> None:
     """Translate people's profiles through gettext catalogues and publish them per locale."""
-    ctx.obj = load_config(project)
+    ctx.obj = Session(load_config(project), no_cache)
 
 
 @cli.command()
@@ -71,20 +99,21 @@ def extract(ctx: click.Context, output: str | None, no_location: bool, omit_head
 
     With -D messages, extract the UI strings of the templates into locales/messages.pot.
     """
-    from i18nprofiles.extract import extract as run_extract
-    from i18nprofiles.profiles import read_profiles
+    from i18nprofiles.commands.extract import extract as run_extract
+    from i18nprofiles.commands.profiles import read_profiles
 
     config = get_config(ctx)
     if domain == "messages":
-        from i18nprofiles.theme import extract_messages
+        from i18nprofiles.commands.messages import extract_messages
 
         result = extract_messages(config, output=output, width=width)
         state = "written" if result.written else "unchanged"
         click.echo(f"{relative_to_cwd(result.path)}: {result.messages} messages from {result.profiles} templates ({state})")
         return EXIT_OK
-    profiles = read_profiles(config, files) if files else None
-    result = run_extract(config, output=output, no_location=no_location, omit_header=omit_header,
-                         width=width, sort_output=sort_output, profiles=profiles)
+    with project_store(ctx, config) as store:
+        profiles = read_profiles(config, files, store=store) if files else None
+        result = run_extract(config, output=output, no_location=no_location, omit_header=omit_header,
+                             width=width, sort_output=sort_output, profiles=profiles, store=store)
     state = "written" if result.written else "unchanged"
     click.echo(f"{relative_to_cwd(result.path)}: {result.messages} messages from {result.profiles} profiles ({state})")
     return EXIT_OK
@@ -102,7 +131,7 @@ def extract(ctx: click.Context, output: str | None, no_location: bool, omit_head
 def init(ctx: click.Context, locale: str, input_file: str | None, output: str | None, directory: str | None,
          domain: str, width: int | None, force: bool) -> int:
     """Create a new catalogue for a locale from the template."""
-    from i18nprofiles.merge import init_catalog
+    from i18nprofiles.commands.update import init_catalog
 
     config = get_config(ctx)
     path = init_catalog(config, locale, input_file=input_file, output=output, directory=directory,
@@ -124,18 +153,19 @@ def init(ctx: click.Context, locale: str, input_file: str | None, output: str | 
 @click.option("--init-missing", is_flag=True, help="Create catalogues for configured locales that have none.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a catalogue would change.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Large catalogues merged at once, one process each (each holds the template and a catalogue).")
+              help="Accepted for compatibility: catalogues are merged one after the other.")
 @click.pass_context
 def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, output: str | None,
            directory: str | None, domain: str, width: int | None, no_fuzzy_matching: bool,
            ignore_obsolete: bool, init_missing: bool, check: bool, jobs: int) -> int:
     """Merge the template into every catalogue."""
-    from i18nprofiles.merge import update_catalogs
+    from i18nprofiles.commands.update import update_catalogs
 
     config = get_config(ctx)
-    results = update_catalogs(config, locales=locales, input_file=input_file, output=output, directory=directory,
-                              domain=domain, width=width, fuzzy_matching=not no_fuzzy_matching,
-                              ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check, workers=jobs)
+    with project_store(ctx, config) as store:
+        results = update_catalogs(config, locales=locales, input_file=input_file, output=output, directory=directory,
+                                  domain=domain, width=width, fuzzy_matching=not no_fuzzy_matching,
+                                  ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check, store=store)
     if not results:
         raise ConfigError(f"no {domain}.po catalogues (run init, or update --init-missing)", config.locales_dir)
     stale = False
@@ -180,11 +210,12 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
                     input_file: str | None, output: str | None, use_fuzzy: bool, statistics: bool,
                     force: bool) -> int:
     """Compile catalogues to .mo files (fuzzy entries left out unless --use-fuzzy)."""
-    from i18nprofiles.compile import compile_catalogs
+    from i18nprofiles.commands.compile import compile_catalogs
 
     config = get_config(ctx)
-    results = compile_catalogs(config, locales=locales, directory=directory, domain=domain, input_file=input_file,
-                               output=output, use_fuzzy=use_fuzzy, statistics=statistics, force=force)
+    with project_store(ctx, config) as store:
+        results = compile_catalogs(config, locales=locales, directory=directory, domain=domain, input_file=input_file,
+                                   output=output, use_fuzzy=use_fuzzy, statistics=statistics, force=force, store=store)
     if not results:
         raise ConfigError(f"no {domain}.po catalogues to compile", config.locales_dir)
     failed = False
@@ -234,10 +265,12 @@ def report_render(result: Any, config: Config) -> None:
 @click.pass_context
 def render(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
     """Render one page per profile per locale, the indexes and the sitemap."""
-    from i18nprofiles.render import render_site
+    from i18nprofiles.commands.render import render_site
 
     config = get_config(ctx, use_fuzzy=use_fuzzy)
-    report_render(render_site(config, output=output, workers=jobs), config)
+    with project_store(ctx, config) as store:
+        result = render_site(config, output=output, workers=jobs, store=store)
+    report_render(result, config)
     return EXIT_OK
 
 
@@ -248,10 +281,11 @@ def render(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs:
 @click.pass_context
 def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
     """Extract, update (creating missing catalogues), compile and render."""
-    from i18nprofiles.render import build_project
+    from i18nprofiles.pipeline import build_project
 
     config = get_config(ctx, use_fuzzy=use_fuzzy)
-    steps = build_project(config, output=output, workers=jobs)
+    with project_store(ctx, config) as store:
+        steps = build_project(config, output=output, workers=jobs, store=store)
     click.echo(f"{relative_to_cwd(steps.extract.path)}: {steps.extract.messages} messages "
                f"({'written' if steps.extract.written else 'unchanged'})")
     for result in steps.update:
@@ -310,8 +344,8 @@ def make_progress(label: str) -> Any:
 def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url: str | None, glossary: str | None,
             memory: Sequence[str], directory: str | None, domain: str, width: int | None, dry_run: bool) -> int:
     """Machine-translate empty entries, each marked fuzzy for review."""
-    from i18nprofiles.engines import build_engine
-    from i18nprofiles.prefill import prefill_catalogs
+    from i18nprofiles.commands.prefill import prefill_catalogs
+    from i18nprofiles.mt.engines import build_engine
 
     config = get_config(ctx)
     machine = build_engine(engine, config, url=engine_url, memory=memory, require_key=not dry_run)
@@ -363,12 +397,14 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
           fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str], output_format: str,
           output: str | None, report_dir: str | None) -> int:
     """CI gate: coverage, stale catalogues and quality findings; exit 1 when something fails."""
+    from i18nprofiles.check import format_report, format_summary, format_table, write_report
+    from i18nprofiles.commands.check import check_project
     from i18nprofiles.files import write_text_atomic
-    from i18nprofiles.check import check_project, format_report, format_summary, format_table, write_report
 
     config = get_config(ctx)
-    report = check_project(config, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
-                           skip=skip, fail_level=fail_level)
+    with project_store(ctx, config) as store:
+        report = check_project(config, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
+                               skip=skip, fail_level=fail_level, store=store)
     text = format_report(report, output_format)
     if output:
         write_text_atomic(Path(output), text.encode("utf-8"))

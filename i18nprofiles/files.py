@@ -12,20 +12,21 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-Signature = tuple[int, int, int]  # a file's size, st_mtime_ns and st_ino (a rename keeps them)
+Signature = tuple[int, int, int, int]  # a file's size, st_mtime_ns, st_ctime_ns and st_ino
 
 
 def file_signature(path: str | Path) -> Signature | None:
-    """A file's size, mtime_ns and inode (anything that rewrites the file changes them); None without a file."""
+    """A file's size, modification and change times and inode; None without a file.
+
+    Anything that writes the file, replaces it or changes its metadata changes
+    the change time, which no program can set back: a file whose signature is
+    the one recorded is the file recorded.
+    """
     try:
-        return status_signature(os.stat(path))
+        status = os.stat(path)
     except OSError:
         return None
-
-
-def status_signature(status: os.stat_result) -> Signature:
-    """The signature of a file from its status (``os.stat``)."""
-    return (status.st_size, status.st_mtime_ns, status.st_ino)
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def temp_beside(path: Path) -> tuple[int, Path]:

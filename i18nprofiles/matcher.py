@@ -36,7 +36,7 @@ from typing import TypeVar
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from i18nprofiles.cache import paused_gc
+from i18nprofiles.runtime import paused_gc
 
 __all__ = ["FuzzyMatcher", "Match"]
 

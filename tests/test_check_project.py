@@ -10,8 +10,8 @@ import pytest
 
 from conftest import copy_example
 
-from i18nprofiles.catalog import read_catalog, write_catalog
-from i18nprofiles.check import check_project
+from i18nprofiles.gettext.pofile import read_catalog, write_catalog
+from i18nprofiles.commands.check import check_project
 from i18nprofiles.cli import main
 from i18nprofiles.config import load_config
 from i18nprofiles.errors import CatalogError

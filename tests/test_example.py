@@ -11,8 +11,8 @@ import polib
 import pytest
 from babel.messages.pofile import read_po
 
-from i18nprofiles.compile import build_mo
-from i18nprofiles.catalog import read_catalog
+from i18nprofiles.gettext.mofile import build_mo
+from i18nprofiles.gettext.pofile import read_catalog
 
 from conftest import ROOT, needs_gettext
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from i18nprofiles.catalog import catalog_text
-from i18nprofiles.extract import build_template
-from i18nprofiles.profiles import parse_profile
+from i18nprofiles.gettext.pofile import catalog_text
+from i18nprofiles.source.template import build_template
+from i18nprofiles.source.parse import parse_profile
 
 from conftest import ROOT, needs_gettext
 

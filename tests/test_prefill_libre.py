@@ -12,12 +12,12 @@ from pathlib import Path
 import polib
 import pytest
 
-from i18nprofiles.catalog import read_catalog
+from i18nprofiles.gettext.pofile import read_catalog
 from i18nprofiles.cli import main
 from i18nprofiles.config import load_config
-from i18nprofiles.engines import EngineStopped, RetryableError, build_engine
+from i18nprofiles.mt.engines import EngineStopped, RetryableError, build_engine
 from i18nprofiles.errors import EngineError
-from i18nprofiles.prefill import PrefillResult, prefill_catalogs
+from i18nprofiles.commands.prefill import PrefillResult, prefill_catalogs
 from prefill.server import LibreServer, answer_ok, fake_translate
 
 FIXTURES = Path(__file__).parent / "prefill"

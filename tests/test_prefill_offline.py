@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from i18nprofiles.catalog import read_catalog
+from i18nprofiles.gettext.pofile import read_catalog
 from i18nprofiles.cli import main
 from i18nprofiles.config import load_config
-from i18nprofiles.engines import REMOTE_SPECS, RemoteEngine, build_engine, find_code, pseudo_localize, scrub
+from i18nprofiles.mt.engines import REMOTE_SPECS, RemoteEngine, build_engine, find_code, pseudo_localize, scrub
 from i18nprofiles.errors import EngineError
-from i18nprofiles.prefill import backoff_delay
-from i18nprofiles.protect import DamagedTokens, build_pattern, protect_text, restore_text, split_margins, split_text
+from i18nprofiles.commands.prefill import backoff_delay
+from i18nprofiles.mt.protect import DamagedTokens, build_pattern, protect_text, restore_text, split_margins, split_text
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "prefill"
@@ -230,7 +230,7 @@ def test_bad_settings_are_errors(fresh_example: Path, setting: str, message: str
 def test_request_failures_are_classified_by_cause() -> None:
     import requests
 
-    from i18nprofiles.engines import EngineStopped, NoTranslation, RetryableError
+    from i18nprofiles.mt.engines import EngineStopped, NoTranslation, RetryableError
 
     engine = build_engine("libre", load_config(ROOT), url="http://127.0.0.1:9/x", environ={})
     assert isinstance(engine, RemoteEngine)

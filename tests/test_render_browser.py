@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from i18nprofiles.config import load_config
-from i18nprofiles.render import render_site
+from i18nprofiles.commands.render import render_site
 from test_render_helpers import make_project
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

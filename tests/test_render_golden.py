@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from i18nprofiles.config import load_config
-from i18nprofiles.render import render_site
+from i18nprofiles.commands.render import render_site
 from test_render_helpers import FIXTURES, make_project, site_files
 
 GOLDEN = FIXTURES / "golden"

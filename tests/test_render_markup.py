@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from i18nprofiles.markup import Piece, join_pieces, parse_body, render_body, render_markdown
-from i18nprofiles.render import bcp47_tag, describe_locale, relative_href
+from i18nprofiles.site.markup import Piece, join_pieces, parse_body, render_body, render_markdown
+from i18nprofiles.site.pages import bcp47_tag, describe_locale, relative_href
 from i18nprofiles.config import parse_locale
 
 

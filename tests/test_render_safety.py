@@ -11,9 +11,9 @@ import pytest
 from i18nprofiles.cli import main
 from i18nprofiles.config import load_config
 from i18nprofiles.errors import ConfigError, ProfileError
-from i18nprofiles.markup import is_safe_url
-from i18nprofiles.profiles import read_profiles
-from i18nprofiles.render import output_file, render_site
+from i18nprofiles.site.markup import is_safe_url
+from i18nprofiles.commands.profiles import read_profiles
+from i18nprofiles.commands.render import output_file, render_site
 from test_render_helpers import make_project, parse_html
 
 HOSTILE_BODY = """

@@ -9,7 +9,7 @@ import polib
 import pytest
 
 from i18nprofiles.config import load_config
-from i18nprofiles.render import render_site
+from i18nprofiles.commands.render import render_site
 from test_render_helpers import FIXTURES, SITE_URL, file_for_url, head_alternates, make_project, parse_html, text_runs
 
 LOCALES = ("fr", "es", "en")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import gettext
-import importlib
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -198,99 +195,22 @@ def test_compile_refuses_line_break_mismatch(project: Path, translated: Path, cl
     assert not (project / "locales/es/LC_MESSAGES/profiles.mo").exists()
 
 
-def test_merging_in_worker_processes_gives_the_same_files(project: Path, translated: Path, cli, monkeypatch) -> None:
-    merge = importlib.import_module("i18nprofiles.merge")
-    from i18nprofiles.config import load_config
-
-    monkeypatch.setattr(merge, "PARALLEL_TEMPLATE_BYTES", 0)
-    for locale in ("en", "de"):
-        assert cli("init", "-l", locale, cwd=project).code == 0
-    write_profile(project, EDITED, "Un paragraphe tout nouveau pour la fin.")
-    assert cli("extract", cwd=project).code == 0
-    twin = project.parent / f"{project.name}-twin"
-    shutil.copytree(project, twin)
-    one = merge.update_catalogs(load_config(project), workers=1)
-    two = merge.update_catalogs(load_config(twin), workers=2)
-    assert [(r.locale, r.written, len(r.report.fuzzy), len(r.report.added)) for r in one] == [
-        (r.locale, r.written, len(r.report.fuzzy), len(r.report.added)) for r in two
-    ] == [("de", True, 0, 2), ("en", True, 0, 2), ("es", True, 1, 1)]
-    for result in one:
-        assert result.path.read_bytes() == (twin / result.path.relative_to(project)).read_bytes()
-
-
-def test_a_bad_catalogue_in_a_worker_leaves_every_catalogue_as_it_was(project: Path, translated: Path, cli, monkeypatch) -> None:
-    merge = importlib.import_module("i18nprofiles.merge")
-    monkeypatch.setattr(merge, "PARALLEL_TEMPLATE_BYTES", 0)
+def test_a_bad_catalogue_leaves_every_catalogue_as_it_was(project: Path, translated: Path, cli) -> None:
     assert cli("init", "-l", "en", cwd=project).code == 0
     write_profile(project, EDITED)
     assert cli("extract", cwd=project).code == 0
     translated.write_text(translated.read_text(encoding="utf-8") + '\nmsgid "x"\nnot po at all\n', encoding="utf-8")
     before = snapshot(project)
-    result = cli("update", "-j", "2", cwd=project)
+    result = cli("update", cwd=project)
     assert result.code == 2 and result.err.startswith("error: locales/es/LC_MESSAGES/profiles.po:")
-    assert snapshot(project) == before  # en.po, merged fine in the other process, was not put in place
+    assert "Traceback" not in result.err
+    assert snapshot(project) == before  # en.po, merged fine before es, was not put in place
 
 
-def read_aside(monkeypatch) -> None:
-    """Make update read the template in a second process, whatever its size and the machine."""
-    monkeypatch.setattr(importlib.import_module("i18nprofiles.merge"), "READ_ASIDE_BYTES", 0)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-
-
-def test_reading_the_template_in_a_second_process_gives_the_same_files(project: Path, translated: Path, cli,
-                                                                       monkeypatch) -> None:
-    merge = importlib.import_module("i18nprofiles.merge")
-    write_profile(project, EDITED, "Un paragraphe tout nouveau pour la fin.")
-    assert cli("extract", cwd=project).code == 0
-    shutil.rmtree(project / ".i18nprofiles-cache")  # the template must be parsed, and its snapshot kept
-    twin = project.parent / f"{project.name}-twin"
-    shutil.copytree(project, twin)
-    alone = cli("update", cwd=twin)
-    read_aside(monkeypatch)
-    started = []
-
-    class Recorded(merge.Aside):
-        def __init__(self, function, *args):
-            started.append(args[0])
-            super().__init__(function, *args)
-
-    monkeypatch.setattr(merge, "Aside", Recorded)
-    aside = cli("update", cwd=project)
-    assert started == [project / "locales/profiles.pot"]
-    assert aside == alone and "1 fuzzy" in aside.out
-    assert translated.read_bytes() == (twin / translated.relative_to(project)).read_bytes()
-    # The second process kept the template's snapshot: reading it again parses nothing.
-    monkeypatch.setattr(polib, "pofile", _refuse)
-    from i18nprofiles.catalog import read_catalog
-
-    read_catalog(project / "locales/profiles.pot", project / ".i18nprofiles-cache")
-
-
-def _refuse(*args, **kwargs):
-    raise AssertionError("parsed again")
-
-
-def test_a_bad_template_read_in_a_second_process_is_reported_at_its_line(project: Path, translated: Path, cli,
-                                                                         monkeypatch) -> None:
-    read_aside(monkeypatch)
+def test_a_bad_template_is_reported_at_its_line(project: Path, translated: Path, cli) -> None:
     pot = project / "locales/profiles.pot"
     pot.write_text(pot.read_text(encoding="utf-8") + '\nmsgid "x"\nnot po at all\n', encoding="utf-8")
     before = snapshot(project)
     result = cli("update", cwd=project)
     assert result.code == 2 and result.err.startswith("error: locales/profiles.pot:")
     assert "Traceback" not in result.err and snapshot(project) == before
-
-
-def test_a_bad_catalogue_while_the_template_is_read_aside_leaves_no_temporary_file(project: Path, translated: Path,
-                                                                                  cli, monkeypatch) -> None:
-    read_aside(monkeypatch)
-    shutil.rmtree(project / ".i18nprofiles-cache")  # the second process parses the template and stages its snapshot
-    translated.write_text(translated.read_text(encoding="utf-8") + '\nmsgid "x"\nnot po at all\n', encoding="utf-8")
-    before = snapshot(project)
-    result = cli("update", cwd=project)
-    assert result.code == 2 and result.err.startswith("error: locales/es/LC_MESSAGES/profiles.po:")
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no process left: the second one was waited for
-    after = snapshot(project)
-    assert {path for path in after if not path.endswith("/.gitignore")} == set(before)
-    assert after.items() >= before.items()

@@ -1,17 +1,14 @@
-"""The CI gate: coverage, stale catalogues and quality findings of a project.
+"""The CI gate: coverage, stale catalogues and quality findings, from what was read.
 
-``check_project`` reads the profiles and the catalogues and returns a
-CheckReport; it never prints, writes or exits.  Catalogues are scanned in
-worker processes when they are large, while the main process re-extracts the
-profiles; everything is compared by key, in time linear in the input.
+Pure: catalogue messages and profiles in, a CheckReport out; the ``check``
+command reads the files.  Everything is compared by key, in time linear in
+the input.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import repeat
@@ -29,25 +26,17 @@ from i18nprofiles.check.findings import (
     is_failing,
     sort_findings,
 )
-from i18nprofiles.check.poscan import Message, read_keys, read_messages
+from i18nprofiles.check.poscan import Message
 from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, usual_length_ratio
-from i18nprofiles.cache import paused_gc
-from i18nprofiles.compile import floor_percent
 from i18nprofiles.config import Config, normalize_locale, read_glossary
 from i18nprofiles.errors import ConfigError
-from i18nprofiles.catalog import stage_catalog
-from i18nprofiles.extract import (
-    PROFILES_DOMAIN, build_template, is_template_current, template_key, template_options, template_path,
-)
-from i18nprofiles.merge import select_catalogs
-from i18nprofiles.model import Profile, shorten
-from i18nprofiles.profiles import read_profiles, relative_path
+from i18nprofiles.gettext.stats import floor_percent
+from i18nprofiles.source.model import Profile, shorten
 
 Key = tuple[str | None, str]
 STATES = ("translated", "fuzzy", "untranslated", "obsolete", "exempt")
 STATE_MESSAGES = {"untranslated": "no translation", "fuzzy": "fuzzy, so not published", "obsolete": "obsolete entry"}
 COMPLETE = 100.0  # the threshold when none is configured: a CI gate fails on an incomplete locale
-PARALLEL_BYTES = 4_000_000  # below this, worker processes cost more than they save
 
 
 @dataclass(frozen=True)
@@ -305,12 +294,6 @@ def quality_findings(checked: list[tuple[Message, bool]], locale: str, path: str
     return findings
 
 
-def _scan_file(file: str, locale: str, path: str, options: CheckOptions, cache: Path | None) -> CatalogScan:
-    """Worker entry point: scan one catalogue file."""
-    with paused_gc():
-        return scan_catalog(read_messages(file, cache), locale, path, options)
-
-
 # -- the project -------------------------------------------------------------------
 
 
@@ -362,80 +345,7 @@ def profile_progress(keyed: list[tuple[Profile, tuple[Key, ...]]], states: dict[
     return tuple(rows)
 
 
-def _jobs(files: list[Path], jobs: int | None) -> int:
-    """Worker processes for the catalogues: none below PARALLEL_BYTES, else one per catalogue up to CPUs + 1.
-
-    The main process reads the profiles and the template meanwhile, so one
-    worker more than the CPUs keeps every core busy to the end.
-    """
-    if jobs is not None:
-        return max(1, jobs)
-    size = sum(f.stat().st_size for f in files)
-    return min(len(files), (os.cpu_count() or 1) + 1) if size >= PARALLEL_BYTES else 1
-
-
-def check_project(
-    config: Config,
-    *,
-    locales: Iterable[str] = (),
-    directory: str | Path | None = None,
-    fail_under: float | None = None,
-    fail_on: Iterable[str] = (),
-    skip: Iterable[str] = (),
-    fail_level: str | None = None,
-    jobs: int | None = None,
-) -> CheckReport:
-    """Check the project's catalogues against its profiles; see docs/check.md.
-
-    Raises I18nProfilesError (exit 2) for bad input: a profile or catalogue
-    that cannot be read, a wrong option.
-    """
-    options = build_options(config, fail_under=fail_under, fail_on=fail_on, skip=skip, fail_level=fail_level)
-    with paused_gc():  # profiles, entries and findings hold no cycles: collections took a sixth of the time
-        return _check_catalogs(config, options, locales, directory, jobs)
-
-
-def _check_catalogs(config: Config, options: CheckOptions, locales: Iterable[str], directory: str | Path | None,
-                    jobs: int | None) -> CheckReport:
-    """``check_project``'s work, in a frame of its own: profiles and entries are freed before the collector resumes."""
-    folder = Path(directory) if directory else config.locales_dir
-    targets = select_catalogs(config, folder, PROFILES_DOMAIN, locales, create_missing=True)
-    rel = {loc: relative_path(path, config.root) for loc, path in targets.items()}
-    existing = {loc: path for loc, path in targets.items() if path.is_file()}
-    pot = template_path(config)
-    workers = _jobs(list(existing.values()), jobs)
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {loc: pool.submit(_scan_file, str(p), loc, rel[loc], options, config.cache_dir) for loc, p in existing.items()}
-            profiles = read_profiles(config)
-            template_found = template_keys(config, profiles, pot)
-            scans = {loc: future.result() for loc, future in futures.items()}
-    else:
-        profiles = read_profiles(config)
-        template_found = template_keys(config, profiles, pot)
-        scans = {loc: _scan_file(str(p), loc, rel[loc], options, config.cache_dir) for loc, p in existing.items()}
-    return _assemble(options, rel, scans, profiles, segment_keys(profiles), template_found,
-                     relative_path(pot, config.root))
-
-
-def template_keys(config: Config, profiles: list[Profile], pot: Path) -> dict[Key, int] | None:
-    """The keys of the .pot with their lines (None when there is none).
-
-    When the file holds exactly what ``extract`` would write now (dates
-    aside), it is up to date and is not parsed: its keys are the profiles'.
-    """
-    if not pot.is_file():
-        return None
-    if is_template_current(config, pot, template_key(config, profiles, template_options(config))):
-        return {key: 0 for key in segment_keys(profiles)}
-    template = build_template(profiles, project=config["project"], source_locale=config.source_locale)
-    changed, _ = stage_catalog(pot, template, check=True, width=config["width"])
-    if not changed:
-        return {(entry.msgctxt, entry.msgid): 0 for entry in template}
-    return read_keys(pot, config.cache_dir)
-
-
-def _assemble(
+def assemble_report(
     options: CheckOptions,
     rel: dict[str, str],
     scans: dict[str, CatalogScan],

@@ -1,8 +1,4 @@
-"""A read-only view of a catalogue for the CI gate: the entries as the checks need them.
-
-Catalogues are read with polib (through ``read_catalog``), the one reader of
-the project; the gate reads several at once, one process per catalogue.
-"""
+"""A read-only view of a catalogue for the CI gate: the entries as the checks need them."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ from typing import NamedTuple
 
 import polib
 
-from i18nprofiles.catalog import read_catalog
+from i18nprofiles.gettext.pofile import read_catalog
 
 
 class Message(NamedTuple):
@@ -41,14 +37,14 @@ class Message(NamedTuple):
         return bool(self.strings) and all(self.strings)
 
 
-def read_messages(path: str | Path, cache: Path | None = None) -> list[Message]:
-    """The entries of a .po/.pot file, the header left out, in file order (``cache``: see ``read_catalog``)."""
-    return [message_from_entry(entry) for entry in read_catalog(path, cache) if entry.msgid or entry.msgctxt]
+def read_messages(path: str | Path) -> list[Message]:
+    """The entries of a .po/.pot file, the header left out, in file order."""
+    return [message_from_entry(entry) for entry in read_catalog(path) if entry.msgid or entry.msgctxt]
 
 
-def read_keys(path: str | Path, cache: Path | None = None) -> dict[tuple[str | None, str], int]:
+def read_keys(path: str | Path) -> dict[tuple[str | None, str], int]:
     """The (msgctxt, msgid) of every active entry with its line: all a template check needs."""
-    return {m.key: m.line for m in read_messages(path, cache) if not m.obsolete}
+    return {m.key: m.line for m in read_messages(path) if not m.obsolete}
 
 
 def message_from_entry(entry: polib.POEntry) -> Message:

@@ -10,10 +10,10 @@ import math
 from html import escape
 from pathlib import Path
 
-from i18nprofiles.files import write_text_atomic
 from i18nprofiles.check.findings import Finding
 from i18nprofiles.check.formats import format_summary, visible_findings
 from i18nprofiles.check.gate import CatalogReport, CheckReport, Coverage
+from i18nprofiles.files import write_text_atomic
 
 BADGE_COLOURS = ((100.0, "#4c1"), (90.0, "#97ca00"), (75.0, "#dfb317"), (50.0, "#fe7d37"), (0.0, "#e05d44"))
 CHAR_WIDTH = 7  # pixels per character of 11px Verdana, near enough for a badge

@@ -1,11 +1,8 @@
-"""What one step of ``build`` changed, handed to the next so that it redoes only that.
+"""What ``update`` changed in a catalogue, handed to ``compile`` so that it patches the ``.mo``.
 
-``update`` describes each catalogue it rewrote as a ``CatalogChange``:
-``compile`` patches the ``.mo`` it compiled from the file as it was before,
-and ``render`` patches the translations it rendered from.  A step that cannot
-vouch for its own earlier output (the file it wrote was edited since, a new
-version of the code, different options) ignores the change and does its whole
-work, so a change is only ever a shortcut to the same bytes.
+A change names the file's bytes before and after (SHA-256): a step that
+cannot vouch for its own earlier output ignores it and does its whole work,
+so a change is only ever a shortcut to the same bytes.
 """
 
 from __future__ import annotations
@@ -15,8 +12,7 @@ from pathlib import Path
 
 import polib
 
-from i18nprofiles.catalog import Key
-from i18nprofiles.files import Signature
+from i18nprofiles.gettext.pofile import Key
 
 
 @dataclass(frozen=True)
@@ -35,7 +31,6 @@ class CatalogChange:
     after: str
     metadata: tuple[dict[str, str], dict[str, str]]  # the header before and after
     entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]] = field(default_factory=dict)
-    signature: Signature | None = None  # the file's as written: while it holds, the file need not be hashed again
 
 
 #: What makes two versions of an entry the same (polib's line number aside).

@@ -1,0 +1,27 @@
+"""Reading and writing catalogues for the commands: through the store, dates aside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+
+from i18nprofiles.gettext.pofile import parse_catalog, same_but_date
+from i18nprofiles.store import Input, Store
+
+
+def stage_catalog(store: Store, path: Path, old: Input, data: bytes) -> bool:
+    """Stage ``data`` as the new bytes of ``path`` unless the file (``old``) holds them, dates aside.
+
+    Returns whether the file changes.
+    """
+    if old.data is not None and same_but_date(old.data, data):
+        return False
+    store.stage(path, data)
+    return True
+
+
+def parse_input(found: Input) -> polib.POFile:
+    """The catalogue a file holds (it must exist)."""
+    assert found.data is not None
+    return parse_catalog(found.data, found.path)

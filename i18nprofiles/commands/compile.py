@@ -1,0 +1,129 @@
+"""``compile``: catalogues → machine objects (.mo), with honest statistics."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import astuple, dataclass, field
+from pathlib import Path
+
+from i18nprofiles.commands.catalogs import parse_input
+from i18nprofiles.config import Config, normalize_locale
+from i18nprofiles.errors import CatalogError, ConfigError
+from i18nprofiles.gettext.mofile import build_mo
+from i18nprofiles.gettext.stats import Problem, Statistics, count_entries, find_problems
+from i18nprofiles.paths import PROFILES_DOMAIN, select_catalogs
+from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
+from i18nprofiles.store.changes import CatalogChange
+
+COMPILED = "compile"  # record kind: the .mo bytes' digest and the statistics of a .po compiled a way
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    path: Path
+    mo_path: Path
+    locale: str
+    statistics: Statistics | None
+    written: bool
+    skipped: bool  # the .mo already held what compiling gives
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CompileInputs:
+    """A catalogue to compile, and whether fuzzy entries go in."""
+
+    po: Input
+    use_fuzzy: bool
+
+
+@dataclass(frozen=True)
+class Compilation:
+    """What compiling one catalogue gave: the .mo bytes (None when it has problems), counts, problems."""
+
+    data: bytes | None
+    statistics: Statistics
+    problems: list[Problem]
+
+
+def compile_file(inputs: CompileInputs) -> Compilation:
+    """The full stage: parse the catalogue, check it as ``msgfmt -c`` would, encode the .mo."""
+    catalog = parse_input(inputs.po)
+    problems = find_problems(catalog, inputs.po.path)
+    data = None if problems else build_mo(catalog, use_fuzzy=inputs.use_fuzzy)
+    return Compilation(data, count_entries(catalog), problems)
+
+
+COMPILE: Step[CompileInputs, Compilation] = Step(
+    "compile", compile_file, compare=lambda done: (done.data, done.statistics, done.problems))
+
+
+def compile_catalogs(
+    config: Config,
+    *,
+    locales: Iterable[str] = (),
+    directory: str | Path | None = None,
+    domain: str = PROFILES_DOMAIN,
+    input_file: str | Path | None = None,
+    output: str | Path | None = None,
+    use_fuzzy: bool = False,
+    statistics: bool = False,
+    force: bool = False,
+    changes: Mapping[str, CatalogChange] | None = None,
+    store: Store | None = None,
+) -> list[CompileResult]:
+    """Compile each catalogue of the domain to ``.mo`` beside it.
+
+    A ``.mo`` that the store knows was compiled from the same ``.po`` bytes
+    the same way, and still holds those bytes, is left alone unless ``force``.
+    A catalogue with problems is not compiled.  ``statistics`` is accepted for
+    compatibility: the counts are always given.  ``changes`` (by locale) say
+    how ``update`` changed catalogues.
+    """
+    own = store is None
+    store = open_store(config.cache_dir) if store is None else store
+    folder = Path(directory) if directory else config.locales_dir
+    if input_file:
+        wanted = [normalize_locale(loc) for loc in locales]
+        if len(wanted) != 1:
+            raise ConfigError("--input-file needs exactly one --locale")
+        targets = {wanted[0]: Path(input_file)}
+    else:
+        targets = select_catalogs(config, folder, domain, locales)
+    if output and len(targets) != 1:
+        raise ConfigError("--output needs exactly one --locale")
+    results = []
+    try:
+        for locale, po_path in sorted(targets.items()):
+            mo_path = Path(output) if output else po_path.with_suffix(".mo")
+            results.append(compile_one(store, locale, po_path, mo_path, use_fuzzy, force))
+    except BaseException:
+        store.discard()
+        raise
+    if own:
+        store.commit()
+    return results
+
+
+def compile_one(store: Store, locale: str, po_path: Path, mo_path: Path, use_fuzzy: bool,
+                force: bool) -> CompileResult:
+    """Compile one catalogue, unless its .mo already holds what that gives."""
+    po = store.read(po_path)
+    if not po.exists:
+        raise CatalogError("cannot read catalogue: No such file or directory", po_path)
+    mo = store.read(mo_path)
+    slot, key = os.path.abspath(mo_path), (po.digest, use_fuzzy)
+    known = store.recall(COMPILED, slot, key)
+    if not force and isinstance(known, tuple) and mo.digest is not None and known[0] == mo.digest:
+        if store.verify and compile_file(CompileInputs(po, use_fuzzy)).data != mo.data:
+            raise Mismatch(f"the store says {mo_path} is current, compiling again differs")
+        return CompileResult(po_path, mo_path, locale, Statistics(*known[1]), False, True)
+    done = store.run(COMPILE, CompileInputs(po, use_fuzzy))
+    if done.data is None:
+        return CompileResult(po_path, mo_path, locale, done.statistics, False, False, done.problems)
+    written = done.data != mo.data
+    if written:
+        store.stage(mo_path, done.data)
+    store.keep(COMPILED, slot, key, (digest_bytes(done.data), astuple(done.statistics)))
+    return CompileResult(po_path, mo_path, locale, done.statistics, written, False)

@@ -1,0 +1,107 @@
+"""``extract``: the project's profiles → the message template (``locales/profiles.pot``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from i18nprofiles.commands.catalogs import stage_catalog
+from i18nprofiles.commands.profiles import read_profiles
+from i18nprofiles.config import Config
+from i18nprofiles.gettext.pofile import build_date, catalog_bytes, format_po_date, same_but_date
+from i18nprofiles.paths import template_path
+from i18nprofiles.source.model import Profile
+from i18nprofiles.source.template import build_template, template_options
+from i18nprofiles.store import Mismatch, Step, Store, open_store
+
+CURRENT = "template"  # record kind: the digest of the template extracted for a key
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """What ``extract`` did: the template path, whether it was written, and counts."""
+
+    path: Path
+    written: bool
+    messages: int
+    profiles: int
+
+
+@dataclass(frozen=True)
+class TemplateInputs:
+    """Everything a template's bytes are made from."""
+
+    profiles: Sequence[Profile]
+    project: str
+    source_locale: str
+    created: str
+    options: dict[str, Any]
+
+
+def make_template(inputs: TemplateInputs) -> bytes:
+    """The bytes of the template of the profiles (the full stage)."""
+    template = build_template(inputs.profiles, project=inputs.project, created=inputs.created,
+                              source_locale=inputs.source_locale)
+    return catalog_bytes(template, **inputs.options)
+
+
+EXTRACT: Step[TemplateInputs, bytes] = Step("extract", make_template)
+
+
+def template_key(config: Config, profiles: Sequence[Profile], options: dict[str, Any]) -> str | None:
+    """What the template's text depends on, dates aside: the profiles' bytes, the settings, the options.
+
+    None when a profile was not read from a file (it has no digest).
+    """
+    if not all(profile.digest for profile in profiles):
+        return None
+    parts = [config["project"], config.source_locale, config.translatable_fields, sorted(options.items()),
+             [(profile.path, profile.digest) for profile in profiles]]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def extract(
+    config: Config,
+    *,
+    output: str | Path | None = None,
+    no_location: bool = False,
+    omit_header: bool = False,
+    width: int | None = None,
+    sort_output: bool = False,
+    profiles: Sequence[Profile] | None = None,
+    store: Store | None = None,
+) -> ExtractResult:
+    """Extract the project's profiles into the template (default ``locales/profiles.pot``).
+
+    The file is left alone when only its creation date would change, and is
+    not even made again when the store knows it holds the template of the
+    same profiles and settings.
+    """
+    own = store is None
+    store = open_store(config.cache_dir) if store is None else store
+    if profiles is None:
+        profiles = read_profiles(config, store=store)
+    path = Path(output) if output else template_path(config)
+    options = template_options(config["width"] if width is None else width, no_location=no_location,
+                               omit_header=omit_header, sort_output=sort_output)
+    key = template_key(config, profiles, options)
+    messages = len({segment.text for profile in profiles for segment in profile.segments})
+    old = store.read(path)
+    inputs = TemplateInputs(profiles, config["project"], config.source_locale, format_po_date(build_date()), options)
+    slot = os.path.abspath(path)
+    if key is not None and old.digest is not None and store.recall(CURRENT, slot, key) == old.digest:
+        if store.verify and not same_but_date(make_template(inputs), old.data or b""):
+            raise Mismatch(f"the store says {path} is current, extracting again differs")
+        return ExtractResult(path, False, messages, len(profiles))
+    data = store.run(EXTRACT, inputs)
+    written = stage_catalog(store, path, old, data)
+    if key is not None:
+        store.keep(CURRENT, slot, key, hashlib.sha256(data).hexdigest() if written else old.digest)
+    if own:
+        store.commit()
+    return ExtractResult(path, written, messages, len(profiles))

@@ -1,0 +1,415 @@
+"""Machine pre-fill: empty entries filled by an engine, each marked fuzzy for a human to review.
+
+Only empty, active, non-fuzzy entries are touched.  Texts are protected
+(``protect``), split to the engine's limit, deduplicated across catalogues
+and locales, looked up in an on-disk cache, and the rest sent concurrently
+within the engine's limits, with retries.  Catalogues are written every few
+seconds and when the run ends, however it ends, so an interrupted run keeps
+what it finished; the cache makes a rerun resume without new requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from i18nprofiles.config import Config, read_glossary
+from i18nprofiles.errors import ConfigError
+from i18nprofiles.gettext.pofile import build_date, read_catalog, write_catalog
+from i18nprofiles.mt.engines import Engine, EngineError, NoTranslation, RetryableError
+from i18nprofiles.mt.protect import (
+    TOKEN_RE,
+    DamagedTokens,
+    Protected,
+    build_pattern,
+    protect_text,
+    restore_text,
+    split_margins,
+    split_text,
+)
+from i18nprofiles.paths import PROFILES_DOMAIN, select_catalogs
+from i18nprofiles.store.answers import AnswerCache, cache_path
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An entry left empty, and why."""
+
+    path: Path
+    line: int
+    msgid: str
+    reason: str
+
+
+@dataclass
+class LocaleReport:
+    """What pre-filling did (or, in a dry run, would send) for one catalogue."""
+
+    locale: str
+    path: Path
+    candidates: int = 0
+    filled: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    to_send: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def characters(self) -> int:
+        return sum(len(text) for text in self.to_send)
+
+
+@dataclass
+class PrefillResult:
+    engine: str
+    reports: list[LocaleReport]
+    dry_run: bool = False
+    unique_texts: int = 0
+    cache_hits: int = 0
+    requests: int = 0
+
+
+@dataclass(frozen=True)
+class Request:
+    """One text for the engine; identical requests are sent once."""
+
+    key: str
+    text: str
+    source: str
+    target: str
+
+
+@dataclass
+class Job:
+    """One empty entry to fill."""
+
+    report: LocaleReport
+    entry: polib.POEntry
+    target: str
+    protected: Protected
+    margins: tuple[str, str]
+    pieces: list[tuple[str, str]]  # (text, separator after it)
+    keys: list[str]
+
+
+# -- pure helpers ----------------------------------------------------------------
+
+
+def is_candidate(entry: polib.POEntry) -> bool:
+    """An active entry with an empty translation that no one has flagged."""
+    return (bool(entry.msgid) and not entry.obsolete and not entry.msgid_plural and not entry.msgstr
+            and not entry.fuzzy)
+
+
+def build_cache_key(engine: Engine, source: str, target: str, text: str) -> str:
+    """A digest of everything the engine's answer depends on (never the API key)."""
+    data = json.dumps([engine.name, engine.cache_settings(), source, target, text], ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def has_words(text: str) -> bool:
+    """Whether anything is left to translate once tokens are taken out."""
+    return any(char.isalpha() for char in TOKEN_RE.sub("", text))
+
+
+def assemble(job: Job, answers: Sequence[str], check_echo: bool = True) -> str:
+    """The translation of an entry from the answers for its pieces; DamagedTokens or NoTranslation if unusable."""
+    core = "".join(answer.strip() + separator for answer, (_, separator) in zip(answers, job.pieces))
+    if not core.strip():
+        raise NoTranslation("empty translation")
+    if check_echo and core == "".join(text + separator for text, separator in job.pieces):
+        raise NoTranslation("the engine returned the source text")
+    lead, trail = job.margins
+    return lead + restore_text(core, job.protected) + trail
+
+
+def mark_filled(entry: polib.POEntry, translation: str, comment: str) -> None:
+    """Fill an entry, flag it fuzzy and say where the translation comes from."""
+    entry.msgstr = translation
+    if "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    entry.tcomment = f"{entry.tcomment}\n{comment}" if entry.tcomment else comment
+
+
+def build_comment(engine: Engine, note: str, date: str) -> str:
+    return f"machine pre-fill: {engine.name}{f' ({note})' if note else ''}, {date}"
+
+
+# -- rate limit and retries ------------------------------------------------------
+
+
+class RateLimiter:
+    """Spaces out requests to at most ``rate`` a second across threads (0: no limit)."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self._interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+class Cancelled(Exception):
+    """The run stopped before this request was sent."""
+
+
+def read_retry_settings(config: Config) -> tuple[int, float]:
+    """``prefill_retries`` (a whole number, 0 or more) and ``prefill_backoff`` (seconds, 0 or more)."""
+    retries, backoff = config["prefill_retries"], config["prefill_backoff"]
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ConfigError("setting 'prefill_retries' must be a whole number, 0 or more", config.source)
+    if isinstance(backoff, bool) or not isinstance(backoff, (int, float)) or backoff < 0:
+        raise ConfigError("setting 'prefill_backoff' must be a number of seconds, 0 or more", config.source)
+    return retries, float(backoff)
+
+
+def backoff_delay(attempt: int, base: float, rand: Callable[[], float] = random.random) -> float:
+    """Exponential backoff with jitter: ``base * 2**attempt``, times 0.5 to 1.5."""
+    return base * (2**attempt) * (0.5 + rand())
+
+
+# -- the run ---------------------------------------------------------------------
+
+
+class Prefill:
+    """One pre-fill run over a set of catalogues."""
+
+    def __init__(self, config: Config, engine: Engine, catalogs: dict[str, Path], glossary: Sequence[str],
+                 width: int, progress: Progress | None, save_every: float) -> None:
+        self.config, self.engine, self.width = config, engine, width
+        self.progress, self.save_every = progress, save_every
+        self.source = engine.language_code(config.source_locale)
+        self.targets = {locale: engine.language_code(locale) for locale in catalogs}
+        self.catalogs = {locale: read_catalog(path) for locale, path in catalogs.items()}
+        self.reports = {locale: LocaleReport(locale, path) for locale, path in catalogs.items()}
+        self.pattern = build_pattern(glossary)
+        self.limiter = RateLimiter(engine.limits.rate)
+        self.retries, self.backoff = read_retry_settings(config)
+        self.date = build_date().strftime("%Y-%m-%d")
+        self.jobs: list[Job] = []
+        self.requests: dict[str, Request] = {}
+        self.waiting: dict[str, list[Job]] = {}
+        self.answers: dict[str, str | None | NoTranslation] = {}
+        self.dirty: set[str] = set()
+        self.done = 0
+        self.sent = 0
+        self._count_lock = threading.Lock()
+        for locale in catalogs:
+            for entry in self.catalogs[locale]:
+                if is_candidate(entry):
+                    self._add_job(locale, entry)
+
+    def _add_job(self, locale: str, entry: polib.POEntry) -> None:
+        report = self.reports[locale]
+        report.candidates += 1
+        lead, core, trail = split_margins(entry.msgid)
+        protected = protect_text(core, self.pattern) if self.engine.protects else Protected(core, ())
+        if not has_words(protected.text):
+            report.failures.append(Failure(report.path, entry.linenum, entry.msgid, "nothing to translate"))
+            return
+        limit = self.engine.limits.max_chars
+        pieces = split_text(protected.text, limit) if limit else [(protected.text, "")]
+        target = self.targets[locale]
+        keys = [build_cache_key(self.engine, self.source, target, text) for text, _ in pieces]
+        job = Job(report, entry, target, protected, (lead, trail), pieces, keys)
+        self.jobs.append(job)
+        for key, (text, _) in zip(keys, pieces):
+            self.requests.setdefault(key, Request(key, text, self.source, target))
+            self.waiting.setdefault(key, []).append(job)
+
+    # -- answers in, entries out
+
+    def receive(self, key: str, answer: str | None | NoTranslation) -> None:
+        """Record an answer; finish every entry that has all its answers."""
+        self.answers[key] = answer
+        for job in self.waiting.pop(key, []):
+            if all(k in self.answers for k in job.keys):
+                self._finish(job)
+
+    def _finish(self, job: Job) -> None:
+        report, entry = job.report, job.entry
+        try:
+            answers = []
+            for key in job.keys:
+                answer = self.answers[key]
+                if isinstance(answer, NoTranslation):
+                    raise answer
+                if not answer:
+                    raise NoTranslation("no translation")
+                answers.append(answer)
+            translation = assemble(job, answers, check_echo=self.engine.remote)
+        except (NoTranslation, DamagedTokens) as exc:
+            report.failures.append(Failure(report.path, entry.linenum, entry.msgid, exc.args[0]))
+        else:
+            note = self.engine.note(job.protected.text, job.target)
+            mark_filled(entry, translation, build_comment(self.engine, note, self.date))
+            report.filled += 1
+            self.dirty.add(report.locale)
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, len(self.jobs))
+
+    def save(self) -> None:
+        """Write every catalogue that changed since the last save (atomically)."""
+        for locale in sorted(self.dirty):
+            report = self.reports[locale]
+            if write_catalog(report.path, self.catalogs[locale], width=self.width):
+                report.written = True
+        self.dirty.clear()
+
+    # -- sending
+
+    def plan_dry_run(self, cache: AnswerCache | None) -> None:
+        """Record, per locale, the texts that would be sent (each once, to the first locale needing it)."""
+        for job in self.jobs:
+            for key, (text, _) in zip(job.keys, job.pieces):
+                if key in self.requests and (cache is None or cache.get(key) is None):
+                    job.report.to_send.append(text)
+                    self.requests.pop(key)
+
+    def fetch(self, request: Request, stop: threading.Event) -> str | None:
+        """Ask the engine, within the rate limit, retrying timeouts, 429 and 5xx with backoff."""
+        retries, backoff = self.retries, self.backoff
+        for attempt in range(retries + 1):
+            if stop.is_set():
+                raise Cancelled()
+            self.limiter.wait()
+            with self._count_lock:
+                self.sent += 1
+            try:
+                return self.engine.translate(request.text, request.source, request.target)
+            except NoTranslation:
+                raise
+            except RetryableError:
+                if attempt < retries and not stop.wait(backoff_delay(attempt, backoff)):
+                    continue
+                stop.set()  # before this worker takes another request
+                raise
+            except EngineError:
+                stop.set()
+                raise
+        raise AssertionError("unreachable")
+
+    def run_remote(self, cache: AnswerCache) -> None:
+        pending = [r for r in self.requests.values() if r.key not in self.answers]
+        stop = threading.Event()
+        failure: EngineError | None = None
+        handled: set[Future[str | None]] = set()
+        last_save = time.monotonic()
+
+        def handle(future: Future[str | None], request: Request) -> EngineError | None:
+            handled.add(future)
+            try:
+                answer = future.result()
+            except Cancelled:
+                return None
+            except NoTranslation as exc:
+                self.receive(request.key, exc)
+                return None
+            except EngineError as exc:
+                return exc
+            if answer:
+                cache.put(request.key, answer)
+            self.receive(request.key, answer)
+            return None
+
+        executor = ThreadPoolExecutor(max_workers=max(1, self.engine.limits.in_flight))
+        futures = {executor.submit(self.fetch, request, stop): request for request in pending}
+        try:
+            for future in as_completed(futures):
+                error = handle(future, futures[future])
+                if error is not None and failure is None:
+                    failure = error
+                    stop.set()
+                if time.monotonic() - last_save >= self.save_every:
+                    self.save()
+                    last_save = time.monotonic()
+        except BaseException:
+            stop.set()
+            executor.shutdown(wait=True, cancel_futures=True)
+            for future, request in futures.items():
+                if future not in handled and future.done() and not future.cancelled():
+                    handle(future, request)
+            raise
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if failure is not None:
+            raise failure
+
+    def run_offline(self) -> None:
+        for request in list(self.requests.values()):
+            try:
+                self.receive(request.key, self.engine.translate(request.text, request.source, request.target))
+            except NoTranslation as exc:
+                self.receive(request.key, exc)
+
+    def run(self, dry_run: bool) -> PrefillResult:
+        cache = AnswerCache(cache_path(self.config, self.engine.name)) if self.engine.remote else None
+        result = PrefillResult(self.engine.name, list(self.reports.values()), dry_run, len(self.requests))
+        if dry_run:
+            self.plan_dry_run(cache)
+            return result
+        try:
+            if cache is not None:
+                for key in list(self.requests):
+                    answer = cache.get(key)
+                    if answer is not None:
+                        result.cache_hits += 1
+                        self.receive(key, answer)
+                self.run_remote(cache)
+            else:
+                self.run_offline()
+        except EngineError as exc:
+            filled = sum(report.filled for report in self.reports.values())
+            message = f"{exc.message} (stopped; {filled} entries filled before were kept)"
+            raise type(exc)(message, exc.path, exc.line) from None
+        finally:
+            result.requests = self.sent
+            if cache is not None:
+                cache.close()
+            self.save()
+        return result
+
+
+def prefill_catalogs(
+    config: Config,
+    engine: Engine,
+    *,
+    locales: Iterable[str] = (),
+    directory: str | Path | None = None,
+    domain: str = PROFILES_DOMAIN,
+    glossary: str | Path | None = None,
+    width: int | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    save_every: float = 2.0,
+) -> PrefillResult:
+    """Fill the empty entries of the domain's catalogues (or those of ``locales``) with ``engine``.
+
+    Filled entries are flagged fuzzy with a comment naming the engine.
+    Every language is checked before anything is sent.  An EngineError
+    (key refused, server down after retries) stops the run, but what was
+    finished is written first.
+    """
+    folder = Path(directory) if directory else config.locales_dir
+    catalogs = select_catalogs(config, folder, domain, locales)
+    glossary_path = glossary or config["glossary"]
+    terms = read_glossary(config.root / glossary_path if glossary is None else glossary_path) if glossary_path else []
+    run = Prefill(config, engine, catalogs, terms, config["width"] if width is None else width, progress, save_every)
+    return run.run(dry_run)

@@ -1,0 +1,98 @@
+"""Reading a project's profiles: every file read once, parsed unless the store keeps its parse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import chain
+from pathlib import Path
+
+from i18nprofiles.config import Config
+from i18nprofiles.errors import ProfileError
+from i18nprofiles.runtime import cpu_count, paused_gc, process_pool
+from i18nprofiles.source.discover import check_unique_slugs, find_profiles, locate_profiles, relative_path
+from i18nprofiles.source.model import Profile
+from i18nprofiles.source.parse import parse_profile_bytes
+from i18nprofiles.store import Mismatch, Store, open_store
+from i18nprofiles.store.profiles import ProfileRecords
+
+PARALLEL_PARSES = 1000  # profiles to parse per extra process: below, a process costs more than it saves
+
+
+def read_profile(path: str | Path, config: Config) -> Profile:
+    """Read and parse one profile file."""
+    return read_profiles(config, [path], store=open_store(None))[0]
+
+
+def read_profiles(config: Config, paths: Iterable[str | Path] | None = None, *, store: Store | None = None) -> list[Profile]:
+    """Read every profile of the project (or the given files); duplicate slugs are an error.
+
+    Each file is read once; a file whose bytes the store has seen parsed
+    (same path, same SHA-256, same settings and code) is not parsed again.
+    Without a ``store``, the project's own is used and committed.
+    """
+    own = store is None
+    store = open_store(config.cache_dir) if store is None else store
+    files = find_profiles(config) if paths is None else locate_profiles(config, paths)
+    records = ProfileRecords(store, (config.source_locale, tuple(config.translatable_fields),
+                                     str(config.root.resolve())))
+    with paused_gc():  # hundreds of thousands of new objects, no cycles: collections would rescan them all
+        read: dict[str, Profile | bytes] = {}
+        digests: dict[str, str] = {}
+        for rel, file in files.items():
+            try:
+                found = store.read(file)
+            except OSError as exc:
+                raise ProfileError(f"cannot read profile: {exc.strerror}", rel) from None
+            if found.data is None or found.digest is None:
+                raise ProfileError("cannot read profile: No such file or directory", rel)
+            digests[rel] = found.digest
+            recalled = records.recall(rel, found.digest)
+            read[rel] = recalled if recalled is not None else found.data
+        unparsed = [(rel, data) for rel, data in read.items() if isinstance(data, bytes)]
+        parsed = dict(zip((rel for rel, _ in unparsed), parse_profiles(unparsed, config)))
+        if store.verify:
+            check_recalled(read, digests, files, config)
+        profiles = [parsed.get(rel) or read[rel] for rel in read]  # type: ignore[misc]
+        check_unique_slugs(profiles)  # type: ignore[arg-type]
+        for profile in parsed.values():
+            records.keep(profile)
+        if paths is None:
+            records.forget_others(read)
+        records.save()
+    if own:
+        store.commit()
+    return profiles  # type: ignore[return-value]
+
+
+def check_recalled(read: dict[str, Profile | bytes], digests: dict[str, str], files: dict[str, str],
+                   config: Config) -> None:
+    """Verify mode: every recalled profile is what parsing its file gives."""
+    for rel, found in read.items():
+        if isinstance(found, Profile):
+            data = Path(files[rel]).read_bytes()
+            if parse_profile_bytes(data, rel, config) != found:
+                raise Mismatch(f"recalled profile {rel} differs from its parse")
+
+
+def parse_profiles(files: list[tuple[str, bytes]], config: Config) -> list[Profile]:
+    """Parse profile files (relative path, bytes), in worker processes when there are many (a first read).
+
+    The first error in the order given is the one raised.
+    """
+    workers = min(cpu_count(), len(files) // PARALLEL_PARSES)
+    if workers < 2:
+        return [parse_profile_bytes(data, rel, config) for rel, data in files]
+    size = -(-len(files) // workers)
+    shares = [files[start:start + size] for start in range(size, len(files), size)]
+    with process_pool(workers - 1) as pool:
+        others = pool.map(parse_share, shares, [config] * len(shares))
+        first = [parse_profile_bytes(data, rel, config) for rel, data in files[:size]]  # this process parses a share
+        return list(chain(first, *others))
+
+
+def parse_share(files: list[tuple[str, bytes]], config: Config) -> list[Profile]:
+    """In a worker process: parse a share of the files."""
+    return [parse_profile_bytes(data, rel, config) for rel, data in files]
+
+
+__all__ = ["read_profile", "read_profiles", "relative_path"]

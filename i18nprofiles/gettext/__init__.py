@@ -1,0 +1,1 @@
+"""Catalogue formats and algorithms: .po reading and writing, .mo encoding, merging, fuzzy matching, counts."""

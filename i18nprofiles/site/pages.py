@@ -1,0 +1,686 @@
+"""The site as a pure function of page records.
+
+``plan_site`` gathers what the pages share (published languages, profiles in
+index order, photos, settings) into a ``SitePlan``; ``plan_pages`` turns it
+into one record per output file: everything that file is made from, and
+nothing else.  ``render_page`` makes a file's bytes from its record alone, so
+a record's digest (``record_digest``) changes whenever the file could: a page
+that shows something of other profiles has it in its record.  Reading the
+inputs and writing files are the ``render`` command's business.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import posixpath
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+import polib
+from babel import Locale
+from babel.dates import format_skeleton
+from markupsafe import Markup
+
+from i18nprofiles.config import Config, parse_locale
+from i18nprofiles.errors import ConfigError, ProfileError
+from i18nprofiles.gettext.stats import is_translated
+from i18nprofiles.runtime import cpu_count, process_pool
+from i18nprofiles.site.markup import SOURCE, UNREVIEWED, Piece, is_safe_url, join_pieces, parse_body, render_body
+from i18nprofiles.site.theme import load_ui_translations, make_environment, render_template, static_files, theme_digest
+from i18nprofiles.source.model import Profile
+from i18nprofiles.source.parse import SLUG_RE, is_translatable
+
+MARK_TEXT = "Machine translation, not yet reviewed"
+DATE_SKELETON = "yMMMM"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+PARALLEL_MIN_PAGES = 300  # below this, worker processes cost more than they save
+
+Translation = tuple[str, bool]  # one catalogue entry as rendering needs it: (translated text, fuzzy)
+Table = Mapping[str, Translation]  # by msgid
+
+
+@dataclass(frozen=True)
+class Lang:
+    """A published locale: gettext code, BCP 47 tag, own name and direction."""
+
+    code: str
+    tag: str
+    name: str
+    dir: str
+
+
+# -- languages -------------------------------------------------------------------
+
+
+def bcp47_tag(locale: Locale) -> str:
+    """``pt_BR`` → ``pt-BR``; ``zh_Hant_TW`` → ``zh-Hant-TW``."""
+    return "-".join(part for part in (locale.language, locale.script, locale.territory, locale.variant) if part)
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@lru_cache(maxsize=None)
+def describe_locale(code: str) -> Lang:
+    """The tag, the name in its own language (capitalised) and the direction of a locale."""
+    locale = parse_locale(code)
+    name = capitalise(locale.get_display_name(locale) or code)
+    return Lang(str(locale), bcp47_tag(locale), name, locale.text_direction)
+
+
+# -- translations ------------------------------------------------------------------
+
+
+def translation_of(entry: polib.POEntry) -> Translation | None:
+    """What a translation table holds for an entry: live, singular and translated ones only."""
+    if entry.obsolete or not entry.msgid or entry.msgid_plural or not is_translated(entry):
+        return None
+    return (entry.msgstr, entry.fuzzy)
+
+
+def table_from_catalog(catalog: polib.POFile) -> dict[str, Translation]:
+    """The translated entries of a catalogue by msgid (fuzzy ones flagged); the last one wins a msgid used twice."""
+    table = {}
+    for entry in catalog:
+        found = translation_of(entry)
+        if found is not None:
+            table[entry.msgid] = found
+    return table
+
+
+def coverage(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bool) -> float:
+    """Percent of the distinct segments (of profiles in other languages) that would publish translated."""
+    other = {lang for lang in {p.lang for p in profiles} if parse_locale(lang) != parse_locale(code)}
+    texts = {s.text for p in profiles if p.lang in other for s in p.segments}
+    if not texts:
+        return 100.0
+    done = sum(1 for text in texts if text in table and (use_fuzzy or not table[text][1]))
+    return 100.0 * done / len(texts)
+
+
+def make_localiser(page: Lang, source: Lang, table: Table, use_fuzzy: bool, mark: str) -> Any:
+    """A function text → Piece for the profiles written in ``source`` shown on a ``page`` page."""
+
+    def localise(text: str) -> Piece:
+        if source.code == page.code or not is_translatable(text):
+            return Piece(text)
+        translated, fuzzy = table.get(text, (None, False))
+        if translated is not None and not fuzzy:
+            return Piece(translated)
+        if translated is not None and use_fuzzy:
+            return Piece(translated, status=UNREVIEWED, mark=mark)
+        direction = source.dir if source.dir != page.dir else None
+        return Piece(text, lang=source.tag, dir=direction, status=SOURCE)
+
+    return localise
+
+
+# -- URLs and paths ----------------------------------------------------------------
+
+
+def profile_path(lang: Lang, slug: str) -> str:
+    return f"{lang.tag}/{slug}/index.html"
+
+
+def page_url(site_url: str, path: str) -> str:
+    """Absolute URL of an output file (``index.html`` dropped), or root-relative without site_url."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return (site_url or "/") + path
+
+
+def relative_href(from_path: str, to_path: str) -> str:
+    """A relative link between two output files (works from file:// too); ``""`` is the root folder."""
+    folder = from_path.split("/")[:-1]
+    if not to_path:
+        return "../" * len(folder)
+    target = to_path.split("/")
+    common = len(posixpath.commonprefix([folder, target]))
+    return "/".join([".."] * (len(folder) - common) + target[common:]) or "."
+
+
+def normalise_site_url(url: str, where: Path | None = None) -> str:
+    """``site_url`` with a final ``/``; ConfigError unless it is an http(s) URL."""
+    if not url:
+        return ""
+    if not is_safe_url(url, ("http", "https")):
+        raise ConfigError(f"setting 'site_url' must be an http or https URL, not {url!r}", where)
+    return url if url.endswith("/") else url + "/"
+
+
+def sort_key(profile: Profile) -> tuple[str, str]:
+    plain = unicodedata.normalize("NFKD", profile.name)
+    return ("".join(c for c in plain if not unicodedata.combining(c)).casefold(), profile.slug)
+
+
+def photo_file(profile: Profile, root: Path) -> tuple[str, Path] | None:
+    """The output name and file of a profile's local photo; ProfileError if it leaves the profile's folder."""
+    photo = profile.fields.get("photo")
+    if not isinstance(photo, dict) or not isinstance(photo.get("src"), str) or is_safe_url(photo["src"], ("http", "https")):
+        return None
+    src = photo["src"]
+    folder = (root / profile.path).parent.resolve()
+    file = (folder / src).resolve()
+    line = next((s.line for s in profile.segments if s.field == "photo.alt"), 1)
+    if not file.is_relative_to(folder) or "\\" in src or src.startswith("/"):
+        raise ProfileError(f"photo {src!r} must be a file beside the profile", profile.path, line)
+    if not file.is_file():
+        raise ProfileError(f"photo {src!r} not found", profile.path, line)
+    return f"media/{profile.slug}/{file.name}", file
+
+
+def check_slug(profile: Profile) -> None:
+    if not SLUG_RE.match(profile.slug):
+        raise ProfileError(f"bad slug {profile.slug!r}: use lowercase letters, digits and '-'", profile.path, 1)
+
+
+# -- page contexts -------------------------------------------------------------------
+
+
+def alternates(site_url: str, paths: Mapping[str, str], default: str) -> list[dict[str, str]]:
+    """The hreflang alternates: every published version, then x-default."""
+    links = [{"hreflang": tag, "href": page_url(site_url, path)} for tag, path in paths.items()]
+    return [*links, {"hreflang": "x-default", "href": page_url(site_url, default)}]
+
+
+def switcher(langs: Sequence[Lang], current: Lang, here: str, paths: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"tag": lang.tag, "dir": lang.dir, "name": lang.name, "href": relative_href(here, paths[lang.tag]),
+         "current": lang.tag == current.tag}
+        for lang in langs
+    ]
+
+
+def localise_fields(fields: Mapping[str, Any], dotted: Sequence[str], localise: Any) -> dict[str, Any]:
+    """The profile's other fields with the strings of the translatable ones localised."""
+    out = dict(fields)
+    for name in dotted:
+        head, _, rest = name.partition(".")
+        if head in out:
+            out[head] = _localise_value(out[head], rest, localise)
+    return out
+
+
+def _localise_value(value: Any, rest: str, localise: Any) -> Any:
+    if isinstance(value, list):
+        return [_localise_value(item, rest, localise) for item in value]
+    if rest:
+        if not isinstance(value, dict):
+            return value
+        head, _, tail = rest.partition(".")
+        return {**value, head: _localise_value(value[head], tail, localise)} if head in value else value
+    return localise(value) if isinstance(value, str) else value
+
+
+class Summary(NamedTuple):
+    """What an index shows of a profile."""
+
+    slug: str
+    name: str
+    lang: str
+    headline: str | None
+    location: str | None
+    photo: str | None  # output name of the local photo
+
+    @classmethod
+    def of(cls, profile: Profile, photo: str | None) -> Summary:
+        fields = profile.fields
+        return cls(profile.slug, profile.name, profile.lang, fields.get("headline") or None,
+                   fields.get("location") or None, photo)
+
+
+def summary_context(summary: Summary, localise: Any) -> dict[str, Any]:
+    """What an index (and the head of a profile page) needs of a profile."""
+    return {
+        "slug": summary.slug,
+        "name": summary.name,
+        "headline": localise(summary.headline) if summary.headline else None,
+        "location": localise(summary.location) if summary.location else None,
+    }
+
+
+@lru_cache(maxsize=4096)
+def format_month(date: datetime.date, locale: str) -> str:
+    """A date as a month of a year in the words of a locale ("mars 2024"); many profiles share one."""
+    return format_skeleton(DATE_SKELETON, date, locale=locale)
+
+
+def has_unreviewed(html: str) -> bool:
+    return f'data-translation="{UNREVIEWED}"' in html
+
+
+def _unreviewed(piece: Any) -> bool:
+    return isinstance(piece, Piece) and piece.status == UNREVIEWED
+
+
+def _pieces(context: Mapping[str, Any]) -> list[Piece]:
+    found = [context["headline"], context["location"], *context["tags"], *(link["label"] for link in context["links"])]
+    if context["photo"]:
+        found.append(context["photo"]["alt"])
+    return [piece for piece in found if isinstance(piece, Piece)]
+
+
+# -- the plan --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    """Everything the site is built from, read beforehand."""
+
+    config: Config
+    profiles: Sequence[Profile]
+    tables: Mapping[str, Table]
+    use_fuzzy: bool
+
+
+def published_locales(inputs: SiteInputs) -> tuple[list[str], dict[str, float]]:
+    """The locales that reach the threshold (the source locale always does), and those withheld."""
+    threshold = inputs.config["publish_threshold"]
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 100:
+        raise ConfigError("setting 'publish_threshold' must be a percentage from 0 to 100", inputs.config.source)
+    published, withheld = [], {}
+    for code in inputs.config.locales:
+        if code == inputs.config.source_locale or threshold == 0:  # no need to count what is published anyway
+            published.append(code)
+            continue
+        percent = coverage(inputs.profiles, code, inputs.tables.get(code, {}), inputs.use_fuzzy)
+        if percent >= threshold:
+            published.append(code)
+        else:
+            withheld[code] = round(percent, 1)
+    return published, withheld
+
+
+class Member(NamedTuple):
+    """A profile as every page may show it (templates see them as ``site.profiles``)."""
+
+    slug: str
+    name: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page of the site shares: settings, published languages, the profiles' names."""
+
+    config: Config
+    site_url: str
+    project: str
+    langs: tuple[Lang, ...]
+    use_fuzzy: bool
+    profiles: tuple[Member, ...]  # in index order
+    digest: str  # of everything above
+
+    @property
+    def translatable_fields(self) -> list[str]:
+        return self.config.translatable_fields
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """The site: what the pages share, the profiles in index order, photos and translations."""
+
+    site: Site
+    profiles: tuple[Profile, ...]
+    photos: Mapping[str, tuple[str, Path]]  # slug -> (output name, file) of the local photo
+    tables: Mapping[str, Table]
+
+
+def make_site(config: Config, langs: tuple[Lang, ...], use_fuzzy: bool, profiles: Sequence[Profile]) -> Site:
+    """The shared part of every page, with its digest (the settings in full: any of them may show)."""
+    site_url = normalise_site_url(config["site_url"], config.source)
+    members = tuple(Member(p.slug, p.name, p.lang) for p in profiles)
+    settings = sorted((key, repr(value)) for key, value in config.settings.items())
+    digest = _sha256(repr((str(config.root), settings, site_url, langs, use_fuzzy, members)))
+    return Site(config, site_url, config["project"], langs, use_fuzzy, members, digest)
+
+
+def plan_site(inputs: SiteInputs, published: Sequence[str]) -> SitePlan:
+    """Check the profiles (slugs, photos) and gather what the pages share."""
+    config = inputs.config
+    profiles = tuple(sorted(inputs.profiles, key=sort_key))
+    photos = {}
+    for profile in profiles:
+        check_slug(profile)
+        found = photo_file(profile, config.root)
+        if found:
+            photos[profile.slug] = found
+    langs = tuple(describe_locale(code) for code in published)
+    site = make_site(config, langs, inputs.use_fuzzy, profiles)
+    return SitePlan(site, profiles, photos, inputs.tables)
+
+
+# -- page records ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """One profile in one language: the profile, the translations of its segments, its photo."""
+
+    site: Site
+    lang: Lang
+    theme: str  # digest of the templates and UI strings of the language
+    profile: Profile
+    translations: tuple[tuple[str, Translation | None], ...]  # each distinct segment text of the profile
+    photo: str | None  # output name of the local photo
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """The index of one language: every profile's summary and the translations of what it shows."""
+
+    site: Site
+    lang: Lang
+    theme: str
+    entries: tuple[Summary, ...]
+    translations: tuple[tuple[str, Translation | None], ...]
+
+
+@dataclass(frozen=True)
+class NotFoundPage:
+    """The 404 page of one language."""
+
+    site: Site
+    lang: Lang
+    theme: str
+
+
+@dataclass(frozen=True)
+class RootPage:
+    """The language chooser at the root of the site."""
+
+    site: Site
+    lang: Lang  # the first published language: the page's own
+    theme: str
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """sitemap.xml: every page of every profile and its alternates."""
+
+    site: Site
+
+
+@dataclass(frozen=True)
+class CopiedFile:
+    """A file copied as it is (a photo, a static file of the theme)."""
+
+    data: bytes
+
+
+Record = ProfilePage | IndexPage | NotFoundPage | RootPage | Sitemap | CopiedFile
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _part(value: Any) -> str:
+    """A record field as text for its digest: the site by its own digest, a profile by its content."""
+    if isinstance(value, Site):
+        return value.digest
+    if isinstance(value, Profile):
+        return repr((value.path, value.digest or repr(value), value.lang))
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    if isinstance(value, tuple):
+        return "(" + ",".join(_part(item) for item in value) + ")"
+    return repr(value)
+
+
+def record_digest(record: Record) -> str:
+    """The digest of everything a file is made from: two records with the same digest give the same bytes."""
+    parts = [type(record).__name__, *(_part(getattr(record, f.name)) for f in fields(record))]
+    return _sha256("\0".join(parts))
+
+
+def _translations(texts: Iterable[str], table: Table) -> tuple[tuple[str, Translation | None], ...]:
+    return tuple((text, table.get(text)) for text in dict.fromkeys(texts))
+
+
+def plan_pages(plan: SitePlan) -> dict[str, Record]:
+    """Every output file of the site with its record, by path relative to the output folder."""
+    site = plan.site
+    config = site.config
+    themes = {lang.code: theme_digest(config, lang.code) for lang in site.langs}
+    records: dict[str, Record] = {name: CopiedFile(path.read_bytes()) for name, path in plan.photos.values()}
+    records.update((name, CopiedFile(path.read_bytes())) for name, path in static_files(config).items())
+    photo = {slug: name for slug, (name, _) in plan.photos.items()}
+    for lang in site.langs:
+        table = plan.tables.get(lang.code, {})
+        for profile in plan.profiles:
+            texts = [] if profile.lang == lang.code else [s.text for s in profile.segments]
+            records[profile_path(lang, profile.slug)] = ProfilePage(
+                site, lang, themes[lang.code], profile, _translations(texts, table), photo.get(profile.slug))
+        summaries = tuple(Summary.of(profile, photo.get(profile.slug)) for profile in plan.profiles)
+        shown = [text for summary in summaries for text in (summary.headline, summary.location)
+                 if isinstance(text, str) and summary.lang != lang.code]
+        records[f"{lang.tag}/index.html"] = IndexPage(site, lang, themes[lang.code], summaries,
+                                                      _translations(shown, table))
+        records[f"{lang.tag}/404.html"] = NotFoundPage(site, lang, themes[lang.code])
+    first = site.langs[0]
+    records["index.html"] = RootPage(site, first, themes[first.code])
+    if site.site_url:
+        records["sitemap.xml"] = Sitemap(site)
+    return dict(sorted(records.items()))
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocaleTheme:
+    """What the pages of one locale are rendered with."""
+
+    lang: Lang
+    env: Any  # jinja2.Environment
+    mark: str  # the title of the marker of an unreviewed translation
+
+
+def prepare_locale(config: Config, lang: Lang) -> LocaleTheme:
+    ui = load_ui_translations(config, lang.code)
+    mark = Markup(ui.gettext(MARK_TEXT)).striptags()
+    return LocaleTheme(lang, make_environment(config, lang.code, ui), mark)
+
+
+class Themes:
+    """The theme of each language, prepared on first use (each compiles its templates once)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._prepared: dict[str, LocaleTheme] = {}
+
+    def __getitem__(self, lang: Lang) -> LocaleTheme:
+        if lang.code not in self._prepared:
+            self._prepared[lang.code] = prepare_locale(self.config, lang)
+        return self._prepared[lang.code]
+
+
+def common_context(site: Site, lang: Lang) -> dict[str, Any]:
+    return {"site_url": site.site_url, "project": site.project, "langs": site.langs, "lang": lang, "site": site}
+
+
+def profile_alternates(site: Site, profile: Profile) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The versions of a profile page by tag, and its hreflang alternates (x-default: its own language)."""
+    paths = {lang.tag: profile_path(lang, profile.slug) for lang in site.langs}
+    source = describe_locale(profile.lang)
+    default = paths.get(source.tag, paths[site.langs[0].tag])
+    return paths, alternates(site.site_url, paths, default)
+
+
+def index_alternates(site: Site) -> tuple[dict[str, str], list[dict[str, str]]]:
+    paths = {lang.tag: f"{lang.tag}/index.html" for lang in site.langs}
+    return paths, alternates(site.site_url, paths, "index.html")
+
+
+def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | None, here: str,
+                    translatable_fields: Sequence[str]) -> dict[str, Any]:
+    """What a profile template needs, every text localised."""
+    fields = profile.fields
+    updated = fields.get("updated")
+    links = [
+        {"label": localise(link["label"]), "url": link["url"] if is_safe_url(link["url"]) else None}
+        for link in fields.get("links", [])
+    ]
+    tags = [localise(tag) for tag in fields.get("tags", [])]
+    photo_alt = (fields.get("photo") or {}).get("alt")
+    photo_src = None
+    if photo:
+        photo_src = relative_href(here, photo)
+    elif isinstance(fields.get("photo"), dict):
+        photo_src = fields["photo"]["src"]
+    return {
+        **summary_context(Summary.of(profile, photo), localise),
+        "updated": format_month(updated, page.code) if updated else None,
+        "updated_iso": updated.isoformat() if isinstance(updated, datetime.date) else None,
+        "photo": {"src": photo_src, "alt": localise(photo_alt) if isinstance(photo_alt, str) else Piece("")}
+        if photo_src else None,
+        "tags": tags,
+        "tags_text": join_pieces(tags, page.code),
+        "links": links,
+        "body": render_body(parse_body(profile.body), localise).rstrip("\n"),
+        "fields": localise_fields(fields, translatable_fields, localise),
+    }
+
+
+def render_profile(page: ProfilePage, theme: LocaleTheme) -> bytes:
+    """The page of one profile in one locale, from its record."""
+    site, lang, profile = page.site, page.lang, page.profile
+    here = profile_path(lang, profile.slug)
+    table = {text: found for text, found in page.translations if found is not None}
+    localise = make_localiser(lang, describe_locale(profile.lang), table, site.use_fuzzy, theme.mark)
+    paths, links = profile_alternates(site, profile)
+    context = profile_context(profile, lang, localise, page.photo, here, site.translatable_fields)
+    url = page_url(site.site_url, here)
+    return render_template(theme.env, "profile.html", root=site.config.root, context={
+        **common_context(site, lang), "profile": context, "alternates": links, "canonical": url,
+        "switcher": switcher(site.langs, lang, here, paths),
+        "root": relative_href(here, ""), "home": relative_href(here, f"{lang.tag}/index.html"),
+        "share": {"url": url, "mailto": "mailto:?subject=" + quote(profile.name) + "&body=" + quote(url)},
+        "unreviewed": has_unreviewed(str(context["body"])) or any(p.status == UNREVIEWED for p in _pieces(context)),
+    }).encode("utf-8")
+
+
+def render_index(page: IndexPage, theme: LocaleTheme) -> bytes:
+    """The index of the profiles in one locale, from its record."""
+    site, lang = page.site, page.lang
+    index = f"{lang.tag}/index.html"
+    table = {text: found for text, found in page.translations if found is not None}
+    entries = []
+    for summary in page.entries:
+        localise = make_localiser(lang, describe_locale(summary.lang), table, site.use_fuzzy, theme.mark)
+        entries.append({**summary_context(summary, localise),
+                        "href": relative_href(index, profile_path(lang, summary.slug)),
+                        "thumb": relative_href(index, summary.photo) if summary.photo else None})
+    paths, links = index_alternates(site)
+    return render_template(theme.env, "index.html", root=site.config.root, context={
+        **common_context(site, lang), "profiles": entries, "alternates": links,
+        "canonical": page_url(site.site_url, index),
+        "switcher": switcher(site.langs, lang, index, paths), "root": relative_href(index, ""), "home": "index.html",
+        "unreviewed": any(_unreviewed(e["headline"]) or _unreviewed(e["location"]) for e in entries),
+    }).encode("utf-8")
+
+
+def render_404(page: NotFoundPage, theme: LocaleTheme) -> bytes:
+    """The 404 page of one locale (its links are absolute: it shows at any address)."""
+    site, lang = page.site, page.lang
+    base = site.site_url or "/"
+    paths, _ = index_alternates(site)
+    return render_template(theme.env, "404.html", root=site.config.root, context={
+        **common_context(site, lang), "root": base, "home": f"{base}{lang.tag}/index.html", "alternates": [],
+        "canonical": None,
+        "switcher": [{**item, "href": base + item["href"]} for item in switcher(site.langs, lang, "404.html", paths)],
+    }).encode("utf-8")
+
+
+def render_root(page: RootPage, theme: LocaleTheme) -> bytes:
+    """The root page: a language chooser, in the first published locale."""
+    site, first = page.site, page.lang
+    paths, links = index_alternates(site)
+    return render_template(theme.env, "root.html", root=site.config.root, context={
+        **common_context(site, first), "alternates": links, "canonical": page_url(site.site_url, "index.html"),
+        "choices": switcher(site.langs, first, "index.html", paths), "root": "", "home": "index.html", "switcher": [],
+    }).encode("utf-8")
+
+
+def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str, str]]]]) -> str:
+    """sitemap.xml with the hreflang alternates of each page (the same as in its head)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
+    for path, links in pages:
+        lines.append("  <url>")
+        lines.append(f"    <loc>{xml_escape(page_url(site_url, path))}</loc>")
+        for link in links:
+            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(link["hreflang"])} href={quoteattr(link["href"])}/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def render_sitemap(page: Sitemap) -> bytes:
+    """Every indexable page with its alternates, in a stable order."""
+    site = page.site
+    _, site_links = index_alternates(site)
+    paths = {lang.tag: "" for lang in site.langs}
+    pages: list[tuple[str, list[dict[str, str]]]] = [("index.html", site_links)]
+    for lang in site.langs:
+        for member in site.profiles:
+            links = {tag: f"{tag}/{member.slug}/index.html" for tag in paths}
+            default = links.get(describe_locale(member.lang).tag, links[site.langs[0].tag])
+            pages.append((profile_path(lang, member.slug), alternates(site.site_url, links, default)))
+        pages.append((f"{lang.tag}/index.html", site_links))
+    return build_sitemap(site.site_url, pages).encode("utf-8")
+
+
+def render_page(record: Record, themes: Themes) -> bytes:
+    """The bytes of one output file, from its record alone."""
+    if isinstance(record, CopiedFile):
+        return record.data
+    if isinstance(record, Sitemap):
+        return render_sitemap(record)
+    theme = themes[record.lang]
+    if isinstance(record, ProfilePage):
+        return render_profile(record, theme)
+    if isinstance(record, IndexPage):
+        return render_index(record, theme)
+    if isinstance(record, NotFoundPage):
+        return render_404(record, theme)
+    return render_root(record, theme)
+
+
+def render_pages(records: Mapping[str, Record], names: Collection[str], workers: int | None = None) -> dict[str, bytes]:
+    """The bytes of the files ``names`` (of ``records``), profile pages in worker processes when there are many."""
+    todo = [name for name in records if name in names]
+    pages = [name for name in todo if isinstance(records[name], ProfilePage)]
+    workers = cpu_count() if workers is None else workers
+    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES:
+        return render_share([(name, records[name]) for name in todo])
+    shares = [[(name, records[name]) for name in pages[index::workers]] for index in range(workers)]
+    in_pages = set(pages)
+    with process_pool(workers - 1) as pool:
+        done = pool.map(render_share, shares[1:])  # this process renders a share and the other files meanwhile
+        files = render_share(shares[0] + [(name, records[name]) for name in todo if name not in in_pages])
+        for share in done:
+            files.update(share)
+    return {name: files[name] for name in todo}
+
+
+def render_share(items: list[tuple[str, Record]]) -> dict[str, bytes]:
+    """Render some files, in this process or a worker (one theme per language, prepared once)."""
+    themes: Themes | None = None
+    files = {}
+    for name, record in items:
+        if themes is None and not isinstance(record, CopiedFile):
+            themes = Themes(record.site.config)
+        files[name] = render_page(record, themes)  # type: ignore[arg-type]
+    return files

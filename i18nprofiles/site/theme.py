@@ -1,0 +1,197 @@
+"""The theme: Jinja2 templates, static files and their UI strings (domain ``messages``).
+
+Templates come from the project's ``templates_dir`` first, then from the
+default theme in the package.  UI strings are looked up in the project's
+``locales/<ll>/LC_MESSAGES/messages.po``, then in the theme's own catalogues;
+a string that neither translates shows in English, marked ``lang="en"``.
+"""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.ext
+import polib
+from babel.messages.extract import extract as babel_extract
+from markupsafe import Markup, escape
+
+from i18nprofiles.config import Config, parse_locale
+from i18nprofiles.errors import TemplateError
+from i18nprofiles.gettext.mofile import build_mo
+from i18nprofiles.gettext.pofile import read_catalog
+from i18nprofiles.paths import MESSAGES_DOMAIN, catalog_path
+from i18nprofiles.source.discover import relative_path
+from i18nprofiles.source.template import new_template
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
+UI_SOURCE_LANG = "en"  # the language of the msgids in templates
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """Where templates are looked up, the project's folder first."""
+    dirs = [config.templates_dir] if config.templates_dir else []
+    return [*dirs, THEME_DIR / "templates"]
+
+
+def static_files(config: Config) -> dict[str, Path]:
+    """The theme's static files by output name (``static/style.css``); the project's win."""
+    found: dict[str, Path] = {}
+    roots = [THEME_DIR / "static"]
+    if config.templates_dir:
+        roots.append(config.templates_dir / "static")
+    for root in roots:
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            if path.is_file():
+                found["static/" + path.relative_to(root).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def theme_digest(config: Config, locale: str) -> str:
+    """A digest of the templates and UI catalogues that pages in ``locale`` are made with."""
+    digest = hashlib.sha256()
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for folder in (config.locales_dir, THEME_DIR / "locales"):
+        for candidate in _catalog_candidates(locale):
+            path = catalog_path(config, candidate, MESSAGES_DOMAIN, folder)
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# -- UI strings ----------------------------------------------------------------
+
+
+class EnglishFallback(gettext.NullTranslations):
+    """The last link of the chain: the English msgid, marked with its language."""
+
+    def __init__(self, page_language: str) -> None:
+        super().__init__()
+        self.mark = page_language != UI_SOURCE_LANG
+
+    def _wrap(self, text: str) -> str:
+        if not self.mark:
+            return text
+        return Markup('<span lang="en" dir="ltr">%s</span>') % text
+
+    def gettext(self, message: str) -> str:
+        return self._wrap(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._wrap(singular if n == 1 else plural)
+
+
+def _catalog_candidates(locale: str) -> list[str]:
+    babel_locale = parse_locale(locale)
+    return list(dict.fromkeys([str(babel_locale), babel_locale.language]))
+
+
+def _load_ui_catalog(path: Path, locale: str) -> gettext.GNUTranslations | None:
+    if not path.is_file():
+        return None
+    data = build_mo(read_catalog(path))
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+def load_ui_translations(config: Config, locale: str) -> gettext.NullTranslations:
+    """The UI strings of ``locale``: project catalogue, then theme catalogue, then English."""
+    chain: list[gettext.NullTranslations] = []
+    for folder in (config.locales_dir, THEME_DIR / "locales"):
+        for candidate in _catalog_candidates(locale):
+            found = _load_ui_catalog(catalog_path(config, candidate, MESSAGES_DOMAIN, folder), locale)
+            if found is not None:
+                chain.append(found)
+                break
+    chain.append(EnglishFallback(parse_locale(locale).language))
+    head = chain[0]
+    for link in chain[1:]:
+        head.add_fallback(link)
+    return head
+
+
+def _escaped(text: str) -> Markup:
+    """UI translations are escaped too; only our own fallback marker is markup."""
+    return text if isinstance(text, Markup) else escape(text)
+
+
+def make_environment(config: Config, locale: str, ui: gettext.NullTranslations | None = None) -> jinja2.Environment:
+    """A Jinja2 environment for one locale: autoescape, strict undefined, newstyle gettext."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(path) for path in template_dirs(config)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    if ui is None:
+        ui = load_ui_translations(config, locale)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: _escaped(ui.gettext(message)),
+        lambda singular, plural, n: _escaped(ui.ngettext(singular, plural, n)),
+        newstyle=True,
+    )
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any], root: Path | None = None) -> str:
+    """Render a template; Jinja2's errors become TemplateError with file (relative to ``root``) and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = relative_path(Path(exc.filename), root) if exc.filename and root else exc.filename or name
+        raise TemplateError(f"template syntax error: {exc.message}", where, exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}", name) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template error: {exc.message}", name) from None
+
+
+# -- extraction ----------------------------------------------------------------
+
+
+def template_files(config: Config) -> Iterator[tuple[Path, str]]:
+    """Every template with the path its references name (project-relative or ``theme/…``)."""
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in TEMPLATE_SUFFIXES:
+                if folder.is_relative_to(THEME_DIR):
+                    yield path, "i18nprofiles/themes/default/templates/" + path.relative_to(folder).as_posix()
+                else:
+                    yield path, relative_path(path, config.root)
+
+
+def build_messages_template(config: Config, created: str = "") -> polib.POFile:
+    """The template of the UI strings of every template, in order of appearance."""
+    template = new_template(config["project"], created)
+    entries: dict[tuple[str, str | None], polib.POEntry] = {}
+    for path, reference in template_files(config):
+        with path.open("rb") as handle:
+            found = babel_extract(
+                jinja2.ext.babel_extract, handle, KEYWORDS, ["Translators:"],
+                {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"},
+            )
+            for line, message, comments, _context in found:
+                singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
+                entry = entries.get((singular, plural))
+                if entry is None:
+                    entry = entries[(singular, plural)] = polib.POEntry(
+                        msgid=singular, msgid_plural=plural or "", msgstr="",
+                        msgstr_plural={0: "", 1: ""} if plural else {}, comment="\n".join(comments),
+                    )
+                    if "%(" in singular:
+                        entry.flags.append("python-format")
+                    template.append(entry)
+                entry.occurrences.append((reference, str(line)))
+    return template

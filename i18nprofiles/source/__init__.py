@@ -1,0 +1,1 @@
+"""Profiles → segments: finding profile files, parsing them, and the message template they make."""

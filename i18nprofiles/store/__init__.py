@@ -1,0 +1,253 @@
+"""The one place that remembers anything between runs.
+
+Stages (``source``, ``gettext``, ``site``, ``check``, ``mt``) are pure: they
+turn inputs into outputs and keep nothing.  The commands open a ``Store`` and
+go through it for everything that may be remembered:
+
+- ``read(path)``: a file's bytes and their SHA-256, from one read;
+- ``run(step, inputs, key=…)``: a step's output, recalled when a record for
+  the same key exists, else made by the step's accelerator (which may
+  decline), else by its full stage function;
+- ``recall``/``keep``: what an accelerator needs from earlier runs (the
+  layout of a file it wrote, the state of a render), by kind, slot and key;
+- ``stage(path, data)`` and ``commit()``: outputs and records put in place
+  together, after everything was made.
+
+Every record is stamped with the code key (every file of the package, the
+versions of the libraries) and the inputs' key, and written in a format that
+cannot run code (``codec``).  A missing, damaged, foreign or crafted record
+is a miss, never an error.  A cache folder that cannot be written (read-only,
+a file in its place, a full disk) only costs speed: one warning, the command
+goes on.
+
+Verify mode (``I18NPROFILES_VERIFY=1``, on in the test suite) runs the full
+stage beside every recalled or accelerated result and raises ``Mismatch``
+when their bytes differ.  ``NullStore`` recalls nothing and keeps nothing:
+``--no-cache``, and the reference in tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from i18nprofiles.files import commit_files, discard_files, stage_file
+from i18nprofiles.store.codec import decode_record, encode_record
+from i18nprofiles.store.keys import code_key
+
+VERIFY_VARIABLE = "I18NPROFILES_VERIFY"
+RECORDS = "store"  # the folder of records inside the cache folder
+RECORD_FORMAT = 1
+
+I = TypeVar("I")  # noqa: E741 - the inputs of a step
+O = TypeVar("O")  # noqa: E741 - its output
+
+
+class Mismatch(AssertionError):
+    """Verify mode: an accelerated or recalled result differs from the full stage's."""
+
+
+def digest_bytes(data: bytes) -> str:
+    """The SHA-256 of some bytes, hex: the identity of a file's content everywhere in the store."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def verify_mode() -> bool:
+    """Whether ``I18NPROFILES_VERIFY`` asks for every accelerated result to be checked."""
+    return os.environ.get(VERIFY_VARIABLE, "") not in ("", "0")
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file as read once: its bytes and their digest (both None when there is no file)."""
+
+    path: Path
+    data: bytes | None
+    digest: str | None
+
+    @property
+    def exists(self) -> bool:
+        return self.data is not None
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Step(Generic[I, O]):
+    """A stage function, and optionally a faster way to the same output.
+
+    ``full`` is the definition.  ``accelerate(store, inputs)`` may use what
+    earlier runs left (``Store.recall``) and returns the same output, or None
+    to decline.  ``encode``/``decode`` turn the output into plain data for a
+    record and back; ``compare`` gives what verify mode compares (bytes).
+    """
+
+    name: str
+    full: Callable[[I], O]
+    accelerate: Callable[[Store, I], O | None] | None = None
+    encode: Callable[[O], Any] = _identity
+    decode: Callable[[Any], O] = _identity
+    compare: Callable[[O], Any] = _identity
+
+
+@dataclass
+class Store:
+    """Records under ``folder`` (None: nothing recalled, nothing kept), outputs staged for one commit."""
+
+    folder: Path | None
+    verify: bool = field(default_factory=verify_mode)
+    warnings: list[str] = field(default_factory=list)
+    _outputs: list[tuple[Path, Path]] = field(default_factory=list, repr=False)
+    _records: dict[Path, bytes] = field(default_factory=dict, repr=False)
+
+    # -- files
+
+    def read(self, path: str | Path) -> Input:
+        """A file's bytes and digest from one read; an Input without data when there is no file."""
+        file = Path(path)
+        try:
+            data = file.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return Input(file, None, None)
+        return Input(file, data, digest_bytes(data))
+
+    def stage(self, path: Path, data: bytes) -> None:
+        """Write an output to a temporary file beside ``path``; ``commit`` puts it in place."""
+        self._outputs.append((stage_file(path, data), path))
+
+    def commit(self) -> None:
+        """Put every staged output in place, then every record (a record that cannot be written is skipped)."""
+        outputs, self._outputs = self._outputs, []
+        commit_files(outputs)
+        records, self._records = self._records, {}
+        if records and not self._make_folder():
+            return
+        for path, data in records.items():
+            try:
+                stage = stage_file(path, data)
+            except OSError as exc:
+                self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
+                return
+            try:
+                os.replace(stage, path)
+            except OSError as exc:
+                stage.unlink(missing_ok=True)
+                self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
+                return
+
+    def _make_folder(self) -> bool:
+        """Make the records' folder, which git ignores (it holds its own ``.gitignore``); False if it cannot be."""
+        assert self.folder is not None
+        folder = self.folder / RECORDS
+        try:
+            if not (folder / ".gitignore").is_file():
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / ".gitignore").write_text("# records of i18nprofiles: derived data, safe to delete\n*\n")
+        except OSError as exc:
+            self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
+            return False
+        return True
+
+    def discard(self) -> None:
+        """Remove every staged output and forget the records not committed."""
+        outputs, self._outputs = self._outputs, []
+        discard_files(outputs)
+        self._records.clear()
+
+    # -- records
+
+    def record_path(self, kind: str, slot: str) -> Path | None:
+        """Where the record of ``kind`` for ``slot`` (a file's absolute path, a shard name…) lives."""
+        if self.folder is None:
+            return None
+        name = hashlib.sha256(slot.encode("utf-8")).hexdigest()[:32]
+        return self.folder / RECORDS / kind / name
+
+    def recall(self, kind: str, slot: str, key: Hashable, *, durable: bool = False) -> Any | None:
+        """The value kept as ``kind``/``slot`` for ``key`` by the same code (any code if ``durable``), or None."""
+        path = self.record_path(kind, slot)
+        if path is None:
+            return None
+        data = self._records.get(path)
+        try:
+            if data is None:
+                data = path.read_bytes()
+            return decode_record(data, _stamp(kind, slot, key, durable))
+        except Exception:  # noqa: BLE001 - whatever the bytes, a record that does not load is a miss
+            return None
+
+    def keep(self, kind: str, slot: str, key: Hashable, value: Any, *, shared: bool = False,
+             durable: bool = False) -> None:
+        """Stage ``value`` as ``kind``/``slot`` for ``key``; written by ``commit``.
+
+        A ``durable`` record (a list of files written, say) does not depend on
+        the code: a new version of the package still recalls it.
+        """
+        path = self.record_path(kind, slot)
+        if path is None:
+            return
+        stamp = _stamp(kind, slot, key, durable)
+        data = encode_record(stamp, value, shared=shared)
+        if self.verify and decode_record(data, stamp) != value:
+            raise Mismatch(f"{kind} record for {slot} does not read back as kept (not plain data?)")
+        self._records[path] = data
+
+    # -- steps
+
+    def run(self, step: Step[I, O], inputs: I, *, key: Hashable | None = None, slot: str | None = None) -> O:
+        """The output of ``step`` for ``inputs``.
+
+        With a ``key`` (everything the output depends on, the code aside),
+        a record kept for it is recalled, and the output is kept for next
+        time, under ``slot`` (default: the step's name).
+        """
+        where = slot or step.name
+        if key is not None:
+            found = self.recall(step.name, where, key)
+            if found is not None:
+                try:
+                    value = step.decode(found)
+                except Exception:  # noqa: BLE001 - a record of the wrong shape is a miss
+                    value = None
+                if value is not None:
+                    if self.verify:
+                        self._check(step, value, inputs, "recalled")
+                    return value
+        value = step.accelerate(self, inputs) if step.accelerate is not None and self.folder is not None else None
+        if value is None:
+            value = step.full(inputs)
+        elif self.verify:
+            self._check(step, value, inputs, "accelerated")
+        if key is not None:
+            self.keep(step.name, where, key, step.encode(value))
+        return value
+
+    def _check(self, step: Step[I, O], value: O, inputs: I, how: str) -> None:
+        expected = step.full(inputs)
+        if step.compare(value) != step.compare(expected):
+            raise Mismatch(f"step {step.name!r}: the {how} output differs from the full stage's")
+
+    def _warn_once(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+def _stamp(kind: str, slot: str, key: Hashable, durable: bool) -> tuple[Any, ...]:
+    """What a record must say it is for: the format, the code (unless durable), its kind, slot and key."""
+    return (RECORD_FORMAT, "any code" if durable else code_key(), kind, slot, key)
+
+
+def NullStore() -> Store:  # noqa: N802 - reads as a class at call sites
+    """A store that recalls and keeps nothing: every step runs its full stage."""
+    return Store(None)
+
+
+def open_store(cache_dir: Path | None) -> Store:
+    """The store of a project's cache folder (None: a ``NullStore``)."""
+    return Store(cache_dir) if cache_dir is not None else NullStore()

@@ -1,0 +1,43 @@
+"""What every record of the store depends on besides its own inputs: the code that made it.
+
+The key covers every file of the installed package (modules of every
+subpackage, templates, catalogues, data files), the package's version, and
+the versions of the libraries whose behaviour shapes what the stages produce.
+A new release, a local edit of the package or an upgraded library makes every
+record stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+#: Distributions whose output-shaping behaviour every record depends on.
+LIBRARIES = ("i18nprofiles", "babel", "polib", "jinja2", "markdown-it-py", "PyYAML", "rapidfuzz", "MarkupSafe", "Pillow")
+
+
+def library_versions() -> tuple[tuple[str, str], ...]:
+    """(distribution, version) for each of ``LIBRARIES``; "absent" for one that is not installed."""
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            found.append((name, "absent"))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """SHA-256 of every file of the package (by relative name) and of the library versions."""
+    digest = hashlib.sha256(repr(library_versions()).encode("utf-8"))
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+            name = path.relative_to(PACKAGE_DIR).as_posix().encode("utf-8")
+            digest.update(len(name).to_bytes(4, "big") + name)
+            data = path.read_bytes()
+            digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
