@@ -34,7 +34,7 @@ demo: $(VENV)/.installed
 	@echo "Translation report and badges: $(CURDIR)/site/check/index.html"
 
 test: $(VENV)/.installed system-deps
-	$(BIN)/python -m pytest -q
+	I18NPROFILES_VERIFY=1 $(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed system-deps
 	$(BIN)/python benchmarks/run.py

@@ -32,10 +32,10 @@ sys.path.insert(0, str(BENCH_DIR.parent))
 
 import corpus  # noqa: E402
 
-from i18nprofiles.catalog import catalog_text  # noqa: E402
+from i18nprofiles.gettext.pofile import catalog_text  # noqa: E402
 from i18nprofiles.config import load_config  # noqa: E402
-from i18nprofiles.extract import extract  # noqa: E402
-from i18nprofiles.merge import new_catalog  # noqa: E402
+from i18nprofiles.commands.extract import extract  # noqa: E402
+from i18nprofiles.gettext.merge import new_catalog  # noqa: E402
 
 #: Target locales of a catalogue set (three catalogues, as in the memory target).
 CATALOG_LOCALES = ("es", "en", "pt")

@@ -58,7 +58,12 @@ if TYPE_CHECKING:
     from i18nprofiles.commands.compile import CompileResult, compile_catalogs
     from i18nprofiles.commands.extract import ExtractResult, extract
     from i18nprofiles.commands.messages import extract_messages
-    from i18nprofiles.commands.prefill import Failure, LocaleReport, PrefillResult, prefill_catalogs
+    from i18nprofiles.commands.prefill import (
+        Failure,
+        LocaleReport,
+        PrefillResult,
+        prefill_catalogs,
+    )
     from i18nprofiles.commands.profiles import read_profile, read_profiles
     from i18nprofiles.commands.render import RenderResult, render_site
     from i18nprofiles.commands.update import UpdateResult, init_catalog, update_catalogs
@@ -76,7 +81,13 @@ if TYPE_CHECKING:
     from i18nprofiles.gettext.mofile import build_mo
     from i18nprofiles.gettext.pofile import generate_po, read_catalog, write_catalog
     from i18nprofiles.gettext.stats import Statistics, count_entries
-    from i18nprofiles.mt.engines import Engine, EngineStopped, NoTranslation, RetryableError, build_engine
+    from i18nprofiles.mt.engines import (
+        Engine,
+        EngineStopped,
+        NoTranslation,
+        RetryableError,
+        build_engine,
+    )
     from i18nprofiles.pipeline import BuildResult, build_project
     from i18nprofiles.source.model import Profile, Segment
     from i18nprofiles.source.parse import parse_profile

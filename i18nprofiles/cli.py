@@ -397,7 +397,12 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
           fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str], output_format: str,
           output: str | None, report_dir: str | None) -> int:
     """CI gate: coverage, stale catalogues and quality findings; exit 1 when something fails."""
-    from i18nprofiles.check import format_report, format_summary, format_table, write_report
+    from i18nprofiles.check import (
+        format_report,
+        format_summary,
+        format_table,
+        write_report,
+    )
     from i18nprofiles.commands.check import check_project
     from i18nprofiles.files import write_text_atomic
 

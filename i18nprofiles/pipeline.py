@@ -54,7 +54,7 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
         gc.freeze()
         catalogs = {result.locale: result.catalog for result in updated if result.catalog is not None}
         rendered = render_site(config, output=output, profiles=profiles, workers=workers, catalogs=catalogs,
-                               store=store)
+                               changes=changes, store=store)
         if own:
             store.commit()
         return BuildResult(extracted, updated, compiled, rendered)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,10 @@ import pytest
 from i18nprofiles.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Verify mode: every recalled or accelerated result of the store is checked against the full stage, in every
+# test and every command the tests start (they inherit the environment).
+os.environ.setdefault("I18NPROFILES_VERIFY", "1")
 
 
 @dataclass

@@ -6,7 +6,12 @@ json, github or junit, and ``write_report`` writes the HTML page and badges.
 """
 
 from i18nprofiles.check.findings import CHECKS, Finding
-from i18nprofiles.check.formats import FORMATS, format_report, format_summary, format_table
+from i18nprofiles.check.formats import (
+    FORMATS,
+    format_report,
+    format_summary,
+    format_table,
+)
 from i18nprofiles.check.gate import CatalogReport, CheckReport, Coverage
 from i18nprofiles.check.report import render_badge, render_html, write_report
 

@@ -27,7 +27,12 @@ from i18nprofiles.check.findings import (
     sort_findings,
 )
 from i18nprofiles.check.poscan import Message
-from i18nprofiles.check.quality import QUALITY_CHECKS, applies, build_context, usual_length_ratio
+from i18nprofiles.check.quality import (
+    QUALITY_CHECKS,
+    applies,
+    build_context,
+    usual_length_ratio,
+)
 from i18nprofiles.config import Config, normalize_locale, read_glossary
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.gettext.stats import floor_percent

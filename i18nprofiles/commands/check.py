@@ -21,7 +21,12 @@ from i18nprofiles.check.gate import (
     segment_keys,
 )
 from i18nprofiles.check.poscan import read_keys, read_messages
-from i18nprofiles.commands.extract import CURRENT, TemplateInputs, make_template, template_key
+from i18nprofiles.commands.extract import (
+    CURRENT,
+    TemplateInputs,
+    make_template,
+    template_key,
+)
 from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.config import Config
 from i18nprofiles.gettext.pofile import same_but_date
@@ -112,7 +117,7 @@ def template_keys(config: Config, profiles: list[Profile], pot: Path, store: Sto
     key = template_key(config, profiles, options)
     if key is not None and store.recall(CURRENT, os.path.abspath(pot), key) == found.digest and not store.verify:
         return {key: 0 for key in segment_keys(profiles)}
-    made = make_template(TemplateInputs(profiles, config["project"], config.source_locale, "", options))
+    made = make_template(TemplateInputs(profiles, config["project"], config.source_locale, "", options)).data
     if same_but_date(made, found.data):
         return {key: 0 for key in segment_keys(profiles)}
     return read_keys(pot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from i18nprofiles.gettext.stats import Problem, Statistics, count_entries, find_
 from i18nprofiles.paths import PROFILES_DOMAIN, select_catalogs
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
 from i18nprofiles.store.changes import CatalogChange
+from i18nprofiles.store.mopatch import patch_compiled
 
 COMPILED = "compile"  # record kind: the .mo bytes' digest and the statistics of a .po compiled a way
 
@@ -32,10 +34,12 @@ class CompileResult:
 
 @dataclass(frozen=True)
 class CompileInputs:
-    """A catalogue to compile, and whether fuzzy entries go in."""
+    """A catalogue to compile, whether fuzzy entries go in, and (for a patch) the .mo and what ``update`` changed."""
 
     po: Input
     use_fuzzy: bool
+    mo: Input | None = None
+    change: CatalogChange | None = None
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,24 @@ def compile_file(inputs: CompileInputs) -> Compilation:
     return Compilation(data, count_entries(catalog), problems)
 
 
+def patch_file(store: Store, inputs: CompileInputs) -> Compilation | None:
+    """The .mo patched with the change, when the store knows the .mo on disk was compiled from the catalogue
+    as it was before the change, the same way."""
+    change, mo = inputs.change, inputs.mo
+    if change is None or mo is None or mo.data is None or change.before is None or change.after != inputs.po.digest:
+        return None
+    known = store.recall(COMPILED, os.path.abspath(mo.path), (change.before, inputs.use_fuzzy))
+    if not isinstance(known, tuple) or known[0] != mo.digest:
+        return None
+    try:
+        patched = patch_compiled(mo.data, Statistics(*known[1]), change, inputs.use_fuzzy)
+    except (struct.error, IndexError, TypeError, ValueError):
+        return None
+    return Compilation(patched[0], patched[1], []) if patched is not None else None
+
+
 COMPILE: Step[CompileInputs, Compilation] = Step(
-    "compile", compile_file, compare=lambda done: (done.data, done.statistics, done.problems))
+    "compile", compile_file, accelerate=patch_file, compare=lambda done: (done.data, done.statistics, done.problems))
 
 
 def compile_catalogs(
@@ -79,7 +99,8 @@ def compile_catalogs(
     the same way, and still holds those bytes, is left alone unless ``force``.
     A catalogue with problems is not compiled.  ``statistics`` is accepted for
     compatibility: the counts are always given.  ``changes`` (by locale) say
-    how ``update`` changed catalogues.
+    how ``update`` changed catalogues: their .mo is patched when the store
+    can vouch for it (``store.mopatch``).
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
@@ -97,7 +118,8 @@ def compile_catalogs(
     try:
         for locale, po_path in sorted(targets.items()):
             mo_path = Path(output) if output else po_path.with_suffix(".mo")
-            results.append(compile_one(store, locale, po_path, mo_path, use_fuzzy, force))
+            change = (changes or {}).get(locale) if not force else None
+            results.append(compile_one(store, locale, po_path, mo_path, use_fuzzy, force, change))
     except BaseException:
         store.discard()
         raise
@@ -106,8 +128,8 @@ def compile_catalogs(
     return results
 
 
-def compile_one(store: Store, locale: str, po_path: Path, mo_path: Path, use_fuzzy: bool,
-                force: bool) -> CompileResult:
+def compile_one(store: Store, locale: str, po_path: Path, mo_path: Path, use_fuzzy: bool, force: bool,
+                change: CatalogChange | None = None) -> CompileResult:
     """Compile one catalogue, unless its .mo already holds what that gives."""
     po = store.read(po_path)
     if not po.exists:
@@ -119,7 +141,7 @@ def compile_one(store: Store, locale: str, po_path: Path, mo_path: Path, use_fuz
         if store.verify and compile_file(CompileInputs(po, use_fuzzy)).data != mo.data:
             raise Mismatch(f"the store says {mo_path} is current, compiling again differs")
         return CompileResult(po_path, mo_path, locale, Statistics(*known[1]), False, True)
-    done = store.run(COMPILE, CompileInputs(po, use_fuzzy))
+    done = store.run(COMPILE, CompileInputs(po, use_fuzzy, mo, change))
     if done.data is None:
         return CompileResult(po_path, mo_path, locale, done.statistics, False, False, done.problems)
     written = done.data != mo.data

@@ -10,14 +10,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polib
+
 from i18nprofiles.commands.catalogs import stage_catalog
 from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.config import Config
-from i18nprofiles.gettext.pofile import build_date, catalog_bytes, format_po_date, same_but_date
+from i18nprofiles.gettext.pofile import build_date, format_po_date, same_but_date
 from i18nprofiles.paths import template_path
 from i18nprofiles.source.model import Profile
 from i18nprofiles.source.template import build_template, template_options
-from i18nprofiles.store import Mismatch, Step, Store, open_store
+from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
+from i18nprofiles.store.splice import (
+    Written,
+    keep_layout,
+    recall_layout,
+    write_blocks,
+    writer_options,
+)
 
 CURRENT = "template"  # record kind: the digest of the template extracted for a key
 
@@ -41,16 +50,27 @@ class TemplateInputs:
     source_locale: str
     created: str
     options: dict[str, Any]
+    old: Input | None = None  # the template file as it is
 
 
-def make_template(inputs: TemplateInputs) -> bytes:
-    """The bytes of the template of the profiles (the full stage)."""
-    template = build_template(inputs.profiles, project=inputs.project, created=inputs.created,
-                              source_locale=inputs.source_locale)
-    return catalog_bytes(template, **inputs.options)
+def build(inputs: TemplateInputs) -> polib.POFile:
+    return build_template(inputs.profiles, project=inputs.project, created=inputs.created,
+                          source_locale=inputs.source_locale)
 
 
-EXTRACT: Step[TemplateInputs, bytes] = Step("extract", make_template)
+def make_template(inputs: TemplateInputs) -> Written:
+    """The template of the profiles, written (the full stage)."""
+    return write_blocks(build(inputs), writer_options(**inputs.options))
+
+
+def rewrite_template(store: Store, inputs: TemplateInputs) -> Written | None:
+    """The template written again over the file the store wrote last: unchanged entries are copied."""
+    old = recall_layout(store, inputs.old) if inputs.old is not None else None
+    return write_blocks(build(inputs), writer_options(**inputs.options), old) if old is not None else None
+
+
+EXTRACT: Step[TemplateInputs, Written] = Step("extract", make_template, accelerate=rewrite_template,
+                                              compare=lambda written: written.data)
 
 
 def template_key(config: Config, profiles: Sequence[Profile], options: dict[str, Any]) -> str | None:
@@ -92,16 +112,20 @@ def extract(
     key = template_key(config, profiles, options)
     messages = len({segment.text for profile in profiles for segment in profile.segments})
     old = store.read(path)
-    inputs = TemplateInputs(profiles, config["project"], config.source_locale, format_po_date(build_date()), options)
+    inputs = TemplateInputs(profiles, config["project"], config.source_locale, format_po_date(build_date()), options,
+                            old)
     slot = os.path.abspath(path)
     if key is not None and old.digest is not None and store.recall(CURRENT, slot, key) == old.digest:
-        if store.verify and not same_but_date(make_template(inputs), old.data or b""):
+        if store.verify and not same_but_date(make_template(inputs).data, old.data or b""):
             raise Mismatch(f"the store says {path} is current, extracting again differs")
         return ExtractResult(path, False, messages, len(profiles))
-    data = store.run(EXTRACT, inputs)
-    written = stage_catalog(store, path, old, data)
+    made = store.run(EXTRACT, inputs)
+    written = stage_catalog(store, path, old, made.data)
+    digest = digest_bytes(made.data) if written else old.digest
+    assert digest is not None
+    keep_layout(store, path, digest, made.layout)
     if key is not None:
-        store.keep(CURRENT, slot, key, hashlib.sha256(data).hexdigest() if written else old.digest)
+        store.keep(CURRENT, slot, key, digest)
     if own:
         store.commit()
     return ExtractResult(path, written, messages, len(profiles))

@@ -9,7 +9,12 @@ from pathlib import Path
 from i18nprofiles.config import Config
 from i18nprofiles.errors import ProfileError
 from i18nprofiles.runtime import cpu_count, paused_gc, process_pool
-from i18nprofiles.source.discover import check_unique_slugs, find_profiles, locate_profiles, relative_path
+from i18nprofiles.source.discover import (
+    check_unique_slugs,
+    find_profiles,
+    locate_profiles,
+    relative_path,
+)
 from i18nprofiles.source.model import Profile
 from i18nprofiles.source.parse import parse_profile_bytes
 from i18nprofiles.store import Mismatch, Store, open_store

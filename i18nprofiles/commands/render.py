@@ -23,10 +23,10 @@ from i18nprofiles.site.pages import (
     published_locales,
     record_digest,
     render_pages,
-    table_from_catalog,
 )
 from i18nprofiles.source.model import Profile
 from i18nprofiles.store import Step, Store, open_store
+from i18nprofiles.store.changes import CatalogChange
 from i18nprofiles.store.site import (
     RenderInputs,
     RenderOutput,
@@ -34,6 +34,15 @@ from i18nprofiles.store.site import (
     keep_state,
     recall_files,
     reuse_pages,
+)
+from i18nprofiles.store.tables import (
+    KIND,
+    KeptTable,
+    TableInputs,
+    decode_table,
+    keep_table,
+    patch_table,
+    table_slot,
 )
 
 
@@ -59,25 +68,62 @@ RENDER: Step[RenderInputs, RenderOutput] = Step("render", render_all, accelerate
                                                 compare=RenderOutput.contents)
 
 
-def read_tables(config: Config, locales: Iterable[str], store: Store | None = None) -> dict[str, dict[str, Translation]]:
-    """The content translations of each locale, read from its ``profiles.po`` (none if missing)."""
+def make_table(inputs: TableInputs) -> KeptTable:
+    """The translations a catalogue file holds, as rendering uses them (the full stage: the file parsed)."""
+    return keep_table(parse_input(inputs.file))
+
+
+TABLE: Step[TableInputs, KeptTable] = Step(KIND, make_table, accelerate=patch_table, encode=tuple, decode=decode_table)
+
+
+def read_tables(config: Config, locales: Iterable[str], store: Store | None = None,
+                catalogs: Mapping[str, polib.POFile] | None = None,
+                changes: Mapping[str, CatalogChange] | None = None) -> dict[str, dict[str, Translation]]:
+    """The content translations of each locale, read from its ``profiles.po`` (none if missing).
+
+    A catalogue whose bytes the store has seen gives the table it kept,
+    without being parsed; ``catalogs`` (by locale) are catalogues already in
+    memory, as their files hold them; ``changes`` (by locale) say what
+    ``update`` changed, to patch the table kept for the file before.
+    """
     store = store or open_store(None)
     tables: dict[str, dict[str, Translation]] = {}
     for code in locales:
         found = store.read(catalog_path(config, code, PROFILES_DOMAIN))
-        tables[code] = table_from_catalog(parse_input(found)) if found.exists else {}
+        if not found.exists:
+            tables[code] = {}
+            continue
+        inputs = TableInputs(found, (catalogs or {}).get(code), (changes or {}).get(code))
+        tables[code] = store.run(TABLE, inputs, key=found.digest, slot=table_slot(inputs)).table
     return tables
 
 
+def check_names(output: Path, names: Iterable[str]) -> None:
+    """ConfigError for an output name that is not a plain relative path (it could land outside the folder)."""
+    for name in names:
+        parts = PurePosixPath(name).parts
+        if not parts or name.startswith("/") or "\\" in name or ".." in parts or "\0" in name:
+            raise ConfigError(f"refusing to write outside the output folder: {name!r}", output)
+
+
 def output_files(output: Path, names: Iterable[str]) -> dict[str, Path]:
-    """The file of each output name; ConfigError if one would land outside the output folder."""
+    """The file of each output name; ConfigError if one would land outside the output folder.
+
+    Besides the names themselves, the folders they go through are resolved
+    (each once): a symbolic link inside the output folder cannot lead a write outside it.
+    """
+    names = list(names)
+    check_names(output, names)
     root = output.resolve()
+    resolved: dict[str, Path] = {}
     targets = {}
     for name in names:
-        target = (root / name).resolve()
-        if not target.is_relative_to(root) or ".." in PurePosixPath(name).parts:
-            raise ConfigError(f"refusing to write outside the output folder: {name!r}", output)
-        targets[name] = target
+        folder, _, base = name.rpartition("/")
+        if folder not in resolved:
+            resolved[folder] = (root / folder).resolve()
+            if not resolved[folder].is_relative_to(root):
+                raise ConfigError(f"refusing to write outside the output folder: {name!r}", output)
+        targets[name] = resolved[folder] / base
     return targets
 
 
@@ -123,13 +169,15 @@ def render_site(
     workers: int | None = None,
     tables: Mapping[str, Table] | None = None,
     catalogs: Mapping[str, polib.POFile] | None = None,
+    changes: Mapping[str, CatalogChange] | None = None,
     store: Store | None = None,
 ) -> RenderResult:
     """Render the project's site into ``output`` (default: ``output_dir``).
 
     ``profiles`` and ``tables`` (content translations by locale, as
     ``table_from_catalog`` makes them) are read from the project unless
-    given; ``catalogs`` (by locale) stand for catalogues already in memory.
+    given; ``catalogs`` (by locale) stand for catalogues already in memory,
+    and ``changes`` say what ``update`` changed in the others.
     Every file is made in memory before any is written; a file whose record
     did not change since the last render into the folder is not made again,
     and a file whose bytes did not change is not rewritten.
@@ -141,12 +189,11 @@ def render_site(
     if profiles is None:
         profiles = read_profiles(config, store=store)
     if tables is None:
-        known = {code: table_from_catalog(catalog) for code, catalog in (catalogs or {}).items()}
-        tables = {**read_tables(config, [code for code in config.locales if code not in known], store), **known}
+        tables = read_tables(config, config.locales, store, catalogs, changes)
     inputs = SiteInputs(config, profiles, tables, fuzzy)
     published, withheld = published_locales(inputs)
     records = plan_pages(plan_site(inputs, published))
-    output_files(folder, records)  # every name checked before anything is made
+    check_names(folder, records)  # every name checked before anything is made
     digests = {name: record_digest(record) for name, record in records.items()} if store.folder else {}
     made = store.run(RENDER, RenderInputs(folder, records, digests, workers))
     previous = recall_files(store, folder)

@@ -7,19 +7,40 @@ from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import polib
 
 from i18nprofiles.commands.catalogs import parse_input, stage_catalog
 from i18nprofiles.config import Config, normalize_locale
-from i18nprofiles.errors import ConfigError
+from i18nprofiles.errors import CatalogError, ConfigError
 from i18nprofiles.gettext.merge import MergeReport, merge_catalog, new_catalog
-from i18nprofiles.gettext.pofile import build_date, catalog_bytes, format_po_date, same_but_date
-from i18nprofiles.paths import PROFILES_DOMAIN, catalog_path, select_catalogs, template_path
+from i18nprofiles.gettext.pofile import (
+    Key,
+    build_date,
+    catalog_bytes,
+    format_po_date,
+    same_but_date,
+)
+from i18nprofiles.paths import (
+    PROFILES_DOMAIN,
+    catalog_path,
+    select_catalogs,
+    template_path,
+)
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
 from i18nprofiles.store.changes import CatalogChange, diff_catalogs
+from i18nprofiles.store.splice import (
+    entry_hash,
+    keep_layout,
+    recall_layout,
+    splice_catalog,
+    template_hashes,
+    write_blocks,
+    writer_options,
+)
 
-MERGED = "update"  # record kind: the digest of what the last update of a catalogue left, by template and options
+MERGED = "update"  # record kind: how the catalogue at a path was last made (template, options, bytes)
 
 
 @dataclass(frozen=True)
@@ -59,12 +80,22 @@ class MergeInputs:
 
 @dataclass(frozen=True)
 class Merged:
-    """What merging gave: the new bytes, the report, and the catalogues before and after (None: not parsed)."""
+    """What merging gave: the new file and its layout, the report, and what changed.
 
-    data: bytes
+    ``old`` and ``new`` are the catalogues before and after when the merge
+    parsed them; a splice gives ``entries`` and ``metadata`` instead (see ``CatalogChange``).
+    """
+
+    written: Any  # store.splice.Written
     report: MergeReport
     old: polib.POFile | None = None
     new: polib.POFile | None = None
+    entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]] | None = None
+    metadata: tuple[dict[str, str], dict[str, str]] | None = None
+
+    @property
+    def data(self) -> bytes:
+        return self.written.data
 
 
 def merge_file(inputs: MergeInputs) -> Merged:
@@ -78,10 +109,33 @@ def merge_file(inputs: MergeInputs) -> Merged:
         old = None
         merged = new_catalog(template, inputs.locale, created=inputs.created)
         report = MergeReport(added=list(merged))
-    return Merged(catalog_bytes(merged, width=options.width), report, old, merged)
+    return Merged(write_blocks(merged, writer_options(options.width)), report, old, merged)
 
 
-MERGE: Step[MergeInputs, Merged] = Step("merge", merge_file, compare=lambda merged: merged.data)
+def splice_file(store: Store, inputs: MergeInputs) -> Merged | None:
+    """Merge only where the template differs from the one the catalogue was last merged with (``splice_catalog``)."""
+    known = store.recall(MERGED, os.path.abspath(inputs.catalog.path), "last")
+    if not isinstance(known, tuple) or len(known) != 4 or known[1:3] != (astuple(inputs.options), inputs.catalog.digest):
+        return None
+    template, catalog = recall_layout(store, inputs.template), recall_layout(store, inputs.catalog)
+    if template is None or catalog is None or not isinstance(known[3], bytes):
+        return None
+    options = inputs.options
+    spliced = splice_catalog(template, catalog, known[3], fuzzy_matching=options.fuzzy_matching,
+                             keep_obsolete=options.keep_obsolete)
+    if spliced is None:
+        return None
+    return Merged(spliced.written, spliced.report, entries=spliced.entries, metadata=spliced.metadata)
+
+
+def merge_outcome(merged: Merged) -> tuple[bytes, tuple[int, ...]]:
+    """What verify mode compares: the bytes, and the counts the report gives."""
+    report = merged.report
+    counts = tuple(map(len, (report.added, report.fuzzy, report.revived, report.obsoleted, report.removed)))
+    return merged.data, counts
+
+
+MERGE: Step[MergeInputs, Merged] = Step("merge", merge_file, accelerate=splice_file, compare=merge_outcome)
 
 
 def init_catalog(
@@ -110,12 +164,15 @@ def init_catalog(
 
 def read_template_input(store: Store, path: Path) -> Input:
     """The template file; CatalogError when there is none."""
-    from i18nprofiles.errors import CatalogError
-
     found = store.read(path)
     if not found.exists:
         raise CatalogError("no template (run `i18nprofiles extract` first)", path)
     return found
+
+
+def hashes_of(template: polib.POFile) -> bytes:
+    """``template_hashes`` of a template that the store has no layout of (made by another tool)."""
+    return b"".join(sorted(entry_hash(entry, 0) for entry in template if not entry.obsolete))
 
 
 def update_catalogs(
@@ -140,10 +197,11 @@ def update_catalogs(
     With ``check`` nothing is written; each result says whether the file would change.
     Every catalogue is read, merged and staged before any is put in place, so
     a bad file leaves all of them as they were.  A catalogue that is what the
-    last update left with the same template and options is not merged again.
-    With ``describe``, each written catalogue's result says what changed in it
-    (``UpdateResult.change``), for ``compile``.  ``workers`` is accepted for
-    compatibility and ignored.
+    last update made with the same template and options is not merged again;
+    one that the last update made with another template is merged only where
+    the templates differ (``store.splice``).  With ``describe``, each written
+    catalogue's result says what changed in it (``UpdateResult.change``), for
+    ``compile``.  ``workers`` is accepted for compatibility and ignored.
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
@@ -156,31 +214,13 @@ def update_catalogs(
     template = read_template_input(store, template_file) if targets else store.read(template_file)
     parse_template = lru_cache(maxsize=1)(lambda: parse_input(template))
     created = format_po_date(build_date())
+    hashes = lru_cache(maxsize=1)(lambda: _template_hashes(store, template, parse_template))
     results = []
     try:
         for locale, path in sorted(targets.items()):
-            target = Path(output) if output else path
-            found = store.read(path)
-            key = (template.digest, astuple(options))
-            slot = os.path.abspath(target)
-            if (not output and found.digest is not None and store.recall(MERGED, slot, key) == found.digest
-                    and not _verify_unchanged(store, MergeInputs(template, parse_template, found, locale, created,
-                                                                 options))):
-                results.append(UpdateResult(target, locale, False, False, MergeReport(), digest=found.digest))
-                continue
-            inputs = MergeInputs(template, parse_template, found, locale, created, options)
-            merged = store.run(MERGE, inputs)
-            old = store.read(target) if output else found
-            changed = stage_catalog(store, target, old, merged.data) if not check else (
-                old.data is None or not same_but_date(old.data, merged.data))
-            after = digest_bytes(merged.data) if changed else old.digest
-            change = None
-            if describe and changed and merged.new is not None:
-                change = diff_catalogs(merged.old, merged.new, target, found.digest, after)
-            if not check and not output:
-                store.keep(MERGED, slot, key, after)
-            results.append(UpdateResult(target, locale, changed, changed and not check, merged.report, change, after,
-                                        merged.new))
+            results.append(update_one(store, MergeInputs(template, parse_template, store.read(path), locale, created,
+                                                         options), Path(output) if output else None, check,
+                                      describe, hashes))
     except BaseException:
         store.discard()
         raise
@@ -189,8 +229,39 @@ def update_catalogs(
     return results
 
 
-def _verify_unchanged(store: Store, inputs: MergeInputs) -> bool:
-    """Verify mode: the record says the catalogue is what merging gives; check it (raises Mismatch)."""
-    if store.verify and merge_file(inputs).data != inputs.catalog.data:
-        raise Mismatch(f"the store says {inputs.catalog.path} is up to date, merging again changes it")
-    return False
+def _template_hashes(store: Store, template: Input, parse: Callable[[], polib.POFile]) -> bytes:
+    found = recall_layout(store, template)
+    return template_hashes(found[0]) if found is not None else hashes_of(parse())
+
+
+def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bool, describe: bool,
+               hashes: Callable[[], bytes]) -> UpdateResult:
+    """Update one catalogue (into ``output`` when given), unless the store knows it is up to date."""
+    found, target = inputs.catalog, output or inputs.catalog.path
+    slot = os.path.abspath(target)
+    memo = (inputs.template.digest, astuple(inputs.options), found.digest)
+    known = store.recall(MERGED, slot, "last")
+    if output is None and found.exists and isinstance(known, tuple) and known[:3] == memo:
+        if store.verify and not same_but_date(merge_file(inputs).data, found.data or b""):
+            raise Mismatch(f"the store says {found.path} is up to date, merging again changes it")
+        return UpdateResult(target, inputs.locale, False, False, MergeReport(), digest=found.digest)
+    merged = store.run(MERGE, inputs)
+    old = store.read(target) if output else found
+    if check:
+        changed = old.data is None or not same_but_date(old.data, merged.data)
+    else:
+        changed = stage_catalog(store, target, old, merged.data)
+    after = digest_bytes(merged.data) if changed else old.digest
+    assert after is not None
+    change = None
+    if describe and changed:
+        if merged.new is not None:
+            change = diff_catalogs(merged.old, merged.new, target, found.digest, after)
+        elif merged.entries is not None and merged.metadata is not None:
+            change = CatalogChange(target, found.digest, after, merged.metadata, merged.entries)
+    if not check:
+        keep_layout(store, target, after, merged.written.layout)
+        if output is None:
+            store.keep(MERGED, slot, "last", (inputs.template.digest, astuple(inputs.options), after, hashes()))
+    return UpdateResult(target, inputs.locale, changed, changed and not check, merged.report, change, after, merged.new)
+

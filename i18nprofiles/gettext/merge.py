@@ -5,7 +5,7 @@ Pure: catalogues in, catalogue and report out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polib
@@ -105,6 +105,48 @@ def match_departed(unmatched: list[polib.POEntry], departed: Iterable[polib.POEn
     return {entry_key(new): pool[found.index] for new in unmatched if matcher and (found := matcher.find(new.msgid))}
 
 
+def find_fuzzy(
+    unmatched: list[polib.POEntry],
+    departed: Iterable[polib.POEntry],
+    pool: Sequence[Key],
+    fetch: Callable[[set[Key]], Mapping[Key, polib.POEntry]],
+) -> dict[Key, polib.POEntry]:
+    """The fuzzy match of each new entry that has one: first among the ``departed`` entries (those that
+    left the template), then among the ``pool`` (the keys of every translated entry of the catalogue, in
+    file order); ``fetch`` gives the entries of the keys matched in the pool."""
+    matches = match_departed(unmatched, departed)
+    rest = [new for new in unmatched if entry_key(new) not in matches]
+    if rest and pool:
+        matcher = FuzzyMatcher([msgid for _, msgid in pool])
+        found = {entry_key(new): pool[match.index] for new in rest if (match := matcher.find(new.msgid))}
+        old = fetch(set(found.values()))
+        matches.update((key, old[other]) for key, other in found.items())
+    return matches
+
+
+def merged_header(catalog: polib.POFile, template: Mapping[str, str]) -> polib.POFile:
+    """An empty catalogue with the header of ``catalog`` as a merge leaves it (``template``: the template's fields)."""
+    merged = polib.POFile(wrapwidth=0)
+    merged.header = catalog.header
+    merged.metadata = dict(catalog.metadata)
+    merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"  # what the writer writes
+    merged.metadata_is_fuzzy = catalog.metadata_is_fuzzy
+    if "POT-Creation-Date" in template:
+        merged.metadata["POT-Creation-Date"] = template["POT-Creation-Date"]
+    return merged
+
+
+def retire(entry: polib.POEntry, keep_obsolete: bool, report: MergeReport) -> polib.POEntry | None:
+    """What becomes of an old entry no template entry took: an obsolete ``#~`` entry, or nothing."""
+    if keep_obsolete and has_translation(entry):
+        if not entry.obsolete:
+            report.obsoleted.append(entry)
+        return obsolete_entry(entry)
+    if not entry.obsolete:
+        report.removed.append(entry)
+    return None
+
+
 def merge_catalog(
     template: polib.POFile,
     catalog: polib.POFile,
@@ -125,34 +167,21 @@ def merge_catalog(
     """
     report = MergeReport()
     template_keys = {entry_key(e) for e in template}
-    active: dict[Key, polib.POEntry] = {}
-    obsolete: dict[Key, polib.POEntry] = {}
-    for entry in catalog:
-        (obsolete if entry.obsolete else active)[entry_key(entry)] = entry
-
-    merged = polib.POFile(wrapwidth=0)
-    merged.header = catalog.header
-    merged.metadata = dict(catalog.metadata)
-    merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"  # what the writer writes
-    merged.metadata_is_fuzzy = catalog.metadata_is_fuzzy
-    if "POT-Creation-Date" in template.metadata:
-        merged.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
+    by_key = {entry_key(entry): entry for entry in catalog}
+    merged = merged_header(catalog, template.metadata)
 
     # A fuzzy entry whose source went back to its previous msgid gets its
     # translation back as it was.
-    previous: dict[Key, polib.POEntry] = {
-        (e.previous_msgctxt, e.previous_msgid): e for e in catalog if e.fuzzy and e.previous_msgid and not e.obsolete
-    }
+    previous = {previous_key(e): e for e in catalog if not e.obsolete and previous_key(e) is not None}
     used: set[Key] = set()
     unmatched: list[polib.POEntry] = []
     results: list[polib.POEntry | None] = []
     for new in template:
         key = entry_key(new)
-        old = active.get(key)
-        if old is None and key in obsolete:
-            old = obsolete[key]
-            report.revived.append(new)
+        old = by_key.get(key)
         if old is not None:
+            if old.obsolete:
+                report.revived.append(new)
             used.add(key)
             results.append(merged_entry(new, old))
         elif key in previous and entry_key(previous[key]) not in template_keys:
@@ -166,15 +195,9 @@ def merge_catalog(
 
     matches: dict[Key, polib.POEntry] = {}
     if fuzzy_matching and unmatched:
-        matches = match_departed(unmatched, (e for e in catalog if not e.obsolete and entry_key(e) not in template_keys))
-        unmatched = [new for new in unmatched if entry_key(new) not in matches]
-        pool = [e for e in catalog if has_translation(e) and e.msgid] if unmatched else []
-        if pool:
-            matcher = FuzzyMatcher([e.msgid for e in pool])
-            for new in unmatched:
-                found = matcher.find(new.msgid)
-                if found is not None:
-                    matches[entry_key(new)] = pool[found.index]
+        departed = (e for e in catalog if not e.obsolete and entry_key(e) not in template_keys)
+        pool = [entry_key(e) for e in catalog if has_translation(e) and e.msgid]
+        matches = find_fuzzy(unmatched, departed, pool, lambda keys: by_key)
         used.update(entry_key(old) for old in matches.values())
 
     for index, new in enumerate(template):
@@ -187,21 +210,23 @@ def merge_catalog(
         merged.append(entry)
 
     for entry in catalog:
-        key = entry_key(entry)
-        if key in used or not entry.msgid:
-            continue
-        if keep_obsolete and has_translation(entry):
-            merged.append(obsolete_entry(entry))
-            if not entry.obsolete:
-                report.obsoleted.append(entry)
-        elif not entry.obsolete:
-            report.removed.append(entry)
+        if entry_key(entry) not in used and entry.msgid:
+            kept = retire(entry, keep_obsolete, report)
+            if kept is not None:
+                merged.append(kept)
     return merged, report
+
+
+def previous_key(entry: polib.POEntry) -> Key | None:
+    """The key of a fuzzy entry's previous msgid, if it has one."""
+    return (entry.previous_msgctxt, entry.previous_msgid) if entry.previous_msgid and "fuzzy" in entry.flags else None
 
 
 def new_catalog(template: polib.POFile, locale: str, *, created: str = "") -> polib.POFile:
     """A fresh catalogue for ``locale`` from the template (``pybabel init``)."""
-    from babel.messages.plurals import get_plural  # here: it imports babel's catalogue model, which update needs not
+    from babel.messages.plurals import (
+        get_plural,  # here: it imports babel's catalogue model, which update needs not
+    )
 
     babel_locale = parse_locale(locale)
     plurals, expression = get_plural(babel_locale)

@@ -221,24 +221,34 @@ def generate_blocks(
 ) -> Iterator[tuple[polib.POEntry | None, list[str]]]:
     """The text of a catalogue as blocks: the header (entry None), then each entry after a blank line."""
     if not omit_header:
-        lines = [line + "\n" for line in _comment_lines(catalog.header, "#")] if catalog.header else []
-        if catalog.metadata_is_fuzzy:
-            lines.append("#, fuzzy\n")
-        lines += ['msgid ""\n', 'msgstr ""\n']
-        lines += [f'"{escape(f"{key}: {value}")}\\n"\n' for key, value in catalog.metadata.items()]
-        yield None, lines
+        yield None, header_lines(catalog)
     plurals = plural_count(catalog)
+    first = omit_header
+    for entry in entry_order(catalog, sort_output=sort_output, ignore_obsolete=ignore_obsolete):
+        lines = [] if first else ["\n"]
+        first = False
+        lines += [line + "\n" for line in generate_entry(entry, width, no_location, plurals)]
+        yield entry, lines
+
+
+def header_lines(catalog: polib.POFile) -> list[str]:
+    """The lines of a catalogue's header entry, its comments first."""
+    lines = [line + "\n" for line in _comment_lines(catalog.header, "#")] if catalog.header else []
+    if catalog.metadata_is_fuzzy:
+        lines.append("#, fuzzy\n")
+    lines += ['msgid ""\n', 'msgstr ""\n']
+    lines += [f'"{escape(f"{key}: {value}")}\\n"\n' for key, value in catalog.metadata.items()]
+    return lines
+
+
+def entry_order(catalog: polib.POFile, *, sort_output: bool = False, ignore_obsolete: bool = False) -> list[polib.POEntry]:
+    """The entries in the order they are written: active ones (sorted by msgid if asked), then obsolete ones."""
     entries = [e for e in catalog if not e.obsolete]
     if sort_output:
         entries.sort(key=lambda e: (e.msgid, e.msgctxt or ""))
     if not ignore_obsolete:
         entries += [e for e in catalog if e.obsolete]
-    first = omit_header
-    for entry in entries:
-        lines = [] if first else ["\n"]
-        first = False
-        lines += [line + "\n" for line in generate_entry(entry, width, no_location, plurals)]
-        yield entry, lines
+    return entries
 
 
 def has_translation(entry: polib.POEntry) -> bool:

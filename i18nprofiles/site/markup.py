@@ -20,7 +20,12 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from markupsafe import Markup, escape
 
-from i18nprofiles.source.parse import block_text, is_translatable, iter_blocks, markdown_parser
+from i18nprofiles.source.parse import (
+    block_text,
+    is_translatable,
+    iter_blocks,
+    markdown_parser,
+)
 
 LINK_SCHEMES = ("http", "https", "mailto")
 IMAGE_SCHEMES = ("http", "https")

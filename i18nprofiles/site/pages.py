@@ -33,8 +33,22 @@ from i18nprofiles.config import Config, parse_locale
 from i18nprofiles.errors import ConfigError, ProfileError
 from i18nprofiles.gettext.stats import is_translated
 from i18nprofiles.runtime import cpu_count, process_pool
-from i18nprofiles.site.markup import SOURCE, UNREVIEWED, Piece, is_safe_url, join_pieces, parse_body, render_body
-from i18nprofiles.site.theme import load_ui_translations, make_environment, render_template, static_files, theme_digest
+from i18nprofiles.site.markup import (
+    SOURCE,
+    UNREVIEWED,
+    Piece,
+    is_safe_url,
+    join_pieces,
+    parse_body,
+    render_body,
+)
+from i18nprofiles.site.theme import (
+    load_ui_translations,
+    make_environment,
+    render_template,
+    static_files,
+    theme_digest,
+)
 from i18nprofiles.source.model import Profile
 from i18nprofiles.source.parse import SLUG_RE, is_translatable
 
@@ -425,23 +439,31 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _part(value: Any) -> str:
-    """A record field as text for its digest: the site by its own digest, a profile by its content."""
-    if isinstance(value, Site):
-        return value.digest
-    if isinstance(value, Profile):
-        return repr((value.path, value.digest or repr(value), value.lang))
-    if isinstance(value, bytes):
-        return hashlib.sha256(value).hexdigest()
-    if isinstance(value, tuple):
-        return "(" + ",".join(_part(item) for item in value) + ")"
-    return repr(value)
+def _feed(digest: Any, value: Any) -> None:
+    """Add a record field to a digest: the site by its own digest, a profile by its content, bytes by theirs."""
+    if isinstance(value, str):
+        digest.update(b"s%d:" % len(value) + value.encode("utf-8", "surrogatepass"))
+    elif isinstance(value, tuple):
+        digest.update(b"t%d(" % len(value))
+        for item in value:
+            _feed(digest, item)
+    elif isinstance(value, Site):
+        digest.update(b"S" + value.digest.encode("ascii"))
+    elif isinstance(value, Profile):
+        _feed(digest, (value.path, value.digest or repr(value), value.lang))
+    elif isinstance(value, bytes):
+        digest.update(b"b" + hashlib.sha256(value).digest())
+    else:
+        text = repr(value).encode("utf-8", "surrogatepass")
+        digest.update(b"r%d:" % len(text) + text)
 
 
 def record_digest(record: Record) -> str:
     """The digest of everything a file is made from: two records with the same digest give the same bytes."""
-    parts = [type(record).__name__, *(_part(getattr(record, f.name)) for f in fields(record))]
-    return _sha256("\0".join(parts))
+    digest = hashlib.sha256(type(record).__name__.encode("ascii"))
+    for item in fields(record):
+        _feed(digest, getattr(record, item.name))
+    return digest.hexdigest()
 
 
 def _translations(texts: Iterable[str], table: Table) -> tuple[tuple[str, Translation | None], ...]:

@@ -1,0 +1,342 @@
+"""Catalogue files rewritten block by block: only the entries that changed are made again.
+
+Writing a catalogue is fast only if the entries that did not change are not
+formatted again.  When the store wrote a file, it keeps the file's *layout*
+(for the file's digest): every entry's key, the size of its block in bytes and
+a hash of everything that shapes the block.  The next write of that path,
+while the file is still those bytes, copies the block of every entry whose
+hash is the same and formats only the others (``write_blocks``).
+
+``update`` goes further (``splice_catalog``): a catalogue that is what the
+last update made from a template T0 (the store kept T0's entry hashes), merged
+with a new template T whose layout is known, is merged again only where T
+differs from T0; the other entries are the catalogue's own blocks, since
+merging is idempotent.  Only those entries are parsed.
+
+Both are accelerators: the full stage (format every entry, merge every
+entry) is the definition, and verify mode compares their bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate, count
+from typing import Any
+
+import polib
+
+from i18nprofiles.gettext.merge import (
+    MergeReport,
+    entry_key,
+    find_fuzzy,
+    merged_entry,
+    merged_header,
+    previous_key,
+    restored_entry,
+    retire,
+)
+from i18nprofiles.gettext.pofile import (
+    Key,
+    entry_block,
+    entry_order,
+    has_translation,
+    header_lines,
+    parse_catalog,
+    plural_count,
+)
+from i18nprofiles.store import Input, Store
+from i18nprofiles.store.changes import entry_content
+
+LAYOUT = "layout"  # record kind: slot = a file's absolute path, key = its digest
+HASH_SIZE = 16
+
+
+def writer_options(width: int, no_location: bool = False, sort_output: bool = False, ignore_obsolete: bool = False,
+                   omit_header: bool = False) -> tuple[Any, ...]:
+    """The writer's options that shape the bytes, in a fixed order."""
+    return (width, no_location, sort_output, ignore_obsolete, omit_header)
+
+
+def entry_hash(entry: polib.POEntry, plurals: int) -> bytes:
+    """A hash of everything that shapes an entry's block (``writer_options`` aside)."""
+    content = (entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, sorted(entry.msgstr_plural.items()),
+               bool(entry.obsolete), entry.comment, entry.tcomment, list(entry.occurrences), list(entry.flags),
+               entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural, plurals)
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: the same content gives the same bytes, whatever objects hold it
+    pickler.dump(content)
+    return hashlib.blake2b(buffer.getvalue(), digest_size=HASH_SIZE).digest()
+
+
+@dataclass
+class Layout:
+    """Where each entry of a file written by the store lies, and what its block holds.
+
+    The header block comes first (``header`` bytes); entry ``i`` is the
+    block that follows, ``sizes[i]`` bytes (its leading blank line
+    included), whose content hash is ``hashes[i]``.  Active entries come
+    first, then ``len(keys) - active`` obsolete ones.  ``translated`` holds a
+    byte per entry, 1 when it has a translation; ``previous`` maps the key of
+    each active fuzzy entry with a previous msgid to that msgid's key.
+    """
+
+    options: tuple[Any, ...]
+    plurals: int
+    header: int = 0
+    keys: list[Key] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    hashes: list[bytes] = field(default_factory=list)
+    active: int = 0
+    translated: bytearray = field(default_factory=bytearray)
+    previous: dict[Key, Key] = field(default_factory=dict)
+
+    def add(self, entry: polib.POEntry, size: int, digest: bytes) -> None:
+        """Append an entry's block (active entries must all come before obsolete ones)."""
+        key = entry_key(entry)
+        self.keys.append(key)
+        self.sizes.append(size)
+        self.hashes.append(digest)
+        self.translated.append(has_translation(entry))
+        if not entry.obsolete:
+            self.active += 1
+            found = previous_key(entry)
+            if found is not None:
+                self.previous[key] = found
+
+    def ends(self) -> list[int]:
+        """Where each block ends: entry ``i`` is ``data[ends[i]:ends[i + 1]]``, the header ``data[:ends[0]]``."""
+        return list(accumulate(self.sizes, initial=self.header))
+
+    def index(self) -> dict[Key, int]:
+        return dict(zip(self.keys, count()))
+
+    def to_plain(self) -> tuple[Any, ...]:
+        return (self.options, self.plurals, self.header, self.keys, self.sizes, b"".join(self.hashes), self.active,
+                bytes(self.translated), self.previous)
+
+    @classmethod
+    def from_plain(cls, data: Any) -> Layout:
+        options, plurals, header, keys, sizes, hashes, active, translated, previous = data
+        split = [hashes[i:i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
+        layout = cls(tuple(options), plurals, header, [tuple(key) for key in keys], list(sizes), split, active,
+                     bytearray(translated), {tuple(k): tuple(v) for k, v in previous.items()})
+        if not len(layout.keys) == len(layout.sizes) == len(layout.hashes) == len(layout.translated) >= active:
+            raise ValueError("inconsistent layout")
+        return layout
+
+
+@dataclass(frozen=True)
+class Written:
+    """A catalogue file's bytes and their layout."""
+
+    data: bytes
+    layout: Layout
+
+
+def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], old: tuple[Layout, bytes] | None = None) -> Written:
+    """The bytes of a catalogue and their layout; with ``old`` (the layout and bytes of the file written
+    before with the same options), the blocks of unchanged entries are copied from it."""
+    width, no_location, sort_output, ignore_obsolete, omit_header = options
+    plurals = plural_count(catalog)
+    if old is not None and (old[0].options != options or old[0].plurals != plurals or omit_header):
+        old = None
+    known: dict[bytes, bytes] = {}
+    if old is not None:
+        layout, data = old
+        ends = layout.ends()
+        known = {digest: data[ends[i]:ends[i + 1]] for i, digest in enumerate(layout.hashes)}
+    head = b"" if omit_header else "".join(header_lines(catalog)).encode("utf-8")
+    written = Layout(options, plurals, len(head))
+    pieces = [head]
+    for position, entry in enumerate(entry_order(catalog, sort_output=sort_output, ignore_obsolete=ignore_obsolete)):
+        digest = entry_hash(entry, plurals)
+        block = known.get(digest)
+        if block is None:
+            block = entry_block(entry, width, no_location, plurals)
+            if omit_header and position == 0:
+                block = block[1:]  # no blank line before the first entry
+        pieces.append(block)
+        written.add(entry, len(block), digest)
+    return Written(b"".join(pieces), written)
+
+
+def recall_layout(store: Store, found: Input) -> tuple[Layout, bytes] | None:
+    """The layout kept for a file as it is now, with its bytes; None when the store did not write these bytes."""
+    if found.data is None:
+        return None
+    kept = store.recall(LAYOUT, os.path.abspath(found.path), found.digest)
+    if kept is None:
+        return None
+    try:
+        layout = Layout.from_plain(kept)
+    except (TypeError, ValueError):
+        return None
+    if layout.header + sum(layout.sizes) != len(found.data):
+        return None
+    return layout, found.data
+
+
+def keep_layout(store: Store, path: Any, digest: str, layout: Layout) -> None:
+    store.keep(LAYOUT, os.path.abspath(path), digest, layout.to_plain())
+
+
+# -- update: merging only what the template changed ----------------------------------------------
+
+
+def parse_blocks(data: bytes, layout: Layout, index: dict[Key, int], keys: Iterable[Key],
+                 path: Any = "<blocks>") -> tuple[polib.POFile, dict[Key, polib.POEntry]]:
+    """Parse a file's header and the entries of ``keys`` alone."""
+    ends = layout.ends()
+    chosen = sorted(map(index.__getitem__, keys))
+    parsed = parse_catalog(b"".join([data[: layout.header], *(data[ends[i]:ends[i + 1]] for i in chosen)]), path)
+    return parsed, {entry_key(entry): entry for entry in parsed}
+
+
+@dataclass(frozen=True)
+class Spliced:
+    """What ``splice_catalog`` made: the file, its layout, the report, and what changed (for compile)."""
+
+    written: Written
+    report: MergeReport
+    metadata: tuple[dict[str, str], dict[str, str]]  # the header before and after
+    entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]]
+
+
+def template_hashes(layout: Layout) -> bytes:
+    """The hashes of a template's active entries, sorted: what a catalogue merged with it keeps of it."""
+    return b"".join(sorted(layout.hashes[: layout.active]))
+
+
+def splice_catalog(
+    template: tuple[Layout, bytes],
+    catalog: tuple[Layout, bytes],
+    base: bytes,
+    *,
+    fuzzy_matching: bool = True,
+    keep_obsolete: bool = True,
+) -> Spliced | None:
+    """``merge_catalog`` of a template into a catalogue that a merge with another template (``base``: its
+    ``template_hashes``) made, writing only the entries where the two templates differ.
+
+    None when the catalogue does not have that template's keys, or when the
+    layouts were written with other options (the whole merge runs then).
+    """
+    tlayout, tdata = template
+    clayout, cdata = catalog
+    if clayout.options[2] or clayout.options[3] or clayout.options[4]:
+        return None  # sorted, without obsolete entries, or headerless: not a file update writes
+    base_hashes = {base[i:i + HASH_SIZE] for i in range(0, len(base), HASH_SIZE)}
+    tkeys = tlayout.keys[: tlayout.active]
+    tindex = tlayout.index()
+    changed = [key for key, digest in zip(tkeys, tlayout.hashes) if digest not in base_hashes]
+    template_keys = set(tkeys)
+    active = clayout.keys[: clayout.active]
+    is_active = set(active)
+    removed = [key for key in active if key not in template_keys]  # catalogue (file) order
+    if len(base_hashes) != len(is_active) or len(base) != HASH_SIZE * len(is_active):
+        return None  # not the catalogue a merge with that template made
+    cindex = clayout.index()
+    previous = {prior: key for key, prior in clayout.previous.items()}
+    wanted = {*changed, *removed, *(previous[k] for k in changed if k not in cindex and k in previous)}
+    theader, tentries = parse_blocks(tdata, tlayout, tindex, changed)
+    cheader, centries = parse_blocks(cdata, clayout, cindex, wanted & cindex.keys())
+
+    report = MergeReport()
+    used: set[Key] = template_keys - set(changed)
+    merged: dict[Key, polib.POEntry] = {}
+    unmatched: list[polib.POEntry] = []
+    for key in changed:
+        new, old = tentries[key], centries.get(key)
+        if old is not None:
+            if old.obsolete:
+                report.revived.append(new)
+            used.add(key)
+            merged[key] = merged_entry(new, old)
+        elif key in previous and previous[key] not in template_keys:
+            used.add(previous[key])
+            report.revived.append(new)
+            merged[key] = restored_entry(new, centries[previous[key]])
+        else:
+            unmatched.append(new)
+    matches: dict[Key, polib.POEntry] = {}
+    if fuzzy_matching and unmatched:
+        pool = [key for key, translated in zip(clayout.keys, clayout.translated) if translated and key[1]]
+
+        def fetch(keys: set[Key]) -> dict[Key, polib.POEntry]:
+            centries.update(parse_blocks(cdata, clayout, cindex, keys - centries.keys())[1])
+            return centries
+
+        matches = find_fuzzy(unmatched, (centries[key] for key in removed), pool, fetch)
+    for new in unmatched:
+        old = matches.get(entry_key(new))
+        merged[entry_key(new)] = entry = merged_entry(new, old, fuzzy=old is not None)
+        (report.fuzzy if old is not None else report.added).append(entry)
+    used.update(entry_key(old) for old in matches.values())
+
+    header = merged_header(cheader, theader.metadata)
+    if plural_count(header) != clayout.plurals:
+        return None  # never so after a merge (the header is the catalogue's); copied plural blocks would be wrong
+    entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]] = {
+        key: (centries.get(key), entry) for key, entry in merged.items()
+        if centries.get(key) is None or entry_content(centries[key]) != entry_content(entry)}
+    obsolete: list[Key] = []
+    for key in [*removed, *clayout.keys[clayout.active:]]:
+        if key in template_keys:
+            continue
+        if key in used:
+            entries[key] = (centries[key], None)  # its translation went to a new msgid
+        elif key not in is_active:
+            obsolete.append(key)  # obsolete already
+        else:
+            kept = retire(centries[key], keep_obsolete, report)
+            entries[key] = (centries[key], kept)
+            if kept is not None:
+                merged[key] = kept
+                obsolete.append(key)
+    return Spliced(join_blocks(header, [*tkeys, *obsolete], merged, catalog), report,
+                   (dict(cheader.metadata), dict(header.metadata)), entries)
+
+
+def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, polib.POEntry],
+                old: tuple[Layout, bytes]) -> Written:
+    """A file of ``header`` and the entries of ``keys``: those in ``merged`` formatted, the others copied
+    from ``old`` (runs of blocks that follow each other there in one slice)."""
+    layout, data = old
+    width, no_location = layout.options[0], layout.options[1]
+    plurals = plural_count(header)
+    head = "".join(header_lines(header)).encode("utf-8")
+    ends, index = layout.ends(), layout.index()
+    written = Layout(layout.options, plurals, len(head))
+    pieces = [head]
+    first = last = -2
+    for key in keys:
+        position = None if key in merged else index[key]
+        if position is not None and position == last + 1:
+            last = position
+        else:
+            if last >= 0:
+                pieces.append(data[ends[first]:ends[last + 1]])
+            first = last = position if position is not None else -2
+            if position is None:
+                pieces.append(entry_block(merged[key], width, no_location, plurals))
+        if position is None:
+            entry = merged[key]
+            written.add(entry, len(pieces[-1]), entry_hash(entry, plurals))
+        else:
+            written.keys.append(key)
+            written.sizes.append(layout.sizes[position])
+            written.hashes.append(layout.hashes[position])
+            written.translated.append(layout.translated[position])
+            if position < layout.active:
+                written.active += 1
+                if key in layout.previous:
+                    written.previous[key] = layout.previous[key]
+    if last >= 0:
+        pieces.append(data[ends[first]:ends[last + 1]])
+    return Written(b"".join(pieces), written)
