@@ -24,6 +24,7 @@ from i18nprofiles.store.splice import (
     Written,
     keep_layout,
     recall_layout,
+    splice_template,
     write_blocks,
     writer_options,
 )
@@ -51,22 +52,38 @@ class TemplateInputs:
     created: str
     options: dict[str, Any]
     old: Input | None = None  # the template file as it is
+    translatable_fields: tuple[str, ...] = ()
+
+    def kept_inputs(self) -> dict[str, Any]:
+        """What the template's layout keeps of its inputs: the settings and each profile's digest."""
+        return {"settings": (self.project, self.source_locale, self.translatable_fields),
+                "profiles": {profile.path: profile.digest for profile in self.profiles}}
 
 
-def build(inputs: TemplateInputs) -> polib.POFile:
-    return build_template(inputs.profiles, project=inputs.project, created=inputs.created,
-                          source_locale=inputs.source_locale)
+def build(inputs: TemplateInputs, profiles: Sequence[Profile] | None = None, only: set[str] | None = None
+          ) -> polib.POFile:
+    return build_template(inputs.profiles if profiles is None else profiles, project=inputs.project,
+                          created=inputs.created, source_locale=inputs.source_locale, only=only)
 
 
 def make_template(inputs: TemplateInputs) -> Written:
     """The template of the profiles, written (the full stage)."""
-    return write_blocks(build(inputs), writer_options(**inputs.options))
+    return write_blocks(build(inputs), writer_options(**inputs.options), extra=inputs.kept_inputs())
 
 
 def rewrite_template(store: Store, inputs: TemplateInputs) -> Written | None:
-    """The template written again over the file the store wrote last: unchanged entries are copied."""
+    """The template written again over the file the store wrote last: only the entries of the profiles that
+    changed are made again (``splice_template``), or failing that, only the entries that changed are formatted."""
     old = recall_layout(store, inputs.old) if inputs.old is not None else None
-    return write_blocks(build(inputs), writer_options(**inputs.options), old) if old is not None else None
+    if old is None:
+        return None
+    if all(profile.digest for profile in inputs.profiles):
+        header = build(inputs, [], set())
+        spliced = splice_template(old, writer_options(**inputs.options), inputs.profiles, header, inputs.kept_inputs(),
+                                  lambda profiles, only: build(inputs, profiles, only))
+        if spliced is not None:
+            return spliced
+    return write_blocks(build(inputs), writer_options(**inputs.options), old, inputs.kept_inputs())
 
 
 EXTRACT: Step[TemplateInputs, Written] = Step("extract", make_template, accelerate=rewrite_template,
@@ -113,7 +130,7 @@ def extract(
     messages = len({segment.text for profile in profiles for segment in profile.segments})
     old = store.read(path)
     inputs = TemplateInputs(profiles, config["project"], config.source_locale, format_po_date(build_date()), options,
-                            old)
+                            old, tuple(config.translatable_fields))
     slot = os.path.abspath(path)
     if key is not None and old.digest is not None and store.recall(CURRENT, slot, key) == old.digest:
         if store.verify and not same_but_date(make_template(inputs).data, old.data or b""):

@@ -13,11 +13,10 @@ from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.config import Config
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.files import write_text_atomic
-from i18nprofiles.paths import PROFILES_DOMAIN, catalog_path
+from i18nprofiles.paths import catalog_path
 from i18nprofiles.site.pages import (
     SiteInputs,
     Table,
-    Translation,
     plan_pages,
     plan_site,
     published_locales,
@@ -25,7 +24,7 @@ from i18nprofiles.site.pages import (
     render_pages,
 )
 from i18nprofiles.source.model import Profile
-from i18nprofiles.store import Step, Store, open_store
+from i18nprofiles.store import Input, Mismatch, Step, Store, open_store
 from i18nprofiles.store.changes import CatalogChange
 from i18nprofiles.store.site import (
     RenderInputs,
@@ -33,17 +32,10 @@ from i18nprofiles.store.site import (
     keep_files,
     keep_state,
     recall_files,
+    recall_state,
     reuse_pages,
 )
-from i18nprofiles.store.tables import (
-    KIND,
-    KeptTable,
-    TableInputs,
-    decode_table,
-    keep_table,
-    patch_table,
-    table_slot,
-)
+from i18nprofiles.store.tables import KeptTable, table_of
 
 
 @dataclass(frozen=True)
@@ -61,41 +53,91 @@ class RenderResult:
 
 def render_all(inputs: RenderInputs) -> RenderOutput:
     """The full stage: every file of the site."""
-    return RenderOutput(inputs.folder, render_pages(inputs.records, inputs.records, inputs.workers))
+    return RenderOutput(inputs.folder, render_pages(inputs.records, inputs.records, inputs.tables, inputs.workers))
 
 
 RENDER: Step[RenderInputs, RenderOutput] = Step("render", render_all, accelerate=reuse_pages,
                                                 compare=RenderOutput.contents)
 
 
-def make_table(inputs: TableInputs) -> KeptTable:
-    """The translations a catalogue file holds, as rendering uses them (the full stage: the file parsed)."""
-    return keep_table(parse_input(inputs.file))
+@dataclass(frozen=True)
+class TableInputs:
+    """A locale's catalogue file; the catalogue when already in memory; what ``update`` changed in it."""
+
+    file: Input
+    parsed: polib.POFile | None = None
+    change: CatalogChange | None = None
 
 
-TABLE: Step[TableInputs, KeptTable] = Step(KIND, make_table, accelerate=patch_table, encode=tuple, decode=decode_table)
+def make_table(store: Store, inputs: TableInputs) -> KeptTable:
+    """The translations of a catalogue file as rendering uses them, from the file parsed."""
+    return table_of(store, str(inputs.file.path), parse_input(inputs.file))
 
 
-def read_tables(config: Config, locales: Iterable[str], store: Store | None = None,
-                catalogs: Mapping[str, polib.POFile] | None = None,
-                changes: Mapping[str, CatalogChange] | None = None) -> dict[str, dict[str, Translation]]:
-    """The content translations of each locale, read from its ``profiles.po`` (none if missing).
+def find_table(store: Store, inputs: TableInputs) -> tuple[KeptTable, frozenset[str] | None] | None:
+    """The table without parsing the file: kept by the store, made from the catalogue in memory, or patched
+    with ``update``'s change; with the msgids the change touched when patched."""
+    path, found = str(inputs.file.path), inputs.file
+    kept = KeptTable.recall(store, path, found.digest)
+    if kept is not None:
+        return kept, None
+    if inputs.parsed is not None:
+        return table_of(store, path, inputs.parsed), None
+    change = inputs.change
+    if change is not None and change.after == found.digest:
+        base = KeptTable.recall(store, path, change.before)
+        try:
+            return base.patched(change.entries) if base is not None else None
+        except LookupError:
+            return None
+    return None
 
-    A catalogue whose bytes the store has seen gives the table it kept,
-    without being parsed; ``catalogs`` (by locale) are catalogues already in
-    memory, as their files hold them; ``changes`` (by locale) say what
-    ``update`` changed, to patch the table kept for the file before.
-    """
+
+@dataclass(frozen=True)
+class LocaleTranslations:
+    """A locale's translations, the digest of the catalogue they come from, what changed since the last render."""
+
+    table: Table
+    digest: str | None  # None: no catalogue (or a table the caller gave)
+    changed: frozenset[str] | None  # msgids translated otherwise than in the last render; None: not known
+    kept: KeptTable | None = None  # to keep for next time
+
+
+def read_translations(store: Store, inputs: TableInputs, rendered: str | None) -> LocaleTranslations:
+    """A locale's translations, and what changed since the catalogue ``rendered`` (the last render's)."""
+    found = inputs.file
+    if not found.exists:
+        return LocaleTranslations({}, None, frozenset() if rendered is None else None)
+    made = find_table(store, inputs) if store.folder is not None else None
+    if made is None:
+        made = make_table(store, inputs), None
+    elif store.verify:
+        check_table(store, inputs, made[0])
+    table, touched = made
+    if rendered == found.digest:
+        changed: frozenset[str] | None = frozenset()
+    elif touched is not None and inputs.change is not None and inputs.change.before == rendered:
+        changed = touched
+    else:
+        previous = KeptTable.recall(store, str(found.path), rendered)
+        try:
+            changed = table.changed_since(previous) if previous is not None else None
+        except LookupError:
+            changed = None
+    return LocaleTranslations(table, found.digest, changed, table)
+
+
+def check_table(store: Store, inputs: TableInputs, table: KeptTable) -> None:
+    """Verify mode: a table found without parsing is what parsing the catalogue gives."""
+    if table.whole() != make_table(store, inputs).whole():
+        raise Mismatch(f"the table of {inputs.file.path} differs from the catalogue's translations")
+
+
+def read_tables(config: Config, locales: Iterable[str], store: Store | None = None) -> dict[str, Table]:
+    """The content translations of each locale, read from its ``profiles.po`` (none if missing)."""
     store = store or open_store(None)
-    tables: dict[str, dict[str, Translation]] = {}
-    for code in locales:
-        found = store.read(catalog_path(config, code, PROFILES_DOMAIN))
-        if not found.exists:
-            tables[code] = {}
-            continue
-        inputs = TableInputs(found, (catalogs or {}).get(code), (changes or {}).get(code))
-        tables[code] = store.run(TABLE, inputs, key=found.digest, slot=table_slot(inputs)).table
-    return tables
+    return {code: read_translations(store, TableInputs(store.read(catalog_path(config, code))), None).table
+            for code in locales}
 
 
 def check_names(output: Path, names: Iterable[str]) -> None:
@@ -188,19 +230,31 @@ def render_site(
     folder = Path(output) if output else config.output_dir
     if profiles is None:
         profiles = read_profiles(config, store=store)
-    if tables is None:
-        tables = read_tables(config, config.locales, store, catalogs, changes)
-    inputs = SiteInputs(config, profiles, tables, fuzzy)
+    previous = recall_state(store, folder)
+    if tables is not None:
+        translations = {code: LocaleTranslations(tables.get(code, {}), None, None) for code in config.locales}
+    else:
+        translations = {
+            code: read_translations(store, TableInputs(store.read(catalog_path(config, code)),
+                                                       (catalogs or {}).get(code), (changes or {}).get(code)),
+                                    previous.tables.get(code))
+            for code in config.locales}
+    inputs = SiteInputs(config, profiles, {code: found.table for code, found in translations.items()}, fuzzy)
     published, withheld = published_locales(inputs)
     records = plan_pages(plan_site(inputs, published))
     check_names(folder, records)  # every name checked before anything is made
     digests = {name: record_digest(record) for name, record in records.items()} if store.folder else {}
-    made = store.run(RENDER, RenderInputs(folder, records, digests, workers))
-    previous = recall_files(store, folder)
+    made = store.run(RENDER, RenderInputs(folder, records, digests, inputs.tables,
+                                          {code: found.changed for code, found in translations.items()}, previous,
+                                          workers))
+    files = recall_files(store, folder)
     written, unchanged = write_site(folder, made.files)
-    removed = remove_stale(folder, previous, records)
+    removed = remove_stale(folder, files, records)
     keep_files(store, folder, list(records))
-    keep_state(store, folder, digests)
+    keep_state(store, made, {code: found.digest for code, found in translations.items()}, digests, previous)
+    for found in translations.values():
+        if found.kept is not None and found.digest is not None:
+            found.kept.keep(found.digest)
     if own:
         store.commit()
     return RenderResult(folder, written, sorted([*unchanged, *made.reused]), published, withheld, removed,

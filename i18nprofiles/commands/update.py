@@ -121,8 +121,8 @@ def splice_file(store: Store, inputs: MergeInputs) -> Merged | None:
     if template is None or catalog is None or not isinstance(known[3], bytes):
         return None
     options = inputs.options
-    spliced = splice_catalog(template, catalog, known[3], fuzzy_matching=options.fuzzy_matching,
-                             keep_obsolete=options.keep_obsolete)
+    spliced = splice_catalog(template, catalog, known[3], writer_options(options.width),
+                             fuzzy_matching=options.fuzzy_matching, keep_obsolete=options.keep_obsolete)
     if spliced is None:
         return None
     return Merged(spliced.written, spliced.report, entries=spliced.entries, metadata=spliced.metadata)

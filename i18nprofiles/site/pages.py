@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
+import pickle
 import posixpath
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -342,12 +344,11 @@ class Site:
 
 @dataclass(frozen=True)
 class SitePlan:
-    """The site: what the pages share, the profiles in index order, photos and translations."""
+    """The site: what the pages share, the profiles in index order, their photos."""
 
     site: Site
     profiles: tuple[Profile, ...]
     photos: Mapping[str, tuple[str, Path]]  # slug -> (output name, file) of the local photo
-    tables: Mapping[str, Table]
 
 
 def make_site(config: Config, langs: tuple[Lang, ...], use_fuzzy: bool, profiles: Sequence[Profile]) -> Site:
@@ -371,7 +372,7 @@ def plan_site(inputs: SiteInputs, published: Sequence[str]) -> SitePlan:
             photos[profile.slug] = found
     langs = tuple(describe_locale(code) for code in published)
     site = make_site(config, langs, inputs.use_fuzzy, profiles)
-    return SitePlan(site, profiles, photos, inputs.tables)
+    return SitePlan(site, profiles, photos)
 
 
 # -- page records ------------------------------------------------------------------------
@@ -379,25 +380,34 @@ def plan_site(inputs: SiteInputs, published: Sequence[str]) -> SitePlan:
 
 @dataclass(frozen=True)
 class ProfilePage:
-    """One profile in one language: the profile, the translations of its segments, its photo."""
+    """One profile in one language, with its photo."""
 
     site: Site
     lang: Lang
     theme: str  # digest of the templates and UI strings of the language
     profile: Profile
-    translations: tuple[tuple[str, Translation | None], ...]  # each distinct segment text of the profile
     photo: str | None  # output name of the local photo
+
+    def texts(self) -> tuple[str, ...]:
+        """The msgids whose translations the page shows: every segment of a profile in another language."""
+        if self.profile.lang == self.lang.code:
+            return ()
+        return tuple(dict.fromkeys(segment.text for segment in self.profile.segments))
 
 
 @dataclass(frozen=True)
 class IndexPage:
-    """The index of one language: every profile's summary and the translations of what it shows."""
+    """The index of one language: every profile's summary."""
 
     site: Site
     lang: Lang
     theme: str
     entries: tuple[Summary, ...]
-    translations: tuple[tuple[str, Translation | None], ...]
+
+    def texts(self) -> tuple[str, ...]:
+        """The headlines and locations of profiles in other languages."""
+        return tuple(dict.fromkeys(text for summary in self.entries if summary.lang != self.lang.code
+                                   for text in (summary.headline, summary.location) if text))
 
 
 @dataclass(frozen=True)
@@ -408,6 +418,9 @@ class NotFoundPage:
     lang: Lang
     theme: str
 
+    def texts(self) -> tuple[str, ...]:
+        return ()
+
 
 @dataclass(frozen=True)
 class RootPage:
@@ -417,6 +430,9 @@ class RootPage:
     lang: Lang  # the first published language: the page's own
     theme: str
 
+    def texts(self) -> tuple[str, ...]:
+        return ()
+
 
 @dataclass(frozen=True)
 class Sitemap:
@@ -424,12 +440,18 @@ class Sitemap:
 
     site: Site
 
+    def texts(self) -> tuple[str, ...]:
+        return ()
+
 
 @dataclass(frozen=True)
 class CopiedFile:
     """A file copied as it is (a photo, a static file of the theme)."""
 
     data: bytes
+
+    def texts(self) -> tuple[str, ...]:
+        return ()
 
 
 Record = ProfilePage | IndexPage | NotFoundPage | RootPage | Sitemap | CopiedFile
@@ -439,35 +461,25 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _feed(digest: Any, value: Any) -> None:
-    """Add a record field to a digest: the site by its own digest, a profile by its content, bytes by theirs."""
-    if isinstance(value, str):
-        digest.update(b"s%d:" % len(value) + value.encode("utf-8", "surrogatepass"))
-    elif isinstance(value, tuple):
-        digest.update(b"t%d(" % len(value))
-        for item in value:
-            _feed(digest, item)
-    elif isinstance(value, Site):
-        digest.update(b"S" + value.digest.encode("ascii"))
-    elif isinstance(value, Profile):
-        _feed(digest, (value.path, value.digest or repr(value), value.lang))
-    elif isinstance(value, bytes):
-        digest.update(b"b" + hashlib.sha256(value).digest())
-    else:
-        text = repr(value).encode("utf-8", "surrogatepass")
-        digest.update(b"r%d:" % len(text) + text)
+def _part(value: Any) -> Any:
+    """A record field as plain data for its digest: the site by its own digest, a profile by its content."""
+    if isinstance(value, Site):
+        return ("site", value.digest)
+    if isinstance(value, Profile):
+        return ("profile", value.path, value.digest or repr(value), value.lang)
+    if isinstance(value, Lang):
+        return ("lang", value.code, value.tag, value.name, value.dir)
+    return value
 
 
 def record_digest(record: Record) -> str:
-    """The digest of everything a file is made from: two records with the same digest give the same bytes."""
-    digest = hashlib.sha256(type(record).__name__.encode("ascii"))
-    for item in fields(record):
-        _feed(digest, getattr(record, item.name))
-    return digest.hexdigest()
-
-
-def _translations(texts: Iterable[str], table: Table) -> tuple[tuple[str, Translation | None], ...]:
-    return tuple((text, table.get(text)) for text in dict.fromkeys(texts))
+    """The digest of everything a file is made from but translations (``texts()`` says which it shows):
+    two records with the same digest and the same translations give the same bytes."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: equal data gives equal bytes, whatever objects hold it
+    pickler.dump((type(record).__name__, *(_part(getattr(record, item.name)) for item in fields(record))))
+    return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
 
 
 def plan_pages(plan: SitePlan) -> dict[str, Record]:
@@ -478,17 +490,12 @@ def plan_pages(plan: SitePlan) -> dict[str, Record]:
     records: dict[str, Record] = {name: CopiedFile(path.read_bytes()) for name, path in plan.photos.values()}
     records.update((name, CopiedFile(path.read_bytes())) for name, path in static_files(config).items())
     photo = {slug: name for slug, (name, _) in plan.photos.items()}
+    summaries = tuple(Summary.of(profile, photo.get(profile.slug)) for profile in plan.profiles)
     for lang in site.langs:
-        table = plan.tables.get(lang.code, {})
         for profile in plan.profiles:
-            texts = [] if profile.lang == lang.code else [s.text for s in profile.segments]
-            records[profile_path(lang, profile.slug)] = ProfilePage(
-                site, lang, themes[lang.code], profile, _translations(texts, table), photo.get(profile.slug))
-        summaries = tuple(Summary.of(profile, photo.get(profile.slug)) for profile in plan.profiles)
-        shown = [text for summary in summaries for text in (summary.headline, summary.location)
-                 if isinstance(text, str) and summary.lang != lang.code]
-        records[f"{lang.tag}/index.html"] = IndexPage(site, lang, themes[lang.code], summaries,
-                                                      _translations(shown, table))
+            records[profile_path(lang, profile.slug)] = ProfilePage(site, lang, themes[lang.code], profile,
+                                                                    photo.get(profile.slug))
+        records[f"{lang.tag}/index.html"] = IndexPage(site, lang, themes[lang.code], summaries)
         records[f"{lang.tag}/404.html"] = NotFoundPage(site, lang, themes[lang.code])
     first = site.langs[0]
     records["index.html"] = RootPage(site, first, themes[first.code])
@@ -575,11 +582,10 @@ def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | No
     }
 
 
-def render_profile(page: ProfilePage, theme: LocaleTheme) -> bytes:
-    """The page of one profile in one locale, from its record."""
+def render_profile(page: ProfilePage, theme: LocaleTheme, table: Table) -> bytes:
+    """The page of one profile in one locale, from its record and the translations of its texts."""
     site, lang, profile = page.site, page.lang, page.profile
     here = profile_path(lang, profile.slug)
-    table = {text: found for text, found in page.translations if found is not None}
     localise = make_localiser(lang, describe_locale(profile.lang), table, site.use_fuzzy, theme.mark)
     paths, links = profile_alternates(site, profile)
     context = profile_context(profile, lang, localise, page.photo, here, site.translatable_fields)
@@ -593,11 +599,10 @@ def render_profile(page: ProfilePage, theme: LocaleTheme) -> bytes:
     }).encode("utf-8")
 
 
-def render_index(page: IndexPage, theme: LocaleTheme) -> bytes:
-    """The index of the profiles in one locale, from its record."""
+def render_index(page: IndexPage, theme: LocaleTheme, table: Table) -> bytes:
+    """The index of the profiles in one locale, from its record and the translations of its texts."""
     site, lang = page.site, page.lang
     index = f"{lang.tag}/index.html"
-    table = {text: found for text, found in page.translations if found is not None}
     entries = []
     for summary in page.entries:
         localise = make_localiser(lang, describe_locale(summary.lang), table, site.use_fuzzy, theme.mark)
@@ -664,45 +669,58 @@ def render_sitemap(page: Sitemap) -> bytes:
     return build_sitemap(site.site_url, pages).encode("utf-8")
 
 
-def render_page(record: Record, themes: Themes) -> bytes:
-    """The bytes of one output file, from its record alone."""
+def page_translations(record: Record, tables: Mapping[str, Table]) -> dict[str, Translation]:
+    """The translations a page may show: those of its record's texts, and no other."""
+    texts = record.texts()
+    if not texts:
+        return {}
+    table = tables.get(record.lang.code, {})  # type: ignore[union-attr]
+    return {text: found for text in texts if (found := table.get(text)) is not None}
+
+
+def render_page(record: Record, themes: Themes, translations: Table) -> bytes:
+    """The bytes of one output file, from its record and the translations of its texts alone."""
     if isinstance(record, CopiedFile):
         return record.data
     if isinstance(record, Sitemap):
         return render_sitemap(record)
     theme = themes[record.lang]
     if isinstance(record, ProfilePage):
-        return render_profile(record, theme)
+        return render_profile(record, theme, translations)
     if isinstance(record, IndexPage):
-        return render_index(record, theme)
+        return render_index(record, theme, translations)
     if isinstance(record, NotFoundPage):
         return render_404(record, theme)
     return render_root(record, theme)
 
 
-def render_pages(records: Mapping[str, Record], names: Collection[str], workers: int | None = None) -> dict[str, bytes]:
-    """The bytes of the files ``names`` (of ``records``), profile pages in worker processes when there are many."""
-    todo = [name for name in records if name in names]
-    pages = [name for name in todo if isinstance(records[name], ProfilePage)]
+def render_pages(records: Mapping[str, Record], names: Collection[str], tables: Mapping[str, Table],
+                 workers: int | None = None) -> dict[str, bytes]:
+    """The bytes of the files ``names`` (of ``records``), profile pages in worker processes when there are many.
+
+    ``tables`` are the translations of each locale; each page gets those of its texts only.
+    """
+    todo = [(name, records[name], page_translations(records[name], tables)) for name in records if name in names]
+    pages = [item for item in todo if isinstance(item[1], ProfilePage)]
     workers = cpu_count() if workers is None else workers
     if workers < 2 or len(pages) < PARALLEL_MIN_PAGES:
-        return render_share([(name, records[name]) for name in todo])
-    shares = [[(name, records[name]) for name in pages[index::workers]] for index in range(workers)]
-    in_pages = set(pages)
+        return render_share(todo)
+    shares = [pages[index::workers] for index in range(workers)]
+    others = [item for item in todo if not isinstance(item[1], ProfilePage)]
     with process_pool(workers - 1) as pool:
         done = pool.map(render_share, shares[1:])  # this process renders a share and the other files meanwhile
-        files = render_share(shares[0] + [(name, records[name]) for name in todo if name not in in_pages])
+        files = render_share(shares[0] + others)
         for share in done:
             files.update(share)
-    return {name: files[name] for name in todo}
+    return {name: files[name] for name, _, _ in todo}
 
 
-def render_share(items: list[tuple[str, Record]]) -> dict[str, bytes]:
+def render_share(items: list[tuple[str, Record, Table]]) -> dict[str, bytes]:
     """Render some files, in this process or a worker (one theme per language, prepared once)."""
     themes: Themes | None = None
     files = {}
-    for name, record in items:
+    for name, record, translations in items:
         if themes is None and not isinstance(record, CopiedFile):
             themes = Themes(record.site.config)
-        files[name] = render_page(record, themes)  # type: ignore[arg-type]
+        files[name] = render_page(record, themes, translations)  # type: ignore[arg-type]
     return files

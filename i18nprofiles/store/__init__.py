@@ -35,13 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from i18nprofiles.errors import I18nProfilesError
 from i18nprofiles.files import commit_files, discard_files, stage_file
-from i18nprofiles.store.codec import decode_record, encode_record
+from i18nprofiles.store.codec import decode_record, encode_record, stamp_matches
 from i18nprofiles.store.keys import code_key
 
 VERIFY_VARIABLE = "I18NPROFILES_VERIFY"
 RECORDS = "store"  # the folder of records inside the cache folder
 RECORD_FORMAT = 1
+STAMP_READ = 4096  # bytes read to check a record's stamp (kinds, slots and keys are short)
 
 I = TypeVar("I")  # noqa: E741 - the inputs of a step
 O = TypeVar("O")  # noqa: E741 - its output
@@ -49,6 +51,10 @@ O = TypeVar("O")  # noqa: E741 - its output
 
 class Mismatch(AssertionError):
     """Verify mode: an accelerated or recalled result differs from the full stage's."""
+
+
+class ChangedMeanwhile(I18nProfilesError):
+    """A file this command read and would rewrite was changed by someone else while it ran."""
 
 
 def digest_bytes(data: bytes) -> str:
@@ -104,7 +110,10 @@ class Store:
     verify: bool = field(default_factory=verify_mode)
     warnings: list[str] = field(default_factory=list)
     _outputs: list[tuple[Path, Path]] = field(default_factory=list, repr=False)
-    _records: dict[Path, bytes] = field(default_factory=dict, repr=False)
+    _records: dict[Path, bytes] = field(default_factory=dict, repr=False)  # kept, to be written by commit
+    _values: dict[Path, tuple[Any, Any]] = field(default_factory=dict, repr=False)  # (stamp, value) seen this run
+    _read: dict[Path, str | None] = field(default_factory=dict, repr=False)  # digest of each file read (None: none)
+    _staged: dict[Path, str] = field(default_factory=dict, repr=False)  # digest of each output staged
 
     # -- files
 
@@ -114,17 +123,34 @@ class Store:
         try:
             data = file.read_bytes()
         except (FileNotFoundError, NotADirectoryError):
+            self._read.setdefault(file.resolve(), None)
             return Input(file, None, None)
-        return Input(file, data, digest_bytes(data))
+        found = Input(file, data, digest_bytes(data))
+        self._read.setdefault(file.resolve(), found.digest)
+        return found
 
     def stage(self, path: Path, data: bytes) -> None:
         """Write an output to a temporary file beside ``path``; ``commit`` puts it in place."""
         self._outputs.append((stage_file(path, data), path))
+        self._staged[path] = digest_bytes(data)
 
     def commit(self) -> None:
-        """Put every staged output in place, then every record (a record that cannot be written is skipped)."""
+        """Put every staged output in place, then every record (a record that cannot be written is skipped).
+
+        An output that this run read and that changed since (a translator
+        saved it meanwhile) is not overwritten: ``ChangedMeanwhile`` is raised
+        and nothing is put in place.
+        """
         outputs, self._outputs = self._outputs, []
+        try:
+            for _, path in outputs:
+                self._check_unchanged(path)
+        except BaseException:
+            discard_files(outputs)
+            raise
         commit_files(outputs)
+        for _, path in outputs:
+            self._read[path.resolve()] = self._staged.pop(path, None)
         records, self._records = self._records, {}
         if records and not self._make_folder():
             return
@@ -154,11 +180,24 @@ class Store:
             return False
         return True
 
+    def _check_unchanged(self, path: Path) -> None:
+        resolved = path.resolve()
+        if resolved not in self._read:
+            return
+        try:
+            now: str | None = digest_bytes(path.read_bytes())
+        except FileNotFoundError:
+            now = None
+        if now != self._read[resolved]:
+            raise ChangedMeanwhile("the file changed while this command ran; nothing was written (run it again)", path)
+
     def discard(self) -> None:
         """Remove every staged output and forget the records not committed."""
         outputs, self._outputs = self._outputs, []
         discard_files(outputs)
+        self._staged.clear()
         self._records.clear()
+        self._values.clear()
 
     # -- records
 
@@ -170,17 +209,39 @@ class Store:
         return self.folder / RECORDS / kind / name
 
     def recall(self, kind: str, slot: str, key: Hashable, *, durable: bool = False) -> Any | None:
-        """The value kept as ``kind``/``slot`` for ``key`` by the same code (any code if ``durable``), or None."""
+        """The value kept as ``kind``/``slot`` for ``key`` by the same code (any code if ``durable``), or None.
+
+        A value recalled or kept earlier in this run is given again as it was:
+        callers must not change what they recall.
+        """
         path = self.record_path(kind, slot)
         if path is None:
             return None
-        data = self._records.get(path)
+        stamp = _stamp(kind, slot, key, durable)
+        seen = self._values.get(path)
+        if seen is not None:
+            return seen[1] if seen[0] == stamp else None
         try:
-            if data is None:
-                data = path.read_bytes()
-            return decode_record(data, _stamp(kind, slot, key, durable))
+            value = decode_record(path.read_bytes(), stamp)
         except Exception:  # noqa: BLE001 - whatever the bytes, a record that does not load is a miss
             return None
+        self._values[path] = (stamp, value)
+        return value
+
+    def holds(self, kind: str, slot: str, key: Hashable) -> bool:
+        """Whether a record of ``kind``/``slot`` for ``key`` is kept (its stamp alone is read)."""
+        path = self.record_path(kind, slot)
+        if path is None:
+            return False
+        stamp = _stamp(kind, slot, key, False)
+        seen = self._values.get(path)
+        if seen is not None:
+            return seen[0] == stamp
+        try:
+            with path.open("rb") as handle:
+                return stamp_matches(handle.read(STAMP_READ), stamp)
+        except Exception:  # noqa: BLE001 - whatever the bytes: not held
+            return False
 
     def keep(self, kind: str, slot: str, key: Hashable, value: Any, *, shared: bool = False,
              durable: bool = False) -> None:
@@ -197,6 +258,7 @@ class Store:
         if self.verify and decode_record(data, stamp) != value:
             raise Mismatch(f"{kind} record for {slot} does not read back as kept (not plain data?)")
         self._records[path] = data
+        self._values[path] = (stamp, value)
 
     # -- steps
 

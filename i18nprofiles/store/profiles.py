@@ -48,6 +48,8 @@ def encode_value(value: Any) -> Any:
 
 def decode_value(value: Any) -> Any:
     """The front-matter value ``encode_value`` made ``value`` from."""
+    if type(value) is str:  # the usual case first
+        return value
     if isinstance(value, list):
         return [decode_value(item) for item in value]
     if isinstance(value, dict):

@@ -23,9 +23,11 @@ import hashlib
 import io
 import os
 import pickle
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, count
+from itertools import accumulate, chain, count, repeat
+from operator import itemgetter
 from typing import Any
 
 import polib
@@ -49,6 +51,7 @@ from i18nprofiles.gettext.pofile import (
     parse_catalog,
     plural_count,
 )
+from i18nprofiles.source.model import Profile
 from i18nprofiles.store import Input, Store
 from i18nprofiles.store.changes import entry_content
 
@@ -95,6 +98,7 @@ class Layout:
     active: int = 0
     translated: bytearray = field(default_factory=bytearray)
     previous: dict[Key, Key] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # what the writing command keeps about its inputs
 
     def add(self, entry: polib.POEntry, size: int, digest: bytes) -> None:
         """Append an entry's block (active entries must all come before obsolete ones)."""
@@ -118,14 +122,14 @@ class Layout:
 
     def to_plain(self) -> tuple[Any, ...]:
         return (self.options, self.plurals, self.header, self.keys, self.sizes, b"".join(self.hashes), self.active,
-                bytes(self.translated), self.previous)
+                bytes(self.translated), self.previous, self.extra)
 
     @classmethod
     def from_plain(cls, data: Any) -> Layout:
-        options, plurals, header, keys, sizes, hashes, active, translated, previous = data
+        options, plurals, header, keys, sizes, hashes, active, translated, previous, extra = data
         split = [hashes[i:i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
         layout = cls(tuple(options), plurals, header, [tuple(key) for key in keys], list(sizes), split, active,
-                     bytearray(translated), {tuple(k): tuple(v) for k, v in previous.items()})
+                     bytearray(translated), {tuple(k): tuple(v) for k, v in previous.items()}, dict(extra))
         if not len(layout.keys) == len(layout.sizes) == len(layout.hashes) == len(layout.translated) >= active:
             raise ValueError("inconsistent layout")
         return layout
@@ -139,9 +143,10 @@ class Written:
     layout: Layout
 
 
-def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], old: tuple[Layout, bytes] | None = None) -> Written:
-    """The bytes of a catalogue and their layout; with ``old`` (the layout and bytes of the file written
-    before with the same options), the blocks of unchanged entries are copied from it."""
+def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], old: tuple[Layout, bytes] | None = None,
+                 extra: dict[str, Any] | None = None) -> Written:
+    """The bytes of a catalogue and their layout (with ``extra``); with ``old`` (the layout and bytes of the
+    file written before with the same options), the blocks of unchanged entries are copied from it."""
     width, no_location, sort_output, ignore_obsolete, omit_header = options
     plurals = plural_count(catalog)
     if old is not None and (old[0].options != options or old[0].plurals != plurals or omit_header):
@@ -152,7 +157,7 @@ def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], old: tuple[Lay
         ends = layout.ends()
         known = {digest: data[ends[i]:ends[i + 1]] for i, digest in enumerate(layout.hashes)}
     head = b"" if omit_header else "".join(header_lines(catalog)).encode("utf-8")
-    written = Layout(options, plurals, len(head))
+    written = Layout(options, plurals, len(head), extra=extra or {})
     pieces = [head]
     for position, entry in enumerate(entry_order(catalog, sort_output=sort_output, ignore_obsolete=ignore_obsolete)):
         digest = entry_hash(entry, plurals)
@@ -217,6 +222,7 @@ def splice_catalog(
     template: tuple[Layout, bytes],
     catalog: tuple[Layout, bytes],
     base: bytes,
+    options: tuple[Any, ...],
     *,
     fuzzy_matching: bool = True,
     keep_obsolete: bool = True,
@@ -229,8 +235,8 @@ def splice_catalog(
     """
     tlayout, tdata = template
     clayout, cdata = catalog
-    if clayout.options[2] or clayout.options[3] or clayout.options[4]:
-        return None  # sorted, without obsolete entries, or headerless: not a file update writes
+    if clayout.options != options or options[2] or options[3] or options[4]:
+        return None  # other options, or sorted, without obsolete entries, headerless: not a file update writes
     base_hashes = {base[i:i + HASH_SIZE] for i in range(0, len(base), HASH_SIZE)}
     tkeys = tlayout.keys[: tlayout.active]
     tindex = tlayout.index()
@@ -304,7 +310,7 @@ def splice_catalog(
 
 
 def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, polib.POEntry],
-                old: tuple[Layout, bytes]) -> Written:
+                old: tuple[Layout, bytes], extra: dict[str, Any] | None = None) -> Written:
     """A file of ``header`` and the entries of ``keys``: those in ``merged`` formatted, the others copied
     from ``old`` (runs of blocks that follow each other there in one slice)."""
     layout, data = old
@@ -312,7 +318,7 @@ def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, pol
     plurals = plural_count(header)
     head = "".join(header_lines(header)).encode("utf-8")
     ends, index = layout.ends(), layout.index()
-    written = Layout(layout.options, plurals, len(head))
+    written = Layout(layout.options, plurals, len(head), extra=extra or {})
     pieces = [head]
     first = last = -2
     for key in keys:
@@ -340,3 +346,52 @@ def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, pol
     if last >= 0:
         pieces.append(data[ends[first]:ends[last + 1]])
     return Written(b"".join(pieces), written)
+
+
+# -- extract: making only the entries of the profiles that changed --------------------------------
+
+
+def referring(layout: Layout, ends: list[int], data: bytes, name: str) -> Iterator[Key]:
+    """The keys of the entries of a template file whose ``#:`` references name the file ``name``.
+
+    Found by searching the bytes: a msgid that happens to quote the
+    reference only adds an entry to make again, never misses one.
+    """
+    needle = b" " + name.encode("utf-8")
+    found = data.find(needle, layout.header)
+    while found >= 0:
+        end = found + len(needle)
+        if data[end:end + 1] in (b":", b" ", b"\n"):
+            yield layout.keys[bisect_right(ends, found) - 1]
+        found = data.find(needle, end)
+
+
+def splice_template(old: tuple[Layout, bytes], options: tuple[Any, ...], profiles: Sequence[Profile],
+                    header: polib.POFile, inputs: dict[str, Any],
+                    build: Callable[[Sequence[Profile], set[str]], polib.POFile]) -> Written | None:
+    """The template of ``profiles`` written over the file that ``old`` describes, making only the entries of
+    the texts of profiles that changed (``inputs``: the settings and each profile's digest, kept in the
+    layout; ``build``: the template of some profiles, for some texts only).
+
+    The entry of a text that no changed profile gives, before (the entries
+    whose references name it) or after, is the same bytes as before: its
+    references and comments come from the same profiles, in the same order.
+    None when the file was written with other settings or options.
+    """
+    layout, data = old
+    _, no_location, sort_output, _, omit_header = options
+    extra = layout.extra
+    if layout.options != options or no_location or sort_output or omit_header or extra.get("settings") != inputs["settings"]:
+        return None
+    before, now = extra.get("profiles", {}), inputs["profiles"]
+    touched = {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
+    ends = layout.ends()
+    affected = {msgid for name in touched & before.keys() for _, msgid in referring(layout, ends, data, name)}
+    affected.update(segment.text for profile in profiles if profile.path in touched for segment in profile.segments)
+    giving = [profile for profile in profiles if not affected.isdisjoint(map(itemgetter(0), profile.segments))]
+    made = {entry_key(entry): entry for entry in build(giving, affected)}
+    index = layout.index()
+    keys = list(zip(repeat(None), dict.fromkeys(chain.from_iterable(map(itemgetter(0), p.segments) for p in profiles))))
+    if any(key not in index and key not in made for key in keys):
+        return None  # a text no changed profile gives that the old template does not have
+    return join_blocks(header, keys, made, old, inputs)

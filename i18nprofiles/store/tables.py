@@ -1,91 +1,169 @@
-"""Translation tables kept between runs, and patched with what ``update`` changed.
+"""Translation tables kept between runs, in shards, so that a render reads and writes only what changed.
 
 A table (msgid → (translation, fuzzy)) is what rendering needs of a
-catalogue.  The store keeps each catalogue's table under the digest of its
-bytes; after an ``update`` that changed a few entries, the table of the new
-file is the table of the old one with those entries replaced, without
-parsing the catalogue.  A catalogue with msgctxt entries that translate is
-not patched: which of two entries of one msgid wins depends on their order.
+catalogue.  The store keeps the table of each catalogue version (by the
+digest of its bytes) as an index of ``SHARDS`` shard digests; each shard (the
+msgids a stable hash sends to it) is a record of its own, keyed by its
+content's digest.  So:
+
+- after ``update`` changed a few entries, the new table is the old one with
+  those entries replaced: only the shards they fall in are read and written;
+- two versions of a table differ only in the shards whose digests differ:
+  finding which msgids translate otherwise reads only those;
+- a render that makes a few pages reads only the shards of their texts.
+
+A catalogue with msgctxt entries that translate is not patched: which of two
+entries of one msgid wins depends on their order in the file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+import pickle
+import zlib
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import polib
 
 from i18nprofiles.site.pages import Translation, table_from_catalog, translation_of
-from i18nprofiles.store import Input, Store
-from i18nprofiles.store.changes import CatalogChange
+from i18nprofiles.store import Store
+
+INDEX = "table"  # record kind: slot = the catalogue's absolute path, key = its digest
+SHARD = "table-shard"  # record kind: slot = path and shard number, key = the shard's digest
+SHARDS = 64
 
 
-class KeptTable(NamedTuple):
-    """A catalogue's table, and whether an entry with a msgctxt gives a translation."""
-
-    table: dict[str, Translation]
-    contexts: bool
+def shard_of(msgid: str) -> int:
+    """The shard of a table that holds ``msgid``: a stable hash of it."""
+    return zlib.crc32(msgid.encode("utf-8", "surrogatepass")) % SHARDS
 
 
-@dataclass(frozen=True)
-class TableInputs:
-    """A catalogue file; the catalogue it holds when already in memory; what ``update`` changed in it."""
-
-    file: Input
-    parsed: polib.POFile | None = None
-    change: CatalogChange | None = None
+def shard_digest(shard: Mapping[str, Translation]) -> str:
+    """The digest of a shard's content (sorted: the same translations give the same digest)."""
+    return hashlib.sha256(pickle.dumps(sorted(shard.items()), protocol=5)).hexdigest()
 
 
-def keep_table(catalog: polib.POFile) -> KeptTable:
-    """The table of a catalogue."""
-    contexts = any(entry.msgctxt is not None and translation_of(entry) is not None for entry in catalog)
-    return KeptTable(table_from_catalog(catalog), contexts)
+def has_contexts(catalog: polib.POFile) -> bool:
+    """Whether an entry with a msgctxt gives a translation (then which entry wins a msgid depends on order)."""
+    return any(entry.msgctxt is not None and translation_of(entry) is not None for entry in catalog)
 
 
-def decode_table(data: Any) -> KeptTable | None:
-    """A kept table, if the record has the shape of one."""
-    if not isinstance(data, tuple) or len(data) != 2 or not isinstance(data[0], dict) or not isinstance(data[1], bool):
-        return None
-    if not all(isinstance(msgid, str) and isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)
-               and isinstance(found[1], bool) for msgid, found in data[0].items()):
-        return None
-    return KeptTable(*data)
+def split_table(table: Mapping[str, Translation]) -> list[dict[str, Translation]]:
+    shards: list[dict[str, Translation]] = [{} for _ in range(SHARDS)]
+    for msgid, found in table.items():
+        shards[shard_of(msgid)][msgid] = found
+    return shards
 
 
-KIND = "table"  # record kind: slot = a catalogue's absolute path, key = its digest
+def valid_shard(data: Any) -> bool:
+    return isinstance(data, dict) and all(
+        isinstance(msgid, str) and isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)
+        and isinstance(found[1], bool) for msgid, found in data.items())
 
 
-def table_slot(inputs: TableInputs) -> str:
-    return os.path.abspath(inputs.file.path)
+class KeptTable(Mapping[str, Translation]):
+    """The table of one catalogue version: shards read from the store as lookups need them, or given whole.
+
+    ``digests`` are the shards' digests (None: the version is not kept, nor
+    known without its shards).  A shard that cannot be read raises ``LookupError``.
+    """
+
+    def __init__(self, store: Store, path: str, digests: list[str], contexts: bool,
+                 shards: dict[int, dict[str, Translation]] | None = None) -> None:
+        self.store, self.slot, self.digests, self.contexts = store, os.path.abspath(path), digests, contexts
+        self._shards = dict(shards or {})
+
+    @classmethod
+    def of(cls, store: Store, path: str, table: Mapping[str, Translation], contexts: bool) -> KeptTable:
+        shards = split_table(table)
+        return cls(store, path, [shard_digest(shard) for shard in shards], contexts, dict(enumerate(shards)))
+
+    @classmethod
+    def recall(cls, store: Store, path: str, digest: str | None) -> KeptTable | None:
+        """The table kept for the catalogue at ``path`` with these bytes, or None."""
+        if digest is None:
+            return None
+        found = store.recall(INDEX, os.path.abspath(path), digest)
+        if (not isinstance(found, tuple) or len(found) != 2 or not isinstance(found[1], bool)
+                or not isinstance(found[0], tuple) or len(found[0]) != SHARDS):
+            return None
+        return cls(store, path, list(found[0]), found[1])
+
+    def shard(self, index: int) -> dict[str, Translation]:
+        if index not in self._shards:
+            found = self.store.recall(SHARD, f"{self.slot}#{index}", self.digests[index])
+            if not valid_shard(found):
+                raise LookupError(f"shard {index} of the table of {self.slot} is not kept")
+            self._shards[index] = found
+        return self._shards[index]
+
+    def __getitem__(self, msgid: str) -> Translation:
+        return self.shard(shard_of(msgid))[msgid]
+
+    def get(self, msgid: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self.shard(shard_of(msgid)).get(msgid, default)
+
+    def __iter__(self) -> Iterator[str]:
+        for index in range(SHARDS):
+            yield from self.shard(index)
+
+    def __len__(self) -> int:
+        return sum(len(self.shard(index)) for index in range(SHARDS))
+
+    def whole(self) -> dict[str, Translation]:
+        """Every shard read: the table as a dict."""
+        return {msgid: found for index in range(SHARDS) for msgid, found in self.shard(index).items()}
+
+    def patched(self, entries: Mapping[Any, tuple[polib.POEntry | None, polib.POEntry | None]]
+                ) -> tuple[KeptTable, frozenset[str]] | None:
+        """This table with the translations of changed entries, and the msgids that translate otherwise;
+        None when a changed entry has a msgctxt and translates (see the module's docstring)."""
+        if self.contexts:
+            return None
+        new: dict[str, Translation | None] = {}
+        for (context, msgid), (_, entry) in entries.items():
+            found = translation_of(entry) if entry is not None else None
+            if context is not None:
+                if found is not None:
+                    return None
+                continue
+            new[msgid] = found
+        shards = {index: dict(self.shard(index)) for index in {shard_of(msgid) for msgid in new}}
+        changed = set()
+        for msgid, found in new.items():
+            shard = shards[shard_of(msgid)]
+            if shard.get(msgid) != found:
+                changed.add(msgid)
+                if found is None:
+                    del shard[msgid]
+                else:
+                    shard[msgid] = found
+        digests = list(self.digests)
+        for index, shard in shards.items():
+            digests[index] = shard_digest(shard)
+        return KeptTable(self.store, self.slot, digests, False, {**self._shards, **shards}), frozenset(changed)
+
+    def changed_since(self, other: KeptTable) -> frozenset[str]:
+        """The msgids that this table translates otherwise than ``other`` (only differing shards are read)."""
+        changed: set[str] = set()
+        for index in range(SHARDS):
+            if self.digests[index] != other.digests[index]:
+                mine, theirs = self.shard(index), other.shard(index)
+                changed.update(msgid for msgid, found in mine.items() if theirs.get(msgid) != found)
+                changed.update(theirs.keys() - mine.keys())
+        return frozenset(changed)
+
+    def keep(self, digest: str) -> None:
+        """Stage this table as the one of the catalogue version ``digest``: its index, and its shards in memory
+        that the store does not hold yet."""
+        for index, shard in self._shards.items():
+            if not self.store.holds(SHARD, f"{self.slot}#{index}", self.digests[index]):
+                self.store.keep(SHARD, f"{self.slot}#{index}", self.digests[index], shard)
+        self.store.keep(INDEX, self.slot, digest, (tuple(self.digests), self.contexts))
 
 
-def patch_table(store: Store, inputs: TableInputs) -> KeptTable | None:
-    """The table of the catalogue in memory; or the table kept for the file before ``change``, patched."""
-    if inputs.parsed is not None:
-        return keep_table(inputs.parsed)
-    change = inputs.change
-    if change is None or change.before is None or change.after != inputs.file.digest:
-        return None
-    old = decode_table(store.recall(KIND, table_slot(inputs), change.before))
-    if old is None or old.contexts:
-        return None
-    return apply_change(old, change.entries)
-
-
-def apply_change(kept: KeptTable, entries: Mapping[Any, tuple[polib.POEntry | None, polib.POEntry | None]]
-                 ) -> KeptTable | None:
-    """``kept`` with the changed entries' translations; None when one has a msgctxt (see the module's docstring)."""
-    table = dict(kept.table)
-    for (context, msgid), (_, entry) in entries.items():
-        found = translation_of(entry) if entry is not None else None
-        if context is not None:
-            if found is not None:
-                return None
-            continue
-        if found is None:
-            table.pop(msgid, None)
-        else:
-            table[msgid] = found
-    return KeptTable(table, False)
+def table_of(store: Store, path: str, catalog: polib.POFile) -> KeptTable:
+    """The table of a catalogue read or made in this run."""
+    return KeptTable.of(store, path, table_from_catalog(catalog), has_contexts(catalog))

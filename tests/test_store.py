@@ -1,0 +1,320 @@
+"""The store: records that cannot run code or lie about their inputs, verified accelerators, one interface."""
+
+from __future__ import annotations
+
+import ast
+import marshal
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import ROOT, copy_example, needs_gettext, snapshot
+
+from i18nprofiles.commands.compile import compile_catalogs
+from i18nprofiles.commands.update import update_catalogs
+from i18nprofiles.config import load_config
+from i18nprofiles.pipeline import build_project
+from i18nprofiles.store import ChangedMeanwhile, Mismatch, NullStore, Store, open_store
+from i18nprofiles.store.codec import MAGIC, SIZE, decode_record, encode_record
+from i18nprofiles.store.keys import code_key
+
+STAGE_PACKAGES = ("source", "gettext", "mt", "site", "check")
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """Every file a build makes or rewrites: template, catalogues, .mo files and the site."""
+    found = snapshot(root / "locales") if (root / "locales").is_dir() else {}
+    site = snapshot(root / "site") if (root / "site").is_dir() else {}
+    return {**{f"locales/{name}": data for name, data in found.items()}, **{f"site/{name}": data for name, data in site.items()}}
+
+
+def build(root: Path, store: Store | None = None) -> None:
+    config = load_config(root)
+    store = open_store(config.cache_dir) if store is None else store
+    build_project(config, store=store)
+    store.commit()
+
+
+class Marker:
+    """Unpickling this would create the marker file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (open, (str(self.path), "w"))
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    root = copy_example(tmp_path / "project")
+    build(root)
+    build(root)  # a second build leaves every record
+    return root
+
+
+# -- records -----------------------------------------------------------------------------------
+
+
+def test_a_record_reads_back_only_for_its_stamp() -> None:
+    value = {"a": [1, 2.5, None, True], "b": (b"x", frozenset({"y"}), {("k", None): "v"})}
+    data = encode_record(("kind", "slot", "key"), value)
+    assert decode_record(data, ("kind", "slot", "key")) == value
+    with pytest.raises(ValueError):
+        decode_record(data, ("kind", "slot", "other key"))
+    damaged = bytearray(data)
+    damaged[-3] ^= 1
+    with pytest.raises(ValueError):
+        decode_record(bytes(damaged), ("kind", "slot", "key"))
+    with pytest.raises(Exception):
+        decode_record(data[: len(data) // 2], ("kind", "slot", "key"))
+
+
+def test_a_record_that_names_a_global_never_runs_it(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    stamp = ("kind", "slot", "key")
+    payload = pickle.dumps(Marker(marker), protocol=5)
+    head = pickle.dumps(stamp, protocol=5)
+    forged = b"".join([MAGIC, SIZE.pack(len(head)), head, SIZE.pack(__import__("zlib").crc32(payload)), payload])
+    with pytest.raises(pickle.UnpicklingError):
+        decode_record(forged, stamp)  # a perfectly stamped record: its value is refused, not run
+    evil_stamp = b"".join([MAGIC, SIZE.pack(len(payload)), payload, SIZE.pack(0)])
+    with pytest.raises(pickle.UnpicklingError):
+        decode_record(evil_stamp, stamp)  # nor is a stamp that names a global
+    assert not marker.exists()
+
+
+def crafted_files(tmp_path: Path) -> dict[str, bytes | None]:
+    """What an attacker or an accident could leave in place of a record (None: a directory)."""
+    marker = tmp_path / "marker"
+    code = compile(f"open({str(marker)!r}, 'w')", "<crafted>", "exec")
+    return {
+        "pickle": pickle.dumps(Marker(marker), protocol=2),
+        "pickle after our magic": MAGIC + pickle.dumps(Marker(marker)),
+        "jinja bytecode": b"j2\x05" + pickle.dumps((2, 3)) + marshal.dumps(code),
+        "truncated": None,  # filled from a real record below
+        "directory": None,
+    }
+
+
+@pytest.mark.parametrize("kind", ["pickle", "pickle after our magic", "jinja bytecode", "truncated", "directory"])
+def test_a_crafted_file_in_every_cache_location_is_a_miss(built: Path, tmp_path: Path, kind: str) -> None:
+    reference = tmp_path / "reference"
+    shutil.copytree(built, reference, ignore=shutil.ignore_patterns(".i18nprofiles-cache", "site"))
+    build(reference, NullStore())
+    cache = built / ".i18nprofiles-cache"
+    records = [path for path in cache.rglob("*") if path.is_file() and path.name != ".gitignore"]
+    assert len(records) > 10
+    crafted = crafted_files(tmp_path)
+    for path in records:
+        if kind == "directory":
+            path.unlink()
+            path.mkdir()
+        elif kind == "truncated":
+            path.write_bytes(path.read_bytes()[: max(1, path.stat().st_size // 2)])
+        else:
+            path.write_bytes(crafted[kind])  # type: ignore[arg-type]
+    # Old-style caches too: a Jinja bytecode cache and a render state pickle where earlier versions kept them.
+    (cache / "templates").mkdir(exist_ok=True)
+    (cache / "templates" / "__jinja2_profile.html.cache").write_bytes(crafted["jinja bytecode"])  # type: ignore[arg-type]
+    (cache / "render-0123456789abcdef.pickle").write_bytes(crafted["pickle"])  # type: ignore[arg-type]
+    # The site and the catalogues are rebuilt from scratch in both projects: the same outputs.
+    shutil.rmtree(built / "site")
+    for mo in built.rglob("*.mo"):
+        mo.unlink()
+    store = open_store(built / ".i18nprofiles-cache")
+    build(built, store)
+    assert not (tmp_path / "marker").exists()
+    assert outputs(built) == outputs(reference)
+    if kind == "directory":
+        assert store.warnings == [] or all("cache not written" in w for w in store.warnings)
+
+
+def test_a_read_only_cache_folder_costs_speed_only(built: Path, tmp_path: Path) -> None:
+    cache = built / ".i18nprofiles-cache"
+    profile = built / "examples" / "profiles" / "maria-quispe.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("## Témoignage", "## Mon témoignage"),
+                       encoding="utf-8")
+    for path in [cache, *cache.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        if os.access(cache / "store", os.W_OK):
+            pytest.skip("running as a user who may write anyway (root)")
+        store = open_store(cache)
+        build(built, store)
+        assert len(store.warnings) == 1 and "cache not written" in store.warnings[0]
+    finally:
+        for path in [cache, *cache.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_a_cache_path_that_is_a_file_costs_speed_only(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "project")
+    (root / ".i18nprofiles-cache").write_text("not a folder")
+    store = open_store(root / ".i18nprofiles-cache")
+    build(root, store)
+    assert len(store.warnings) == 1
+    assert (root / "site" / "es" / "constant-piscart" / "index.html").is_file()
+
+
+# -- what the records promise -------------------------------------------------------------------
+
+
+@needs_gettext
+def test_a_hand_edited_catalogue_with_an_old_time_is_compiled_again(built: Path) -> None:
+    po = built / "locales" / "es" / "LC_MESSAGES" / "profiles.po"
+    mo = po.with_suffix(".mo")
+    old = po.stat()
+    text = po.read_text(encoding="utf-8")
+    entry = next(e for e in polib.pofile(str(po)) if e.msgstr and not e.fuzzy and len(e.msgstr) > 8)
+    edited = text.replace(f'msgstr "{entry.msgstr}"', f'msgstr "{entry.msgstr[::-1]}"', 1)
+    assert edited != text and len(edited) == len(text)
+    po.write_text(edited, encoding="utf-8")
+    os.utime(po, ns=(old.st_atime_ns, old.st_mtime_ns - 10**12))  # older than the .mo, same size
+    config = load_config(built)
+    result = compile_catalogs(config, locales=["es"])[0]
+    assert result.written and not result.skipped
+    fresh = built.parent / "fresh.mo"
+    subprocess.run(["msgfmt", "-o", str(fresh), str(po)], check=True)
+    import gettext
+
+    assert gettext.GNUTranslations(mo.open("rb")).gettext(entry.msgid) == entry.msgstr[::-1]
+    force = compile_catalogs(config, locales=["es"], force=True)[0]
+    assert not force.written  # the .mo already holds what a forced compile gives
+    os.utime(po)  # a touch changes nothing either
+    assert compile_catalogs(config, locales=["es"])[0].skipped
+
+
+def test_a_catalogue_changed_while_update_runs_is_not_overwritten(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = built / "examples" / "profiles" / "maria-quispe.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("## Témoignage", "## Mon témoignage"),
+                       encoding="utf-8")
+    config = load_config(built)
+    store = open_store(config.cache_dir)
+    from i18nprofiles.commands.extract import extract
+
+    extract(config, store=store)
+    store.commit()
+    po = built / "locales" / "es" / "LC_MESSAGES" / "profiles.po"
+    saved = po.read_text(encoding="utf-8") + "\n# saved by a translator meanwhile\n"
+    real_read = Store.read
+
+    def read_then_edit(self: Store, path: str | Path):  # type: ignore[no-untyped-def]
+        found = real_read(self, path)
+        if Path(path) == po:
+            po.write_text(saved, encoding="utf-8")  # a same-size edit or any other: the file now differs
+        return found
+
+    monkeypatch.setattr(Store, "read", read_then_edit)
+    before = snapshot(built / "locales")
+    with pytest.raises(ChangedMeanwhile):
+        update_catalogs(config, store=store)
+        store.commit()
+    after = snapshot(built / "locales")
+    assert after["es/LC_MESSAGES/profiles.po"] == saved.encode("utf-8")  # the translator's edit is kept
+    assert {k: v for k, v in after.items() if k != "es/LC_MESSAGES/profiles.po"} == {
+        k: v for k, v in before.items() if k != "es/LC_MESSAGES/profiles.po"}
+    assert not [p for p in po.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_page_showing_other_profiles_stays_right_after_incremental_builds(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "project")
+    theme = root / "theme"
+    theme.mkdir()
+    (theme / "profile.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p class="others">{{ site.profiles|length - 1 }} other profiles:'
+        ' {% for other in site.profiles %}{{ other.name }}; {% endfor %}</p>{% endblock %}\n', encoding="utf-8")
+    config_file = root / "i18nprofiles.toml"
+    config_file.write_text(config_file.read_text(encoding="utf-8") + 'templates_dir = "theme"\n', encoding="utf-8")
+    build(root)
+    page = root / "site" / "fr" / "constant-piscart" / "index.html"
+    assert "2 other profiles" in page.read_text(encoding="utf-8")
+    source = root / "examples" / "profiles" / "maria-quispe.md"
+    (source.parent / "ana-perez.md").write_text(
+        source.read_text(encoding="utf-8").replace("name: María Quispe", "name: Ana Pérez"), encoding="utf-8")
+    build(root)
+    assert "3 other profiles" in page.read_text(encoding="utf-8")
+    assert "Ana Pérez;" in (root / "site" / "es" / "lucia-mamani" / "index.html").read_text(encoding="utf-8")
+    scratch = tmp_path / "scratch"
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns(".i18nprofiles-cache", "site"))
+    build(scratch, NullStore())
+    assert outputs(root)["site/fr/constant-piscart/index.html"] == outputs(scratch)["site/fr/constant-piscart/index.html"]
+    assert {k: v for k, v in outputs(root).items() if k.startswith("site/")} == {
+        k: v for k, v in outputs(scratch).items() if k.startswith("site/")}
+
+
+def test_verify_mode_catches_an_accelerator_that_lies(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    import i18nprofiles.commands.update as update_module
+
+    profile = built / "examples" / "profiles" / "maria-quispe.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("## Témoignage", "## Mon témoignage"),
+                       encoding="utf-8")
+    real = update_module.splice_file
+    lied = []
+
+    def lying(store, inputs):  # type: ignore[no-untyped-def]
+        found = real(store, inputs)
+        if found is None:
+            return None
+        lied.append(inputs.catalog.path)
+        return replace(found, written=replace(found.written, data=found.written.data + b"\n# not the merge\n"))
+
+    monkeypatch.setattr(update_module, "MERGE", replace(update_module.MERGE, accelerate=lying))
+    with pytest.raises(Mismatch):
+        build(built, Store(built / ".i18nprofiles-cache", verify=True))
+    assert lied
+
+
+def test_the_code_key_covers_every_file_of_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import i18nprofiles.store.keys as keys
+
+    copy = tmp_path / "i18nprofiles"
+    shutil.copytree(keys.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(keys, "PACKAGE_DIR", copy)
+    keys.code_key.cache_clear()
+    try:
+        first = keys.code_key()
+        for name in ("check/quality.py", "themes/default/templates/base.html",
+                     "themes/default/locales/es/LC_MESSAGES/messages.po"):
+            with (copy / name).open("a", encoding="utf-8") as handle:
+                handle.write("\n")
+            keys.code_key.cache_clear()
+            assert keys.code_key() != first
+            first = keys.code_key()
+    finally:
+        keys.code_key.cache_clear()
+    assert code_key()  # the real one still works
+
+
+def test_no_stage_imports_the_store() -> None:
+    """Stages (source, gettext, mt, site, check) import nothing that remembers between runs."""
+    package = ROOT / "i18nprofiles"
+    forbidden = ("i18nprofiles.store", "i18nprofiles.commands", "i18nprofiles.pipeline", "i18nprofiles.cli")
+    offenders = []
+    for stage in STAGE_PACKAGES:
+        for path in sorted((package / stage).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                offenders += [f"{path.relative_to(package)}: {name}" for name in names
+                              if name.startswith(forbidden)]
+    assert offenders == []
+    # And importing every stage module loads none of them.
+    code = ("import sys, importlib, pkgutil, i18nprofiles\n"
+            f"for stage in {STAGE_PACKAGES!r}:\n"
+            "    package = importlib.import_module('i18nprofiles.' + stage)\n"
+            "    for info in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+            "        importlib.import_module(info.name)\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({forbidden!r})))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
