@@ -71,6 +71,11 @@ def find_problems(catalog: polib.POFile, path: Path, *, use_fuzzy: bool = False)
     return problems
 
 
+def line_of(entry: polib.POEntry) -> int:
+    """The entry's line (polib gives 0 to a first entry that no header precedes)."""
+    return entry.linenum or 1
+
+
 # -- plural forms --------------------------------------------------------------------------------
 
 
@@ -78,7 +83,7 @@ def check_plurals(header: str | None, entries: list[polib.POEntry],
                   path: Path) -> tuple[list[Problem], PluralDistribution | None]:
     """The header's plural problems, and the forms the expression takes often (None after a problem)."""
     plural_entries = [entry for entry in entries if entry.msgid_plural]
-    first = plural_entries[0].linenum if plural_entries else HEADER_LINE
+    first = line_of(plural_entries[0]) if plural_entries else HEADER_LINE
     problems: list[Problem] = []
     if header is None:
         if plural_entries:
@@ -109,7 +114,7 @@ def check_plurals(header: str | None, entries: list[polib.POEntry],
     for entry in plural_entries:
         count = len(translations(entry))
         if count != nplurals:
-            problems.append(Problem(path, entry.linenum, f"nplurals = {nplurals}, but this message has {count} plural "
+            problems.append(Problem(path, line_of(entry), f"nplurals = {nplurals}, but this message has {count} plural "
                                                          f"form{'' if count == 1 else 's'}"))
     return problems, (None if problems else distribution)
 
@@ -131,7 +136,7 @@ def check_line_breaks(entry: polib.POEntry, path: Path) -> list[Problem]:
         expected = test(entry.msgid)
         for name, text in others:
             if test(text) != expected:
-                problems.append(Problem(path, entry.linenum,
+                problems.append(Problem(path, line_of(entry),
                                         f"'msgid' and '{name}' entries do not both {where} with '\\n'"))
     return problems
 
@@ -157,7 +162,7 @@ def check_formats(entry: polib.POEntry, path: Path, distribution: PluralDistribu
     for language in flags.languages:
         if language in PARSERS:
             for message in compare_entry_formats(entry, language, distribution, flags.range, charset):
-                problems.append(Problem(path, entry.linenum, message))
+                problems.append(Problem(path, line_of(entry), message))
     return problems
 
 
