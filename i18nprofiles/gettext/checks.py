@@ -31,7 +31,12 @@ from i18nprofiles.gettext.formats import (
     parse_format,
     read_format_flags,
 )
-from i18nprofiles.gettext.messages import compiled_entries, header_charset, read_header, translations
+from i18nprofiles.gettext.messages import (
+    compiled_entries,
+    header_charset,
+    read_header,
+    translations,
+)
 from i18nprofiles.gettext.plurals import (
     GERMANIC,
     PluralDistribution,

@@ -17,7 +17,6 @@ language raises ``FormatError``.
 from __future__ import annotations
 
 import codecs
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -33,7 +32,8 @@ PRETTY_NAMES = {"c": "C", "objc": "Objective C", "python": "Python", "python-bra
 FLAG_SEPARATORS = "\n \t\r\f\v,"
 #: Charsets in which the second byte of a character can be an ASCII character such as ``{`` or ``%``:
 #: gettext reads format strings byte by byte, so they are parsed here as their bytes.
-MULTIBYTE_ASCII_TRAIL = frozenset({"big5", "big5hkscs", "gbk", "gb18030", "shift_jis", "cp932", "cp949", "cp950", "johab"})
+MULTIBYTE_ASCII_TRAIL = frozenset({"big5", "big5hkscs", "gbk", "gb18030", "shift_jis", "cp932", "cp949", "cp950",
+                                   "johab"})
 
 
 class FormatError(ValueError):
@@ -159,7 +159,8 @@ def read_format_flags(flags: Iterable[str]) -> FormatFlags:
 
 def tokenize_flags(line: str) -> list[str]:
     """The words of a flags line: separated by white space and commas."""
-    words, word = [], []
+    words: list[str] = []
+    word: list[str] = []
     for char in line:
         if char in FLAG_SEPARATORS:
             if word:
@@ -234,10 +235,12 @@ def _conversion_reason(number: int, char: str) -> str:
         return "The string ends in the middle of a directive."
     if " " <= char <= "~":
         return f"In the directive number {number}, the character '{char}' is not a valid conversion specifier."
-    return f"In the directive number {number}, the character that terminates the directive is not a valid conversion specifier."
+    return (f"In the directive number {number}, the character that terminates the directive is not a valid "
+            "conversion specifier.")
 
 
-def _merge_numbered(arguments: list[tuple[int, str]], compatible: Callable[[str, str], str | None]) -> list[tuple[int, str]]:
+def _merge_numbered(arguments: list[tuple[int, str]],
+                    compatible: Callable[[str, str], str | None]) -> list[tuple[int, str]]:
     """Numbered arguments sorted, each number once; FormatError when one is used with two types."""
     merged: list[tuple[int, str]] = []
     for number, kind in sorted(arguments, key=lambda pair: pair[0]):
@@ -346,7 +349,8 @@ def _c_star(t: _Text, at: int, number: int, what: str) -> tuple[int, int]:
     if end > at and t[end] == "$":
         value = int(t.text[at:end])
         if value == 0:
-            raise FormatError(f"In the directive number {number}, the {what}argument number 0 is not a positive integer.", end)
+            raise FormatError(f"In the directive number {number}, the {what}argument number 0 is not a positive "
+                              "integer.", end)
         return value, end + 1
     return 0, at
 
@@ -382,7 +386,8 @@ def _parse_c(text: str, translated: bool, objc: bool = False) -> ParsedFormat:
         if end > at and t[end] == "$":
             number = int(text[at:end])
             if number == 0:
-                raise FormatError(f"In the directive number {count}, the argument number 0 is not a positive integer.", end)
+                raise FormatError(f"In the directive number {count}, the argument number 0 is not a positive "
+                                  "integer.", end)
             at = end + 1
         while True:  # flags
             char = t[at]
@@ -569,7 +574,8 @@ def _compare_python(source: FormatSpec, target: FormatSpec, strict: bool, names:
             return f"number of format specifications in '{names[0]}' and '{names[1]}' does not match"
         for index, (mine, theirs_kind) in enumerate(zip(source.positional, target.positional)):
             if not _python_types_agree(mine, theirs_kind, strict):
-                return f"format specifications in '{names[0]}' and '{names[1]}' for argument {index + 1} are not the same"
+                return (f"format specifications in '{names[0]}' and '{names[1]}' for argument {index + 1} are "
+                        "not the same")
     return None
 
 
@@ -581,7 +587,8 @@ def _compare_keys(mine: dict, theirs: dict, strict: bool, names: tuple[str, str]
     """Keys of the translation must be the msgid's; all of them when strict (python, perl, sh)."""
     for key in sorted(theirs, key=_key_order):
         if key not in mine:
-            return f"a format specification for argument {_show_key(key)}, as in '{names[1]}', doesn't exist in '{names[0]}'"
+            return (f"a format specification for argument {_show_key(key)}, as in '{names[1]}', doesn't exist in "
+                    f"'{names[0]}'")
     if strict:
         for key in sorted(mine, key=_key_order):
             if key not in theirs:
@@ -645,7 +652,8 @@ def _brace_directive(t: _Text, at: int, toplevel: bool, names: list[str], count:
             break
     if char == ":":
         if not toplevel:
-            raise FormatError(f"In the directive number {count[0]}, no more nesting is allowed in a format specifier.", at)
+            raise FormatError(f"In the directive number {count[0]}, no more nesting is allowed in a format "
+                              "specifier.", at)
         at += 1
         if t[at] == "{":
             at = _brace_directive(t, at, False, names, count)
@@ -720,6 +728,22 @@ def _perl_number(t: _Text, at: int) -> tuple[int, int]:
     return 0, at
 
 
+class _PerlTaker:
+    """Records the arguments of one Perl directive; an unnumbered one takes the next number."""
+
+    def __init__(self, numbered: list[tuple[int, str]], arguments: list[Argument], last: int) -> None:
+        self.numbered = numbered
+        self.arguments = arguments
+        self.last = last  # the last unnumbered argument taken
+
+    def __call__(self, key: int, kind: str) -> None:
+        if not key:
+            self.last += 1
+            key = self.last
+        self.numbered.append((key, kind))
+        self.arguments.append(Argument(key, kind))
+
+
 def _parse_perl(text: str, translated: bool) -> ParsedFormat:
     t = _Text(text)
     directives: list[Directive] = []
@@ -732,15 +756,7 @@ def _parse_perl(text: str, translated: bool) -> ParsedFormat:
         at += 1
         count += 1
         arguments: list[Argument] = []
-
-        def take(key: int, kind: str) -> None:
-            nonlocal last
-            if not key:
-                last += 1
-                key = last
-            numbered.append((key, kind))
-            arguments.append(Argument(key, kind))
-
+        take = _PerlTaker(numbered, arguments, last)
         number, at = _perl_number(t, at)
         while t[at] in " +-#0" and t[at] != "\0":
             at += 1
@@ -819,6 +835,7 @@ def _parse_perl(text: str, translated: bool) -> ParsedFormat:
             raise FormatError(_conversion_reason(count, char), at - 1 if char == "\0" else at)
         if kind and not vectorize:
             take(number, kind)
+        last = take.last
         at += 1
         directives.append(Directive(start, at, tuple(arguments)))
         at = text.find("%", at)
@@ -834,7 +851,8 @@ def _compare_keyed(source: FormatSpec, target: FormatSpec, strict: bool, names: 
         return problem
     for key in sorted(theirs, key=_key_order):
         if mine[key] != theirs[key]:
-            return f"format specifications in '{names[0]}' and '{names[1]}' for argument {_show_key(key)} are not the same"
+            return (f"format specifications in '{names[0]}' and '{names[1]}' for argument {_show_key(key)} are "
+                    "not the same")
     return None
 
 

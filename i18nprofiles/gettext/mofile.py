@@ -19,15 +19,25 @@ compiles (``messages.is_compiled``).  Without ``use_fuzzy`` the bytes are those 
 from __future__ import annotations
 
 import struct
-from itertools import accumulate
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import polib
 
 from i18nprofiles.errors import CatalogError
-from i18nprofiles.gettext.formats import FormatError, parse_directives, read_format_flags
-from i18nprofiles.gettext.messages import compiled_entries, header_charset, message_key, read_header, translations
+from i18nprofiles.gettext.formats import (
+    FormatError,
+    parse_directives,
+    read_format_flags,
+)
+from i18nprofiles.gettext.messages import (
+    compiled_entries,
+    header_charset,
+    message_key,
+    read_header,
+    translations,
+)
 
 MO_MAGIC = 0x950412DE
 SEGMENTS_END = 0xFFFFFFFF
@@ -147,8 +157,10 @@ def message_spans(message: MoMessage) -> tuple[list[tuple[int, int]], list[tuple
     return key_spans, translation_spans
 
 
-def cut_sysdep(text: bytes, spans: list[tuple[int, int]], segments: dict[bytes, int]) -> SysdepString:
-    """``text`` (with its final NUL) cut at ``spans``; new segment names are added to ``segments``."""
+def cut_sysdep(text: bytes, spans: list[tuple[int, int]], segments: dict[bytes, int],
+               tail: bytes = b"") -> SysdepString:
+    """``text`` cut at ``spans``, ``tail`` (a msgid_plural and its NUL) after its last piece; new
+    segment names (without angle brackets) are numbered in ``segments``."""
     pieces = []
     last = 0
     for start, end in spans:
@@ -157,8 +169,26 @@ def cut_sysdep(text: bytes, spans: list[tuple[int, int]], segments: dict[bytes, 
             name = name[1:-1]
         pieces.append((text[last:start], segments.setdefault(name, len(segments))))
         last = end
-    pieces.append((text[last:], SEGMENTS_END))
+    pieces.append((text[last:] + tail, SEGMENTS_END))
     return SysdepString(tuple(pieces))
+
+
+def split_messages(messages: Sequence[MoMessage]) -> tuple[list[MoMessage], list[tuple[SysdepString, SysdepString]],
+                                                           dict[bytes, int]]:
+    """The plain messages, the system-dependent ones (original and translation cut in pieces, in the
+    given order) and the names of their segments."""
+    static: list[MoMessage] = []
+    sysdep: list[tuple[SysdepString, SysdepString]] = []
+    segments: dict[bytes, int] = {}
+    for message in messages:
+        key_spans, translation_spans = message_spans(message)
+        if not (key_spans or translation_spans):
+            static.append(message)
+            continue
+        tail = message.plural + b"\0" if message.plural is not None else b""
+        sysdep.append((cut_sysdep(message.key + b"\0", key_spans, segments, tail),
+                       cut_sysdep(message.translation + b"\0", translation_spans, segments)))
+    return static, sysdep, segments
 
 
 # -- the file ----------------------------------------------------------------------------------
@@ -167,75 +197,57 @@ def cut_sysdep(text: bytes, spans: list[tuple[int, int]], segments: dict[bytes, 
 def write_mo(messages: Sequence[MoMessage]) -> bytes:
     """A .mo of these messages, in msgfmt's layout.
 
-    Plain messages are sorted by key and found through the hash table; system-dependent ones
-    follow in the given order, in the tables of revision 0.1.
+    Header; tables of the plain messages (sorted by key) and hash table; for system-dependent
+    messages, the tables of revision 0.1; then the strings in the same order as the tables.
     """
-    static: list[MoMessage] = []
-    sysdep: list[tuple[SysdepString, SysdepString]] = []
-    segments: dict[bytes, int] = {}
-    for message in messages:
-        key_spans, translation_spans = message_spans(message)
-        if key_spans or translation_spans:
-            original = message.key + b"\0"
-            sysdep.append((
-                cut_sysdep(original, key_spans, segments),
-                cut_sysdep(message.translation + b"\0", translation_spans, segments),
-            ))
-            if message.plural is not None:
-                pieces = sysdep[-1][0].pieces
-                last_text, end = pieces[-1]
-                sysdep[-1] = (SysdepString(pieces[:-1] + ((last_text + message.plural + b"\0", end),)), sysdep[-1][1])
-        else:
-            static.append(message)
+    static, sysdep, segments = split_messages(messages)
     static.sort(key=lambda message: message.key)
-    minor = 1 if sysdep else 0
-    major = 1 if b"I" in segments else 0
     count = len(static)
     hash_size = hash_table_size(len(messages))
-    header_size = 4 * (HEADER_FIELDS + (SYSDEP_FIELDS if minor else 0))
-    originals_at = header_size
+    originals_at = 4 * (HEADER_FIELDS + (SYSDEP_FIELDS if sysdep else 0))
     translations_at = originals_at + 8 * count
     hash_at = translations_at + 8 * count
     offset = hash_at + 4 * hash_size
-    fields = [MO_MAGIC, (major << 16) + minor, count, originals_at, translations_at, hash_size, hash_at]
-    tables: list[bytes] = []
-    if minor:
+    revision = ((1 if b"I" in segments else 0) << 16) + (1 if sysdep else 0)
+    fields = [MO_MAGIC, revision, count, originals_at, translations_at, hash_size, hash_at]
+    if sysdep:
         segments_at = offset
         sysdep_originals_at = segments_at + 8 * len(segments)
         sysdep_translations_at = sysdep_originals_at + 4 * len(sysdep)
         descriptors_at = sysdep_translations_at + 4 * len(sysdep)
-        offset = descriptors_at + sum(4 + 8 * len(string.pieces) for pair in sysdep for string in pair)
+        offset = descriptors_at + sum(descriptor_size(string) for pair in sysdep for string in pair)
         fields += [len(segments), segments_at, len(sysdep), sysdep_originals_at, sysdep_translations_at]
-    # the strings, after all tables: originals, translations, segment names, system-dependent strings
     originals = [message.key + b"\0" + message.plural if message.plural is not None else message.key
                  for message in static]
+    translations = [message.translation for message in static]
     original_table, offset = string_table(originals, offset)
-    translation_table, offset = string_table([message.translation for message in static], offset)
-    tables += [original_table, translation_table, struct.pack(f"<{hash_size}I", *build_hash_table(static, hash_size))]
-    data = [b"\0".join(originals) + b"\0" if originals else b"", b"\0".join(message.translation for message in static)
-            + b"\0" if static else b""]
-    if minor:
-        names = list(segments)
-        segment_table, offset = string_table(names, offset, counted_nul=1)
-        tables.append(segment_table)
-        data.append(b"".join(name + b"\0" for name in names))
-        positions = []
-        descriptors = []
-        at = descriptors_at
-        for column in (0, 1):
-            for pair in sysdep:
-                string = pair[column]
-                positions.append(at)
-                at += 4 + 8 * len(string.pieces)
-                numbers = [offset]
-                for text, reference in string.pieces:
-                    numbers += [len(text), reference]
-                    offset += len(text)
-                    data.append(text)
-                descriptors.append(struct.pack(f"<{len(numbers)}I", *numbers))
-        tables.append(struct.pack(f"<{len(positions)}I", *positions))
-        tables += descriptors
-    return b"".join([struct.pack(f"<{len(fields)}I", *fields), *tables, *data])
+    translation_table, offset = string_table(translations, offset)
+    hash_table = build_hash_table([message.key for message in static], hash_size)
+    parts = [pack(fields), original_table, translation_table, pack(hash_table)]
+    strings = [b"".join(text + b"\0" for text in originals), b"".join(text + b"\0" for text in translations)]
+    if sysdep:
+        segment_table, offset = string_table(list(segments), offset, counted_nul=1)
+        parts.append(segment_table)
+        strings.append(b"".join(name + b"\0" for name in segments))
+        strings_in_order = [pair[column] for column in (0, 1) for pair in sysdep]
+        parts.append(pack(list(accumulate(map(descriptor_size, strings_in_order[:-1]), initial=descriptors_at))))
+        for string in strings_in_order:
+            numbers = [offset]
+            for text, reference in string.pieces:
+                numbers += [len(text), reference]
+                offset += len(text)
+                strings.append(text)
+            parts.append(pack(numbers))
+    return b"".join(parts + strings)
+
+
+def descriptor_size(string: SysdepString) -> int:
+    """The bytes of a system-dependent string's descriptor: its offset, then (size, segment) per piece."""
+    return 4 + 8 * len(string.pieces)
+
+
+def pack(numbers: Sequence[int]) -> bytes:
+    return struct.pack(f"<{len(numbers)}I", *numbers)
 
 
 def string_table(strings: Sequence[bytes], offset: int, counted_nul: int = 0) -> tuple[bytes, int]:
@@ -246,7 +258,7 @@ def string_table(strings: Sequence[bytes], offset: int, counted_nul: int = 0) ->
     numbers = [0] * (2 * len(lengths))
     numbers[0::2] = [length + counted_nul for length in lengths] if counted_nul else lengths
     numbers[1::2] = starts[:-1]
-    return struct.pack(f"<{len(numbers)}I", *numbers), starts[-1]
+    return pack(numbers), starts[-1]
 
 
 # -- the hash table --------------------------------------------------------------------------------
@@ -277,10 +289,10 @@ def is_prime(candidate: int) -> bool:
     return candidate % divisor != 0
 
 
-def build_hash_table(static: Sequence[MoMessage], size: int) -> list[int]:
-    """Open addressing with double hashing, each message's index + 1 in its slot, in sorted order."""
+def build_hash_table(keys: Sequence[bytes], size: int) -> list[int]:
+    """Open addressing with double hashing: each key's index + 1 in its slot, keys inserted in order."""
     table = [0] * size
-    for index, value in enumerate(hash_strings([message.key for message in static])):
+    for index, value in enumerate(hash_strings(keys)):
         slot = value % size
         if table[slot]:
             step = 1 + value % (size - 2)

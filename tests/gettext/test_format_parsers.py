@@ -86,7 +86,8 @@ def test_perl_and_shell() -> None:
 
 def test_compare_strict_and_relaxed() -> None:
     one, two = parse_format("%d", "c"), parse_format("%d %s", "c")
-    assert compare_formats(two, one, "c", strict=True) == "number of format specifications in 'msgid' and 'msgstr' does not match"
+    assert compare_formats(two, one, "c", strict=True) == (
+        "number of format specifications in 'msgid' and 'msgstr' does not match")
     assert compare_formats(two, one, "c", strict=False) is None
     assert compare_formats(one, two, "c", strict=False) is not None
     named = parse_format("%(a)s %(b)s", "python")

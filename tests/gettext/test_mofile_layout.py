@@ -12,7 +12,13 @@ import pytest
 from po_corpus import needs_msgfmt, read_po, run_msgfmt
 
 from i18nprofiles.errors import CatalogError
-from i18nprofiles.gettext.mofile import build_mo, hash_string, hash_strings, header_translation, next_prime
+from i18nprofiles.gettext.mofile import (
+    build_mo,
+    hash_string,
+    hash_strings,
+    header_translation,
+    next_prime,
+)
 
 HEADER = '''msgid ""
 msgstr ""
@@ -61,8 +67,7 @@ CASES = {
         '#, python-format\nmsgid "%<PRIuMAX> python"\nmsgstr "%<PRIuMAX> python"\n\n'
         '#, possible-c-format\nmsgid "%<PRIuMAX> possible"\nmsgstr "%<PRIuMAX> possible"\n'
     ),
-    "sorting is by bytes": 'msgid "Zebra"\nmsgstr "z"\n\nmsgid "apple"\nmsgstr "a"\n\nmsgid "\\u00e9t\\u00e9"\nmsgstr "e"\n'.replace(
-        "\\u00e9", "é"),
+    "sorting is by bytes": 'msgid "Zebra"\nmsgstr "z"\n\nmsgid "apple"\nmsgstr "a"\n\nmsgid "été"\nmsgstr "e"\n',
 }
 
 
@@ -90,7 +95,8 @@ def test_system_dependent_tables(tmp_path: Path) -> None:
     segments = [struct.unpack_from("<2I", data, fields[8] + 8 * i) for i in range(fields[7])]
     assert [data[offset:offset + length] for length, offset in segments] == [b"PRIuMAX\0", b"PRId64\0", b"PRIu32\0"]
     assert fields[9] == 3  # the three messages with macros; "plain %d" is a plain one
-    i_flag = build_mo(read_po(write_po(tmp_path, CASES["system-dependent in the translation only, and the I flag (revision 1.1)"])))
+    case = CASES["system-dependent in the translation only, and the I flag (revision 1.1)"]
+    i_flag = build_mo(read_po(write_po(tmp_path, case)))
     assert struct.unpack_from("<2I", i_flag)[1] == (1 << 16) + 1
 
 
@@ -114,7 +120,8 @@ def test_use_fuzzy_header(tmp_path: Path) -> None:
     assert header_translation("A: 1\nX-Use-Fuzzy: yes\n", False) == "A: 1\n"
     assert header_translation("A: 1", True) == "A: 1\nX-Use-Fuzzy: yes\n"
     assert header_translation(None, True) == "X-Use-Fuzzy: yes\n"
-    assert header_translation("POT-Creation-Date: x\nB: 2\nPOT-Creation-Date: y\n", False) == "B: 2\nPOT-Creation-Date: y\n"
+    twice = "POT-Creation-Date: x\nB: 2\nPOT-Creation-Date: y\n"
+    assert header_translation(twice, False) == "B: 2\nPOT-Creation-Date: y\n"  # msgfmt drops the first
 
 
 @needs_msgfmt

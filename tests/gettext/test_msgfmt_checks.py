@@ -18,7 +18,6 @@ import pytest
 from po_corpus import corpus_files, needs_msgfmt, read_po
 
 from i18nprofiles.gettext.checks import find_problems
-from i18nprofiles.gettext.messages import compiled_entries
 
 pytestmark = needs_msgfmt
 
@@ -34,6 +33,7 @@ msgstr ""
 "Content-Transfer-Encoding: 8bit\\n"
 "Plural-Forms: {plural}\\n"
 '''
+BARE_HEADER = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
 FRENCH = "nplurals=2; plural=(n > 1);"
 ENDS_IN_ONE = "nplurals=2; plural=(n%10==1 ? 0 : 1);"
 RUSSIAN = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
@@ -137,7 +137,8 @@ CASES = {
     "sh: default value syntax": Case(single("sh-format", "${x}", "${x:-y}"), True),
     "sh: $1": Case(single("sh-format", "$x", "$1"), True),
     # plural forms and their format strings
-    "plural: right number of forms": Case(plural("c-format", "%d file", "%d files", "%d fichier", "%d fichiers"), False),
+    "plural: right number of forms": Case(
+        plural("c-format", "%d file", "%d files", "%d fichier", "%d fichiers"), False),
     "plural: three forms for nplurals=2": Case(plural("", "file", "files", "a", "b", "c"), True),
     "plural: one form for nplurals=2": Case(plural("", "file", "files", "a"), True),
     "plural: single-number form may drop %d (n > 1)": Case(
@@ -153,8 +154,8 @@ CASES = {
     "plural: unless the range gives it one number": Case(
         plural("c-format, range: 0..10", "%d file", "%d files", "un fichier", "%d fichiers"), False, ENDS_IN_ONE),
     "plural: no header": Case(plural("", "file", "files", "a", "b"), True, header=""),
-    "plural: header without Plural-Forms": Case(plural("", "file", "files", "a", "b"), True, header='msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'),
-    "plural: no plural entries, no Plural-Forms": Case(single("c-format", "%d", "%d"), False, header='msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'),
+    "plural: header without Plural-Forms": Case(plural("", "file", "files", "a", "b"), True, header=BARE_HEADER),
+    "plural: no plural entries, no Plural-Forms": Case(single("c-format", "%d", "%d"), False, header=BARE_HEADER),
     "plural: nplurals=x": Case(single("c-format", "%d", "%d"), True, "nplurals=x; plural=n!=1;"),
     "plural: division by zero": Case(single("c-format", "%d", "%d"), True, "nplurals=2; plural=n/0;"),
     "plural: negative values": Case(single("c-format", "%d", "%d"), True, "nplurals=2; plural=n-1;"),
@@ -176,8 +177,9 @@ CASES = {
     "newline: msgid_plural": Case(plural("", "foo\\n", "foos", "a\\n", "b\\n"), True),
     "newline: a plural form": Case(plural("", "foo\\n", "foos\\n", "a\\n", "b"), True),
     # header fields msgfmt only warns about
-    "header: default values and missing fields": Case(single("", "a", "b"), False, header='msgid ""\nmsgstr ""\n"Project-Id-Version: PACKAGE VERSION\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'),
-    "header: fuzzy header": Case(single("", "a", "b"), False, header='#, fuzzy\nmsgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'),
+    "header: default values and missing fields": Case(single("", "a", "b"), False, header=BARE_HEADER.replace(
+        'msgstr "', 'msgstr ""\n"Project-Id-Version: PACKAGE VERSION\\n"\n"')),
+    "header: fuzzy header": Case(single("", "a", "b"), False, header="#, fuzzy\n" + BARE_HEADER),
 }
 
 
@@ -212,8 +214,8 @@ SNIPPETS = ["%d", "%s", "%u", "%lu", "%ju", "%zu", "%1$s", "%2$d", "%3$s", "%<PR
 FORMAT_FLAGS = ["c-format", "no-c-format", "possible-c-format", "python-format", "python-brace-format", "sh-format",
                 "perl-format", "objc-format", "fuzzy", "range: 0..1"]
 PLURAL_HEADERS = ["nplurals=2; plural=(n != 1);", "nplurals=2; plural=(n > 1);", "nplurals=3; plural=n%3;",
-                  "nplurals=1; plural=0;", "nplurals=2; plural=n-1;", "nplurals=2; plural=n/0;", "nplurals=x; plural=n;",
-                  "nplurals=2; plural=n!=1 +;", "nplurals=2;", RUSSIAN]
+                  "nplurals=1; plural=0;", "nplurals=2; plural=n-1;", "nplurals=2; plural=n/0;",
+                  "nplurals=x; plural=n;", "nplurals=2; plural=n!=1 +;", "nplurals=2;", RUSSIAN]
 
 
 def forms_of(entry: polib.POEntry) -> list[str]:
