@@ -106,7 +106,7 @@ def format_text(text: str, charset: str) -> str:
     """The text gettext's format parsers see: the characters, or the bytes (one character each) for a
     charset whose multibyte characters can end in an ASCII byte."""
     if codecs.lookup(charset).name in MULTIBYTE_ASCII_TRAIL:
-        return text.encode(charset).decode("latin-1")
+        return text.encode(charset, "replace").decode("latin-1")
     return text
 
 

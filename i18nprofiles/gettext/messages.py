@@ -13,6 +13,8 @@ import re
 
 import polib
 
+from i18nprofiles.errors import CatalogError
+
 MSGCTXT_SEPARATOR = "\x04"
 CHARSET_RE = re.compile(r"charset=([\w.:-]+)")
 PLACEHOLDER_CHARSET = "CHARSET"  # the template's placeholder: the strings were read as UTF-8
@@ -33,12 +35,15 @@ def read_header(catalog: polib.POFile) -> str | None:
 def header_charset(header: str | None) -> str:
     """The Python codec for the charset a header declares (UTF-8 when none, or the placeholder).
 
-    LookupError when Python does not know the charset.
+    CatalogError when Python does not know the charset.
     """
     found = CHARSET_RE.search(content_type(header)) if header else None
     if found is None or found.group(1).upper() == PLACEHOLDER_CHARSET:
         return "utf-8"
-    return codecs.lookup(found.group(1)).name
+    try:
+        return codecs.lookup(found.group(1)).name
+    except LookupError:
+        raise CatalogError(f"unknown charset {found.group(1)!r}") from None
 
 
 def content_type(header: str) -> str:

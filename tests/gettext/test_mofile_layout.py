@@ -172,3 +172,10 @@ def test_hash_strings_equals_hash_string() -> None:
 def test_next_prime_as_gettext() -> None:
     """gettext's test calls 3 composite (it is meant for odd numbers from 10): 2 messages get a table of 5."""
     assert [next_prime(seed) for seed in (0, 1, 2, 3, 4, 9, 10, 24, 25, 1000)] == [1, 1, 5, 5, 5, 11, 11, 29, 29, 1009]
+
+
+def test_unknown_charset(tmp_path: Path) -> None:
+    catalog = read_po(write_po(tmp_path, 'msgid "a"\nmsgstr "b"\n'))
+    catalog.metadata["Content-Type"] = "text/plain; charset=NO-SUCH-CHARSET"
+    with pytest.raises(CatalogError, match="unknown charset 'NO-SUCH-CHARSET'"):
+        build_mo(catalog)

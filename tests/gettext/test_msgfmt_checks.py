@@ -185,7 +185,8 @@ CASES = {
 
 def msgfmt_check(path: Path, use_fuzzy: bool = False) -> subprocess.CompletedProcess[str]:
     options = ["-f"] if use_fuzzy else []
-    return subprocess.run(["msgfmt", "-c", *options, "-o", os.devnull, str(path)], capture_output=True, text=True)
+    return subprocess.run(["msgfmt", "-c", *options, "-o", os.devnull, str(path)], capture_output=True,
+                          encoding="utf-8", errors="replace")  # msgfmt may quote one byte of a character
 
 
 @pytest.mark.parametrize("name", list(CASES))
