@@ -111,11 +111,18 @@ def encode(text: str, charset: str, line: int) -> bytes:
 
 def make_message(entry: polib.POEntry, charset: str) -> MoMessage:
     """The message of a compiled entry, encoded in the catalogue's charset."""
-    line = entry.linenum
-    key = encode(message_key(entry), charset, line)
-    plural = encode(entry.msgid_plural, charset, line) if entry.msgid_plural else None
-    translation = b"\0".join(encode(form, charset, line) for form in translations(entry))
-    languages = read_format_flags(entry.flags).languages
+    try:
+        key = message_key(entry).encode(charset)
+        if entry.msgid_plural:
+            plural = entry.msgid_plural.encode(charset)
+            translation = b"\0".join([form.encode(charset) for form in translations(entry)])
+        else:
+            plural, translation = None, entry.msgstr.encode(charset)
+    except UnicodeEncodeError:
+        for text in (message_key(entry), entry.msgid_plural or "", *translations(entry)):
+            encode(text, charset, entry.linenum)
+        raise
+    languages = read_format_flags(entry.flags).languages if entry.flags else ()
     return MoMessage(key, plural, translation, "c" in languages or "objc" in languages)
 
 
