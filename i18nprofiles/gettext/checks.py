@@ -73,7 +73,7 @@ def find_problems(catalog: polib.POFile, path: Path, *, use_fuzzy: bool = False)
     for entry in entries:
         problems += check_line_breaks(entry, path)
         problems += check_formats(entry, path, distribution, charset)
-    return problems
+    return sorted(problems, key=lambda problem: problem.line)
 
 
 def line_of(entry: polib.POEntry) -> int:
@@ -110,9 +110,8 @@ def check_plurals(header: str | None, entries: list[polib.POEntry],
         expression = parse_plural(forms.plural)
     except PluralError:
         problems.append(Problem(path, HEADER_LINE, "invalid plural expression"))
-    if problems:
+    if problems or nplurals is None:
         return problems, None
-    assert nplurals is not None
     failure, distribution = check_plural_values(expression, nplurals)
     if failure:
         return [Problem(path, HEADER_LINE, failure)], None
