@@ -32,6 +32,7 @@ from i18nprofiles.gettext.formats import (
     read_format_flags,
 )
 from i18nprofiles.gettext.messages import (
+    MSGCTXT_SEPARATOR,
     compiled_entries,
     header_charset,
     message_key,
@@ -66,8 +67,8 @@ class MoMessage:
 def build_mo(catalog: polib.POFile, *, use_fuzzy: bool = False) -> bytes:
     """The .mo bytes of a catalogue: the entries msgfmt compiles (fuzzy ones only with ``use_fuzzy``).
 
-    CatalogError when two entries have the same msgctxt and msgid, or a string cannot be written
-    in the catalogue's charset.
+    CatalogError (as msgfmt's errors) when two entries have the same msgctxt and msgid, a msgctxt or
+    msgid holds the context separator (EOT), or a string cannot be written in the catalogue's charset.
     """
     header = read_header(catalog)
     charset = header_charset(header)
@@ -111,6 +112,8 @@ def encode(text: str, charset: str, line: int) -> bytes:
 
 def make_message(entry: polib.POEntry, charset: str) -> MoMessage:
     """The message of a compiled entry, encoded in the catalogue's charset."""
+    if MSGCTXT_SEPARATOR in entry.msgid or (entry.msgctxt and MSGCTXT_SEPARATOR in entry.msgctxt):
+        raise CatalogError("context separator <EOT> within string", None, entry.linenum)
     try:
         key = message_key(entry).encode(charset)
         if entry.msgid_plural:

@@ -159,6 +159,9 @@ def test_unencodable_and_duplicate_entries(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="duplicate message definition") as error:
         build_mo(catalog)
     assert error.value.line == 99
+    catalog[1].msgid = "menu\x04a"  # msgfmt refuses EOT in a string: it would look like a context
+    with pytest.raises(CatalogError, match="context separator <EOT> within string"):
+        build_mo(catalog)
 
 
 def test_hash_strings_equals_hash_string() -> None:
