@@ -191,7 +191,7 @@ def test_compile_refuses_line_break_mismatch(project: Path, translated: Path, cl
     catalog.save()
     result = cli("compile", cwd=project)
     assert result.code == 1
-    assert "trailing line break" in result.err
+    assert "do not both end with" in result.err  # msgfmt -c's words
     assert not (project / "locales/es/LC_MESSAGES/profiles.mo").exists()
 
 

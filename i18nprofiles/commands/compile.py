@@ -10,9 +10,10 @@ from pathlib import Path
 
 from i18nprofiles.commands.catalogs import parse_input
 from i18nprofiles.config import Config, normalize_locale
-from i18nprofiles.errors import CatalogError, ConfigError
+from i18nprofiles.errors import CatalogError, ConfigError, I18nProfilesError
+from i18nprofiles.gettext.checks import Problem, find_problems
 from i18nprofiles.gettext.mofile import build_mo
-from i18nprofiles.gettext.stats import Problem, Statistics, count_entries, find_problems
+from i18nprofiles.gettext.stats import Statistics, count_entries
 from i18nprofiles.paths import PROFILES_DOMAIN, select_catalogs
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
 from i18nprofiles.store.changes import CatalogChange
@@ -54,7 +55,7 @@ class Compilation:
 def compile_file(inputs: CompileInputs) -> Compilation:
     """The full stage: parse the catalogue, check it as ``msgfmt -c`` would, encode the .mo."""
     catalog = parse_input(inputs.po)
-    problems = find_problems(catalog, inputs.po.path)
+    problems = find_problems(catalog, inputs.po.path, use_fuzzy=inputs.use_fuzzy)
     data = None if problems else build_mo(catalog, use_fuzzy=inputs.use_fuzzy)
     return Compilation(data, count_entries(catalog), problems)
 
@@ -70,8 +71,8 @@ def patch_file(store: Store, inputs: CompileInputs) -> Compilation | None:
         return None
     try:
         patched = patch_compiled(mo.data, Statistics(*known[1]), change, inputs.use_fuzzy)
-    except (struct.error, IndexError, TypeError, ValueError):
-        return None
+    except (struct.error, IndexError, TypeError, ValueError, I18nProfilesError):
+        return None  # a .mo or a change it cannot take: the full compile says why
     return Compilation(patched[0], patched[1], []) if patched is not None else None
 
 
