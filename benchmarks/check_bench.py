@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from corpus import VOCABULARY  # noqa: E402
 
-from i18nprofiles.catalog import catalog_text, read_catalog  # noqa: E402
+from i18nprofiles.gettext.pofile import catalog_text, read_catalog  # noqa: E402
 from i18nprofiles.files import write_text_atomic  # noqa: E402
 from i18nprofiles.config import load_config  # noqa: E402
-from i18nprofiles.extract import extract  # noqa: E402
+from i18nprofiles.commands.extract import extract  # noqa: E402
 
 LOCALES = ("es", "en", "de")
 PER_PROFILE = 100

@@ -26,8 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from i18nprofiles.catalog import read_catalog  # noqa: E402
-from i18nprofiles.compile import build_mo as previous_build_mo  # noqa: E402
+from i18nprofiles.gettext.pofile import read_catalog  # noqa: E402
 from i18nprofiles.gettext.checks import find_problems  # noqa: E402
 from i18nprofiles.gettext.mofile import build_mo  # noqa: E402
 
@@ -63,7 +62,6 @@ def main() -> None:
         rows = {
             "build_mo": median_time(lambda: build_mo(catalog), options.runs),
             "find_problems": median_time(lambda: find_problems(catalog, po), options.runs),
-            "previous compile.build_mo": median_time(lambda: previous_build_mo(catalog), options.runs),
             "msgfmt -o (whole command)": median_time(
                 lambda: subprocess.run(["msgfmt", "-o", str(mo), str(po)], check=True), options.runs),
             "msgfmt -c -o (whole command)": median_time(

@@ -26,11 +26,11 @@ from deep_translator import LibreTranslator  # noqa: E402
 
 import polib  # noqa: E402
 
-from i18nprofiles.catalog import read_catalog, write_catalog  # noqa: E402
+from i18nprofiles.gettext.pofile import read_catalog, write_catalog  # noqa: E402
 from i18nprofiles.config import load_config  # noqa: E402
-from i18nprofiles.engines import build_engine  # noqa: E402
-from i18nprofiles.merge import new_catalog  # noqa: E402
-from i18nprofiles.prefill import is_candidate, prefill_catalogs  # noqa: E402
+from i18nprofiles.mt.engines import build_engine  # noqa: E402
+from i18nprofiles.gettext.merge import new_catalog  # noqa: E402
+from i18nprofiles.commands.prefill import is_candidate, prefill_catalogs  # noqa: E402
 from prefill.server import LibreServer  # noqa: E402
 
 LOCALES = ["es", "en", "pt", "it"]
