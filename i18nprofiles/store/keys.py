@@ -1,8 +1,9 @@
 """What every record of the store depends on besides its own inputs: the code that made it.
 
 The key covers every file of the installed package (modules of every
-subpackage, templates, catalogues, data files), the package's version, and
-the versions of the libraries whose behaviour shapes what the stages produce.
+subpackage, templates, catalogues, data files), the package's version, the
+Python version, and the versions of the libraries whose behaviour shapes
+what the stages produce.
 A new release, a local edit of the package or an upgraded library makes every
 record stale.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,7 +35,7 @@ def library_versions() -> tuple[tuple[str, str], ...]:
 @lru_cache(maxsize=1)
 def code_key() -> str:
     """SHA-256 of every file of the package (by relative name) and of the library versions."""
-    digest = hashlib.sha256(repr(library_versions()).encode("utf-8"))
+    digest = hashlib.sha256(repr((sys.version, library_versions())).encode("utf-8"))
     for path in sorted(PACKAGE_DIR.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
             name = path.relative_to(PACKAGE_DIR).as_posix().encode("utf-8")
