@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import math
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
@@ -13,38 +18,101 @@ from i18nprofiles.errors import ConfigError, LocaleError
 
 CONFIG_FILES = ("i18nprofiles.toml", "pyproject.toml")
 
+# -- the schema: every setting, its default and what it must be ----------------------------
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_path(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != "" and "\0" not in value
+
+
+def _is_optional_path(value: Any) -> bool:
+    return value is None or _is_path(value)
+
+
+def _is_texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_percent(value: Any) -> bool:
+    return _is_number(value) and 0 <= value <= 100
+
+
+def _is_http_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    if not value:
+        return True
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c in value for c in "\0\n\r\t ")
+
+
+def _is_fail_under(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _is_percent(item) for key, item in value.items())
+    return value is None or _is_percent(value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its default, the test a value must pass, and what the test asks for."""
+
+    default: Any
+    valid: Callable[[Any], bool]
+    expects: str
+
+
+SCHEMA: dict[str, Setting] = {
+    "project": Setting("", _is_text, "a string"),
+    "source_locale": Setting("fr", _is_text, "a string"),
+    "locales": Setting([], _is_texts, "a list of strings"),
+    "profiles": Setting(["profiles/*.md", "profiles/*.yaml", "profiles/*.yml"], _is_texts, "a list of strings"),
+    "locales_dir": Setting("locales", _is_path, "a folder name (a non-empty string)"),
+    "output_dir": Setting("site", _is_path, "a folder name (a non-empty string)"),
+    "site_url": Setting("", _is_http_url, "an http or https URL"),
+    "templates_dir": Setting(None, _is_optional_path, "a folder name (a non-empty string)"),
+    "translatable_fields": Setting([], _is_texts, "a list of strings"),
+    "width": Setting(76, lambda v: _is_whole(v) and v >= 0, "a whole number (0: no wrapping)"),
+    # rendering
+    "publish_threshold": Setting(0, _is_percent, "a percentage from 0 to 100"),
+    "use_fuzzy": Setting(False, lambda v: isinstance(v, bool), "true or false (without quotes)"),
+    # machine pre-fill
+    "glossary": Setting(None, _is_optional_path, "a file name (a non-empty string)"),
+    "cache_dir": Setting(".i18nprofiles-cache", _is_path, "a folder name (a non-empty string)"),
+    "engine_url": Setting(None, lambda v: v is None or (_is_http_url(v) and v != ""), "an http or https address"),
+    "prefill_timeout": Setting(30.0, lambda v: _is_number(v) and v > 0, "a positive number"),  # seconds per request
+    # further tries on timeouts, 429 and 5xx
+    "prefill_retries": Setting(4, lambda v: _is_whole(v) and v >= 0, "a whole number, 0 or more"),
+    # seconds before the first retry, doubled each time
+    "prefill_backoff": Setting(1.0, lambda v: _is_number(v) and v >= 0, "a number of seconds, 0 or more"),
+    # requests per second, concurrent requests, characters per request (default: the engine's)
+    "prefill_rate": Setting(None, lambda v: v is None or (_is_number(v) and v > 0), "a positive number"),
+    "prefill_in_flight": Setting(None, lambda v: v is None or (_is_whole(v) and v > 0), "a positive number"),
+    "prefill_max_chars": Setting(None, lambda v: v is None or (_is_whole(v) and v > 0), "a positive number"),
+    # CI gate
+    "fail_under": Setting(None, _is_fail_under, "a percentage from 0 to 100, or a table of them by locale"),
+    "fail_on": Setting([], _is_texts, "a list of strings"),
+    "fail_level": Setting("error", lambda v: v in ("error", "warning"), "\"error\" or \"warning\""),
+    "skip": Setting([], _is_texts, "a list of strings"),
+}
+
 # Keys a project may set, with their defaults.  Every subsystem reads its
 # options from here, so a typo in the configuration is an error, not a no-op.
-DEFAULTS: dict[str, Any] = {
-    "project": "",
-    "source_locale": "fr",
-    "locales": [],
-    "profiles": ["profiles/*.md", "profiles/*.yaml", "profiles/*.yml"],
-    "locales_dir": "locales",
-    "output_dir": "site",
-    "site_url": "",
-    "templates_dir": None,
-    "translatable_fields": [],
-    "width": 76,
-    # rendering
-    "publish_threshold": 0,
-    "use_fuzzy": False,
-    # machine pre-fill
-    "glossary": None,
-    "cache_dir": ".i18nprofiles-cache",
-    "engine_url": None,
-    "prefill_timeout": 30.0,  # seconds per request
-    "prefill_retries": 4,  # further tries on timeouts, 429 and 5xx
-    "prefill_backoff": 1.0,  # seconds before the first retry, doubled each time
-    "prefill_rate": None,  # requests per second (default: the engine's)
-    "prefill_in_flight": None,  # concurrent requests (default: the engine's)
-    "prefill_max_chars": None,  # characters per request (default: the engine's)
-    # CI gate
-    "fail_under": None,
-    "fail_on": [],
-    "fail_level": "error",
-    "skip": [],
-}
+DEFAULTS: dict[str, Any] = {key: setting.default for key, setting in SCHEMA.items()}
 
 
 @dataclass(frozen=True)
@@ -53,7 +121,7 @@ class Config:
 
     root: Path
     source: Path | None = None
-    settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
+    settings: dict[str, Any] = field(default_factory=lambda: copy.deepcopy(DEFAULTS))
 
     def __getitem__(self, key: str) -> Any:
         return self.settings[key]
@@ -152,33 +220,72 @@ def load_config(start: str | Path | None = None) -> Config:
         validate_settings(config)
         return config
     data = _read_toml(path)
-    table = data.get("tool", {}).get("i18nprofiles", {}) if path.name == "pyproject.toml" else data
+    in_pyproject = path.name == "pyproject.toml"
+    table = data.get("tool", {}).get("i18nprofiles", {}) if in_pyproject else data
+    table_name = "[tool.i18nprofiles]" if in_pyproject else path.name
+    if not isinstance(table, dict):
+        raise ConfigError(f"{table_name} must be a table of settings", path, setting_line(path, "i18nprofiles"))
     unknown = sorted(set(table) - set(DEFAULTS))
     if unknown:
-        table_name = "[tool.i18nprofiles]" if path.name == "pyproject.toml" else path.name
-        raise ConfigError(f"unknown setting {unknown[0]!r} in {table_name}", path)
-    settings = {**DEFAULTS, **table}
-    if not settings["project"] and path.name == "pyproject.toml":
-        settings["project"] = data.get("project", {}).get("name", "")
+        raise ConfigError(f"unknown setting {unknown[0]!r} in {table_name}", path, setting_line(path, unknown[0]))
+    settings = {**copy.deepcopy(DEFAULTS), **table}
+    if not settings["project"] and in_pyproject:
+        name = data.get("project", {}).get("name", "") if isinstance(data.get("project"), dict) else ""
+        settings["project"] = name if isinstance(name, str) else ""
     config = Config(root=path.parent, source=path, settings=settings)
     validate_settings(config)
     return config
 
 
+def setting_line(path: Path | None, key: str) -> int | None:
+    """The line where a configuration file sets ``key`` (``key = …``), for messages; None if not found."""
+    if path is None:
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = re.compile(rf"""\s*(?:[\w.-]*\.)?(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*[=.]""")
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def validate_settings(config: Config) -> None:
-    """Raise ConfigError for settings of the wrong type and LocaleError for unknown locales."""
+    """Raise ConfigError for a setting of the wrong type or value, and LocaleError for an unknown locale.
+
+    Every setting is checked against ``SCHEMA`` (a string where a boolean
+    belongs is an error, never taken as true); locales are normalised, and a
+    locale listed twice (``en`` and ``EN``) is an error.
+    """
     where = config.source
-    for key in ("locales", "profiles", "translatable_fields", "fail_on", "skip"):
+    for key, setting in SCHEMA.items():
         value = config.settings[key]
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"setting {key!r} must be a list of strings", where)
-    for key in ("source_locale", "locales_dir", "output_dir", "site_url"):
-        if not isinstance(config.settings[key], str):
-            raise ConfigError(f"setting {key!r} must be a string", where)
-    if not isinstance(config.settings["width"], int) or isinstance(config.settings["width"], bool):
-        raise ConfigError("setting 'width' must be a whole number", where)
-    config.settings["source_locale"] = normalize_locale(config.settings["source_locale"], where)
-    config.settings["locales"] = [normalize_locale(locale, where) for locale in config.settings["locales"]]
+        if not setting.valid(value):
+            line = setting_line(where, key)
+            if key == "engine_url":
+                raise ConfigError(f"engine URL must be an http or https address, not {_short(value)}", where, line)
+            if setting.expects == "a list of strings":
+                raise ConfigError(f"setting {key!r} must be {setting.expects}", where, line)
+            raise ConfigError(f"setting {key!r} must be {setting.expects}, not {_short(value)}", where, line)
+    config.settings["source_locale"] = normalize_locale(config.settings["source_locale"], where,
+                                                        setting_line(where, "source_locale"))
+    seen: dict[str, str] = {}
+    normalized = []
+    for locale in config.settings["locales"]:
+        code = normalize_locale(locale, where, setting_line(where, "locales"))
+        if code.casefold() in seen:
+            raise ConfigError(f"locale {locale!r} is listed twice in 'locales' (also as {seen[code.casefold()]!r})",
+                              where, setting_line(where, "locales"))
+        seen[code.casefold()] = locale
+        normalized.append(code)
+    config.settings["locales"] = normalized
 
 
 def read_glossary(path: str | Path) -> list[str]:

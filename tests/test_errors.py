@@ -65,7 +65,7 @@ def test_unknown_locale_in_the_configuration(project: Path, cli) -> None:
 def test_unknown_setting(project: Path, cli) -> None:
     (project / "i18nprofiles.toml").write_text('locale = ["fr"]\n')
     result = cli("extract", cwd=project)
-    assert result.code == 2 and result.err == "error: i18nprofiles.toml: unknown setting 'locale' in i18nprofiles.toml\n"
+    assert result.code == 2 and result.err == "error: i18nprofiles.toml:1: unknown setting 'locale' in i18nprofiles.toml\n"
 
 
 def test_broken_po_stops_update_before_any_write(project: Path, cli) -> None:

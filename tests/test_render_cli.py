@@ -69,7 +69,9 @@ def test_bad_publish_threshold_is_a_usage_error(tmp_path: Path, capsys: pytest.C
     with pytest.raises(SystemExit) as exit_info:
         main(["-P", str(root), "render"])
     assert exit_info.value.code == 2
-    assert capsys.readouterr().err.startswith(f"error: {root / 'i18nprofiles.toml'}: setting 'publish_threshold'")
+    line = len((root / "i18nprofiles.toml").read_text(encoding="utf-8").splitlines())
+    assert capsys.readouterr().err.startswith(f"error: {root / 'i18nprofiles.toml'}:{line}: setting 'publish_threshold' "
+                                              "must be a percentage from 0 to 100")
 
 
 def test_ui_strings_extract_init_and_override(tmp_path: Path) -> None:
