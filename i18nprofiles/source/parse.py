@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -26,7 +27,62 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 HARD_BREAK_RE = re.compile(r"(?: {2,}|\\)\Z")
 LETTER_RE = re.compile(r"[^\W\d_]")
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_YAML_CHARS = 4_000_000  # characters of one YAML document (front matter, or a YAML profile)
+MAX_YAML_NODES = 100_000  # values of a document once its aliases are expanded
+MAX_YAML_DEPTH = 64  # nesting of lists and mappings
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab and line ends, DEL, C1
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader, where a value that cannot be built is an error at its line, not a traceback.
+
+    ``!!int "abc"``, ``2024-04-31``, ``!!timestamp "x"`` make the safe
+    constructor raise ValueError and the like; here they become
+    ``ConstructorError`` with the mark of the value.  Numbers that are not
+    finite (``.nan``, ``.inf``) are refused (a value that is not equal to
+    itself cannot be compared, kept or digested), and so are whole numbers
+    too long to print.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever a constructor raises, the value is bad
+            raise yaml.constructor.ConstructorError(None, None, _bad_value(node, exc), node.start_mark) from None
+
+    def construct_yaml_float(self, node: yaml.Node) -> float:
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise yaml.constructor.ConstructorError(None, None, "a number must be finite", node.start_mark)
+        return value
+
+
+    def construct_yaml_int(self, node: yaml.Node) -> int:
+        value = super().construct_yaml_int(node)
+        if value.bit_length() > 256:
+            raise yaml.constructor.ConstructorError(None, None, "a number must have fewer than 78 digits",
+                                                    node.start_mark)
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+VALUE_KINDS = {"timestamp": "a valid date", "int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
+def _bad_value(node: yaml.Node, exc: Exception) -> str:
+    """What is wrong with a value that the safe constructor could not build."""
+    kind = (node.tag or "").rsplit(":", 1)[-1]
+    value = node.value if isinstance(node, yaml.ScalarNode) else None
+    if kind in VALUE_KINDS and isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        detail = f" ({exc})" if kind == "timestamp" and isinstance(exc, ValueError) else ""
+        return f"{shown!r} is not {VALUE_KINDS[kind]}{detail}"
+    return f"bad {kind or 'untagged'} value: {exc}"
 
 
 @lru_cache(maxsize=1)
@@ -166,9 +222,15 @@ def _field_values(node: yaml.Node, dotted: str, offset: int) -> Iterator[tuple[s
 
 
 def _load_yaml(text: str, path: str, offset: int) -> tuple[Any, yaml.Node | None]:
+    """The value of a YAML document and its node tree, checked (``check_document``) before it is built."""
+    if len(text) > MAX_YAML_CHARS:
+        raise ProfileError(f"the YAML document is too large ({len(text):,} characters; the limit is "
+                           f"{MAX_YAML_CHARS:,})", path, offset)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            check_document(node, path, offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -179,9 +241,78 @@ def _load_yaml(text: str, path: str, offset: int) -> tuple[Any, yaml.Node | None
         raise ProfileError(f"malformed YAML: {problem}", path, line) from None
     except yaml.YAMLError as exc:
         raise ProfileError(f"malformed YAML: {exc}", path, offset) from None
+    except RecursionError:
+        raise ProfileError("malformed YAML: nested too deeply", path, offset) from None
     finally:
         loader.dispose()
     return data, node
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def check_document(root: yaml.Node, path: str, offset: int) -> None:
+    """ProfileError unless a YAML node tree is safe to build and to walk.
+
+    Refused, each at its line: a value that contains itself (a recursive
+    alias); a tree that, with its aliases expanded, holds more than
+    ``MAX_YAML_NODES`` values, more than ``MAX_YAML_CHARS`` characters or is
+    nested deeper than ``MAX_YAML_DEPTH`` (so that a few lines of aliases
+    cannot make a billion values); a control character in a key or value (an
+    escaped NUL in a file name…); a key given twice in one mapping.
+    """
+    done: dict[int, tuple[int, int, int]] = {}  # node -> (values, characters, depth) once expanded
+    ancestors: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        key = id(node)
+        line = node.start_mark.line + offset
+        if leaving:
+            ancestors.discard(key)
+            sizes = [done[id(child)] for child in _children(node)]
+            found = (1 + sum(s[0] for s in sizes), sum(s[1] for s in sizes), 1 + max((s[2] for s in sizes), default=0))
+            if found[0] > MAX_YAML_NODES or found[1] > MAX_YAML_CHARS:
+                raise ProfileError(f"YAML aliases expand to too much (more than {MAX_YAML_NODES:,} values or "
+                                   f"{MAX_YAML_CHARS:,} characters)", path, line)
+            if found[2] > MAX_YAML_DEPTH:
+                raise ProfileError(f"YAML nested too deeply (more than {MAX_YAML_DEPTH} levels)", path, line)
+            done[key] = found
+            continue
+        if key in done:
+            continue
+        if key in ancestors:
+            raise ProfileError("YAML alias refers to a value that contains it", path, line)
+        if isinstance(node, yaml.ScalarNode):
+            bad = CONTROL_RE.search(node.value)
+            if bad:
+                block = node.style in ("|", ">")
+                where = line + node.value.count("\n", 0, bad.start()) + 1 if block else line
+                raise ProfileError(f"control character U+{ord(bad.group()):04X} in a value", path, where)
+            done[key] = (1, len(node.value), 0)
+            continue
+        if isinstance(node, yaml.MappingNode):
+            check_unique_keys(node, path, offset)
+        ancestors.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+
+
+def check_unique_keys(node: yaml.MappingNode, path: str, offset: int) -> None:
+    """ProfileError for a key given twice in one mapping (YAML forbids it; PyYAML would keep the last)."""
+    seen: dict[tuple[str, str], int] = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+            line = key_node.start_mark.line + offset
+            first = seen.get((key_node.tag, key_node.value))
+            if first is not None:
+                raise ProfileError(f"key {key_node.value!r} is given twice (first at line {first})", path, line)
+            seen[(key_node.tag, key_node.value)] = line
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
@@ -232,6 +363,10 @@ def parse_profile(
     fields = {str(k): v for k, v in data.items() if k != "body"}
     if not isinstance(body, str):
         raise ProfileError("'body' must be text", path, body_line)
+    bad = CONTROL_RE.search(body)
+    if bad:
+        raise ProfileError(f"control character U+{ord(bad.group()):04X} in the text", path,
+                           body_line + body.count("\n", 0, bad.start()))
 
     def line_of(key: str) -> int:
         node = _mapping_value(root, key)
