@@ -1,16 +1,30 @@
 """Atomic file writes: a temporary file beside the target, then a rename.
 
 Readers never see half a file, and a command that fails before its renames
-leaves every file as it was.
+leaves every file as it was.  A temporary file is named
+``.<name>.<pid>-<random>.tmp``: one that a killed run left behind (its
+process is gone) is removed by the next run that writes in its folder
+(``remove_leftovers``).  ``exchange_folders`` swaps two folders in one
+step where the system can.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
+import re
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
+
+TEMP_RE = re.compile(r"\.(?P<name>.+)\.(?:(?P<pid>\d+)-)?[a-z0-9_]{8}\.tmp\Z")
+LEGACY_AGE = 3600  # seconds after which a temporary file without a process id is a leftover
 
 Signature = tuple[int, int, int, int]  # a file's size, st_mtime_ns, st_ctime_ns and st_ino
 
@@ -32,7 +46,7 @@ def file_signature(path: str | Path) -> Signature | None:
 def temp_beside(path: Path) -> tuple[int, Path]:
     """A new temporary file in the folder of ``path``, with the mode ``path`` has (or would get)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
     return fd, Path(temp)
 
@@ -69,6 +83,99 @@ def discard_files(staged: Iterable[tuple[Path, Path]]) -> None:
 def write_text_atomic(path: Path, data: bytes) -> None:
     """Write a file through a temporary file and a rename: readers never see half a file."""
     commit_files([(stage_file(path, data), path)])
+
+
+def is_leftover(name: str, now: float | None = None, folder: str | Path | None = None) -> bool:
+    """Whether a file name is a temporary file of this module whose process has ended.
+
+    A name without a process id (written by an older version) is a leftover
+    once it is an hour old.
+    """
+    found = TEMP_RE.match(name)
+    if found is None:
+        return False
+    pid = found.group("pid")
+    if pid is None:
+        try:
+            age = (now or time.time()) - os.lstat(os.path.join(folder or ".", name)).st_mtime
+        except OSError:
+            return False
+        return age > LEGACY_AGE
+    return int(pid) != os.getpid() and not process_exists(int(pid))
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (a zombie counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except OSError:
+        return True
+
+
+def remove_leftovers(folder: str | Path) -> list[str]:
+    """Remove the temporary files that killed runs left in ``folder``; return their names."""
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        if name.endswith(".tmp") and is_leftover(name, now, folder):
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                continue
+            removed.append(name)
+    return removed
+
+
+# -- swapping folders ----------------------------------------------------------
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+@lru_cache(maxsize=1)
+def _renameat2() -> Callable[..., int] | None:
+    """glibc's renameat2, or None where there is none (not Linux, an old or another C library)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+AT_FDCWD = -100
+
+
+def exchange_folders(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False where the system or the file system cannot (the caller
+    falls back to renames); raises OSError for other failures.
+    """
+    function = _renameat2()
+    if function is None:
+        return False
+    result = function(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
 
 
 def _umask() -> int:

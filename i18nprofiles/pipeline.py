@@ -10,7 +10,7 @@ from typing import Any
 from i18nprofiles.commands.compile import compile_catalogs
 from i18nprofiles.commands.extract import extract
 from i18nprofiles.commands.profiles import read_profiles
-from i18nprofiles.commands.render import RenderResult, render_site
+from i18nprofiles.commands.render import RenderResult, check_site_inputs, render_site
 from i18nprofiles.commands.update import update_catalogs
 from i18nprofiles.config import Config
 from i18nprofiles.runtime import paused_gc
@@ -32,24 +32,30 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
     """extract → update (creating missing catalogues) → compile → render.
 
     Rendering is skipped when a catalogue has problems that stop it compiling.
-    Each step hands the next what it made in memory (profiles, merged
-    catalogues, what changed); the store commits every file at the end of
-    each step that writes catalogues, and the site at the end.
+    Every input is read and checked before anything is made (profiles,
+    photos, templates, UI catalogues, the output folder), and nothing is
+    written before everything is made: each step hands the next what it
+    made in memory (profiles, merged catalogues, what changed) or through
+    the store, which reads a staged file as its new bytes.  The store's
+    commit then puts the template, the catalogues, the .mo files and the
+    site in place (with ``store``, the caller commits).
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
     profiles = read_profiles(config, store=store)
+    check_site_inputs(config, profiles, output)
     gc.freeze()  # the profiles live to the end: the collector need not scan them again at every collection
     try:
         with paused_gc():  # catalogues and their entries hold no cycles
             extracted = extract(config, profiles=profiles, store=store)
-            store.commit()  # update reads the template written
             updated = update_catalogs(config, init_missing=True, describe=True, store=store)
-            store.commit()
             changes = {result.locale: result.change for result in updated if result.change is not None}
-            compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes, store=store)
-            store.commit()
+            catalogs_made = {result.locale: result.path for result in updated}
+            compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes, store=store,
+                                        catalogs=catalogs_made)
         if any(result.problems for result in compiled):
+            if own:
+                store.commit()
             return BuildResult(extracted, updated, compiled, None)
         gc.freeze()
         catalogs = {result.locale: result.catalog for result in updated if result.catalog is not None}

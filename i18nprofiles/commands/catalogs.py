@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polib
 
+from i18nprofiles.gettext.control import check_translations
 from i18nprofiles.gettext.pofile import parse_catalog, same_but_date
 from i18nprofiles.store import Input, Store
 
@@ -22,6 +23,8 @@ def stage_catalog(store: Store, path: Path, old: Input, data: bytes) -> bool:
 
 
 def parse_input(found: Input) -> polib.POFile:
-    """The catalogue a file holds (it must exist)."""
+    """The catalogue a file holds (it must exist); CatalogError for a control character in a translation."""
     assert found.data is not None
-    return parse_catalog(found.data, found.path)
+    catalog = parse_catalog(found.data, found.path)
+    check_translations(catalog, found.path)
+    return catalog

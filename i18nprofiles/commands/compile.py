@@ -93,6 +93,7 @@ def compile_catalogs(
     force: bool = False,
     changes: Mapping[str, CatalogChange] | None = None,
     store: Store | None = None,
+    catalogs: Mapping[str, Path] | None = None,
 ) -> list[CompileResult]:
     """Compile each catalogue of the domain to ``.mo`` beside it.
 
@@ -101,7 +102,8 @@ def compile_catalogs(
     A catalogue with problems is not compiled.  ``statistics`` is accepted for
     compatibility: the counts are always given.  ``changes`` (by locale) say
     how ``update`` changed catalogues: their .mo is patched when the store
-    can vouch for it (``store.mopatch``).
+    can vouch for it (``store.mopatch``).  ``catalogs`` (by locale) name the
+    catalogues to compile, for a caller that staged new ones not yet on disk.
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
@@ -111,6 +113,8 @@ def compile_catalogs(
         if len(wanted) != 1:
             raise ConfigError("--input-file needs exactly one --locale")
         targets = {wanted[0]: Path(input_file)}
+    elif catalogs is not None:
+        targets = dict(catalogs)
     else:
         targets = select_catalogs(config, folder, domain, locales)
     if output and len(targets) != 1:

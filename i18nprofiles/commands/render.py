@@ -12,11 +12,14 @@ from i18nprofiles.commands.catalogs import parse_input
 from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.config import Config
 from i18nprofiles.errors import ConfigError
-from i18nprofiles.files import write_text_atomic
 from i18nprofiles.paths import catalog_path
+from i18nprofiles.publish import SiteFiles, check_output_folder, prepare_site, real_folder
+from i18nprofiles.site.theme import check_templates, load_ui_translations
 from i18nprofiles.site.pages import (
     SiteInputs,
     Table,
+    check_slug,
+    photo_file,
     plan_pages,
     plan_site,
     published_locales,
@@ -30,8 +33,10 @@ from i18nprofiles.store.site import (
     RenderInputs,
     RenderOutput,
     keep_files,
+    keep_staging,
     keep_state,
     recall_files,
+    recall_staging,
     recall_state,
     reuse_pages,
 )
@@ -174,34 +179,6 @@ def output_file(output: Path, name: str) -> Path:
     return output_files(output, [name])[name]
 
 
-def write_site(output: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
-    """Write the files whose bytes differ; return (written, unchanged) names."""
-    targets = output_files(output, files)
-    written, unchanged = [], []
-    for name, data in files.items():
-        target = targets[name]
-        if target.is_file() and target.read_bytes() == data:
-            unchanged.append(name)
-            continue
-        write_text_atomic(target, data)
-        written.append(name)
-    return written, unchanged
-
-
-def remove_stale(folder: Path, previous: Iterable[str], names: Iterable[str]) -> list[str]:
-    """Delete the files a previous render wrote that this one does not (a withheld locale, a removed profile)."""
-    removed = []
-    for name, target in output_files(folder, sorted(set(previous) - set(names))).items():
-        if target.is_file():
-            target.unlink()
-            removed.append(name)
-            for parent in target.parents:
-                if parent == folder.resolve() or any(parent.iterdir()):
-                    break
-                parent.rmdir()
-    return removed
-
-
 def render_site(
     config: Config,
     *,
@@ -222,7 +199,10 @@ def render_site(
     and ``changes`` say what ``update`` changed in the others.
     Every file is made in memory before any is written; a file whose record
     did not change since the last render into the folder is not made again,
-    and a file whose bytes did not change is not rewritten.
+    and a file whose bytes did not change is not rewritten.  The site is
+    published whole or not at all (``publish``): it is made ready beside the
+    output folder and swapped in when the store commits (at the end of this
+    call when no ``store`` is given); until then the folder holds the old site.
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
@@ -247,15 +227,38 @@ def render_site(
     made = store.run(RENDER, RenderInputs(folder, records, digests, inputs.tables,
                                           {code: found.changed for code, found in translations.items()}, previous,
                                           workers))
-    files = recall_files(store, folder)
-    written, unchanged = write_site(folder, made.files)
-    removed = remove_stale(folder, files, records)
+    site = SiteFiles(made.files, made.reused, previous.known(), recall_staging(store, folder),
+                     recall_files(store, folder), lambda names: render_pages(records, names, inputs.tables, 1))
+    publication = prepare_site(folder, site, project_folders(config))
+    store.defer(publication)
+    if publication.warning:
+        store.warn(publication.warning)
     keep_files(store, folder, list(records))
-    keep_state(store, made, {code: found.digest for code, found in translations.items()}, digests, previous)
+    keep_state(store, folder, {code: found.digest for code, found in translations.items()}, digests,
+               publication.live)
+    keep_staging(store, folder, publication.staging)
     for found in translations.values():
         if found.kept is not None and found.digest is not None:
             found.kept.keep(found.digest)
     if own:
         store.commit()
-    return RenderResult(folder, written, sorted([*unchanged, *made.reused]), published, withheld, removed,
-                        len(made.files))
+    return RenderResult(folder, publication.written, sorted(publication.unchanged), published, withheld,
+                        publication.removed, len(made.files))
+
+
+def check_site_inputs(config: Config, profiles: Sequence[Profile], output: str | Path | None = None) -> None:
+    """Everything a render reads but translations, checked before a command writes anything: slugs and
+    photos of the profiles, the templates, the UI catalogues, the output folder."""
+    for profile in profiles:
+        check_slug(profile)
+        photo_file(profile, config.root)
+    check_templates(config)
+    for code in config.locales:
+        load_ui_translations(config, code)
+    check_output_folder(real_folder(Path(output) if output else config.output_dir), project_folders(config))
+
+
+def project_folders(config: Config) -> list[Path]:
+    """The project's own folders, which an output folder must not hold."""
+    folders = [config.root, config.locales_dir, config.cache_dir]
+    return [*folders, config.templates_dir] if config.templates_dir else folders

@@ -22,7 +22,9 @@ from babel.messages.extract import extract as babel_extract
 from markupsafe import Markup, escape
 
 from i18nprofiles.config import Config, parse_locale
-from i18nprofiles.errors import TemplateError
+from i18nprofiles.errors import CatalogError, TemplateError
+from i18nprofiles.gettext.checks import HEADER_LINE, find_problems
+from i18nprofiles.gettext.control import check_translations
 from i18nprofiles.gettext.mofile import build_mo
 from i18nprofiles.gettext.pofile import read_catalog
 from i18nprofiles.paths import MESSAGES_DOMAIN, catalog_path
@@ -97,10 +99,31 @@ def _catalog_candidates(locale: str) -> list[str]:
 
 
 def _load_ui_catalog(path: Path, locale: str) -> gettext.GNUTranslations | None:
+    """A UI catalogue as the pages use it; CatalogError (with the line) for what ``msgfmt -c`` rejects
+    (a broken ``Plural-Forms`` line…) and for control characters in translations."""
     if not path.is_file():
         return None
-    data = build_mo(read_catalog(path))
-    return gettext.GNUTranslations(io.BytesIO(data))
+    catalog = read_catalog(path)
+    check_translations(catalog, path)
+    problems = find_problems(catalog, path)
+    if problems:
+        first = problems[0]
+        line = _header_field_line(path, "Plural-Forms") if first.line == HEADER_LINE else first.line
+        raise CatalogError(first.message, path, line or first.line)
+    try:
+        return gettext.GNUTranslations(io.BytesIO(build_mo(catalog)))
+    except (ValueError, OSError, LookupError, SyntaxError, RecursionError, OverflowError) as exc:
+        raise CatalogError(f"cannot read catalogue: {exc}", path, _header_field_line(path, "Plural-Forms")) from None
+
+
+def _header_field_line(path: Path, name: str) -> int | None:
+    """The line of a catalogue's header that holds the field ``name`` (for messages)."""
+    try:
+        lines = path.read_bytes().split(b"\n")
+    except OSError:
+        return None
+    needle = f'"{name}:'.encode("ascii")
+    return next((number for number, line in enumerate(lines, start=1) if line.lstrip().startswith(needle)), None)
 
 
 def load_ui_translations(config: Config, locale: str) -> gettext.NullTranslations:
@@ -156,6 +179,28 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any],
         raise TemplateError(f"template not found: {exc.name}", name) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template error: {exc.message}", name) from None
+    except UnicodeDecodeError:
+        raise TemplateError("template is not valid UTF-8", name) from None
+
+
+def check_templates(config: Config) -> None:
+    """TemplateError (file and line) for the first template the pages may use that does not compile."""
+    env = make_environment(config, config.source_locale, gettext.NullTranslations())
+    names: dict[str, None] = {}
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and path.suffix in TEMPLATE_SUFFIXES:
+                names.setdefault(path.relative_to(folder).as_posix())
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            where = relative_path(Path(exc.filename), config.root) if exc.filename else name
+            raise TemplateError(f"template syntax error: {exc.message}", where, exc.lineno) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"template error: {exc.message}", name) from None
+        except UnicodeDecodeError:
+            raise TemplateError("template is not valid UTF-8", name) from None
 
 
 # -- extraction ----------------------------------------------------------------

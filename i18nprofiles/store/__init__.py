@@ -10,8 +10,11 @@ go through it for everything that may be remembered:
   decline), else by its full stage function;
 - ``recall``/``keep``: what an accelerator needs from earlier runs (the
   layout of a file it wrote, the state of a render), by kind, slot and key;
-- ``stage(path, data)`` and ``commit()``: outputs and records put in place
-  together, after everything was made.
+- ``stage(path, data)``, ``defer(action)`` and ``commit()``: outputs (files,
+  and actions such as the swap of a site folder) and records put in place
+  together, after everything was made.  Until then, ``read`` gives a staged
+  output's new bytes, so that one command can make several steps' outputs
+  and write them all at the end.
 
 Every record is stamped with the code key (every file of the package, the
 versions of the libraries) and the inputs' key, and written in a format that
@@ -33,10 +36,10 @@ import os
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from i18nprofiles.errors import I18nProfilesError
-from i18nprofiles.files import commit_files, discard_files, stage_file
+from i18nprofiles.files import commit_files, discard_files, remove_leftovers, stage_file
 from i18nprofiles.store.codec import decode_record, encode_record, stamp_matches
 from i18nprofiles.store.keys import code_key
 
@@ -80,6 +83,14 @@ class Input:
         return self.data is not None
 
 
+class Deferred(Protocol):
+    """An output that is not a file: made ready during the command, put in place by ``Store.commit``."""
+
+    def commit(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
 def _identity(value: Any) -> Any:
     return value
 
@@ -114,12 +125,21 @@ class Store:
     _values: dict[Path, tuple[Any, Any]] = field(default_factory=dict, repr=False)  # (stamp, value) seen this run
     _read: dict[Path, str | None] = field(default_factory=dict, repr=False)  # digest of each file read (None: none)
     _staged: dict[Path, str] = field(default_factory=dict, repr=False)  # digest of each output staged
+    _pending: dict[Path, bytes] = field(default_factory=dict, repr=False)  # resolved path -> bytes staged
+    _deferred: list[Deferred] = field(default_factory=list, repr=False)
+    _cleaned: set[Path] = field(default_factory=set, repr=False)  # folders rid of leftover temporary files
 
     # -- files
 
     def read(self, path: str | Path) -> Input:
-        """A file's bytes and digest from one read; an Input without data when there is no file."""
+        """A file's bytes and digest from one read; an Input without data when there is no file.
+
+        A file this store staged and did not commit yet reads as its new bytes.
+        """
         file = Path(path)
+        staged = self._pending.get(file.resolve()) if self._pending else None
+        if staged is not None:
+            return Input(file, staged, digest_bytes(staged))
         try:
             data = file.read_bytes()
         except (FileNotFoundError, NotADirectoryError):
@@ -130,9 +150,23 @@ class Store:
         return found
 
     def stage(self, path: Path, data: bytes) -> None:
-        """Write an output to a temporary file beside ``path``; ``commit`` puts it in place."""
+        """Write an output to a temporary file beside ``path``; ``commit`` puts it in place.
+
+        The first time a folder is written in, temporary files that killed runs left there are removed.
+        """
+        self._clean(path.parent)
         self._outputs.append((stage_file(path, data), path))
         self._staged[path] = digest_bytes(data)
+        self._pending[path.resolve()] = data
+
+    def defer(self, action: Deferred) -> None:
+        """Have ``commit`` put ``action`` in place after the files (``discard`` gives it up)."""
+        self._deferred.append(action)
+
+    def _clean(self, folder: Path) -> None:
+        if folder not in self._cleaned:
+            self._cleaned.add(folder)
+            remove_leftovers(folder)
 
     def commit(self) -> None:
         """Put every staged output in place, then every record (a record that cannot be written is skipped).
@@ -142,20 +176,40 @@ class Store:
         and nothing is put in place.
         """
         outputs, self._outputs = self._outputs, []
+        deferred, self._deferred = self._deferred, []
         try:
             for _, path in outputs:
                 self._check_unchanged(path)
         except BaseException:
             discard_files(outputs)
+            for action in deferred:
+                action.discard()
+            self._pending.clear()
             raise
-        commit_files(outputs)
+        try:
+            commit_files(outputs)
+        except BaseException:
+            for action in deferred:
+                action.discard()
+            raise
+        finally:
+            self._pending.clear()
         for _, path in outputs:
             self._read[path.resolve()] = self._staged.pop(path, None)
+        for index, action in enumerate(deferred):
+            try:
+                action.commit()
+            except BaseException:
+                for other in deferred[index + 1:]:
+                    other.discard()
+                self._records.clear()
+                raise
         records, self._records = self._records, {}
         if records and not self._make_folder():
             return
         for path, data in records.items():
             try:
+                self._clean(path.parent)
                 stage = stage_file(path, data)
             except OSError as exc:
                 self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
@@ -195,6 +249,10 @@ class Store:
         """Remove every staged output and forget the records not committed."""
         outputs, self._outputs = self._outputs, []
         discard_files(outputs)
+        deferred, self._deferred = self._deferred, []
+        for action in deferred:
+            action.discard()
+        self._pending.clear()
         self._staged.clear()
         self._records.clear()
         self._values.clear()
@@ -294,6 +352,10 @@ class Store:
         expected = step.full(inputs)
         if step.compare(value) != step.compare(expected):
             raise Mismatch(f"step {step.name!r}: the {how} output differs from the full stage's")
+
+    def warn(self, message: str) -> None:
+        """Say something the command's user should know (printed once, after the command)."""
+        self._warn_once(message)
 
     def _warn_once(self, message: str) -> None:
         if message not in self.warnings:

@@ -2,14 +2,19 @@
 
 The state of a render into a folder records, for every file it left there,
 the digest of the file's record (``site.pages.record_digest``: everything
-the file is made from but translations) and the file's signature (size,
-times, inode); and, per locale, the digest of the catalogue whose
-translations it used.  The next render into that folder reuses a file when
+the file is made from but translations), the file's signature (size,
+times, inode) and the digest of its bytes; and, per locale, the digest of
+the catalogue whose translations it used.  The next render into that folder
+reuses a file when
 
 - its record has the same digest,
 - none of the texts the record shows (``texts()``) translates otherwise than
   in the catalogue the last render used (``changed`` msgids, per locale), and
 - the file has the same signature: the bytes that render wrote.
+
+The files of the folder where the next version of the site is made
+(``publish``: the staging folder) are recorded too, by content digest and
+signature, so that only the files that differ there are written again.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from i18nprofiles.store import Store
 
 STATE = "render-state"  # record kind: the state of the last render into a folder, by the folder's path
 FILES = "render-files"  # durable record kind: the files a render left in a folder, whatever the code
+STAGING = "render-staging"  # durable record kind: what the staging folder of a folder holds
+
+Known = tuple[str, Signature]  # a file's content digest and signature
 
 
 @dataclass(frozen=True)
@@ -32,7 +40,11 @@ class RenderState:
     """What the last render into a folder made its files from."""
 
     tables: dict[str, str | None] = field(default_factory=dict)  # locale -> digest of its catalogue (None: none)
-    pages: dict[str, tuple[str, Signature]] = field(default_factory=dict)  # name -> (record digest, signature)
+    pages: dict[str, tuple[str, Signature, str]] = field(default_factory=dict)  # name -> (record, signature, content)
+
+    def known(self) -> dict[str, Known]:
+        """What is known of each file in the folder: its content digest and signature."""
+        return {name: (content, signature) for name, (_, signature, content) in self.pages.items()}
 
 
 @dataclass(frozen=True)
@@ -73,18 +85,21 @@ def recall_state(store: Store, folder: Path) -> RenderState:
     found = store.recall(STATE, state_slot(folder), "state")
     if not isinstance(found, tuple) or len(found) != 2 or not isinstance(found[0], dict) or not isinstance(found[1], dict):
         return RenderState()
-    return RenderState(*found)
+    pages = {name: known for name, known in found[1].items() if _valid_page(known)}
+    return RenderState(found[0], pages)
 
 
-def keep_state(store: Store, output: RenderOutput, tables: dict[str, str | None], digests: Mapping[str, str],
-               previous: RenderState) -> None:
-    """Record the translations used and the digest and signature of every file as it now is in the folder
-    (a reused file kept its signature; only the files made are looked at)."""
-    base = str(output.folder)
-    pages = {name: (digest, previous.pages[name][1] if name in output.reused else file_signature(f"{base}/{name}"))
-             for name, digest in digests.items()}
-    pages = {name: known for name, known in pages.items() if known[1] is not None}
-    store.keep(STATE, state_slot(output.folder), "state", (tables, pages), shared=True)
+def _valid_page(known: object) -> bool:
+    return (isinstance(known, tuple) and len(known) == 3 and isinstance(known[0], str) and isinstance(known[2], str)
+            and isinstance(known[1], tuple) and len(known[1]) == 4)
+
+
+def keep_state(store: Store, folder: Path, tables: dict[str, str | None], digests: Mapping[str, str],
+               files: Mapping[str, Known]) -> None:
+    """Record the translations used and, for every file the folder will hold, its record's digest, signature
+    and content digest (``files``: what publishing says of each)."""
+    pages = {name: (digest, tuple(files[name][1]), files[name][0]) for name, digest in digests.items() if name in files}
+    store.keep(STATE, state_slot(folder), "state", (tables, pages), shared=True)
 
 
 def reuse_pages(store: Store, inputs: RenderInputs) -> RenderOutput | None:
@@ -118,3 +133,17 @@ def recall_files(store: Store, folder: Path) -> list[str]:
 
 def keep_files(store: Store, folder: Path, names: list[str]) -> None:
     store.keep(FILES, state_slot(folder), "files", sorted(names), durable=True)
+
+
+def recall_staging(store: Store, folder: Path) -> dict[str, Known]:
+    """What the staging folder of ``folder`` held when a render last swapped (content digest and signature)."""
+    found = store.recall(STAGING, state_slot(folder), "staging", durable=True)
+    if not isinstance(found, dict):
+        return {}
+    return {name: (known[0], tuple(known[1])) for name, known in found.items()
+            if isinstance(name, str) and isinstance(known, tuple) and len(known) == 2 and isinstance(known[0], str)
+            and isinstance(known[1], tuple) and len(known[1]) == 4}
+
+
+def keep_staging(store: Store, folder: Path, files: Mapping[str, Known]) -> None:
+    store.keep(STAGING, state_slot(folder), "staging", dict(files), shared=True, durable=True)
