@@ -6,9 +6,12 @@ date, 2 bad input or usage.  Errors read ``error: path:line: message``.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ import click
 
 from i18nprofiles.config import Config, load_config
 from i18nprofiles.errors import ConfigError, I18nProfilesError
+from i18nprofiles.runtime import STOP_SIGNALS, received_signal, stop_on_signals, stop_workers
 from i18nprofiles.source.model import shorten
 from i18nprofiles.store import Store, open_store
 
@@ -426,26 +430,67 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line and exit with its code; errors never show a traceback."""
+    """Run the command line and exit with its code; errors never show a traceback.
+
+    Ctrl-C (``SIGINT``) and ``SIGTERM`` stop the command: what it had not
+    put in place is discarded, worker processes are killed, and it exits 130
+    (143 for ``SIGTERM``) with ``error: interrupted``.
+    """
+    stop_on_signals()
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="i18nprofiles",
                         standalone_mode=False)
-    except I18nProfilesError as exc:
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - every way out is a message and an exit code
+        code = report_failure(exc)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def report_failure(exc: BaseException) -> int:
+    """Print what stopped the command (no traceback) and return its exit code; an unexpected error propagates."""
+    signum = received_signal()
+    if signum is not None or isinstance(exc, (KeyboardInterrupt, click.exceptions.Abort)):
+        return report_interrupt(signum)
+    if isinstance(exc, I18nProfilesError):
         if exc.path:
             exc.path = relative_to_cwd(exc.path)
         click.echo(f"error: {exc}", err=True)
-        code = EXIT_BAD_INPUT
-    except click.exceptions.Abort:
-        click.echo("error: interrupted", err=True)
-        code = 130
-    except click.ClickException as exc:
+        return EXIT_BAD_INPUT
+    if isinstance(exc, click.ClickException):
         click.echo(f"error: {exc.format_message()}", err=True)
-        code = EXIT_BAD_INPUT
-    except OSError as exc:
+        return EXIT_BAD_INPUT
+    if isinstance(exc, BrokenPipeError):  # the reader of our output went away (`| head`): stop quietly
+        with suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13
+    if isinstance(exc, OSError):
         where = relative_to_cwd(exc.filename) if exc.filename else ""
         click.echo(f"error: {where + ': ' if where else ''}{exc.strerror or exc}", err=True)
-        code = EXIT_BAD_INPUT
-    except KeyboardInterrupt:
+        return EXIT_BAD_INPUT
+    if isinstance(exc, MemoryError):
+        click.echo("error: out of memory", err=True)
+        return EXIT_BAD_INPUT
+    raise exc
+
+
+def report_interrupt(signum: int | None) -> int:
+    """Stop for good after Ctrl-C or SIGTERM: workers killed, one line said, 130 or 143.
+
+    Threads still waiting for a machine-translation server would hold the
+    exit until their time-out: a process with such threads ends at once
+    (its files are already as they were, or saved).
+    """
+    for other in STOP_SIGNALS:
+        signal.signal(other, signal.SIG_IGN)  # a second Ctrl-C does not cut the clean-up short
+    stop_workers()
+    code = 128 + (signum or signal.SIGINT)
+    with suppress(Exception):
         click.echo("error: interrupted", err=True)
-        code = 130
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.current_thread()):
+        with suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+    return code
