@@ -1,3 +1,3 @@
-from i18nprofiles.cli import main
+from i18nprofiles.console import main
 
 main()

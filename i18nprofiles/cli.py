@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from i18nprofiles.source.model import shorten
 from i18nprofiles.store import Store, open_store
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+INTERRUPT_GRACE = 1.0  # seconds that threads get to end after Ctrl-C before the process ends without them
 
 
 @dataclass(frozen=True)
@@ -429,13 +431,17 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
 
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> None:
     """Run the command line and exit with its code; errors never show a traceback.
 
     Ctrl-C (``SIGINT``) and ``SIGTERM`` stop the command: what it had not
     put in place is discarded, worker processes are killed, and it exits 130
-    (143 for ``SIGTERM``) with ``error: interrupted``.
+    (143 for ``SIGTERM``) with ``error: interrupted``.  ``own_process``: the
+    process is the command's alone (the console entry point), so its signal
+    handling may be changed for good; otherwise it is put back as it was.
     """
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    before = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS} if in_main_thread else {}
     stop_on_signals()
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="i18nprofiles",
@@ -443,15 +449,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - every way out is a message and an exit code
-        code = report_failure(exc)
+        code = report_failure(exc, own_process)
+    finally:
+        for signum, handler in before.items():
+            # The work is done: in a process of its own, a late Ctrl-C does not change the outcome.
+            signal.signal(signum, signal.SIG_IGN if own_process else handler)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-def report_failure(exc: BaseException) -> int:
+def report_failure(exc: BaseException, own_process: bool = False) -> int:
     """Print what stopped the command (no traceback) and return its exit code; an unexpected error propagates."""
     signum = received_signal()
     if signum is not None or isinstance(exc, (KeyboardInterrupt, click.exceptions.Abort)):
-        return report_interrupt(signum)
+        return report_interrupt(signum, own_process)
     if isinstance(exc, I18nProfilesError):
         if exc.path:
             exc.path = relative_to_cwd(exc.path)
@@ -474,19 +484,27 @@ def report_failure(exc: BaseException) -> int:
     raise exc
 
 
-def report_interrupt(signum: int | None) -> int:
+def report_interrupt(signum: int | None, own_process: bool = False) -> int:
     """Stop for good after Ctrl-C or SIGTERM: workers killed, one line said, 130 or 143.
 
     Threads still waiting for a machine-translation server would hold the
-    exit until their time-out: a process with such threads ends at once
-    (its files are already as they were, or saved).
+    exit until their time-out: a process of its own with such threads ends
+    at once (its files are already as they were, or saved).
     """
-    for other in STOP_SIGNALS:
-        signal.signal(other, signal.SIG_IGN)  # a second Ctrl-C does not cut the clean-up short
-    stop_workers()
+    if threading.current_thread() is threading.main_thread():
+        for other in STOP_SIGNALS:
+            signal.signal(other, signal.SIG_IGN)  # a second Ctrl-C does not cut the clean-up short
+    if own_process:
+        stop_workers()
     code = 128 + (signum or signal.SIGINT)
     with suppress(Exception):
         click.echo("error: interrupted", err=True)
+    if not own_process:
+        return code
+    deadline = time.monotonic() + INTERRUPT_GRACE
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
     if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
            if thread is not threading.current_thread()):
         with suppress(Exception):

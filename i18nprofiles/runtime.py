@@ -65,6 +65,7 @@ def stop_on_signals() -> None:
     """Make ``SIGINT`` and ``SIGTERM`` raise ``Interrupted`` in the main thread (the command line's choice:
     the library never changes how a process handles signals)."""
     if threading.current_thread() is threading.main_thread():
+        _Signals.received = _Signals.pending = None
         for signum in STOP_SIGNALS:
             signal.signal(signum, _on_stop_signal)
 
