@@ -21,6 +21,7 @@ import click
 
 from i18nprofiles.config import Config, load_config
 from i18nprofiles.errors import ConfigError, I18nProfilesError
+from i18nprofiles.files import TEMP_RE
 from i18nprofiles.runtime import STOP_SIGNALS, received_signal, stop_on_signals, stop_workers
 from i18nprofiles.source.model import shorten
 from i18nprofiles.store import Store, open_store
@@ -57,6 +58,12 @@ def project_store(ctx: click.Context, config: Config) -> Iterator[Store]:
     store.commit()
     for warning in store.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+def target_of(path: str | Path) -> str:
+    """The file a temporary file stands for (``.name.<pid>-<random>.tmp`` → ``name``), else the path."""
+    found = TEMP_RE.match(Path(path).name)
+    return str(Path(path).with_name(found.group("name"))) if found else str(path)
 
 
 def relative_to_cwd(path: str | Path) -> str:
@@ -378,6 +385,8 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
     if not dry_run:
         click.echo(f"{engine}: {result.unique_texts} unique texts, {result.cache_hits} from cache, "
                    f"{result.requests} requests")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     return EXIT_OK
 
 
@@ -475,7 +484,7 @@ def report_failure(exc: BaseException, own_process: bool = False) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 128 + 13
     if isinstance(exc, OSError):
-        where = relative_to_cwd(exc.filename) if exc.filename else ""
+        where = relative_to_cwd(target_of(exc.filename)) if exc.filename else ""
         click.echo(f"error: {where + ': ' if where else ''}{exc.strerror or exc}", err=True)
         return EXIT_BAD_INPUT
     if isinstance(exc, MemoryError):

@@ -62,6 +62,11 @@ def stage_with(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        if exc.filename is None:  # a full disk: say which file could not be written
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

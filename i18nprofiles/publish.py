@@ -473,6 +473,12 @@ def write_into(folder: Path, name: str, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, target)
+    except OSError as exc:
+        with suppress(OSError):
+            temp.unlink()
+        if exc.filename is None:  # a full disk: say which file could not be written
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise
     except BaseException:
         with suppress(OSError):
             temp.unlink()

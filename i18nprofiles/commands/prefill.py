@@ -6,25 +6,35 @@ and locales, looked up in an on-disk cache, and the rest sent concurrently
 within the engine's limits, with retries.  Catalogues are written every few
 seconds and when the run ends, however it ends, so an interrupted run keeps
 what it finished; the cache makes a rerun resume without new requests.
+
+A catalogue is never overwritten with what this run did not write: before
+each save the file is read again, and when someone saved it meanwhile (a
+translator in Poedit), the run's translations go into the file as it now is,
+each only where its entry is still empty and not fuzzy.  The file is checked
+once more just before the rename that replaces it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
 from i18nprofiles.config import Config, read_glossary
-from i18nprofiles.errors import ConfigError
-from i18nprofiles.gettext.pofile import build_date, read_catalog, write_catalog
+from i18nprofiles.errors import CatalogError, ConfigError
+from i18nprofiles.files import stage_file
+from i18nprofiles.gettext.control import check_translations
+from i18nprofiles.gettext.pofile import Key, build_date, catalog_bytes, parse_catalog, same_but_date
 from i18nprofiles.mt.engines import Engine, EngineError, NoTranslation, RetryableError
 from i18nprofiles.mt.protect import (
     TOKEN_RE,
@@ -77,6 +87,7 @@ class PrefillResult:
     unique_texts: int = 0
     cache_hits: int = 0
     requests: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,10 @@ class Request:
     text: str
     source: str
     target: str
+
+
+SAVE_TRIES = 5  # times a save starts again when the file changes between its read and its rename
+STOP_GRACE = 1.0  # seconds that requests in flight get to finish when a run is stopped
 
 
 @dataclass
@@ -196,8 +211,11 @@ class Prefill:
         self.progress, self.save_every = progress, save_every
         self.source = engine.language_code(config.source_locale)
         self.targets = {locale: engine.language_code(locale) for locale in catalogs}
-        self.catalogs = {locale: read_catalog(path) for locale, path in catalogs.items()}
+        self.known: dict[str, bytes] = {}  # each catalogue's bytes as last read or written by this run
+        self.catalogs = {locale: self._read(locale, path) for locale, path in catalogs.items()}
         self.reports = {locale: LocaleReport(locale, path) for locale, path in catalogs.items()}
+        self.fills: dict[str, dict[Key, tuple[str, str]]] = {locale: {} for locale in catalogs}  # key -> (text, note)
+        self.held: dict[str, set[Key]] = {locale: set() for locale in catalogs}  # fills in the file as saved
         self.pattern = build_pattern(glossary)
         self.limiter = RateLimiter(engine.limits.rate)
         self.retries, self.backoff = read_retry_settings(config)
@@ -258,20 +276,73 @@ class Prefill:
             report.failures.append(Failure(report.path, entry.linenum, entry.msgid, exc.args[0]))
         else:
             note = self.engine.note(job.protected.text, job.target)
-            mark_filled(entry, translation, build_comment(self.engine, note, self.date))
-            report.filled += 1
+            self.fills[report.locale][(entry.msgctxt, entry.msgid)] = (translation, build_comment(self.engine, note,
+                                                                                                  self.date))
             self.dirty.add(report.locale)
         self.done += 1
         if self.progress:
             self.progress(self.done, len(self.jobs))
 
+    def _read(self, locale: str, path: Path) -> polib.POFile:
+        """A catalogue as it is on disk now (its bytes kept, to see whether someone saves it meanwhile)."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise CatalogError("the catalogue was removed while prefill ran; its translations are cached: run "
+                               "prefill again", path) from None
+        except OSError as exc:
+            raise CatalogError(f"cannot read catalogue: {exc.strerror}", path) from None
+        catalog = parse_catalog(data, path)
+        check_translations(catalog, path)
+        self.known[locale] = data
+        return catalog
+
     def save(self) -> None:
-        """Write every catalogue that changed since the last save (atomically)."""
+        """Write every catalogue that has new translations (atomically), into the file as it is now."""
         for locale in sorted(self.dirty):
-            report = self.reports[locale]
-            if write_catalog(report.path, self.catalogs[locale], width=self.width):
-                report.written = True
+            self._save(locale)
         self.dirty.clear()
+
+    def _save(self, locale: str) -> None:
+        report = self.reports[locale]
+        path = report.path
+        for _ in range(SAVE_TRIES):
+            try:
+                now = path.read_bytes()
+            except FileNotFoundError:
+                now = None
+            if now != self.known[locale]:  # someone saved the file: their version is the base
+                self.catalogs[locale] = self._read(locale, path)
+            catalog = self.catalogs[locale]
+            self._apply(locale, catalog)
+            data = catalog_bytes(catalog, width=self.width)
+            if same_but_date(self.known[locale], data):
+                return
+            temp = stage_file(path, data)
+            try:
+                if path.read_bytes() != self.known[locale]:
+                    continue  # changed again while this save was being made: start over from the new file
+                os.replace(temp, path)
+            finally:
+                temp.unlink(missing_ok=True)
+            self.known[locale] = data
+            report.written = True
+            return
+        raise CatalogError("the catalogue keeps changing while prefill saves it; its translations are cached: run "
+                           "prefill again", path)
+
+    def _apply(self, locale: str, catalog: polib.POFile) -> None:
+        """Put this run's translations in the entries that are still empty and not fuzzy; count those held."""
+        entries = {(entry.msgctxt, entry.msgid): entry for entry in catalog if not entry.obsolete}
+        held = self.held[locale]
+        for key, (translation, comment) in self.fills[locale].items():
+            entry = entries.get(key)
+            if entry is not None and is_candidate(entry):
+                mark_filled(entry, translation, comment)
+                held.add(key)
+            elif entry is None or entry.msgstr != translation or not entry.fuzzy:
+                held.discard(key)  # the entry is gone, or someone translated or flagged it meanwhile: theirs wins
+        self.reports[locale].filled = len(held)
 
     # -- sending
 
@@ -341,14 +412,16 @@ class Prefill:
                     self.save()
                     last_save = time.monotonic()
         except BaseException:
+            # Stopped (Ctrl-C, a failed save): requests not sent are cancelled, and those in flight get a
+            # moment to finish and be kept; the run does not wait for a slow server.
             stop.set()
-            executor.shutdown(wait=True, cancel_futures=True)
+            executor.shutdown(wait=False, cancel_futures=True)
+            wait_futures(futures, timeout=STOP_GRACE)
             for future, request in futures.items():
                 if future not in handled and future.done() and not future.cancelled():
                     handle(future, request)
             raise
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+        executor.shutdown(wait=True, cancel_futures=True)
         if failure is not None:
             raise failure
 
@@ -376,6 +449,7 @@ class Prefill:
             else:
                 self.run_offline()
         except EngineError as exc:
+            self.save()
             filled = sum(report.filled for report in self.reports.values())
             message = f"{exc.message} (stopped; {filled} entries filled before were kept)"
             raise type(exc)(message, exc.path, exc.line) from None
@@ -383,6 +457,8 @@ class Prefill:
             result.requests = self.sent
             if cache is not None:
                 cache.close()
+                if cache.warning:
+                    result.warnings.append(cache.warning)
             self.save()
         return result
 

@@ -1,7 +1,9 @@
 """Machine translations kept between runs: engine answers by request key, one JSON line each.
 
 JSON only: nothing in the file can run code.  A line cut short by an
-interrupted run, or any line that is not a record, is skipped.
+interrupted run, or any line that is not a record, is skipped.  A file that
+cannot be read or written (a read-only cache folder, a file in its place)
+costs the answers only: ``warning`` says so, the run goes on.
 """
 
 from __future__ import annotations
@@ -20,8 +22,14 @@ class AnswerCache:
         self.path = path
         self._answers: dict[str, str] = {}
         self._handle: IO[str] | None = None
-        if path.is_file():
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        self.warning: str | None = None  # why answers are not kept, if they are not
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        except OSError as exc:
+            text = ""
+            self.warning = f"machine translations not read from the cache ({exc.strerror or exc}): {path}"
+        if text:
+            for line in text.splitlines():
                 try:
                     record = json.loads(line)
                 except ValueError:
@@ -33,16 +41,25 @@ class AnswerCache:
         return self._answers.get(key)
 
     def put(self, key: str, answer: str) -> None:
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("a", encoding="utf-8")
         self._answers[key] = answer
-        self._handle.write(json.dumps({"key": key, "answer": answer}, ensure_ascii=False) + "\n")
-        self._handle.flush()
+        if self.warning is not None and self._handle is None:
+            return
+        try:
+            if self._handle is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._handle = self.path.open("a", encoding="utf-8")
+            self._handle.write(json.dumps({"key": key, "answer": answer}, ensure_ascii=False) + "\n")
+            self._handle.flush()
+        except OSError as exc:
+            self.warning = f"machine translations not kept in the cache ({exc.strerror or exc}): {self.path}"
+            self.close()
 
     def close(self) -> None:
         if self._handle is not None:
-            self._handle.close()
+            try:
+                self._handle.close()
+            except OSError as exc:
+                self.warning = self.warning or f"machine translations not kept ({exc.strerror or exc}): {self.path}"
             self._handle = None
 
 
