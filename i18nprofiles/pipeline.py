@@ -64,5 +64,9 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
         if own:
             store.commit()
         return BuildResult(extracted, updated, compiled, rendered)
+    except BaseException:
+        if own:
+            store.discard()
+        raise
     finally:
         gc.unfreeze()

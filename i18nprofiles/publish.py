@@ -32,6 +32,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import random
 import shutil
 import stat
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -52,6 +53,7 @@ Manifest = Mapping[str, Known]
 Render = Callable[[list[str]], Mapping[str, bytes]]
 
 FILE, LINK, FOLDER, OTHER = "file", "link", "folder", "other"
+TEMP_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 
 def content_digest(data: bytes) -> str:
@@ -354,7 +356,8 @@ def prepare_staging(publication: Publication, live: Path, files: SiteFiles, name
     taken = ours | {folder for name in names for folder in parents(name)}
     made = set(files.previous) | {folder for name in files.previous for folder in parents(name)} | taken
     own = {name: kind for name, kind in in_live.items()
-           if kind in (FILE, LINK, FOLDER) and name not in made and not any(p in ours for p in parents(name))}
+           if kind in (FILE, LINK, FOLDER) and name not in made and not any(p in ours for p in parents(name))
+           and not (name.endswith(".tmp") and is_leftover(name.rpartition("/")[2], None, live / name.rpartition("/")[0]))}
     own_files = {name: kind for name, kind in own.items() if kind != FOLDER}
     folders = {folder for name in [*names, *own_files] for folder in parents(name)}
     folders |= {name for name, kind in own.items() if kind == FOLDER}
@@ -400,15 +403,19 @@ def prepare_staging(publication: Publication, live: Path, files: SiteFiles, name
     # 4. The output folder's own files, as they are there.
     for name, kind in own_files.items():
         mirror_entry(live, staging, name, kind, in_staging.get(name))
-    # What the staging folder holds after the swap: the old site (signatures may have moved with links).
+    # What the staging folder holds after the swap: the old site.  A file shared with the new site (a hard
+    # link) is known by its content; another by what was recorded of it, if it is still the file recorded.
     publication.staging = {}
-    for name, known in files.live_known.items():
+    for name in {*files.live_known, *publication.live}:
         status = lstat(f"{live}/{name}")
-        if status is not None and stat.S_ISREG(status.st_mode):
-            shared = name in publication.live and publication.live[name][1][3] == status.st_ino
-            if shared or tuple(known[1]) == signature_of(status):
-                publication.staging[name] = (known[0] if not shared else publication.live[name][0],
-                                             signature_of(status))
+        if status is None or not stat.S_ISREG(status.st_mode):
+            continue
+        made = publication.live.get(name)
+        known = files.live_known.get(name)
+        if made is not None and made[1][3] == status.st_ino:
+            publication.staging[name] = (made[0], signature_of(status))
+        elif known is not None and tuple(known[1]) == signature_of(status):
+            publication.staging[name] = known
     publication.written.sort()
     publication.mode = "swap"
 
@@ -425,9 +432,14 @@ def link_from_live(live: Path, staging: Path, name: str, known: Known | None, di
         if data is None or not _holds(live, name, before, digest, {}, data):
             return False
     target = Path(f"{staging}/{name}")
+    there = lstat(str(target))
+    if there is not None and (there.st_ino, there.st_dev) == (before.st_ino, before.st_dev):
+        return True  # already the same file (a rename onto it would do nothing)
     temp = _temp_name(target)
     try:
         os.link(source, temp)
+    except FileExistsError:
+        return copy_into(source, staging, name, before)  # a name taken (by chance): the slow, sure way
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES):
             raise
@@ -459,10 +471,9 @@ def copy_into(source: str, staging: Path, name: str, before: os.stat_result) -> 
 
 
 def _temp_name(target: Path) -> str:
-    fd, temp = temp_beside(target)
-    os.close(fd)
-    os.unlink(temp)
-    return str(temp)
+    """A name for a temporary link beside ``target``, in the form ``files.remove_leftovers`` knows."""
+    token = "".join(random.choices(TEMP_LETTERS, k=8))
+    return f"{target.parent}/.{target.name}.{os.getpid()}-{token}.tmp"
 
 
 def write_into(folder: Path, name: str, data: bytes) -> None:
