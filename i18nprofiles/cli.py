@@ -27,7 +27,7 @@ from i18nprofiles.source.model import shorten
 from i18nprofiles.store import Store, open_store
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
-INTERRUPT_GRACE = 1.0  # seconds that threads get to end after Ctrl-C before the process ends without them
+INTERRUPT_GRACE = 0.5  # seconds that threads get to end after Ctrl-C before the process ends without them
 
 
 @dataclass(frozen=True)

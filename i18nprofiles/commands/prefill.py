@@ -101,7 +101,7 @@ class Request:
 
 
 SAVE_TRIES = 5  # times a save starts again when the file changes between its read and its rename
-STOP_GRACE = 1.0  # seconds that requests in flight get to finish when a run is stopped
+STOP_GRACE = 0.5  # seconds that requests in flight get to finish when a run is stopped
 
 
 @dataclass
