@@ -305,10 +305,11 @@ def _prepare(folder: Path, live: Path, files: SiteFiles) -> Publication:
                 publication.live[name] = (wanted[name], signature_of(status))
         publication.staging = dict(files.staging_known)
         return publication
-    reason = staging_impossible(live)
+    in_live = walk(live) if live_exists else {}
+    reason = staging_impossible(live, in_live)
     if reason is not None:
         return prepare_file_by_file(publication, live, files, wanted, reason)
-    prepare_staging(publication, live, files, names, wanted)
+    prepare_staging(publication, live, in_live, files, names, wanted)
     return publication
 
 
@@ -326,8 +327,13 @@ def _holds(live: Path, name: str, status: os.stat_result, digest: str, known: Ma
         return False
 
 
-def staging_impossible(live: Path) -> str | None:
-    """Why the site cannot be made in a staging folder and swapped in, or None when it can."""
+def staging_impossible(live: Path, in_live: Mapping[str, str]) -> str | None:
+    """Why the site cannot be made in a staging folder and swapped in, or None when it can: the folder above
+    cannot be written, the output folder is a mount point, or it holds a special file (a socket, a pipe, a
+    device) that a new folder could not carry over."""
+    special = next((name for name, kind in in_live.items() if kind == OTHER), None)
+    if special is not None:
+        return f"it holds a special file, {special}"
     parent = live.parent
     if not os.access(parent, os.W_OK | os.X_OK):
         return f"cannot write in {parent}"
@@ -340,8 +346,8 @@ def staging_impossible(live: Path) -> str | None:
     return None
 
 
-def prepare_staging(publication: Publication, live: Path, files: SiteFiles, names: list[str],
-                    wanted: dict[str, str]) -> None:
+def prepare_staging(publication: Publication, live: Path, in_live: Mapping[str, str], files: SiteFiles,
+                    names: list[str], wanted: dict[str, str]) -> None:
     """Make the staging folder hold the new site and the output folder's own files (see the module)."""
     staging = staging_folder(live)
     status = lstat(str(staging))
@@ -350,7 +356,7 @@ def prepare_staging(publication: Publication, live: Path, files: SiteFiles, name
         status = None
     if status is None:
         os.mkdir(staging)
-    in_live = walk(live) if live.is_dir() else {}
+    copy_folder_attributes(live, staging)
     in_staging = walk(staging)
     ours = set(names)
     taken = ours | {folder for name in names for folder in parents(name)}
@@ -368,10 +374,12 @@ def prepare_staging(publication: Publication, live: Path, files: SiteFiles, name
                (name in own_files and own_files[name] == kind)
         if not keep:
             remove_entry(staging, name, kind)
-    # 2. Folders.
+    # 2. Folders (with the mode and owner of the output folder's own, where it has them).
     for name in sorted(folders, key=depth):
         if in_staging.get(name) != FOLDER:
             os.mkdir(f"{staging}/{name}")
+            if in_live.get(name) == FOLDER:
+                copy_folder_attributes(Path(f"{live}/{name}"), Path(f"{staging}/{name}"))
     # 3. The site's files: kept if already there, linked from the output folder if it holds them, else written.
     missing: list[str] = []
     for name in names:
@@ -418,6 +426,19 @@ def prepare_staging(publication: Publication, live: Path, files: SiteFiles, name
             publication.staging[name] = known
     publication.written.sort()
     publication.mode = "swap"
+
+
+def copy_folder_attributes(source: Path, target: Path) -> None:
+    """Give ``target`` the permissions and (where this process may) the owner of the folder ``source``."""
+    found = lstat(str(source))
+    if found is None or not stat.S_ISDIR(found.st_mode):
+        return
+    now = os.lstat(target)
+    if (now.st_uid, now.st_gid) != (found.st_uid, found.st_gid):
+        with suppress(OSError):
+            os.chown(target, found.st_uid, found.st_gid)
+    if stat.S_IMODE(now.st_mode) != stat.S_IMODE(found.st_mode):
+        os.chmod(target, stat.S_IMODE(found.st_mode))
 
 
 def link_from_live(live: Path, staging: Path, name: str, known: Known | None, digest: str,

@@ -266,3 +266,11 @@ def test_a_broken_pipe_is_not_a_traceback(tmp_path: Path) -> None:
     reader.wait(timeout=60)
     assert b"Traceback" not in err and b"Exception ignored" not in err, err
     shutil.rmtree(root / "site", ignore_errors=True)
+
+
+def test_a_profile_file_name_cannot_inject_lines_into_a_catalogue(project: Path, cli) -> None:
+    (project / "profiles" / 'a\nmsgid "x".md').write_text("---\nname: A\nslug: ok\n---\nTexte.\n", encoding="utf-8")
+    before = snapshot(project)
+    result = cli("build", cwd=project)
+    assert result.code == 2 and "must not hold control characters or line breaks" in result.err
+    assert result.err.count("\n") == 1 and snapshot(project) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -292,3 +293,26 @@ def test_check_output_folder_refuses_the_root_and_a_file(tmp_path: Path) -> None
     (tmp_path / "file").write_text("x")
     with pytest.raises(ConfigError, match="not a folder"):
         publish.check_output_folder(tmp_path / "file", [])
+
+
+def test_the_output_folder_keeps_its_permissions_and_its_own_folders_theirs(built: Path) -> None:
+    site = built / "site"
+    (site / "private").mkdir()
+    (site / "private" / "notes.txt").write_text("mine")
+    os.chmod(site / "private", 0o700)
+    os.chmod(site, 0o750)
+    for step in range(2):
+        edit(built, *(("## Témoignage", "## Mon témoignage") if step == 0 else ("## Mon témoignage", "## Témoignage")))
+        build(built)
+        assert stat.S_IMODE(os.stat(site).st_mode) == 0o750
+        assert stat.S_IMODE(os.stat(site / "private").st_mode) == 0o700
+        assert (site / "private" / "notes.txt").read_text() == "mine"
+
+
+def test_a_folder_holding_a_special_file_is_updated_file_by_file(built: Path, tmp_path: Path) -> None:
+    os.mkfifo(built / "site" / "pipe")
+    edit(built)
+    result = run_cli(built, "build")
+    assert result.returncode == 0 and "updated file by file" in result.stderr and "special file" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(built / "site" / "pipe").st_mode)
+    assert {n: d for n, d in files_of(built / "site").items() if n != "pipe"} == reference(built, tmp_path)

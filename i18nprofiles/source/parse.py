@@ -344,7 +344,14 @@ def parse_profile(
     translatable_fields: Iterable[str] = (),
     default_slug: str | None = None,
 ) -> Profile:
-    """Parse profile text (Markdown with front matter, or YAML when ``path`` ends in .yaml/.yml)."""
+    """Parse profile text (Markdown with front matter, or YAML when ``path`` ends in .yaml/.yml).
+
+    A path with a control character is refused: it would be written into
+    ``#:`` references, where a line break starts a new line of the catalogue.
+    """
+    if CONTROL_RE.search(path) or "\n" in path or "\r" in path:
+        shown = path.encode("unicode_escape").decode("ascii")
+        raise ProfileError("a profile's file name must not hold control characters or line breaks", shown)
     if path.endswith((".yaml", ".yml")):
         data, root = _load_yaml(text, path, 1)
         body_node = _mapping_value(root, "body") if root is not None else None
