@@ -19,6 +19,12 @@ BOMB = "".join(f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 9) if leve
                for level in range(9))
 
 
+@pytest.fixture(autouse=True)
+def fixed_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same dates in every build, whenever each runs (a minute may turn between two)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710754200")
+
+
 @pytest.fixture
 def project(tmp_path: Path, cli) -> Path:
     (tmp_path / "i18nprofiles.toml").write_text('source_locale = "fr"\nlocales = ["fr", "es"]\n'

@@ -23,6 +23,12 @@ from i18nprofiles.store import NullStore, open_store
 MARIA = "examples/profiles/maria-quispe.md"
 
 
+@pytest.fixture(autouse=True)
+def fixed_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same dates in every build, whenever each runs (a minute may turn between two)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710754200")
+
+
 def build(root: Path, *, no_cache: bool = False) -> None:
     config = load_config(root)
     store = NullStore() if no_cache else open_store(config.cache_dir)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ from prefill.server import LibreServer
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches processes through /proc")
 
 STOPPED_WITHIN = 3.0  # seconds from the signal to the exit (a second or two, and a loaded test machine)
+
+
+@pytest.fixture(autouse=True)
+def fixed_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same dates in every build, whenever each runs (a minute may turn between two)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710754200")
 
 
 def processes() -> dict[int, tuple[int, int, str]]:
@@ -85,12 +92,14 @@ def stop(process: subprocess.Popen[bytes], signum: int, group: bool) -> tuple[fl
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = generate_project(tmp_path_factory.mktemp("signals") / "project", 100)
-    assert run_cli(root, "build").returncode == 0
-    translate_half(root)
-    assert run_cli(root, "build").returncode == 0
-    return root
+def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1710754200")
+        root = generate_project(tmp_path_factory.mktemp("signals") / "project", 100)
+        assert run_cli(root, "build").returncode == 0
+        translate_half(root)
+        assert run_cli(root, "build").returncode == 0
+        yield root
 
 
 def edit(root: Path, step: int) -> None:

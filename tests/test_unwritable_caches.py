@@ -37,8 +37,9 @@ def run_all(cli, root: Path) -> list[tuple[int, str, list[str]]]:
 
 
 @pytest.fixture
-def pair(tmp_path: Path) -> tuple[Path, Path]:
+def pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """The example project twice, built and then edited: one keeps a normal cache (the reference)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710754200")  # the same dates in both, whenever each runs
     roots = []
     for name in ("reference", "project"):
         root = copy_example(tmp_path / name)
