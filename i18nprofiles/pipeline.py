@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from i18nprofiles.commands.catalogs import remove_catalog_leftovers
 from i18nprofiles.commands.compile import compile_catalogs
 from i18nprofiles.commands.extract import extract
 from i18nprofiles.commands.profiles import read_profiles
@@ -42,6 +43,7 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
+    remove_catalog_leftovers(config)
     profiles = read_profiles(config, store=store)
     check_site_inputs(config, profiles, output)
     gc.freeze()  # the profiles live to the end: the collector need not scan them again at every collection

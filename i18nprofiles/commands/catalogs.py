@@ -6,6 +6,8 @@ from pathlib import Path
 
 import polib
 
+from i18nprofiles.config import Config
+from i18nprofiles.files import remove_leftovers
 from i18nprofiles.gettext.control import check_translations
 from i18nprofiles.gettext.pofile import parse_catalog, same_but_date
 from i18nprofiles.store import Input, Store
@@ -28,3 +30,12 @@ def parse_input(found: Input) -> polib.POFile:
     catalog = parse_catalog(found.data, found.path)
     check_translations(catalog, found.path)
     return catalog
+
+
+def remove_catalog_leftovers(config: Config, directory: Path | None = None) -> None:
+    """Remove the temporary files that killed runs left beside the template and the catalogues."""
+    folder = directory or config.locales_dir
+    remove_leftovers(folder)
+    if folder.is_dir():
+        for messages in folder.glob("*/LC_MESSAGES"):
+            remove_leftovers(messages)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
-from i18nprofiles.commands.catalogs import parse_input
+from i18nprofiles.commands.catalogs import parse_input, remove_catalog_leftovers
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import CatalogError, ConfigError, I18nProfilesError
 from i18nprofiles.gettext.checks import Problem, find_problems
@@ -108,6 +108,7 @@ def compile_catalogs(
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
     folder = Path(directory) if directory else config.locales_dir
+    remove_catalog_leftovers(config, folder)
     if input_file:
         wanted = [normalize_locale(loc) for loc in locales]
         if len(wanted) != 1:

@@ -11,7 +11,7 @@ from typing import Any
 
 import polib
 
-from i18nprofiles.commands.catalogs import parse_input, stage_catalog
+from i18nprofiles.commands.catalogs import parse_input, remove_catalog_leftovers, stage_catalog
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import CatalogError, ConfigError
 from i18nprofiles.gettext.merge import MergeReport, merge_catalog, new_catalog
@@ -206,6 +206,8 @@ def update_catalogs(
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
     folder = Path(directory) if directory else config.locales_dir
+    if not check:
+        remove_catalog_leftovers(config, folder)
     template_file = Path(input_file) if input_file else template_path(config, domain)
     targets = select_catalogs(config, folder, domain, locales, create_missing=init_missing)
     if output and len(targets) != 1:
