@@ -40,4 +40,4 @@ bench: $(VENV)/.installed system-deps
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) site build *.egg-info .pytest_cache
+	rm -rf $(VENV) site .site.staging build *.egg-info .pytest_cache
