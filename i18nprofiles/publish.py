@@ -54,6 +54,7 @@ Render = Callable[[list[str]], Mapping[str, bytes]]
 
 FILE, LINK, FOLDER, OTHER = "file", "link", "folder", "other"
 TEMP_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+LINKED, SAME, COPIED = "linked", "same", "copied"  # how a file of the output folder came into the staging folder
 
 
 def content_digest(data: bytes) -> str:
@@ -381,18 +382,26 @@ def prepare_staging(publication: Publication, live: Path, in_live: Mapping[str, 
             if in_live.get(name) == FOLDER:
                 copy_folder_attributes(Path(f"{live}/{name}"), Path(f"{staging}/{name}"))
     # 3. The site's files: kept if already there, linked from the output folder if it holds them, else written.
+    # A file of the output folder whose count of links changes (linked here, or its twin here replaced) gets a
+    # new change time: those are looked at again for what the staging folder will hold after the swap.
     missing: list[str] = []
+    touched: set[str] = set()
     for name in names:
         target = f"{staging}/{name}"
-        if in_staging.get(name) == FILE:
+        now = lstat(target) if in_staging.get(name) == FILE else None
+        if now is not None:
             found = files.staging_known.get(name)
-            now = lstat(target)
-            if found is not None and now is not None and found[0] == wanted[name] and \
-                    tuple(found[1]) == signature_of(now):
+            if found is not None and found[0] == wanted[name] and tuple(found[1]) == signature_of(now):
                 publication.live[name] = (wanted[name], signature_of(now))
                 continue
+            if now.st_nlink > 1:
+                touched.add(name)
         if name in files.reused or name in publication.unchanged:
-            if link_from_live(live, staging, name, files.live_known.get(name), wanted[name], files.rendered.get(name)):
+            linked = link_from_live(live, staging, name, files.live_known.get(name), wanted[name],
+                                    files.rendered.get(name))
+            if linked:
+                if linked == LINKED:
+                    touched.add(name)
                 publication.live[name] = (wanted[name], signature_of(os.lstat(target)))
                 continue
         data = files.rendered.get(name)
@@ -411,19 +420,20 @@ def prepare_staging(publication: Publication, live: Path, in_live: Mapping[str, 
     # 4. The output folder's own files, as they are there.
     for name, kind in own_files.items():
         mirror_entry(live, staging, name, kind, in_staging.get(name))
-    # What the staging folder holds after the swap: the old site.  A file shared with the new site (a hard
-    # link) is known by its content; another by what was recorded of it, if it is still the file recorded.
-    publication.staging = {}
-    for name in {*files.live_known, *publication.live}:
+    # What the staging folder holds after the swap: the old site, as recorded, but for the files whose change
+    # time moved (a file shared with the new site is known by the new site's record of it).
+    publication.staging = dict(files.live_known)
+    for name in touched:
         status = lstat(f"{live}/{name}")
+        made, known = publication.live.get(name), files.live_known.get(name)
         if status is None or not stat.S_ISREG(status.st_mode):
-            continue
-        made = publication.live.get(name)
-        known = files.live_known.get(name)
-        if made is not None and made[1][3] == status.st_ino:
+            publication.staging.pop(name, None)
+        elif made is not None and made[1][3] == status.st_ino:
             publication.staging[name] = (made[0], signature_of(status))
-        elif known is not None and tuple(known[1]) == signature_of(status):
-            publication.staging[name] = known
+        elif known is not None and known[1][3] == status.st_ino:
+            publication.staging[name] = (known[0], signature_of(status))
+        else:
+            publication.staging.pop(name, None)
     publication.written.sort()
     publication.mode = "swap"
 
@@ -442,39 +452,40 @@ def copy_folder_attributes(source: Path, target: Path) -> None:
 
 
 def link_from_live(live: Path, staging: Path, name: str, known: Known | None, digest: str,
-                   data: bytes | None) -> bool:
+                   data: bytes | None) -> str | None:
     """Put the output folder's file in the staging folder as a hard link (a copy where links fail), when it
-    holds the content wanted; False when it does not (any more)."""
+    holds the content wanted: ``LINKED`` (or ``SAME``: it was already there, ``COPIED``); None when the
+    output folder's file does not hold it (any more)."""
     source = f"{live}/{name}"
     before = lstat(source)
     if before is None or not stat.S_ISREG(before.st_mode):
-        return False
+        return None
     if known is None or tuple(known[1]) != signature_of(before) or known[0] != digest:
         if data is None or not _holds(live, name, before, digest, {}, data):
-            return False
+            return None
     target = Path(f"{staging}/{name}")
     there = lstat(str(target))
     if there is not None and (there.st_ino, there.st_dev) == (before.st_ino, before.st_dev):
-        return True  # already the same file (a rename onto it would do nothing)
+        return SAME  # already the same file (a rename onto it would do nothing)
     temp = _temp_name(target)
     try:
         os.link(source, temp)
     except FileExistsError:
-        return copy_into(source, staging, name, before)  # a name taken (by chance): the slow, sure way
+        return COPIED if copy_into(source, staging, name, before) else None  # a name taken by chance
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES):
             raise
-        return copy_into(source, staging, name, before)
+        return COPIED if copy_into(source, staging, name, before) else None
     try:
         if os.lstat(temp).st_ino != before.st_ino:  # replaced between the look and the link
             os.unlink(temp)
-            return False
+            return None
         os.replace(temp, target)
     except BaseException:
         with suppress(OSError):
             os.unlink(temp)
         raise
-    return True
+    return LINKED
 
 
 def copy_into(source: str, staging: Path, name: str, before: os.stat_result) -> bool:
