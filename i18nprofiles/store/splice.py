@@ -253,6 +253,7 @@ def splice_catalog(
     theader, tentries = parse_blocks(tdata, tlayout, tindex, changed)
     cheader, centries = parse_blocks(cdata, clayout, cindex, wanted & cindex.keys())
 
+    plurals = plural_count(cheader)
     report = MergeReport()
     used: set[Key] = template_keys - set(changed)
     merged: dict[Key, polib.POEntry] = {}
@@ -263,11 +264,11 @@ def splice_catalog(
             if old.obsolete:
                 report.revived.append(new)
             used.add(key)
-            merged[key] = merged_entry(new, old)
+            merged[key] = merged_entry(new, old, plurals=plurals)
         elif key in previous and previous[key] not in template_keys:
             used.add(previous[key])
             report.revived.append(new)
-            merged[key] = restored_entry(new, centries[previous[key]])
+            merged[key] = restored_entry(new, centries[previous[key]], plurals)
         else:
             unmatched.append(new)
     matches: dict[Key, polib.POEntry] = {}
@@ -281,7 +282,7 @@ def splice_catalog(
         matches = find_fuzzy(unmatched, (centries[key] for key in removed), pool, fetch)
     for new in unmatched:
         old = matches.get(entry_key(new))
-        merged[entry_key(new)] = entry = merged_entry(new, old, fuzzy=old is not None)
+        merged[entry_key(new)] = entry = merged_entry(new, old, fuzzy=old is not None, plurals=plurals)
         (report.fuzzy if old is not None else report.added).append(entry)
     used.update(entry_key(old) for old in matches.values())
 
