@@ -1,0 +1,1 @@
+"""Gettext catalogue formats: reading and writing .po files."""

@@ -1,0 +1,281 @@
+"""Unicode line breaking as GNU gettext does it (libunistring's ``u8_width_linebreaks``).
+
+``width_breaks(text, width, start_column, prohibited, cjk)`` returns where a
+line must be cut so that ``text``, started at ``start_column``, stays within
+``width`` columns: the greedy algorithm of libunistring over the break
+opportunities of Unicode line breaking (UAX #14, as libunistring 1.0
+implements it: a pair table, without rule LB29, so a break is allowed after
+``.`` or ``,`` before a letter) and the column widths of ``uc_width`` (wide
+characters 2, combining ones 0, ambiguous ones 2 in a CJK encoding).
+
+Two implementations, same answers:
+
+* ``libunistring`` through ctypes: the very library ``msgcat`` links to, used
+  when it can be loaded (``I18NPROFILES_LINEBREAK=python`` turns it off);
+* a pure-Python port of the same algorithm, on the tables of
+  ``unitables.py`` (read from libunistring 1.0 by
+  ``scripts/gen_unicode_tables.py``).  It gives the same breaks as
+  libunistring 1.0 (the tests compare both on every string of the corpus),
+  roughly ten times slower.
+
+A newer libunistring (1.1 and later implement more UAX #14 rules) breaks a
+few lines differently: so does the ``msgcat`` linked to it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from bisect import bisect_right
+from collections.abc import Callable, Collection
+
+from i18nprofiles.gettext import unitables
+
+UNDEFINED, PROHIBITED, POSSIBLE, MANDATORY = 0, 1, 2, 3
+
+# Line-breaking classes, in libunistring's numbering (pair-table rows are 0..32).
+BK, CR, LF, CM, ZW, SP, CB, AI, SA, XX = 33, 34, 35, 36, 37, 38, 39, 40, 41, 42
+AL, ID1, HL, HY, BA, RI, ZWJ = 20, 23, 28, 5, 3, 29, 30
+HL_BA = 100  # Hebrew letter followed by a hyphen or a break-after character (rule LB21a)
+
+D, I, P = 1, 2, 3  # direct break, indirect break (only after spaces), prohibited
+# The pair table of libunistring 1.0 (rows: class before, columns: class after),
+# in its order WJ GL B2 BA BB HY CL CP1 CP2 EX IN NS OP1 OP2 QU IS NU PO PR SY AL H2 H3 ID1 ID2 JL JV JT HL RI ZWJ EB EM.
+_PAIRS = """
+PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
+PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
+PIPIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PDDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
+PDDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD
+PIDIDIPPPPIPDDIPDIIPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPIIIPIDDDDDDDIDIDD
+PIDIDIPPPPIIDDIPDIIPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP
+PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP
+PIIIIIPPPPIIPPIPIIIPIIIIIIIIIIIII
+PIDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD
+PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD
+PIDIDIPPPPIIIIIPIDDPIDDDDDDDIDIDD
+PIDIDIPPPPIIIIIPIDDPIIIIIIIIIDIII
+PIDIDIPPPPIIDDIPIDDPDDDDDDDDIDDDD
+PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI
+PIDIDIPPPPIIDDIPDIDPDIIDDIIDDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD
+PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD
+PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PIDIDIPPPPIIIDIPIIIPIDDIIDDDIDIII
+PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI
+PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD
+"""
+PAIRS = tuple(tuple("_DIP".index(mark) for mark in row) for row in _PAIRS.split())
+
+ASCII_CLASSES = tuple(unitables.LBRK_VALUES[bisect_right(unitables.LBRK_STARTS, c) - 1] for c in range(128))
+ASCII_WIDTHS = tuple(unitables.WIDTH_VALUES[bisect_right(unitables.WIDTH_STARTS, c) - 1] for c in range(128))
+
+
+def line_class(char: str) -> int:
+    """libunistring's line-breaking class of a character (unresolved: AI, SA, XX, CB as they are)."""
+    code = ord(char)
+    if code < 128:
+        return ASCII_CLASSES[code]
+    return unitables.LBRK_VALUES[bisect_right(unitables.LBRK_STARTS, code) - 1]
+
+
+def char_width(char: str, cjk: bool = False) -> int:
+    """Columns of a character as ``uc_width`` counts them (-1 for a control character)."""
+    code = ord(char)
+    if code < 128:
+        return ASCII_WIDTHS[code]
+    starts, values = (unitables.CJK_WIDTH_STARTS, unitables.CJK_WIDTH_VALUES) if cjk else (
+        unitables.WIDTH_STARTS, unitables.WIDTH_VALUES)
+    return values[bisect_right(starts, code) - 1]
+
+
+def text_width(text: str, cjk: bool = False) -> int:
+    """Columns of a text without line breaks, control characters counting 0."""
+    if text.isascii():
+        return sum(max(ASCII_WIDTHS[ord(c)], 0) for c in text) if not text.isprintable() else len(text)
+    return sum(max(char_width(c, cjk), 0) for c in text)
+
+
+# -- pure Python ---------------------------------------------------------------
+
+
+def possible_breaks(text: str, cjk: bool = False) -> list[int]:
+    """The break opportunity before each character: PROHIBITED, POSSIBLE or MANDATORY."""
+    result = [PROHIBITED] * len(text)
+    ai_as = ID1 if cjk else AL
+    prev = last = BK  # class of the previous character; of the last one that is not a space
+    seen_space = False
+    ri_count = 0
+    for index, char in enumerate(text):
+        prop = line_class(char)
+        if prop == BK or prop == LF or prop == CR:
+            result[index] = MANDATORY
+            prev, last, seen_space = prop, BK, False
+            ri_count = 0
+            continue
+        if prop == AI:
+            prop = ai_as
+        elif prop == CB:
+            prop = ID1
+        elif prop == SA or prop == XX:
+            prop = AL
+        if prop == SP:
+            seen_space = True
+        elif prop == ZW:
+            last, seen_space = ZW, False
+        elif prop == CM or prop == ZWJ:
+            if last == BK:
+                last, seen_space = AL, False
+            elif last == ZW or seen_space:
+                result[index] = POSSIBLE
+                last, seen_space = AL, False
+        else:
+            if last == BK:
+                pass
+            elif last == ZW:
+                result[index] = POSSIBLE
+            elif prev == ZWJ:
+                pass
+            elif last == RI and prop == RI:
+                if seen_space or ri_count % 2 == 0:
+                    result[index] = POSSIBLE
+            elif prev == HL_BA:
+                pass
+            else:
+                rule = PAIRS[last][prop]
+                if rule == D or (rule == I and seen_space):
+                    result[index] = POSSIBLE
+            last, seen_space = prop, False
+        prev = HL_BA if prev == HL and (prop == HY or prop == BA) else prop
+        ri_count = ri_count + 1 if prop == RI else 0
+    return result
+
+
+def python_width_breaks(
+    text: str, width: int, start_column: int, prohibited: Collection[int] = (), cjk: bool = False
+) -> list[int]:
+    """``width_breaks`` in Python: the indices of ``text`` before which a line starts."""
+    marks = possible_breaks(text, cjk)
+    for index in prohibited:
+        marks[index] = PROHIBITED
+    breaks = []
+    last = -1  # index of the last possible break, -1 for none
+    column = start_column
+    piece = 0
+    for index, char in enumerate(text):
+        mark = marks[index]
+        if mark == POSSIBLE or mark == MANDATORY:
+            if last >= 0 and column + piece > width:
+                breaks.append(last)
+                column = 0
+        if mark == MANDATORY:
+            last, column, piece = -1, 0, 0
+            continue
+        if mark == POSSIBLE:
+            last = index
+            column += piece
+            piece = 0
+        w = char_width(char, cjk)
+        if w > 0:
+            piece += w
+    if last >= 0 and column + piece > width:
+        breaks.append(last)
+    return breaks
+
+
+# -- libunistring ----------------------------------------------------------------
+
+
+def load_libunistring() -> Callable[..., int] | None:
+    """libunistring's ``u8_width_linebreaks`` (the ``_v2`` variant when there), or None."""
+    if os.environ.get("I18NPROFILES_LINEBREAK", "").lower() == "python":
+        return None
+    for name in (ctypes.util.find_library("unistring"), "libunistring.so.5", "libunistring.so.2", "libunistring.dylib"):
+        if not name:
+            continue
+        try:
+            library = ctypes.CDLL(name)
+        except OSError:
+            continue
+        function = getattr(library, "u8_width_linebreaks_v2", None) or getattr(library, "u8_width_linebreaks", None)
+        if function is None:
+            continue
+        function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                             ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+        function.restype = ctypes.c_int
+        return function
+    return None
+
+
+_LIBRARY = load_libunistring()
+
+
+def library_width_breaks(
+    text: str, width: int, start_column: int, prohibited: Collection[int] = (), cjk: bool = False
+) -> list[int]:
+    """``width_breaks`` through libunistring."""
+    assert _LIBRARY is not None
+    data = text.encode("utf-8", "surrogatepass")
+    size = len(data)
+    ascii_text = size == len(text)
+    overrides = bytearray(size)
+    if ascii_text:
+        for index in prohibited:
+            overrides[index] = PROHIBITED
+    else:
+        offsets = _byte_offsets(text)
+        for index in prohibited:
+            overrides[offsets[index]] = PROHIBITED
+    out = ctypes.create_string_buffer(size)
+    _LIBRARY(data, size, width, start_column, 0, bytes(overrides), b"EUC-JP" if cjk else b"UTF-8", out)
+    raw = out.raw
+    breaks = []
+    found = raw.find(b"\x02")
+    while found >= 0:
+        breaks.append(found)
+        found = raw.find(b"\x02", found + 1)
+    if breaks and not ascii_text:
+        positions = {offset: index for index, offset in enumerate(offsets)}
+        breaks = [positions[offset] for offset in breaks]
+    return breaks
+
+
+def _byte_offsets(text: str) -> list[int]:
+    offsets = []
+    total = 0
+    for char in text:
+        offsets.append(total)
+        code = ord(char)
+        total += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+    return offsets
+
+
+def width_breaks(
+    text: str, width: int, start_column: int, prohibited: Collection[int] = (), cjk: bool = False
+) -> list[int]:
+    """The indices of ``text`` before which a line starts, so that lines fit in ``width`` columns.
+
+    ``start_column`` is the column of the first character; ``prohibited``
+    lists indices before which no break may come.  A piece without a break
+    opportunity that is wider than ``width`` stays whole.
+    """
+    if _LIBRARY is not None:
+        return library_width_breaks(text, width, start_column, prohibited, cjk)
+    return python_width_breaks(text, width, start_column, prohibited, cjk)
+
+
+def using_libunistring() -> bool:
+    """Whether ``width_breaks`` goes through libunistring."""
+    return _LIBRARY is not None

@@ -1,0 +1,1059 @@
+"""Read and write .po/.pot files as GNU gettext does: strict, lossless, byte-identical.
+
+Reading (``read_po``, ``read_po_file``)
+=======================================
+
+The reader accepts what ``msgfmt -o /dev/null FILE`` (GNU gettext 0.21, no
+``-c``) accepts and raises ``CatalogError(message, path, line)`` on the rest:
+
+* lexical errors: a string without its closing quote (end of line or end of
+  file inside it), an invalid escape (``\\q``; valid are ``\\n \\t \\b \\r
+  \\f \\v \\a \\\\ \\"``, octal ``\\ooo`` and hex ``\\xHH…``), a word that
+  is not a keyword (``msgstrr``), a stray character outside strings (control
+  characters included), the context separator (U+0004) inside a string;
+* grammar errors: a message without ``msgstr`` (also when the file ends
+  after ``msgid``), ``msgid_plural`` without ``msgstr[n]``, ``msgstr[n]``
+  without ``msgid_plural``, plural forms not numbered 0, 1, 2…, a comment or
+  anything else in the middle of a message, ``#~`` used on some lines of a
+  message and not on others;
+* the same msgid (with the same msgctxt) defined twice among active entries;
+* bytes that are not valid in the declared charset inside a string (GNU
+  tolerates them in comments, and so does this reader: they are kept as
+  they are);
+* msgfmt's compile check: in a translated, non-fuzzy entry, msgid and every
+  msgstr must all begin with ``\\n`` or none, and all end with ``\\n`` or none.
+
+Deliberate differences with ``msgfmt``, where GNU's other tools refuse the
+file too: a charset outside GNU's portable list (``msgfmt`` warns and reads
+bytes, ``msgcat`` and ``msgmerge`` refuse); non-UTF-8 bytes in the strings
+of a file that declares no charset (or the ``CHARSET`` placeholder): read as
+UTF-8, ``msgcat`` refuses non-ASCII there; a byte made by an escape
+(``\\351``) that does not decode in the charset.  A UTF-8 byte order mark is
+skipped (GNU reports a syntax error).  ``domain`` directives are read and
+ignored, as ``msgfmt -o`` does.  A NUL (raw or ``\\0``) ends its string, as
+in GNU.  Backslash-newline joins lines anywhere, as in GNU.
+
+The charset is the header's ``charset=`` (GNU's list: UTF-8, ISO-8859-n,
+KOI8-R/U/T, CP125n, EUC-JP, GB2312, BIG5, SHIFT_JIS…, any case).
+
+The model
+=========
+
+polib's objects, so that the rest of the code keeps its attributes.  A
+``POFile`` holds the entries in file order, active and obsolete together,
+without the header entry, which is spread over ``header`` (its translator
+comment, lines joined by ``\\n``), ``metadata`` (``Key: value`` lines in
+order) and ``metadata_is_fuzzy`` (``["fuzzy"]`` or ``[]``).  What polib
+cannot hold is kept in a few extra attributes:
+
+* ``POFile.header_msgstr``: the header's msgstr exactly as read, and
+  ``POFile.header_metadata``: ``metadata`` as it was read.  The writer
+  writes ``header_msgstr`` as long as ``metadata`` still equals
+  ``header_metadata`` (so duplicate keys, lines without ``: ``, a missing
+  final newline survive), and composes the msgstr from ``metadata`` once the
+  code changed it.  Duplicate keys: ``metadata`` has the last value.
+* ``POFile.header_entry``: the header as a ``POEntry`` (None when the file
+  has none) with its extracted comments, references, flags and previous
+  strings; ``header`` and ``metadata_is_fuzzy`` stay authoritative.
+* ``POEntry.blank_tcomment`` / ``blank_comment`` (set only when true): the
+  entry's translator / extracted comment is one empty line, which polib's
+  string ``""`` cannot tell from no comment.
+
+Entries: ``msgctxt`` None (no msgctxt) differs from ``""``; ``flags`` are
+the tokens of the last ``#,`` line (GNU forgets earlier ones), ``range: a..b``
+as one flag; ``occurrences`` are (file, line) with the line as a decimal
+string, ``""`` when there is none; obsolete entries keep their comments,
+flags and previous strings (``#~|``).  ``msgstr_plural`` maps 0, 1… to
+strings.  ``linenum`` is the line of the entry's first line (its first
+comment, else its msgctxt/msgid line), as polib counts it, 1-based.
+
+Writing (``generate_po``, ``write_po``)
+=======================================
+
+The bytes of ``msgcat -w WIDTH`` (GNU gettext 0.21) for the same content:
+line breaking by Unicode rules through ``linebreak``, no break inside an
+escape or a format directive (``directives``), the header wrapped like any
+message, references wrapped at the width, flags in GNU's order and only the
+ones GNU knows (fuzzy, ``[no-|possible-]LANG-format``, ``range:``,
+``no-wrap``; fuzzy is dropped on an untranslated entry), references
+deduplicated without ``./``, obsolete entries without a translation dropped,
+the file encoded in its declared charset.  ``width=0`` writes strings
+unwrapped (``msgcat --no-wrap``: references still wrap at 79).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import polib
+
+from i18nprofiles.errors import CatalogError
+from i18nprofiles.gettext.directives import FORMAT_LANGUAGES, directive_spans
+from i18nprofiles.gettext.linebreak import text_width, width_breaks
+
+GNU_WIDTH = 79
+
+# GNU's portable charsets (po-charset.c), upper-cased, and Python's codec for each.
+CHARSETS = {
+    "ASCII": "ascii", "ANSI_X3.4-1968": "ascii", "US-ASCII": "ascii", "UTF-8": "utf-8",
+    **{f"ISO-8859-{n}": f"iso8859_{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15)},
+    **{f"ISO_8859-{n}": f"iso8859_{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15)},
+    "KOI8-R": "koi8_r", "KOI8-U": "koi8_u", "KOI8-T": "koi8_t", "CP850": "cp850", "CP866": "cp866",
+    "CP874": "cp874", "CP932": "cp932", "CP949": "cp949", "CP950": "cp950",
+    **{f"CP125{n}": f"cp125{n}" for n in range(8)},
+    "GB2312": "gb2312", "EUC-JP": "euc_jp", "EUC-KR": "euc_kr", "EUC-TW": "euc_tw", "BIG5": "big5",
+    "BIG5-HKSCS": "big5hkscs", "GBK": "gbk", "GB18030": "gb18030", "SHIFT_JIS": "shift_jis", "JOHAB": "johab",
+    "TIS-620": "tis_620", "VISCII": "viscii", "GEORGIAN-PS": "georgian_ps",
+}
+# Encodings in which libunistring counts ambiguous-width characters as two columns.
+CJK_CHARSETS = {"EUC-JP", "GB2312", "GBK", "EUC-TW", "BIG5", "EUC-KR", "CP949", "JOHAB"}
+
+HEADER_RE = re.compile(rb'^msgid[ \t]+""[ \t\r]*\n(?:[ \t]*""[ \t\r]*\n)*msgstr[ \t]+((?:"(?:[^"\\\n]|\\.)*"[ \t\r]*\n?)+)', re.M)
+ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"'}
+ESCAPE_RE = re.compile(r"\\(?:([ntbrfva\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.|$))", re.S)
+SURROGATE_RE = re.compile("[\udc80-\udcff]")
+
+# One typical active entry (comments, msgctxt, msgid, msgstr or plural forms) followed by a blank line
+# or the end: read with one match.  Anything else goes through the general parser.
+_STR = r'"(?:[^"\\\n]|\\.)*"'
+_LINES = rf"{_STR}\n(?:{_STR}\n)*"
+FAST_ENTRY_RE = re.compile(
+    rf"(?P<comments>(?:#(?:[^~|\n][^\n]*)?\n)*)"
+    rf"(?:msgctxt (?P<ctxt>{_LINES}))?"
+    rf"msgid (?P<id>{_LINES})"
+    rf"(?:msgstr (?P<str>{_LINES})|msgid_plural (?P<plural>{_LINES})(?P<forms>(?:msgstr\[\d+\] {_LINES})+))"
+    rf"(?=\n|\Z)(?!\s*\")"  # the message ends here: no string follows, even after blank lines
+)
+FORM_RE = re.compile(rf"msgstr\[(\d+)\] ({_LINES})")
+BLANKS_RE = re.compile(r"[ \t\r\f\v\n]*")
+
+# Tokens of the general parser.
+COMMENT, STRING, KEYWORD, OPEN, CLOSE, NUMBER, DOMAIN = "comment", "string", "keyword", "[", "]", "number", "domain"
+KEYWORDS = {"msgid", "msgstr", "msgctxt", "msgid_plural", "domain"}
+WORD_RE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+DIGITS_RE = re.compile(r"[0-9]+")
+STRING_BODY_RE = re.compile(r'(?:[^"\\\n]|\\.)*')
+BLANK_CHARS = " \t\r\f\v"
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def read_po_file(path: str | Path) -> polib.POFile:
+    """Read a .po/.pot file (see ``read_po``); CatalogError when it cannot be read."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalogue: {exc.strerror}", path) from None
+    catalog = read_po(data, path)
+    catalog.fpath = str(path)
+    return catalog
+
+
+def read_po(data: bytes, path: str | Path) -> polib.POFile:
+    """Parse the bytes of a catalogue strictly; CatalogError with the line on what msgfmt rejects."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    joined = None
+    if b"\\\n" in data:
+        data, joined = _join_continued_lines(data)
+    charset = header_charset(data)
+    codec = _codec(charset, path)
+    text = data.decode(codec, "surrogateescape")
+    reader = _Reader(text, str(path), charset, codec, joined)
+    try:
+        return reader.read()
+    except CatalogError as exc:
+        if joined and exc.line:
+            exc.line = _original_line(exc.line, joined)
+        raise
+
+
+def header_charset(data: bytes) -> str | None:
+    """The charset the header's msgstr declares (GNU's rule: after ``charset=`` up to a blank), or None."""
+    found = HEADER_RE.search(data)
+    if found is None:
+        return None
+    value = _unescape_bytes(b"".join(re.findall(rb'"((?:[^"\\\n]|\\.)*)"', found.group(1))))
+    at = value.find(b"charset=")
+    if at < 0:
+        return None
+    name = re.match(rb"[^ \t\n]*", value[at + 8:]).group(0)  # type: ignore[union-attr]
+    return name.decode("latin-1")
+
+
+def _unescape_bytes(raw: bytes) -> bytes:
+    try:
+        return _unescape(raw.decode("latin-1")).encode("latin-1", "replace")
+    except ValueError:
+        return raw
+
+
+def _codec(charset: str | None, path: str | Path) -> str:
+    if charset is None or charset == "CHARSET":
+        return "utf-8"
+    codec = CHARSETS.get(charset.upper())
+    if codec is None:
+        raise CatalogError(f'charset "{charset}" is not a portable encoding name (GNU gettext cannot convert it)', path, 1)
+    return codec
+
+
+def _join_continued_lines(data: bytes) -> tuple[bytes, list[int]]:
+    """The bytes without backslash-newline pairs, and the joined line numbers (1-based, of the merged text)."""
+    pieces = data.split(b"\\\n")
+    joined = []
+    line = 1
+    for piece in pieces[:-1]:
+        line += piece.count(b"\n")
+        joined.append(line)
+    return b"".join(pieces), joined
+
+
+def _original_line(line: int, joined: list[int]) -> int:
+    return line + sum(1 for at in joined if at <= line)
+
+
+def _unescape(text: str, codec: str = "latin-1") -> str:
+    """The value of a string's escapes (GNU's: C escapes, octal, hex of any length); ValueError on a bad one.
+
+    Octal and hex escapes make bytes: above 0x7F they are decoded with the
+    rest of the string in ``codec`` (ValueError when that fails).
+    """
+    if "\\" not in text:
+        return text
+    pieces: list[str | int] = []
+    high = False
+    last = 0
+    for found in ESCAPE_RE.finditer(text):
+        pieces.append(text[last:found.start()])
+        simple, octal, hexa, bad = found.groups()
+        if simple:
+            pieces.append(ESCAPES[simple])
+        elif octal or hexa:
+            value = int(octal, 8) & 0xFF if octal else int(hexa, 16) & 0xFF
+            if value < 0x80:
+                pieces.append(chr(value))
+            else:
+                pieces.append(value)
+                high = True
+        else:
+            raise ValueError("invalid control sequence")
+        last = found.end()
+    pieces.append(text[last:])
+    if not high:
+        return "".join(pieces)  # type: ignore[arg-type]
+    raw = bytearray()
+    for piece in pieces:
+        raw += bytes([piece]) if isinstance(piece, int) else piece.encode(codec, "surrogateescape")
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        raise ValueError("invalid multibyte sequence") from None
+
+
+class _Message:
+    """A message being read by the general parser."""
+
+    __slots__ = ("obsolete", "line", "first_line", "prev_ctxt", "prev_id", "prev_plural", "ctxt", "msgid",
+                 "plural", "msgstr", "forms", "state", "id_line")
+
+    def __init__(self, obsolete: bool, line: int, first_line: int) -> None:
+        self.obsolete = obsolete
+        self.line = line
+        self.first_line = first_line
+        self.prev_ctxt: list[str] | None = None
+        self.prev_id: list[str] | None = None
+        self.prev_plural: list[str] | None = None
+        self.ctxt: list[str] | None = None
+        self.msgid: list[str] | None = None
+        self.plural: list[str] | None = None
+        self.msgstr: list[str] | None = None
+        self.forms: list[list[str]] = []
+        self.state = ""
+        self.id_line = line
+
+
+class _Reader:
+    """One catalogue being read: the fast path for typical entries, a token parser for the rest."""
+
+    def __init__(self, text: str, path: str, charset: str | None, codec: str, joined: list[int] | None) -> None:
+        self.text = text
+        self.path = path
+        self.charset = charset
+        self.codec = codec
+        self.check_bytes = SURROGATE_RE.search(text) is not None
+        self.catalog = polib.POFile(encoding=codec, wrapwidth=GNU_WIDTH)
+        self.catalog.header_entry = None
+        self.catalog.header_msgstr = None
+        self.catalog.header_metadata = {}
+        self.catalog.metadata_is_fuzzy = []
+        self.seen: dict[tuple[str | None, str], int] = {}
+        self.entries: list[polib.POEntry] = []
+        # comment state of the general parser
+        self.comments: list[str] = []
+        self.dots: list[str] = []
+        self.refs: list[tuple[str, str]] = []
+        self.flags: list[str] = []
+        self.comment_line = 0
+        self.message: _Message | None = None
+
+    def error(self, message: str, line: int) -> CatalogError:
+        return CatalogError(message, self.path, line)
+
+    # -- driver
+
+    def read(self) -> polib.POFile:
+        text = self.text
+        size = len(text)
+        pos = 0
+        line = 1
+        fast = FAST_ENTRY_RE.match
+        while pos < size:
+            if self.message is not None and self.message_complete() and not _may_continue(text, pos):
+                self.finish_message(line)
+            if self.message is None:
+                found = fast(text, pos)
+                if found is not None:
+                    self.add_fast(found, line)
+                    end = found.end()
+                    line += text.count("\n", pos, end)
+                    pos = end
+                    skip = BLANKS_RE.match(text, pos).end()  # type: ignore[union-attr]
+                    line += text.count("\n", pos, skip)
+                    pos = skip
+                    continue
+            end = text.find("\n", pos)
+            if end < 0:
+                end = size
+            self.read_line(text[pos:end], line, end >= size)
+            pos = end + 1
+            line += 1
+        self.finish_message(line)
+        self.catalog.extend(self.entries)
+        return self.catalog
+
+    # -- the fast path
+
+    def add_fast(self, found: re.Match[str], line: int) -> None:
+        comments, ctxt, msgid, msgstr, plural, forms = found.group("comments", "ctxt", "id", "str", "plural", "forms")
+        first = line
+        for comment in comments.split("\n")[:-1]:
+            self.add_comment(comment[1:], line)
+            line += 1
+        ctxt_value = None
+        if ctxt is not None:
+            ctxt_value = self.fast_string(ctxt, line)
+            line += ctxt.count("\n")
+        id_line = line
+        msgid_value = self.fast_string(msgid, line)
+        line += msgid.count("\n")
+        if msgstr is not None:
+            self.add_message(ctxt_value, msgid_value, None, self.fast_string(msgstr, line), None,
+                             None, None, None, False, first, id_line)
+            return
+        plural_value = self.fast_string(plural, line)
+        line += plural.count("\n")
+        values = []
+        for form in FORM_RE.finditer(forms):
+            index = int(form.group(1))
+            if index != len(values):
+                raise self.error("first plural form has nonzero index" if not values else "plural form has wrong index",
+                                 line)
+            values.append(self.fast_string(form.group(2), line))
+            line += form.group(2).count("\n")
+        self.add_message(ctxt_value, msgid_value, plural_value, None, values, None, None, None, False, first, id_line)
+
+    def fast_string(self, lines: str, line: int) -> str:
+        """The value of a run of string lines (each exactly ``"…"``)."""
+        if lines.count("\n") == 1:
+            return self.string_value(lines[1:-2], line)
+        return "".join(self.string_value(piece[1:-1], line + number)
+                       for number, piece in enumerate(lines[:-1].split("\n")))
+
+    def string_value(self, body: str, line: int) -> str:
+        """The value of one string token's text between its quotes."""
+        if "\\" in body:
+            try:
+                body = _unescape(body, self.codec)
+            except ValueError as exc:
+                raise self.error(str(exc), line) from None
+        if "\x00" in body:
+            body = body[: body.index("\x00")]
+        if "\x04" in body:
+            raise self.error("context separator <EOT> within string", line)
+        if self.check_bytes and SURROGATE_RE.search(body):
+            raise self.error("invalid multibyte sequence", line)
+        return body
+
+    # -- comments
+
+    def add_comment(self, text: str, line: int) -> None:
+        """One comment line's text after ``#`` (GNU's dispatch on its first character)."""
+        if not self.comment_line:
+            self.comment_line = line
+        if text[:1] == ".":
+            text = text[1:]
+            self.dots.append(text[1:] if text[:1] == " " else text)
+        elif text[:1] == ":":
+            self.refs.extend(parse_references(text[1:]))
+        elif text[:1] in (",", "!"):
+            self.flags = parse_flags(text[1:])
+        else:
+            self.comments.append(text[1:] if text[:1] == " " else text)
+
+    # -- entries
+
+    def add_message(
+        self, ctxt: str | None, msgid: str, plural: str | None, msgstr: str | None, forms: list[str] | None,
+        prev_ctxt: str | None, prev_id: str | None, prev_plural: str | None, obsolete: bool, first: int, id_line: int,
+    ) -> None:
+        entry = polib.POEntry.__new__(polib.POEntry)
+        comments, dots, refs, flags = self.comments, self.dots, self.refs, self.flags
+        entry.__dict__.update(
+            msgid=msgid, msgstr=msgstr if msgstr is not None else "", msgid_plural=plural or "",
+            msgstr_plural=dict(enumerate(forms)) if forms is not None else {}, msgctxt=ctxt, obsolete=obsolete,
+            encoding=self.codec, comment="\n".join(dots), tcomment="\n".join(comments), occurrences=refs,
+            flags=flags, previous_msgctxt=prev_ctxt, previous_msgid=prev_id, previous_msgid_plural=prev_plural,
+            linenum=self.comment_line or first,
+        )
+        if comments == [""]:
+            entry.blank_tcomment = True
+        if dots == [""]:
+            entry.blank_comment = True
+        self.comments, self.dots, self.refs, self.flags, self.comment_line = [], [], [], [], 0
+        if not obsolete:
+            key = (ctxt, msgid)
+            if key in self.seen:
+                raise self.error(f"duplicate message definition (first at line {self.seen[key]})", id_line)
+            self.seen[key] = id_line
+            if ctxt is None and msgid == "" and self.catalog.header_entry is None:
+                self.set_header(entry, msgstr if msgstr is not None else (forms or [""])[0])
+                return
+            self.check_newlines(entry, forms, id_line)
+        self.entries.append(entry)
+
+    def check_newlines(self, entry: polib.POEntry, forms: list[str] | None, line: int) -> None:
+        """msgfmt's check on translated, non-fuzzy entries: leading and trailing newlines agree."""
+        strings = forms if forms is not None else [entry.msgstr]
+        if not strings[0] or "fuzzy" in entry.flags or not entry.msgid:
+            return
+        msgid = entry.msgid
+        others = ([entry.msgid_plural] if forms is not None else []) + strings
+        starts = msgid[0] == "\n"
+        ends = msgid[-1] == "\n"
+        for other in others:
+            if (other[:1] == "\n") != starts:
+                raise self.error("msgid and msgstr entries do not both begin with '\\n'", line)
+            if (other[-1:] == "\n") != ends:
+                raise self.error("msgid and msgstr entries do not both end with '\\n'", line)
+
+    def set_header(self, entry: polib.POEntry, msgstr: str) -> None:
+        catalog = self.catalog
+        catalog.header_entry = entry
+        catalog.header = entry.tcomment
+        catalog.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in entry.flags else []
+        catalog.header_msgstr = msgstr
+        catalog.metadata = parse_metadata(msgstr)
+        catalog.header_metadata = dict(catalog.metadata)
+
+    # -- the general parser
+
+    def read_line(self, line_text: str, line: int, last: bool) -> None:
+        """Tokenise one line as GNU's lexer does and feed the tokens to the grammar."""
+        obsolete = previous = False
+        index = 0
+        size = len(line_text)
+        while index < size:
+            char = line_text[index]
+            if char in BLANK_CHARS:
+                index += 1
+                continue
+            if char == "#":
+                following = line_text[index + 1:index + 2]
+                if following == "~":
+                    obsolete = True
+                    index += 2
+                    if line_text[index:index + 1] == "|":
+                        previous = True
+                        index += 1
+                    continue
+                if following == "|":
+                    previous = True
+                    index += 2
+                    continue
+                self.token(COMMENT, line_text[index + 1:], line, obsolete)
+                return
+            if char == '"':
+                found = STRING_BODY_RE.match(line_text, index + 1)
+                end = found.end()  # type: ignore[union-attr]
+                if end >= size or line_text[end] != '"':
+                    if end < size and line_text[end] == "\\":
+                        raise self.error("invalid control sequence", line)
+                    raise self.error("end-of-file within string" if last else "end-of-line within string", line)
+                body = line_text[index + 1:end]
+                self.token(STRING, self.string_value(body, line), line, obsolete, previous)
+                index = end + 1
+                continue
+            if char.isascii() and (char.isalpha() or char in "_$"):
+                word = WORD_RE.match(line_text, index).group(0)  # type: ignore[union-attr]
+                if word not in KEYWORDS or (previous and word in ("msgstr", "domain")):
+                    raise self.error(f'keyword "{word}" unknown', line)
+                self.token(KEYWORD, word, line, obsolete, previous)
+                index += len(word)
+                continue
+            if char.isascii() and char.isdigit():
+                digits = DIGITS_RE.match(line_text, index).group(0)  # type: ignore[union-attr]
+                self.token(NUMBER, int(digits), line, obsolete)
+                index += len(digits)
+                continue
+            if char in "[]":
+                self.token(char, char, line, obsolete)
+                index += 1
+                continue
+            raise self.error("syntax error", line)
+
+    def token(self, kind: str, value: Any, line: int, obsolete: bool, previous: bool = False) -> None:
+        """The grammar of po-gram-gen.y, one token at a time."""
+        message = self.message
+        if kind == COMMENT:
+            if message is not None:
+                self.finish_message(line)
+            self.add_comment(value, line)
+            return
+        if kind == KEYWORD:
+            name = "prev_" + value if previous else value
+            if value == "domain":
+                if message is not None:
+                    self.finish_message(line)
+                self.message = _Message(obsolete, line, line)
+                self.message.state = "domain"
+                return
+            if message is not None and message.state == "domain":
+                raise self.error("syntax error", line)
+            if name in ("msgctxt", "msgid", "prev_msgctxt", "prev_msgid"):
+                if message is not None and not self.message_may_take(message, name):
+                    self.finish_message(line)
+                    message = None
+                if message is None:
+                    message = self.message = _Message(obsolete, line, self.comment_line or line)
+                self.check_obsolete(message, obsolete, line)
+                if name == "msgid":
+                    message.id_line = line
+                message.state = name
+                setattr(message, {"msgctxt": "ctxt", "msgid": "msgid", "prev_msgctxt": "prev_ctxt",
+                                  "prev_msgid": "prev_id"}[name], [])
+                return
+            if message is None:
+                raise self.error("syntax error", line)
+            self.check_obsolete(message, obsolete, line)
+            if name == "prev_msgid_plural":
+                if message.state != "prev_msgid" or not message.prev_id:
+                    raise self.error("syntax error", line)
+                message.state, message.prev_plural = name, []
+            elif name == "msgid_plural":
+                if message.state != "msgid" or not message.msgid:
+                    raise self.error("syntax error", line)
+                message.state, message.plural = name, []
+            elif name == "msgstr":
+                if message.state == "msgid" and message.msgid:
+                    message.state, message.msgstr = "msgstr", []
+                elif message.state in ("msgid_plural", "form") and (message.plural if message.state == "msgid_plural"
+                                                                     else message.forms[-1]):
+                    message.state = "form["
+                elif message.state == "msgstr" and message.msgstr:
+                    raise self.error("syntax error", line)
+                else:
+                    raise self.error("syntax error", line)
+            else:
+                raise self.error("syntax error", line)
+            return
+        if message is None:
+            raise self.error("syntax error", line)
+        if kind == STRING:
+            if message.state == "domain":
+                self.message = None
+                self.comments, self.dots, self.refs, self.flags, self.comment_line = [], [], [], [], 0
+                return
+            self.check_obsolete(message, obsolete, line)
+            target = {"msgctxt": message.ctxt, "msgid": message.msgid, "msgid_plural": message.plural,
+                      "msgstr": message.msgstr, "prev_msgctxt": message.prev_ctxt, "prev_msgid": message.prev_id,
+                      "prev_msgid_plural": message.prev_plural,
+                      "form": message.forms[-1] if message.forms else None}.get(message.state)
+            is_previous = message.state.startswith("prev_")
+            if target is None or previous != is_previous:
+                raise self.error("syntax error", line)
+            target.append(value)
+            return
+        self.check_obsolete(message, obsolete, line)
+        if kind == OPEN and message.state in ("form[", "msgstr") and (message.state == "form[" or not message.msgstr):
+            if message.state == "msgstr":
+                raise self.error("missing 'msgid_plural' section", message.id_line)
+            message.state = "form[0"
+            return
+        if kind == NUMBER and message.state == "form[0":
+            if value != len(message.forms):
+                raise self.error("first plural form has nonzero index" if not message.forms
+                                 else "plural form has wrong index", line)
+            message.state = "form[1"
+            return
+        if kind == CLOSE and message.state == "form[1":
+            message.forms.append([])
+            message.state = "form"
+            return
+        raise self.error("syntax error", line)
+
+    def message_complete(self) -> bool:
+        message = self.message
+        assert message is not None
+        return (message.state == "msgstr" and bool(message.msgstr)) or (message.state == "form" and bool(message.forms[-1]))
+
+    def message_may_take(self, message: _Message, name: str) -> bool:
+        """Whether a msgctxt/msgid keyword continues ``message`` (after its previous strings) or starts another."""
+        state = message.state
+        if name == "msgctxt":
+            return state in ("prev_msgid", "prev_msgid_plural") and bool(message.prev_id)
+        if name == "msgid":
+            if state == "msgctxt":
+                if not message.ctxt:
+                    raise self.error("syntax error", message.line)
+                return True
+            return state in ("prev_msgid", "prev_msgid_plural") and bool(message.prev_id)
+        if name == "prev_msgid":
+            return state == "prev_msgctxt" and bool(message.prev_ctxt)
+        return False
+
+    def check_obsolete(self, message: _Message, obsolete: bool, line: int) -> None:
+        if message.obsolete != obsolete:
+            raise self.error("inconsistent use of #~", line)
+
+    def finish_message(self, line: int) -> None:
+        """The message read so far is complete: check it and add it."""
+        message = self.message
+        if message is None:
+            return
+        self.message = None
+        state = message.state
+        if state in ("msgctxt", "prev_msgctxt", "prev_msgid", "prev_msgid_plural", "domain", "form[", "form[0",
+                     "form[1"):
+            raise self.error("syntax error" if state != "domain" else "syntax error", line)
+        if state == "msgid":
+            if not message.msgid:
+                raise self.error("syntax error", line)
+            raise self.error("missing 'msgstr' section", message.id_line)
+        if state == "msgid_plural":
+            if not message.plural:
+                raise self.error("syntax error", line)
+            raise self.error("missing 'msgstr[]' section", message.id_line)
+        if state == "msgstr" and not message.msgstr:
+            raise self.error("syntax error", line)
+        if state == "form" and not message.forms[-1]:
+            raise self.error("syntax error", line)
+        self.add_message(
+            "".join(message.ctxt) if message.ctxt is not None else None, "".join(message.msgid or []),
+            "".join(message.plural) if message.plural is not None else None,
+            "".join(message.msgstr) if message.msgstr is not None else None,
+            ["".join(form) for form in message.forms] if state == "form" else None,
+            "".join(message.prev_ctxt) if message.prev_ctxt is not None else None,
+            "".join(message.prev_id) if message.prev_id is not None else None,
+            "".join(message.prev_plural) if message.prev_plural is not None else None,
+            message.obsolete, message.first_line, message.id_line,
+        )
+
+
+def _may_continue(text: str, pos: int) -> bool:
+    """Whether the line at ``pos`` may continue a complete message (a string, ``#~``, ``#|``, ``msgstr``)."""
+    rest = text[pos:pos + 64].lstrip(BLANK_CHARS)
+    return rest[:1] in ('"', "\n", "") or rest.startswith(("#~", "#|", "msgstr"))
+
+
+def parse_references(text: str) -> list[tuple[str, str]]:
+    """The (file, line) pairs of a ``#:`` line, as GNU splits them (``file:12``, ``file : 12``, ``file``)."""
+    words = text.replace("\t", " ").replace("\n", " ").split(" ")
+    words = [word for word in words if word]
+    refs = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if following.startswith(":"):
+            number = following[1:] or (words[index + 2] if index + 2 < len(words) else "")
+            if number.isascii() and number.isdigit():
+                refs.append((word, str(int(number))))
+                index += 2 if following[1:] else 3
+                continue
+        if word.endswith(":") and following.isascii() and following.isdigit():
+            refs.append((word[:-1], str(int(following))))
+            index += 2
+            continue
+        name, colon, number = word.rpartition(":")
+        if colon and name and number.isascii() and number.isdigit():
+            refs.append((name, str(int(number))))
+        else:
+            refs.append((word, ""))
+        index += 1
+    return refs
+
+
+def parse_flags(text: str) -> list[str]:
+    """The flags of a ``#,`` line, split as GNU splits them (blanks and commas); ``range: a..b`` stays one flag."""
+    tokens = [token for token in re.split(r"[\n \t\r\f\v,]+", text) if token]
+    flags = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "range:" and index + 1 < len(tokens):
+            flags.append(f"range: {tokens[index + 1]}")
+            index += 2
+            continue
+        flags.append(token)
+        index += 1
+    return flags
+
+
+def parse_metadata(msgstr: str) -> dict[str, str]:
+    """The header's ``Key: value`` lines in order (a line without a colon is skipped; the last duplicate wins)."""
+    metadata: dict[str, str] = {}
+    for line in msgstr.split("\n"):
+        key, colon, value = line.partition(":")
+        if colon and key:
+            metadata[key] = value[1:] if value.startswith(" ") else value
+    return metadata
+
+
+# -- writing -------------------------------------------------------------------
+
+
+def catalog_charset(catalog: polib.POFile) -> str:
+    """The charset the catalogue declares, as GNU writes with it ("UTF-8" when none or the placeholder)."""
+    msgstr = _header_msgstr(catalog)
+    at = msgstr.find("charset=")
+    if at < 0:
+        return "UTF-8"
+    name = re.match(r"[^ \t\n]*", msgstr[at + 8:]).group(0)  # type: ignore[union-attr]
+    return "UTF-8" if name in ("", "CHARSET") or name.upper() not in CHARSETS else name.upper()
+
+
+def _header_msgstr(catalog: polib.POFile) -> str:
+    raw = getattr(catalog, "header_msgstr", None)
+    if raw is not None and catalog.metadata == getattr(catalog, "header_metadata", None):
+        return raw
+    return "".join(f"{key}: {value}\n" for key, value in catalog.metadata.items())
+
+
+def _has_header(catalog: polib.POFile) -> bool:
+    return (getattr(catalog, "header_entry", None) is not None or bool(catalog.metadata) or bool(catalog.header)
+            or bool(catalog.metadata_is_fuzzy))
+
+
+class _Writer:
+    """The options of one write and the wrapping of strings at them."""
+
+    def __init__(self, catalog: polib.POFile, width: int, no_location: bool) -> None:
+        self.page_width = width if width > 0 else GNU_WIDTH
+        self.wrap_strings = width > 0
+        self.no_location = no_location
+        charset = catalog_charset(catalog)
+        self.cjk = charset in CJK_CHARSETS
+        found = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
+        self.plurals = int(found.group(1)) if found else 2
+
+    def wrap(self, prefix: str, name: str, value: str, wrap: bool, language: str | None, is_msgstr: bool) -> list[str]:
+        """The lines of ``name "value"`` as GNU's ``wrap`` writes them (without line ends)."""
+        spans = directive_spans(value, language) if language and value else []
+        prohibited_at: set[int] = set()
+        for start, end in spans:
+            prohibited_at.update(range(start + 1, end))
+        limit = (self.page_width if self.wrap_strings and wrap else sys.maxsize // 4) - 1
+        after_break = len(prefix) + 1
+        limit -= after_break
+        lines: list[str] = []
+        first_line = True
+        offset = 0
+        portions = _portions(value)
+        for number, portion in enumerate(portions):
+            escaped, prohibited = _escape_portion(portion, offset, prohibited_at)
+            offset += len(portion)
+            more = number + 1 < len(portions)
+            start_column = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
+            breaks = self.breaks(escaped, limit, start_column, prohibited)
+            if first_line and escaped and (more or start_column > limit or breaks):
+                lines.append(f'{prefix}{name} ""')
+                first_line = False
+                breaks = self.breaks(escaped, limit, 1 - after_break + len(prefix), prohibited)
+            head = f"{prefix}{name} " if first_line else prefix
+            first_line = False
+            cuts = [0, *breaks, len(escaped)]
+            for index in range(len(cuts) - 1):
+                piece = escaped[cuts[index]:cuts[index + 1]]
+                lines.append(f'{head if index == 0 else prefix}"{piece}"')
+        return lines
+
+    def breaks(self, escaped: str, limit: int, start_column: int, prohibited: list[int]) -> list[int]:
+        if not escaped:
+            return []
+        if escaped.isascii() and escaped.isprintable():
+            if start_column + len(escaped) <= limit:
+                return []
+        elif start_column + text_width(escaped, self.cjk) <= limit:
+            return []
+        return width_breaks(escaped, limit, start_column, prohibited, self.cjk)
+
+
+def _portions(value: str) -> list[str]:
+    """The value cut after each newline (GNU writes each piece from a new line)."""
+    if "\n" not in value[:-1]:
+        return [value]
+    pieces = value.split("\n")
+    portions = [piece + "\n" for piece in pieces[:-1]]
+    if pieces[-1]:
+        portions.append(pieces[-1])
+    return portions
+
+
+_ESCAPED = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+            "\\": "\\\\", '"': '\\"'}
+_NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
+
+
+def _escape_portion(portion: str, offset: int, prohibited_at: set[int]) -> tuple[str, list[int]]:
+    """The escaped text of a portion and the indices (in it) before which no line may break."""
+    if not prohibited_at and not _NEEDS_ESCAPE.search(portion):
+        return portion, []
+    pieces = []
+    prohibited = []
+    column = 0
+    for index, char in enumerate(portion):
+        if offset + index in prohibited_at:
+            prohibited.append(column)
+        escaped = _ESCAPED.get(char)
+        if escaped is None:
+            pieces.append(char)
+            column += 1
+        else:
+            pieces.append(escaped)
+            prohibited.append(column + 1)
+            column += 2
+    if portion.endswith("\n"):
+        prohibited.append(column - 2)
+    return "".join(pieces), prohibited
+
+
+def _format_language(flags: Iterable[str]) -> str | None:
+    """The first format (in GNU's order) that the flags say the string is or may be."""
+    marked = {flag[:-7].removeprefix("possible-") for flag in flags
+              if flag.endswith("-format") and not flag.startswith(("no-", "impossible-"))}
+    for language in FORMAT_LANGUAGES:
+        if language in marked:
+            return language
+    return None
+
+
+def format_flags(flags: Iterable[str], translated: bool, obsolete: bool = False) -> str | None:
+    """The ``#,`` line GNU writes for these flags, or None."""
+    flags = list(flags)
+    formats = {}
+    range_flag = None
+    no_wrap = None
+    fuzzy = False
+    for flag in flags:
+        if flag == "fuzzy":
+            fuzzy = True
+        elif flag.endswith("-format"):
+            name = flag[:-7]
+            for marker, value in (("no-", "no"), ("possible-", "yes"), ("impossible-", None)):
+                if name.startswith(marker) and name[len(marker):] in FORMAT_LANGUAGES:
+                    formats[name[len(marker):]] = value
+                    break
+            else:
+                if name in FORMAT_LANGUAGES:
+                    formats[name] = "yes"
+        elif flag.startswith("range: "):
+            found = re.fullmatch(r"(\d+)\.\.(\d+)", flag[7:])
+            if found and int(found.group(1)) <= int(found.group(2)):
+                range_flag = f"range: {min(int(found.group(1)), 2**31 - 1)}..{min(int(found.group(2)), 2**31 - 1)}"
+        elif flag == "wrap":
+            no_wrap = False
+        elif flag == "no-wrap":
+            no_wrap = True
+    out = ["fuzzy"] if fuzzy and (translated or obsolete) else []
+    for language in FORMAT_LANGUAGES:
+        value = formats.get(language)
+        if value == "yes":
+            out.append(f"{language}-format")
+        elif value == "no":
+            out.append(f"no-{language}-format")
+    if range_flag and not obsolete:
+        out.append(range_flag)
+    if no_wrap:
+        out.append("no-wrap")
+    return "#, " + ", ".join(out) if out else None
+
+
+def _comment_lines(text: str, mark: str, blank: bool) -> list[str]:
+    if not text:
+        return [mark] if blank else []
+    return [f"{mark} {line}" if line else mark for line in text.split("\n")]
+
+
+def format_references(occurrences: Iterable[tuple[str, str]], width: int) -> list[str]:
+    """The ``#:`` lines GNU writes: duplicates dropped, ``./`` dropped, wrapped at ``width``."""
+    seen = set()
+    refs = []
+    for path, line in occurrences:
+        if (path, str(line)) in seen:
+            continue
+        seen.add((path, str(line)))
+        while path.startswith("./"):
+            path = path[2:]
+        refs.append(f"{path}:{line}" if str(line) != "" else path)
+    if not refs:
+        return []
+    lines = []
+    current = "#:"
+    column = 2
+    for ref in refs:
+        size = len(ref.encode("utf-8", "surrogateescape")) + 1
+        if column > 2 and column + size > width:
+            lines.append(current)
+            current, column = "#:", 2
+        current += " " + ref
+        column += size
+    lines.append(current)
+    return lines
+
+
+def _forms(entry: polib.POEntry, plurals: int) -> list[str]:
+    forms = entry.msgstr_plural or {}
+    if not forms:
+        return [""] * plurals
+    return [forms.get(index, "") for index in range(max(forms) + 1)]
+
+
+def _entry_lines(entry: polib.POEntry, writer: _Writer, header_msgstr: str | None = None) -> list[str]:
+    """The lines of one entry, active or obsolete (empty for an obsolete entry GNU drops)."""
+    obsolete = entry.obsolete
+    plural = bool(entry.msgid_plural)
+    forms = _forms(entry, writer.plurals) if plural else None
+    msgstr = header_msgstr if header_msgstr is not None else entry.msgstr
+    first = forms[0] if forms is not None else msgstr
+    if obsolete and not first:
+        return []
+    lines = _comment_lines(entry.tcomment, "#", getattr(entry, "blank_tcomment", False))
+    lines += _comment_lines(entry.comment, "#.", getattr(entry, "blank_comment", False))
+    if not writer.no_location:
+        lines += format_references(entry.occurrences, writer.page_width)
+    flags_line = format_flags(entry.flags, bool(first), obsolete)
+    if flags_line:
+        lines.append(flags_line)
+    wrap = "no-wrap" not in entry.flags
+    language = _format_language(entry.flags)
+    prev_prefix = "#~| " if obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        lines += writer.wrap(prev_prefix, "msgctxt", entry.previous_msgctxt, wrap, language, False)
+    if entry.previous_msgid is not None:
+        lines += writer.wrap(prev_prefix, "msgid", entry.previous_msgid, wrap, language, False)
+    if entry.previous_msgid_plural is not None:
+        lines += writer.wrap(prev_prefix, "msgid_plural", entry.previous_msgid_plural, wrap, language, False)
+    prefix = "#~ " if obsolete else ""
+    if entry.msgctxt is not None:
+        lines += writer.wrap(prefix, "msgctxt", entry.msgctxt, wrap, language, False)
+    lines += writer.wrap(prefix, "msgid", entry.msgid, wrap, language, False)
+    if forms is not None:
+        lines += writer.wrap(prefix, "msgid_plural", entry.msgid_plural, wrap, language, False)
+        for index, form in enumerate(forms):
+            lines += writer.wrap(prefix, f"msgstr[{index}]", form, wrap, language, True)
+    else:
+        lines += writer.wrap(prefix, "msgstr", msgstr, wrap, language, True)
+    return lines
+
+
+def _header_lines(catalog: polib.POFile, writer: _Writer) -> list[str]:
+    source = getattr(catalog, "header_entry", None)
+    entry = polib.POEntry(msgid="")
+    if source is not None:
+        entry.comment = source.comment
+        entry.occurrences = source.occurrences
+        entry.flags = [flag for flag in source.flags if flag != "fuzzy"]
+        entry.previous_msgctxt = source.previous_msgctxt
+        entry.previous_msgid = source.previous_msgid
+        entry.previous_msgid_plural = source.previous_msgid_plural
+        entry.msgid_plural = source.msgid_plural
+        entry.msgstr_plural = source.msgstr_plural
+        if getattr(source, "blank_comment", False):
+            entry.blank_comment = True
+        if getattr(source, "blank_tcomment", False) and catalog.header == source.tcomment:
+            entry.blank_tcomment = True
+    entry.tcomment = catalog.header or ""
+    if catalog.metadata_is_fuzzy:
+        entry.flags.insert(0, "fuzzy")
+    msgstr = _header_msgstr(catalog)
+    if entry.msgid_plural:
+        entry.msgstr_plural = {**entry.msgstr_plural, 0: msgstr}
+        return _entry_lines(entry, writer)
+    return _entry_lines(entry, writer, msgstr)
+
+
+def generate_po(
+    catalog: polib.POFile,
+    *,
+    width: int = GNU_WIDTH,
+    no_location: bool = False,
+    omit_header: bool = False,
+    sort_output: bool = False,
+    ignore_obsolete: bool = False,
+) -> Iterator[str]:
+    """Yield the text of a catalogue, line by line (each ending with ``\\n``), as ``msgcat -w width`` writes it.
+
+    ``width`` 0 writes strings unwrapped.  ``sort_output`` sorts by msgid
+    (then msgctxt, none first); obsolete entries always come last.
+    """
+    writer = _Writer(catalog, width, no_location)
+    blank = False
+    if not omit_header and _has_header(catalog):
+        for line in _header_lines(catalog, writer):
+            yield line + "\n"
+        blank = True
+    active = [entry for entry in catalog if not entry.obsolete]
+    obsolete = [] if ignore_obsolete else [entry for entry in catalog if entry.obsolete]
+    if sort_output:
+        order = lambda e: (e.msgid, e.msgctxt is not None, e.msgctxt or "")  # noqa: E731
+        active.sort(key=order)
+        obsolete.sort(key=order)
+    for entry in active + obsolete:
+        lines = _entry_lines(entry, writer)
+        if not lines:
+            continue
+        if blank:
+            yield "\n"
+        blank = True
+        for line in lines:
+            yield line + "\n"
+
+
+def encode_po(catalog: polib.POFile, **options: Any) -> bytes:
+    """The bytes of a catalogue in its declared charset (see ``generate_po``)."""
+    codec = CHARSETS[catalog_charset(catalog)]
+    return "".join(generate_po(catalog, **options)).encode(codec, "surrogateescape")
+
+
+def write_po(target: str | Path | IO[bytes], catalog: polib.POFile, **options: Any) -> None:
+    """Write a catalogue to a path (atomically: a temporary file renamed) or to a binary handle."""
+    data = encode_po(catalog, **options)
+    if hasattr(target, "write"):
+        target.write(data)  # type: ignore[union-attr]
+        return
+    path = Path(target)  # type: ignore[arg-type]
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
