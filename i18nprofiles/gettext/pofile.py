@@ -122,7 +122,7 @@ SURROGATE_RE = re.compile("[\udc80-\udcff]")
 
 # One typical active entry (comments, msgctxt, msgid, msgstr or plural forms) followed by a blank line
 # or the end: read with one match.  Anything else goes through the general parser.
-_STR = r'"(?:[^"\\\n]|\\.)*"'
+_STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
 _LINES = rf"{_STR}\n(?:{_STR}\n)*"
 FAST_ENTRY_RE = re.compile(
     rf"(?P<comments>(?:#(?:[^~|\n][^\n]*)?\n)*)"
@@ -130,7 +130,11 @@ FAST_ENTRY_RE = re.compile(
     rf"msgid (?P<id>{_LINES})"
     rf"(?:msgstr (?P<str>{_LINES})|msgid_plural (?P<plural>{_LINES})(?P<forms>(?:msgstr\[\d+\] {_LINES})+))"
     rf"(?=\n|\Z)(?!\s*\")"  # the message ends here: no string follows, even after blank lines
+    rf"\s*"
 )
+SIMPLE_REFS_RE = re.compile(r"(?: [^\s:]*(?::[^\s:]+)*:(?:0|[1-9][0-9]*))+")  # " a.c:12 b/c.py:3"
+SIMPLE_FLAGS_RE = re.compile(r" [a-z-]+(?:, [a-z-]+)*")  # " fuzzy, c-format"
+NUMERIC_ESCAPE_RE = re.compile(r"\\[0-7x]")  # escapes that a neighbour string could lengthen
 FORM_RE = re.compile(rf"msgstr\[(\d+)\] ({_LINES})")
 BLANKS_RE = re.compile(r"[ \t\r\f\v\n]*")
 
@@ -139,7 +143,7 @@ COMMENT, STRING, KEYWORD, OPEN, CLOSE, NUMBER, DOMAIN = "comment", "string", "ke
 KEYWORDS = {"msgid", "msgstr", "msgctxt", "msgid_plural", "domain"}
 WORD_RE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 DIGITS_RE = re.compile(r"[0-9]+")
-STRING_BODY_RE = re.compile(r'(?:[^"\\\n]|\\.)*')
+STRING_BODY_RE = re.compile(r'[^"\\\n]*(?:\\.[^"\\\n]*)*')
 BLANK_CHARS = " \t\r\f\v"
 
 
@@ -258,6 +262,9 @@ def _unescape(text: str, codec: str = "latin-1") -> str:
         raise ValueError("invalid multibyte sequence") from None
 
 
+_new_entry = object.__new__
+
+
 class _Message:
     """A message being read by the general parser."""
 
@@ -315,19 +322,18 @@ class _Reader:
         pos = 0
         line = 1
         fast = FAST_ENTRY_RE.match
+        count = text.count
+        add_fast = self.add_fast
         while pos < size:
             if self.message is not None and self.message_complete() and not _may_continue(text, pos):
                 self.finish_message(line)
             if self.message is None:
                 found = fast(text, pos)
                 if found is not None:
-                    self.add_fast(found, line)
+                    add_fast(found, line)
                     end = found.end()
-                    line += text.count("\n", pos, end)
+                    line += count("\n", pos, end)
                     pos = end
-                    skip = BLANKS_RE.match(text, pos).end()  # type: ignore[union-attr]
-                    line += text.count("\n", pos, skip)
-                    pos = skip
                     continue
             end = text.find("\n", pos)
             if end < 0:
@@ -341,24 +347,36 @@ class _Reader:
 
     # -- the fast path
 
-    def add_fast(self, found: re.Match[str], line: int) -> None:
-        comments, ctxt, msgid, msgstr, plural, forms = found.group("comments", "ctxt", "id", "str", "plural", "forms")
-        first = line
-        for comment in comments.split("\n")[:-1]:
-            self.add_comment(comment[1:], line)
-            line += 1
+    def add_fast(self, found: re.Match[str], first: int) -> None:
+        """One entry matched by FAST_ENTRY_RE (``first`` is the line it starts on)."""
+        comments, ctxt, msgid, msgstr, plural, forms = found.groups()[:6]
+        if comments:
+            if not self.comment_line:
+                self.comment_line = first
+            for comment in comments[:-1].split("\n"):
+                kind = comment[1:2]
+                if kind == ":":
+                    self.refs.extend(parse_references(comment[2:]))
+                elif kind == ",":
+                    self.flags = parse_flags(comment[2:])
+                elif kind == ".":
+                    self.dots.append(comment[3:] if comment[2:3] == " " else comment[2:])
+                else:
+                    self.comments.append(comment[2:] if kind == " " else comment[1:])
+        line = first + comments.count("\n")
+        string = self.fast_string
         ctxt_value = None
         if ctxt is not None:
-            ctxt_value = self.fast_string(ctxt, line)
+            ctxt_value = string(ctxt, line)
             line += ctxt.count("\n")
         id_line = line
-        msgid_value = self.fast_string(msgid, line)
-        line += msgid.count("\n")
+        msgid_value = string(msgid, line)
         if msgstr is not None:
-            self.add_message(ctxt_value, msgid_value, None, self.fast_string(msgstr, line), None,
+            self.add_message(ctxt_value, msgid_value, None, string(msgstr, line + msgid.count("\n")), None,
                              None, None, None, False, first, id_line)
             return
-        plural_value = self.fast_string(plural, line)
+        line += msgid.count("\n")
+        plural_value = string(plural, line)
         line += plural.count("\n")
         values = []
         for form in FORM_RE.finditer(forms):
@@ -366,14 +384,23 @@ class _Reader:
             if index != len(values):
                 raise self.error("first plural form has nonzero index" if not values else "plural form has wrong index",
                                  line)
-            values.append(self.fast_string(form.group(2), line))
+            values.append(string(form.group(2), line))
             line += form.group(2).count("\n")
         self.add_message(ctxt_value, msgid_value, plural_value, None, values, None, None, None, False, first, id_line)
 
     def fast_string(self, lines: str, line: int) -> str:
-        """The value of a run of string lines (each exactly ``"…"``)."""
-        if lines.count("\n") == 1:
-            return self.string_value(lines[1:-2], line)
+        """The value of a run of string lines (each exactly ``"…"`` and a newline)."""
+        body = lines[1:-2]
+        if "\n" not in body:
+            if "\\" in body or "\x00" in body or "\x04" in body or self.check_bytes:
+                return self.string_value(body, line)
+            return body
+        joined = body.replace('"\n"', "")
+        if not (("\\" in joined and NUMERIC_ESCAPE_RE.search(joined)) or "\x00" in joined):
+            try:
+                return self.string_value(joined, line)
+            except CatalogError:
+                pass  # find the line of the error below
         return "".join(self.string_value(piece[1:-1], line + number)
                        for number, piece in enumerate(lines[:-1].split("\n")))
 
@@ -414,29 +441,39 @@ class _Reader:
         self, ctxt: str | None, msgid: str, plural: str | None, msgstr: str | None, forms: list[str] | None,
         prev_ctxt: str | None, prev_id: str | None, prev_plural: str | None, obsolete: bool, first: int, id_line: int,
     ) -> None:
-        entry = polib.POEntry.__new__(polib.POEntry)
+        entry = _new_entry(polib.POEntry)
         comments, dots, refs, flags = self.comments, self.dots, self.refs, self.flags
-        entry.__dict__.update(
-            msgid=msgid, msgstr=msgstr if msgstr is not None else "", msgid_plural=plural or "",
-            msgstr_plural=dict(enumerate(forms)) if forms is not None else {}, msgctxt=ctxt, obsolete=obsolete,
-            encoding=self.codec, comment="\n".join(dots), tcomment="\n".join(comments), occurrences=refs,
-            flags=flags, previous_msgctxt=prev_ctxt, previous_msgid=prev_id, previous_msgid_plural=prev_plural,
-            linenum=self.comment_line or first,
-        )
-        if comments == [""]:
-            entry.blank_tcomment = True
-        if dots == [""]:
-            entry.blank_comment = True
-        self.comments, self.dots, self.refs, self.flags, self.comment_line = [], [], [], [], 0
+        entry.__dict__ = {
+            "msgid": msgid, "msgstr": msgstr if msgstr is not None else "", "msgid_plural": plural or "",
+            "msgstr_plural": dict(enumerate(forms)) if forms is not None else {}, "msgctxt": ctxt, "obsolete": obsolete,
+            "encoding": self.codec, "comment": "\n".join(dots) if dots else "",
+            "tcomment": "\n".join(comments) if comments else "", "occurrences": refs if refs else [], "flags": flags if flags else [],
+            "previous_msgctxt": prev_ctxt, "previous_msgid": prev_id, "previous_msgid_plural": prev_plural,
+            "linenum": self.comment_line or first,
+        }
+        if comments or dots:
+            if comments == [""]:
+                entry.blank_tcomment = True
+            if dots == [""]:
+                entry.blank_comment = True
+            self.comments, self.dots = [], []
+        if refs:
+            self.refs = []
+        if flags:
+            self.flags = []
+        self.comment_line = 0
         if not obsolete:
             key = (ctxt, msgid)
             if key in self.seen:
                 raise self.error(f"duplicate message definition (first at line {self.seen[key]})", id_line)
             self.seen[key] = id_line
-            if ctxt is None and msgid == "" and self.catalog.header_entry is None:
+            if not msgid and ctxt is None and self.catalog.header_entry is None:
                 self.set_header(entry, msgstr if msgstr is not None else (forms or [""])[0])
                 return
-            self.check_newlines(entry, forms, id_line)
+            if msgstr and msgid and ((msgid[0] == "\n") != (msgstr[0] == "\n") or (msgid[-1] == "\n") != (msgstr[-1] == "\n")):
+                self.check_newlines(entry, forms, id_line)
+            elif forms is not None:
+                self.check_newlines(entry, forms, id_line)
         self.entries.append(entry)
 
     def check_newlines(self, entry: polib.POEntry, forms: list[str] | None, line: int) -> None:
@@ -675,6 +712,8 @@ def _may_continue(text: str, pos: int) -> bool:
 
 def parse_references(text: str) -> list[tuple[str, str]]:
     """The (file, line) pairs of a ``#:`` line, as GNU splits them (``file:12``, ``file : 12``, ``file``)."""
+    if SIMPLE_REFS_RE.fullmatch(text):
+        return [tuple(word.rsplit(":", 1)) for word in text.split(" ")[1:]]  # type: ignore[misc]
     words = text.replace("\t", " ").replace("\n", " ").split(" ")
     words = [word for word in words if word]
     refs = []
@@ -703,6 +742,8 @@ def parse_references(text: str) -> list[tuple[str, str]]:
 
 def parse_flags(text: str) -> list[str]:
     """The flags of a ``#,`` line, split as GNU splits them (blanks and commas); ``range: a..b`` stays one flag."""
+    if SIMPLE_FLAGS_RE.fullmatch(text):
+        return text[1:].split(", ")
     tokens = [token for token in re.split(r"[\n \t\r\f\v,]+", text) if token]
     flags = []
     index = 0
