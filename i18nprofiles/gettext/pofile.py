@@ -85,6 +85,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import gc
 import os
 import re
 import sys
@@ -120,22 +121,34 @@ ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a"
 ESCAPE_RE = re.compile(r"\\(?:([ntbrfva\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.|$))", re.S)
 SURROGATE_RE = re.compile("[\udc80-\udcff]")
 
-# One typical active entry (comments, msgctxt, msgid, msgstr or plural forms) followed by a blank line
-# or the end: read with one match.  Anything else goes through the general parser.
+# One typical entry (comments, previous strings, msgctxt, msgid, msgstr or plural forms), followed by a
+# blank line or the end, is read with one match: ENTRY_RES[0] for an active entry, [1] for an obsolete one.
+# Anything else goes through the general parser.
 _STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
-_LINES = rf"{_STR}\n(?:{_STR}\n)*"
-FAST_ENTRY_RE = re.compile(
-    rf"(?P<comments>(?:#(?:[^~|\n][^\n]*)?\n)*)"
-    rf"(?:msgctxt (?P<ctxt>{_LINES}))?"
-    rf"msgid (?P<id>{_LINES})"
-    rf"(?:msgstr (?P<str>{_LINES})|msgid_plural (?P<plural>{_LINES})(?P<forms>(?:msgstr\[\d+\] {_LINES})+))"
-    rf"(?=\n|\Z)(?!\s*\")"  # the message ends here: no string follows, even after blank lines
-    rf"\s*"
-)
+
+
+def _lines(prefix: str) -> str:
+    return rf"{_STR}\n(?:{re.escape(prefix)}{_STR}\n)*"
+
+
+def _entry_re(prefix: str, previous: str) -> re.Pattern[str]:
+    p, pp = re.escape(prefix), re.escape(previous)
+    return re.compile(
+        r"((?:#(?:[^~|\n][^\n]*)?\n)*)"
+        rf"(?:(?:{pp}msgctxt ({_lines(previous)}))?{pp}msgid ({_lines(previous)})(?:{pp}msgid_plural ({_lines(previous)}))?)?"
+        rf"(?:{p}msgctxt ({_lines(prefix)}))?"
+        rf"{p}msgid ({_lines(prefix)})"
+        rf"(?:{p}msgstr ({_lines(prefix)})|{p}msgid_plural ({_lines(prefix)})((?:{p}msgstr\[\d+\] {_lines(prefix)})+))"
+        r"(?=\n|\Z)(?!\s*(?:#~[ \t]*)?\")"  # the message ends here: no string follows, even after blank lines
+        r"\s*"
+    )
+
+
+ENTRY_RES = (_entry_re("", "#| "), _entry_re("#~ ", "#~| "))
+FORM_RES = (re.compile(rf"msgstr\[(\d+)\] ({_lines('')})"), re.compile(rf"#~ msgstr\[(\d+)\] ({_lines('#~ ')})"))
 SIMPLE_REFS_RE = re.compile(r"(?: [^\s:]*(?::[^\s:]+)*:(?:0|[1-9][0-9]*))+")  # " a.c:12 b/c.py:3"
 SIMPLE_FLAGS_RE = re.compile(r" [a-z-]+(?:, [a-z-]+)*")  # " fuzzy, c-format"
 NUMERIC_ESCAPE_RE = re.compile(r"\\[0-7x]")  # escapes that a neighbour string could lengthen
-FORM_RE = re.compile(rf"msgstr\[(\d+)\] ({_LINES})")
 BLANKS_RE = re.compile(r"[ \t\r\f\v\n]*")
 
 # Tokens of the general parser.
@@ -172,12 +185,17 @@ def read_po(data: bytes, path: str | Path) -> polib.POFile:
     codec = _codec(charset, path)
     text = data.decode(codec, "surrogateescape")
     reader = _Reader(text, str(path), charset, codec, joined)
+    collecting = gc.isenabled()
+    gc.disable()  # entries hold no cycles: collections during the parse would only cost time
     try:
         return reader.read()
     except CatalogError as exc:
         if joined and exc.line:
             exc.line = _original_line(exc.line, joined)
         raise
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def header_charset(data: bytes) -> str | None:
@@ -321,7 +339,7 @@ class _Reader:
         size = len(text)
         pos = 0
         line = 1
-        fast = FAST_ENTRY_RE.match
+        fast, fast_obsolete = ENTRY_RES[0].match, ENTRY_RES[1].match
         count = text.count
         add_fast = self.add_fast
         while pos < size:
@@ -329,8 +347,12 @@ class _Reader:
                 self.finish_message(line)
             if self.message is None:
                 found = fast(text, pos)
+                obsolete = False
+                if found is None and text.startswith("#", pos):
+                    found = fast_obsolete(text, pos)
+                    obsolete = True
                 if found is not None:
-                    add_fast(found, line)
+                    add_fast(found, line, obsolete)
                     end = found.end()
                     line += count("\n", pos, end)
                     pos = end
@@ -347,9 +369,9 @@ class _Reader:
 
     # -- the fast path
 
-    def add_fast(self, found: re.Match[str], first: int) -> None:
-        """One entry matched by FAST_ENTRY_RE (``first`` is the line it starts on)."""
-        comments, ctxt, msgid, msgstr, plural, forms = found.groups()[:6]
+    def add_fast(self, found: re.Match[str], first: int, obsolete: bool) -> None:
+        """One entry matched by ENTRY_RES (``first`` is the line it starts on)."""
+        comments, prev_ctxt, prev_id, prev_plural, ctxt, msgid, msgstr, plural, forms = found.groups()
         if comments:
             if not self.comment_line:
                 self.comment_line = first
@@ -364,45 +386,54 @@ class _Reader:
                 else:
                     self.comments.append(comment[2:] if kind == " " else comment[1:])
         line = first + comments.count("\n")
+        prefix = "#~ " if obsolete else ""
         string = self.fast_string
+        prev_values: list[str | None] = [None, None, None]
+        if prev_id is not None:
+            previous = "#~| " if obsolete else "#| "
+            for index, lines in enumerate((prev_ctxt, prev_id, prev_plural)):
+                if lines is not None:
+                    prev_values[index] = string(lines, line, previous)
+                    line += lines.count("\n")
         ctxt_value = None
         if ctxt is not None:
-            ctxt_value = string(ctxt, line)
+            ctxt_value = string(ctxt, line, prefix)
             line += ctxt.count("\n")
         id_line = line
-        msgid_value = string(msgid, line)
+        msgid_value = string(msgid, line, prefix)
         if msgstr is not None:
-            self.add_message(ctxt_value, msgid_value, None, string(msgstr, line + msgid.count("\n")), None,
-                             None, None, None, False, first, id_line)
+            self.add_message(ctxt_value, msgid_value, None, string(msgstr, line + msgid.count("\n"), prefix), None,
+                             *prev_values, obsolete, first, id_line)
             return
         line += msgid.count("\n")
-        plural_value = string(plural, line)
+        plural_value = string(plural, line, prefix)
         line += plural.count("\n")
         values = []
-        for form in FORM_RE.finditer(forms):
+        for form in FORM_RES[obsolete].finditer(forms):
             index = int(form.group(1))
             if index != len(values):
                 raise self.error("first plural form has nonzero index" if not values else "plural form has wrong index",
                                  line)
-            values.append(string(form.group(2), line))
+            values.append(string(form.group(2), line, prefix))
             line += form.group(2).count("\n")
-        self.add_message(ctxt_value, msgid_value, plural_value, None, values, None, None, None, False, first, id_line)
+        self.add_message(ctxt_value, msgid_value, plural_value, None, values, *prev_values, obsolete, first, id_line)
 
-    def fast_string(self, lines: str, line: int) -> str:
-        """The value of a run of string lines (each exactly ``"…"`` and a newline)."""
+    def fast_string(self, lines: str, line: int, prefix: str = "") -> str:
+        """The value of a run of string lines: ``"…"``, then ``prefix"…"`` lines, each with its newline."""
         body = lines[1:-2]
         if "\n" not in body:
             if "\\" in body or "\x00" in body or "\x04" in body or self.check_bytes:
                 return self.string_value(body, line)
             return body
-        joined = body.replace('"\n"', "")
+        joined = body.replace(f'"\n{prefix}"', "")
         if not (("\\" in joined and NUMERIC_ESCAPE_RE.search(joined)) or "\x00" in joined):
             try:
                 return self.string_value(joined, line)
             except CatalogError:
                 pass  # find the line of the error below
-        return "".join(self.string_value(piece[1:-1], line + number)
-                       for number, piece in enumerate(lines[:-1].split("\n")))
+        pieces = lines[:-1].split("\n")
+        return "".join(self.string_value(piece[(len(prefix) if number else 0) + 1:-1], line + number)
+                       for number, piece in enumerate(pieces))
 
     def string_value(self, body: str, line: int) -> str:
         """The value of one string token's text between its quotes."""
