@@ -10,7 +10,7 @@ characters 2, combining ones 0, ambiguous ones 2 in a CJK encoding).
 
 Two implementations, same answers:
 
-* ``libunistring`` through ctypes: the very library ``msgcat`` links to, used
+* ``libunistring`` through ctypes (``u32_width_linebreaks``): the very library ``msgcat`` links to, used
   when it can be loaded (``I18NPROFILES_LINEBREAK=python`` turns it off);
 * a pure-Python port of the same algorithm, on the tables of
   ``unitables.py`` (read from libunistring 1.0 by
@@ -27,6 +27,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Collection
 
@@ -101,10 +102,24 @@ def char_width(char: str, cjk: bool = False) -> int:
     return values[bisect_right(starts, code) - 1]
 
 
+def _simple_class(starts: tuple[int, ...], values: tuple[int, ...]) -> re.Pattern[str]:
+    """A pattern for runs of characters one column wide (the table's ranges of width 1 below U+3000)."""
+    ranges = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else 0x10FFFF
+        if values[index] == 1 and start < 0x3000:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(min(end, 0x2FFF)))}")
+    return re.compile(f"[{''.join(ranges)}]*")
+
+
+_NARROW_RUN = (_simple_class(unitables.WIDTH_STARTS, unitables.WIDTH_VALUES),
+               _simple_class(unitables.CJK_WIDTH_STARTS, unitables.CJK_WIDTH_VALUES))
+
+
 def text_width(text: str, cjk: bool = False) -> int:
     """Columns of a text without line breaks, control characters counting 0."""
-    if text.isascii():
-        return sum(max(ASCII_WIDTHS[ord(c)], 0) for c in text) if not text.isprintable() else len(text)
+    if _NARROW_RUN[cjk].fullmatch(text):
+        return len(text)
     return sum(max(char_width(c, cjk), 0) for c in text)
 
 
@@ -199,7 +214,7 @@ def python_width_breaks(
 
 
 def load_libunistring() -> Callable[..., int] | None:
-    """libunistring's ``u8_width_linebreaks`` (the ``_v2`` variant when there), or None."""
+    """libunistring's ``u32_width_linebreaks`` (the ``_v2`` variant when there), or None."""
     if os.environ.get("I18NPROFILES_LINEBREAK", "").lower() == "python":
         return None
     for name in (ctypes.util.find_library("unistring"), "libunistring.so.5", "libunistring.so.2", "libunistring.dylib"):
@@ -209,7 +224,7 @@ def load_libunistring() -> Callable[..., int] | None:
             library = ctypes.CDLL(name)
         except OSError:
             continue
-        function = getattr(library, "u8_width_linebreaks_v2", None) or getattr(library, "u8_width_linebreaks", None)
+        function = getattr(library, "u32_width_linebreaks_v2", None) or getattr(library, "u32_width_linebreaks", None)
         if function is None:
             continue
         function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
@@ -220,46 +235,32 @@ def load_libunistring() -> Callable[..., int] | None:
 
 
 _LIBRARY = load_libunistring()
+_BUFFER = [ctypes.create_string_buffer(4096)]
 
 
 def library_width_breaks(
     text: str, width: int, start_column: int, prohibited: Collection[int] = (), cjk: bool = False
 ) -> list[int]:
-    """``width_breaks`` through libunistring."""
+    """``width_breaks`` through libunistring (UTF-32, so that its indices are the text's)."""
     assert _LIBRARY is not None
-    data = text.encode("utf-8", "surrogatepass")
-    size = len(data)
-    ascii_text = size == len(text)
-    overrides = bytearray(size)
-    if ascii_text:
+    size = len(text)
+    buffer = _BUFFER[0]
+    if len(buffer) < size:
+        buffer = _BUFFER[0] = ctypes.create_string_buffer(size * 2)
+    overrides = None
+    if prohibited:
+        marks = bytearray(size)
         for index in prohibited:
-            overrides[index] = PROHIBITED
-    else:
-        offsets = _byte_offsets(text)
-        for index in prohibited:
-            overrides[offsets[index]] = PROHIBITED
-    out = ctypes.create_string_buffer(size)
-    _LIBRARY(data, size, width, start_column, 0, bytes(overrides), b"EUC-JP" if cjk else b"UTF-8", out)
-    raw = out.raw
+            marks[index] = PROHIBITED
+        overrides = bytes(marks)
+    _LIBRARY(text.encode("utf-32-le"), size, width, start_column, 0, overrides, b"EUC-JP" if cjk else b"UTF-8", buffer)
+    raw = ctypes.string_at(buffer, size)
     breaks = []
     found = raw.find(b"\x02")
     while found >= 0:
         breaks.append(found)
         found = raw.find(b"\x02", found + 1)
-    if breaks and not ascii_text:
-        positions = {offset: index for index, offset in enumerate(offsets)}
-        breaks = [positions[offset] for offset in breaks]
     return breaks
-
-
-def _byte_offsets(text: str) -> list[int]:
-    offsets = []
-    total = 0
-    for char in text:
-        offsets.append(total)
-        code = ord(char)
-        total += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-    return offsets
 
 
 def width_breaks(
