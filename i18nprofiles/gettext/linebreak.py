@@ -277,6 +277,51 @@ def width_breaks(
     return python_width_breaks(text, width, start_column, prohibited, cjk)
 
 
+_SEPARATOR = "\n"  # a mandatory break: libunistring starts afresh after it, as at the start of a text
+_RESETS = re.compile("[\x0b\x0c\x85\u2028\u2029]")  # mandatory breaks inside a text
+
+
+def width_breaks_many(
+    texts: list[tuple[str, list[int]]], width: int, cjk: bool = False
+) -> list[list[int]]:
+    """``width_breaks`` at start column 0 for many (text, prohibited) pairs, in one library call.
+
+    The texts are joined with line feeds: after a mandatory break the
+    algorithm starts again at column 0 with no memory of the text before,
+    exactly as for a separate call.
+    """
+    if _LIBRARY is None or len(texts) == 1:
+        return [width_breaks(text, width, 0, prohibited, cjk) for text, prohibited in texts]
+    joined = _SEPARATOR.join(text for text, _ in texts)
+    size = len(joined)
+    marks = None
+    offsets = []
+    offset = 0
+    for text, prohibited in texts:
+        offsets.append(offset)
+        if prohibited:
+            if marks is None:
+                marks = bytearray(size)
+            for index in prohibited:
+                marks[offset + index] = PROHIBITED
+        offset += len(text) + 1
+    buffer = _BUFFER[0]
+    if len(buffer) < size:
+        buffer = _BUFFER[0] = ctypes.create_string_buffer(size * 2)
+    _LIBRARY(joined.encode("utf-32-le"), size, width, 0, 0, bytes(marks) if marks is not None else None,
+             b"EUC-JP" if cjk else b"UTF-8", buffer)
+    raw = ctypes.string_at(buffer, size)
+    result: list[list[int]] = [[] for _ in texts]
+    found = raw.find(b"\x02")
+    slot = 0
+    while found >= 0:
+        while slot + 1 < len(offsets) and offsets[slot + 1] <= found:
+            slot += 1
+        result[slot].append(found - offsets[slot])
+        found = raw.find(b"\x02", found + 1)
+    return result
+
+
 def using_libunistring() -> bool:
     """Whether ``width_breaks`` goes through libunistring."""
     return _LIBRARY is not None

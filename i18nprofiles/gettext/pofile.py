@@ -97,9 +97,10 @@ import polib
 
 from i18nprofiles.errors import CatalogError
 from i18nprofiles.gettext.directives import FORMAT_LANGUAGES, directive_spans
-from i18nprofiles.gettext.linebreak import text_width, width_breaks
+from i18nprofiles.gettext.linebreak import text_width, width_breaks, width_breaks_many
 
 GNU_WIDTH = 79
+CHUNK = 512  # entries whose strings are line-broken in one batch
 
 # GNU's portable charsets (po-charset.c), upper-cased, and Python's codec for each.
 CHARSETS = {
@@ -836,46 +837,81 @@ class _Writer:
         found = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
         self.plurals = int(found.group(1)) if found else 2
 
-    def wrap(self, prefix: str, name: str, value: str, wrap: bool, language: str | None, is_msgstr: bool) -> list[str]:
+    def wrap(self, prefix: str, name: str, value: str, wrap: bool, language: str | None) -> list[str]:
         """The lines of ``name "value"`` as GNU's ``wrap`` writes them (without line ends)."""
-        spans = directive_spans(value, language) if language and value else []
-        prohibited_at: set[int] = set()
-        for start, end in spans:
-            prohibited_at.update(range(start + 1, end))
-        limit = (self.page_width if self.wrap_strings and wrap else sys.maxsize // 4) - 1
-        after_break = len(prefix) + 1
-        limit -= after_break
-        lines: list[str] = []
-        first_line = True
-        offset = 0
-        portions = _portions(value)
-        for number, portion in enumerate(portions):
-            escaped, prohibited = _escape_portion(portion, offset, prohibited_at)
-            offset += len(portion)
-            more = number + 1 < len(portions)
-            start_column = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-            breaks = self.breaks(escaped, limit, start_column, prohibited)
-            if first_line and escaped and (more or start_column > limit or breaks):
-                lines.append(f'{prefix}{name} ""')
-                first_line = False
-                breaks = self.breaks(escaped, limit, 1 - after_break + len(prefix), prohibited)
-            head = f"{prefix}{name} " if first_line else prefix
-            first_line = False
-            cuts = [0, *breaks, len(escaped)]
-            for index in range(len(cuts) - 1):
-                piece = escaped[cuts[index]:cuts[index + 1]]
-                lines.append(f'{head if index == 0 else prefix}"{piece}"')
-        return lines
+        return self.wrap_fields([(prefix, name, value, wrap, language)])[0]
 
-    def breaks(self, escaped: str, limit: int, start_column: int, prohibited: list[int]) -> list[int]:
-        if not escaped:
-            return []
-        if escaped.isascii() and escaped.isprintable():
-            if start_column + len(escaped) <= limit:
-                return []
-        elif start_column + text_width(escaped, self.cjk) <= limit:
-            return []
-        return width_breaks(escaped, limit, start_column, prohibited, self.cjk)
+    def wrap_fields(self, fields: list[tuple[str, str, str, bool, str | None]]) -> list[list[str]]:
+        """The lines of many ``name "value"`` fields; the line breaking of all of them is done in one batch.
+
+        GNU's rule: a string that does not fit on the keyword's line (or
+        spans several portions, one per ``\\n``) starts with ``""`` and is
+        broken from the next line on.  Every break query is thus asked at
+        the start column of a continuation line, and the few strings that
+        fit there but not after the keyword are asked again one by one.
+        """
+        plans = []
+        queries: dict[int, list[tuple[str, list[int]]]] = {}
+        for prefix, name, value, wrap, language in fields:
+            spans = directive_spans(value, language) if language and value else []
+            prohibited_at: set[int] = set()
+            for start, end in spans:
+                prohibited_at.update(range(start + 1, end))
+            limit = (self.page_width if self.wrap_strings and wrap else 1 << 40) - 1 - (len(prefix) + 1)
+            first_start = len(name) + 1
+            portions = _portions(value)
+            items = []
+            offset = 0
+            for number, portion in enumerate(portions):
+                escaped, prohibited = _escape_portion(portion, offset, prohibited_at)
+                offset += len(portion)
+                width = len(escaped) if escaped.isascii() and escaped.isprintable() else text_width(escaped, self.cjk)
+                query = None
+                if width > limit:
+                    group = queries.setdefault(limit, [])
+                    query = (limit, len(group))
+                    group.append((escaped, prohibited))
+                items.append((escaped, prohibited, width, query, number + 1 < len(portions)))
+            plans.append((prefix, name, limit, first_start, items))
+        answers = {limit: width_breaks_many(group, limit, self.cjk) for limit, group in queries.items()}
+        result = []
+        for prefix, name, limit, first_start, items in plans:
+            lines: list[str] = []
+            first_line = True
+            for escaped, prohibited, width, query, more in items:
+                breaks = answers[query[0]][query[1]] if query is not None else []
+                head = prefix
+                if first_line:
+                    first_line = False
+                    if not escaped:
+                        empty_first = False
+                    elif more or first_start > limit:
+                        empty_first = True
+                    elif first_start + width <= limit:
+                        empty_first = False
+                    elif breaks and not _RESETS_RE.search(escaped):
+                        empty_first = True  # breaks at column 0 prove break opportunities, so after the keyword too
+                    else:
+                        empty_first = self.breaks_after_keyword(escaped, limit, first_start, prohibited)
+                    if empty_first:
+                        lines.append(f'{prefix}{name} ""')
+                    else:
+                        head = f"{prefix}{name} "
+                if not breaks:
+                    lines.append(f'{head}"{escaped}"')
+                    continue
+                cuts = [0, *breaks, len(escaped)]
+                lines.append(f'{head}"{escaped[:cuts[1]]}"')
+                lines.extend(f'{prefix}"{escaped[cuts[index]:cuts[index + 1]]}"' for index in range(1, len(cuts) - 1))
+            result.append(lines)
+        return result
+
+    def breaks_after_keyword(self, escaped: str, limit: int, start: int, prohibited: list[int]) -> bool:
+        """Whether the text, started after the keyword, would be broken (a string that fits on its own line)."""
+        return bool(width_breaks(escaped, limit, start, prohibited, self.cjk))
+
+
+_RESETS_RE = re.compile("[\x0b\x0c\x85\u2028\u2029]")  # characters after which libunistring restarts at column 0
 
 
 def _portions(value: str) -> list[str]:
@@ -1008,8 +1044,11 @@ def _forms(entry: polib.POEntry, plurals: int) -> list[str]:
     return [forms.get(index, "") for index in range(max(forms) + 1)]
 
 
-def _entry_lines(entry: polib.POEntry, writer: _Writer, header_msgstr: str | None = None) -> list[str]:
-    """The lines of one entry, active or obsolete (empty for an obsolete entry GNU drops)."""
+Field = tuple[str, str, str, bool, "str | None"]  # prefix, keyword, value, wrap, format language
+
+
+def _entry_parts(entry: polib.POEntry, writer: _Writer, header_msgstr: str | None = None) -> list[str | Field]:
+    """The lines of one entry: comment lines as text, strings as fields to wrap (empty: GNU drops the entry)."""
     obsolete = entry.obsolete
     plural = bool(entry.msgid_plural)
     forms = _forms(entry, writer.plurals) if plural else None
@@ -1017,33 +1056,52 @@ def _entry_lines(entry: polib.POEntry, writer: _Writer, header_msgstr: str | Non
     first = forms[0] if forms is not None else msgstr
     if obsolete and not first:
         return []
-    lines = _comment_lines(entry.tcomment, "#", getattr(entry, "blank_tcomment", False))
-    lines += _comment_lines(entry.comment, "#.", getattr(entry, "blank_comment", False))
-    if not writer.no_location:
-        lines += format_references(entry.occurrences, writer.page_width)
-    flags_line = format_flags(entry.flags, bool(first), obsolete)
-    if flags_line:
-        lines.append(flags_line)
-    wrap = "no-wrap" not in entry.flags
-    language = _format_language(entry.flags)
-    prev_prefix = "#~| " if obsolete else "#| "
-    if entry.previous_msgctxt is not None:
-        lines += writer.wrap(prev_prefix, "msgctxt", entry.previous_msgctxt, wrap, language, False)
-    if entry.previous_msgid is not None:
-        lines += writer.wrap(prev_prefix, "msgid", entry.previous_msgid, wrap, language, False)
-    if entry.previous_msgid_plural is not None:
-        lines += writer.wrap(prev_prefix, "msgid_plural", entry.previous_msgid_plural, wrap, language, False)
+    parts: list[str | Field] = []
+    if entry.tcomment or getattr(entry, "blank_tcomment", False):
+        parts += _comment_lines(entry.tcomment, "#", getattr(entry, "blank_tcomment", False))
+    if entry.comment or getattr(entry, "blank_comment", False):
+        parts += _comment_lines(entry.comment, "#.", getattr(entry, "blank_comment", False))
+    if entry.occurrences and not writer.no_location:
+        parts += format_references(entry.occurrences, writer.page_width)
+    flags = entry.flags
+    wrap = True
+    language = None
+    if flags:
+        flags_line = format_flags(flags, bool(first), obsolete)
+        if flags_line:
+            parts.append(flags_line)
+        wrap = "no-wrap" not in flags
+        language = _format_language(flags)
+    if entry.previous_msgctxt is not None or entry.previous_msgid is not None or entry.previous_msgid_plural is not None:
+        prev_prefix = "#~| " if obsolete else "#| "
+        for keyword, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
+                               ("msgid_plural", entry.previous_msgid_plural)):
+            if value is not None:
+                parts.append((prev_prefix, keyword, value, wrap, language))
     prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:
-        lines += writer.wrap(prefix, "msgctxt", entry.msgctxt, wrap, language, False)
-    lines += writer.wrap(prefix, "msgid", entry.msgid, wrap, language, False)
+        parts.append((prefix, "msgctxt", entry.msgctxt, wrap, language))
+    parts.append((prefix, "msgid", entry.msgid, wrap, language))
     if forms is not None:
-        lines += writer.wrap(prefix, "msgid_plural", entry.msgid_plural, wrap, language, False)
-        for index, form in enumerate(forms):
-            lines += writer.wrap(prefix, f"msgstr[{index}]", form, wrap, language, True)
+        parts.append((prefix, "msgid_plural", entry.msgid_plural, wrap, language))
+        parts += [(prefix, f"msgstr[{index}]", form, wrap, language) for index, form in enumerate(forms)]
     else:
-        lines += writer.wrap(prefix, "msgstr", msgstr, wrap, language, True)
-    return lines
+        parts.append((prefix, "msgstr", msgstr, wrap, language))
+    return parts
+
+
+def _render(blocks: list[list[str | Field]], writer: _Writer) -> Iterator[list[str]]:
+    """The lines of each block, the strings of all blocks wrapped in one batch."""
+    fields = [part for parts in blocks for part in parts if not isinstance(part, str)]
+    wrapped = iter(writer.wrap_fields(fields))  # type: ignore[arg-type]
+    for parts in blocks:
+        lines: list[str] = []
+        for part in parts:
+            if isinstance(part, str):
+                lines.append(part)
+            else:
+                lines += next(wrapped)
+        yield lines
 
 
 def _header_lines(catalog: polib.POFile, writer: _Writer) -> list[str]:
@@ -1068,8 +1126,8 @@ def _header_lines(catalog: polib.POFile, writer: _Writer) -> list[str]:
     msgstr = _header_msgstr(catalog)
     if entry.msgid_plural:
         entry.msgstr_plural = {**entry.msgstr_plural, 0: msgstr}
-        return _entry_lines(entry, writer)
-    return _entry_lines(entry, writer, msgstr)
+        return next(_render([_entry_parts(entry, writer)], writer))
+    return next(_render([_entry_parts(entry, writer, msgstr)], writer))
 
 
 def generate_po(
@@ -1098,15 +1156,15 @@ def generate_po(
         order = lambda e: (e.msgid, e.msgctxt is not None, e.msgctxt or "")  # noqa: E731
         active.sort(key=order)
         obsolete.sort(key=order)
-    for entry in active + obsolete:
-        lines = _entry_lines(entry, writer)
-        if not lines:
-            continue
-        if blank:
-            yield "\n"
-        blank = True
-        for line in lines:
-            yield line + "\n"
+    entries = active + obsolete
+    for start in range(0, len(entries), CHUNK):
+        blocks = [parts for parts in (_entry_parts(entry, writer) for entry in entries[start:start + CHUNK]) if parts]
+        for lines in _render(blocks, writer):
+            if blank:
+                yield "\n"
+            blank = True
+            for line in lines:
+                yield line + "\n"
 
 
 def encode_po(catalog: polib.POFile, **options: Any) -> bytes:
