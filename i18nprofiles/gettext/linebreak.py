@@ -28,7 +28,7 @@ import ctypes
 import ctypes.util
 import os
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection
 
 from i18nprofiles.gettext import unitables
@@ -277,6 +277,7 @@ def width_breaks(
     return python_width_breaks(text, width, start_column, prohibited, cjk)
 
 
+_POSSIBLE_RE = re.compile(b"\x02")
 _SEPARATOR = "\n"  # a mandatory break: libunistring starts afresh after it, as at the start of a text
 _RESETS = re.compile("[\x0b\x0c\x85\u2028\u2029]")  # mandatory breaks inside a text
 
@@ -311,14 +312,13 @@ def width_breaks_many(
     _LIBRARY(joined.encode("utf-32-le"), size, width, 0, 0, bytes(marks) if marks is not None else None,
              b"EUC-JP" if cjk else b"UTF-8", buffer)
     raw = ctypes.string_at(buffer, size)
-    result: list[list[int]] = [[] for _ in texts]
-    found = raw.find(b"\x02")
-    slot = 0
-    while found >= 0:
-        while slot + 1 < len(offsets) and offsets[slot + 1] <= found:
-            slot += 1
-        result[slot].append(found - offsets[slot])
-        found = raw.find(b"\x02", found + 1)
+    found = [match.start() for match in _POSSIBLE_RE.finditer(raw)]
+    result: list[list[int]] = []
+    low = 0
+    for offset, (text, _) in zip(offsets, texts):
+        high = bisect_left(found, offset + len(text), low)
+        result.append([position - offset for position in found[low:high]] if high > low else [])
+        low = high
     return result
 
 

@@ -89,6 +89,7 @@ import gc
 import os
 import re
 import sys
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -930,27 +931,33 @@ _ESCAPED = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t
 _NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 
 
+_ESCAPE_TABLE = str.maketrans(_ESCAPED)
+
+
 def _escape_portion(portion: str, offset: int, prohibited_at: set[int]) -> tuple[str, list[int]]:
-    """The escaped text of a portion and the indices (in it) before which no line may break."""
-    if not prohibited_at and not _NEEDS_ESCAPE.search(portion):
-        return portion, []
-    pieces = []
-    prohibited = []
-    column = 0
-    for index, char in enumerate(portion):
-        if offset + index in prohibited_at:
-            prohibited.append(column)
-        escaped = _ESCAPED.get(char)
-        if escaped is None:
-            pieces.append(char)
-            column += 1
-        else:
-            pieces.append(escaped)
-            prohibited.append(column + 1)
-            column += 2
+    """The escaped text of a portion and the indices (in it) before which no line may break.
+
+    No break inside an escape (before its second character), inside a
+    format directive (``prohibited_at``: indices in the whole value), nor
+    before the final ``\\n``.
+    """
+    if portion.isprintable() and '"' not in portion and "\\" not in portion:
+        if not prohibited_at:
+            return portion, []
+        escapes = []
+    else:
+        escapes = [found.start() for found in _NEEDS_ESCAPE.finditer(portion)]
+    escaped = portion.translate(_ESCAPE_TABLE) if escapes else portion
+    prohibited = [index + count + 1 for count, index in enumerate(escapes)]
+    if prohibited_at:
+        end = offset + len(portion)
+        for index in prohibited_at:
+            if offset <= index < end:
+                local = index - offset
+                prohibited.append(local + bisect_left(escapes, local))
     if portion.endswith("\n"):
-        prohibited.append(column - 2)
-    return "".join(pieces), prohibited
+        prohibited.append(len(escaped) - 2)
+    return escaped, prohibited
 
 
 def _format_language(flags: Iterable[str]) -> str | None:
@@ -1130,7 +1137,7 @@ def _header_lines(catalog: polib.POFile, writer: _Writer) -> list[str]:
     return next(_render([_entry_parts(entry, writer, msgstr)], writer))
 
 
-def generate_po(
+def generate_blocks(
     catalog: polib.POFile,
     *,
     width: int = GNU_WIDTH,
@@ -1138,17 +1145,16 @@ def generate_po(
     omit_header: bool = False,
     sort_output: bool = False,
     ignore_obsolete: bool = False,
-) -> Iterator[str]:
-    """Yield the text of a catalogue, line by line (each ending with ``\\n``), as ``msgcat -w width`` writes it.
+) -> Iterator[tuple[polib.POEntry | None, str]]:
+    """The text of a catalogue as blocks: the header (entry None), then each entry written, after a blank line.
 
-    ``width`` 0 writes strings unwrapped.  ``sort_output`` sorts by msgid
-    (then msgctxt, none first); obsolete entries always come last.
+    Options as for ``generate_po``.  An obsolete entry without a translation
+    is not written (GNU drops it): it has no block.
     """
     writer = _Writer(catalog, width, no_location)
     blank = False
     if not omit_header and _has_header(catalog):
-        for line in _header_lines(catalog, writer):
-            yield line + "\n"
+        yield None, "".join(line + "\n" for line in _header_lines(catalog, writer))
         blank = True
     active = [entry for entry in catalog if not entry.obsolete]
     obsolete = [] if ignore_obsolete else [entry for entry in catalog if entry.obsolete]
@@ -1158,19 +1164,30 @@ def generate_po(
         obsolete.sort(key=order)
     entries = active + obsolete
     for start in range(0, len(entries), CHUNK):
-        blocks = [parts for parts in (_entry_parts(entry, writer) for entry in entries[start:start + CHUNK]) if parts]
-        for lines in _render(blocks, writer):
-            if blank:
-                yield "\n"
+        chunk = [(entry, parts) for entry in entries[start:start + CHUNK] if (parts := _entry_parts(entry, writer))]
+        for (entry, _), lines in zip(chunk, _render([parts for _, parts in chunk], writer)):
+            text = "\n".join(lines)
+            yield entry, ("\n" + text + "\n" if blank else text + "\n")
             blank = True
-            for line in lines:
-                yield line + "\n"
+
+
+def generate_po(catalog: polib.POFile, **options: Any) -> Iterator[str]:
+    """Yield the text of a catalogue, line by line (each ending with ``\\n``), as ``msgcat -w width`` writes it.
+
+    Options (keywords): ``width`` (default 79, GNU's; 0 writes strings
+    unwrapped), ``no_location``, ``omit_header``, ``sort_output`` (by msgid,
+    then msgctxt, none first; obsolete entries always come last),
+    ``ignore_obsolete``.
+    """
+    for _, block in generate_blocks(catalog, **options):
+        for line in block.split("\n")[:-1]:
+            yield line + "\n"
 
 
 def encode_po(catalog: polib.POFile, **options: Any) -> bytes:
     """The bytes of a catalogue in its declared charset (see ``generate_po``)."""
     codec = CHARSETS[catalog_charset(catalog)]
-    return "".join(generate_po(catalog, **options)).encode(codec, "surrogateescape")
+    return "".join(block for _, block in generate_blocks(catalog, **options)).encode(codec, "surrogateescape")
 
 
 def write_po(target: str | Path | IO[bytes], catalog: polib.POFile, **options: Any) -> None:
