@@ -28,6 +28,7 @@ import ctypes
 import ctypes.util
 import os
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection
 
@@ -235,7 +236,14 @@ def load_libunistring() -> Callable[..., int] | None:
 
 
 _LIBRARY = load_libunistring()
-_BUFFER = [ctypes.create_string_buffer(4096)]
+_LOCAL = threading.local()  # each thread its own output buffer: ctypes lets threads run the library at once
+
+
+def _buffer(size: int) -> ctypes.Array[ctypes.c_char]:
+    buffer = getattr(_LOCAL, "buffer", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _LOCAL.buffer = ctypes.create_string_buffer(max(size * 2, 4096))
+    return buffer
 
 
 def library_width_breaks(
@@ -244,9 +252,7 @@ def library_width_breaks(
     """``width_breaks`` through libunistring (UTF-32, so that its indices are the text's)."""
     assert _LIBRARY is not None
     size = len(text)
-    buffer = _BUFFER[0]
-    if len(buffer) < size:
-        buffer = _BUFFER[0] = ctypes.create_string_buffer(size * 2)
+    buffer = _buffer(size)
     overrides = None
     if prohibited:
         marks = bytearray(size)
@@ -306,9 +312,7 @@ def width_breaks_many(
             for index in prohibited:
                 marks[offset + index] = PROHIBITED
         offset += len(text) + 1
-    buffer = _BUFFER[0]
-    if len(buffer) < size:
-        buffer = _BUFFER[0] = ctypes.create_string_buffer(size * 2)
+    buffer = _buffer(size)
     _LIBRARY(joined.encode("utf-32-le"), size, width, 0, 0, bytes(marks) if marks is not None else None,
              b"EUC-JP" if cjk else b"UTF-8", buffer)
     raw = ctypes.string_at(buffer, size)

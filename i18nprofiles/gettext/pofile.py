@@ -205,7 +205,8 @@ def header_charset(data: bytes) -> str | None:
     found = HEADER_RE.search(data)
     if found is None:
         return None
-    value = _unescape_bytes(b"".join(re.findall(rb'"((?:[^"\\\n]|\\.)*)"', found.group(1))))
+    tokens = [_unescape_bytes(token) for token in re.findall(rb'"((?:[^"\\\n]|\\.)*)"', found.group(1))]
+    value = b"".join(token.split(b"\x00", 1)[0] for token in tokens)  # each string ends at a NUL, as in GNU
     at = value.find(b"charset=")
     if at < 0:
         return None
@@ -248,7 +249,8 @@ def _unescape(text: str, codec: str = "latin-1") -> str:
     """The value of a string's escapes (GNU's: C escapes, octal, hex of any length); ValueError on a bad one.
 
     Octal and hex escapes make bytes: above 0x7F they are decoded with the
-    rest of the string in ``codec`` (ValueError when that fails).
+    rest of the string in ``codec`` (bytes that do not decode become lone
+    surrogates, as ``surrogateescape`` makes them).
     """
     if "\\" not in text:
         return text
@@ -276,10 +278,7 @@ def _unescape(text: str, codec: str = "latin-1") -> str:
     raw = bytearray()
     for piece in pieces:
         raw += bytes([piece]) if isinstance(piece, int) else piece.encode(codec, "surrogateescape")
-    try:
-        return raw.decode(codec)
-    except UnicodeDecodeError:
-        raise ValueError("invalid multibyte sequence") from None
+    return raw.decode(codec, "surrogateescape")
 
 
 _new_entry = object.__new__
@@ -316,6 +315,7 @@ class _Reader:
         self.charset = charset
         self.codec = codec
         self.check_bytes = SURROGATE_RE.search(text) is not None
+        self.escape_error_line = 0  # a string whose escapes make bytes invalid in the charset
         self.catalog = polib.POFile(encoding=codec, wrapwidth=GNU_WIDTH)
         self.catalog.header_entry = None
         self.catalog.header_msgstr = None
@@ -374,7 +374,10 @@ class _Reader:
     def add_fast(self, found: re.Match[str], first: int, obsolete: bool) -> None:
         """One entry matched by ENTRY_RES (``first`` is the line it starts on)."""
         comments, prev_ctxt, prev_id, prev_plural, ctxt, msgid, msgstr, plural, forms = found.groups()
-        if comments:
+        if comments and "\x00" in comments:
+            for number, comment in enumerate(comments[:-1].split("\n")):
+                self.add_comment(comment[1:], first + number)
+        elif comments:
             if not self.comment_line:
                 self.comment_line = first
             for comment in comments[:-1].split("\n"):
@@ -441,15 +444,17 @@ class _Reader:
         """The value of one string token's text between its quotes."""
         if "\\" in body:
             try:
-                body = _unescape(body, self.codec)
+                unescaped = _unescape(body, self.codec)
             except ValueError as exc:
                 raise self.error(str(exc), line) from None
+            if SURROGATE_RE.search(unescaped) and not SURROGATE_RE.search(body):
+                self.check_bytes = True
+                self.escape_error_line = self.escape_error_line or line
+            body = unescaped
         if "\x00" in body:
             body = body[: body.index("\x00")]
         if "\x04" in body:
             raise self.error("context separator <EOT> within string", line)
-        if self.check_bytes and SURROGATE_RE.search(body):
-            raise self.error("invalid multibyte sequence", line)
         return body
 
     # -- comments
@@ -458,6 +463,8 @@ class _Reader:
         """One comment line's text after ``#`` (GNU's dispatch on its first character)."""
         if not self.comment_line:
             self.comment_line = line
+        if "\x00" in text:
+            text = text[: text.index("\x00")]  # GNU keeps a comment as a C string
         if text[:1] == ".":
             text = text[1:]
             self.dots.append(text[1:] if text[:1] == " " else text)
@@ -495,11 +502,14 @@ class _Reader:
         if flags:
             self.flags = []
         self.comment_line = 0
+        if self.check_bytes and (self.catalog.header_entry is not None or self.charset is None):
+            self.check_strings(entry, id_line)
+        self.escape_error_line = 0
+        key = (ctxt, msgid)
+        if key in self.seen:  # obsolete entries count too, as in GNU
+            raise self.error(f"duplicate message definition (first at line {self.seen[key]})", id_line)
+        self.seen[key] = id_line
         if not obsolete:
-            key = (ctxt, msgid)
-            if key in self.seen:
-                raise self.error(f"duplicate message definition (first at line {self.seen[key]})", id_line)
-            self.seen[key] = id_line
             if not msgid and ctxt is None and self.catalog.header_entry is None:
                 self.set_header(entry, msgstr if msgstr is not None else (forms or [""])[0])
                 return
@@ -508,6 +518,16 @@ class _Reader:
             elif forms is not None:
                 self.check_newlines(entry, forms, id_line)
         self.entries.append(entry)
+
+    def check_strings(self, entry: polib.POEntry, line: int) -> None:
+        """Bytes invalid in the charset inside the strings of an entry read after the header (GNU reads the
+        header itself, and what precedes it, as bytes)."""
+        strings = [entry.msgid, entry.msgstr, entry.msgid_plural, entry.msgctxt, entry.previous_msgctxt,
+                   entry.previous_msgid, entry.previous_msgid_plural, *entry.msgstr_plural.values()]
+        if any(value and SURROGATE_RE.search(value) for value in strings):
+            if self.escape_error_line and self.escape_error_line >= line:
+                raise self.error("invalid multibyte sequence (made by an escape)", self.escape_error_line)
+            raise self.error("invalid multibyte sequence", line)
 
     def check_newlines(self, entry: polib.POEntry, forms: list[str] | None, line: int) -> None:
         """msgfmt's check on translated, non-fuzzy entries: leading and trailing newlines agree."""
