@@ -231,13 +231,25 @@ def _codec(charset: str | None, path: str | Path) -> str:
 
 
 def _join_continued_lines(data: bytes) -> tuple[bytes, list[int]]:
-    """The bytes without backslash-newline pairs, and the joined line numbers (1-based, of the merged text)."""
-    pieces = data.split(b"\\\n")
+    """The bytes without backslash-newline pairs, and the joined line numbers (1-based, of the merged text).
+
+    A pair inside a UTF-8 character (a lead byte before the backslash, a
+    continuation byte after the newline) stays: GNU reads characters before
+    it joins lines, and reports the split character.
+    """
+    pieces = []
     joined = []
     line = 1
-    for piece in pieces[:-1]:
-        line += piece.count(b"\n")
+    start = 0
+    for found in re.finditer(rb"\\\n", data):
+        at, end = found.span()
+        if at > 0 and data[at - 1] >= 0x80 and end < len(data) and 0x80 <= data[end] < 0xC0:
+            continue
+        line += data.count(b"\n", start, at)
+        pieces.append(data[start:at])
         joined.append(line)
+        start = end
+    pieces.append(data[start:])
     return b"".join(pieces), joined
 
 
@@ -316,6 +328,8 @@ class _Reader:
         self.codec = codec
         self.check_bytes = SURROGATE_RE.search(text) is not None
         self.escape_error_line = 0  # a string whose escapes make bytes invalid in the charset
+        self.carry_previous = False
+        self.tokens_after_header = 0  # GNU reads one token past the header before it knows the charset
         self.catalog = polib.POFile(encoding=codec, wrapwidth=GNU_WIDTH)
         self.catalog.header_entry = None
         self.catalog.header_msgstr = None
@@ -347,7 +361,7 @@ class _Reader:
         while pos < size:
             if self.message is not None and self.message_complete() and not _may_continue(text, pos):
                 self.finish_message(line)
-            if self.message is None:
+            if self.message is None and not self.carry_previous:
                 found = fast(text, pos)
                 obsolete = False
                 if found is None and text.startswith("#", pos):
@@ -374,7 +388,9 @@ class _Reader:
     def add_fast(self, found: re.Match[str], first: int, obsolete: bool) -> None:
         """One entry matched by ENTRY_RES (``first`` is the line it starts on)."""
         comments, prev_ctxt, prev_id, prev_plural, ctxt, msgid, msgstr, plural, forms = found.groups()
-        if comments and "\x00" in comments:
+        if self.catalog.header_entry is not None:
+            self.tokens_after_header += 1
+        if comments and ("\x00" in comments or self.check_bytes):
             for number, comment in enumerate(comments[:-1].split("\n")):
                 self.add_comment(comment[1:], first + number)
         elif comments:
@@ -463,6 +479,10 @@ class _Reader:
         """One comment line's text after ``#`` (GNU's dispatch on its first character)."""
         if not self.comment_line:
             self.comment_line = line
+        if self.catalog.header_entry is not None:
+            self.tokens_after_header += 1
+            if self.check_bytes and text and SURROGATE_RE.match(text) and self.tokens_after_header > 1:
+                raise self.error("invalid multibyte sequence", line)  # GNU checks the character after '#'
         if "\x00" in text:
             text = text[: text.index("\x00")]  # GNU keeps a comment as a C string
         if text[:1] == ".":
@@ -557,7 +577,9 @@ class _Reader:
 
     def read_line(self, line_text: str, line: int, last: bool) -> None:
         """Tokenise one line as GNU's lexer does and feed the tokens to the grammar."""
-        obsolete = previous = False
+        obsolete = False
+        previous = self.carry_previous  # GNU's lexer forgets ``#|`` only at the end of a line that is not a comment
+        self.carry_previous = False
         index = 0
         size = len(line_text)
         while index < size:
@@ -579,6 +601,7 @@ class _Reader:
                     index += 2
                     continue
                 self.token(COMMENT, line_text[index + 1:], line, obsolete)
+                self.carry_previous = previous
                 return
             if char == '"':
                 found = STRING_BODY_RE.match(line_text, index + 1)
@@ -612,6 +635,8 @@ class _Reader:
     def token(self, kind: str, value: Any, line: int, obsolete: bool, previous: bool = False) -> None:
         """The grammar of po-gram-gen.y, one token at a time."""
         message = self.message
+        if kind != COMMENT and self.catalog.header_entry is not None:
+            self.tokens_after_header += 1
         if kind == COMMENT:
             if message is not None:
                 self.finish_message(line)
