@@ -328,6 +328,7 @@ class _Reader:
         self.codec = codec
         self.check_bytes = SURROGATE_RE.search(text) is not None
         self.escape_error_line = 0  # a string whose escapes make bytes invalid in the charset
+        self.raw_error_line = 0  # a string with invalid bytes after a NUL (which ends its value)
         self.carry_previous = False
         self.tokens_after_header = 0  # GNU reads one token past the header before it knows the charset
         self.catalog = polib.POFile(encoding=codec, wrapwidth=GNU_WIDTH)
@@ -468,7 +469,10 @@ class _Reader:
                 self.escape_error_line = self.escape_error_line or line
             body = unescaped
         if "\x00" in body:
-            body = body[: body.index("\x00")]
+            cut = body.index("\x00")
+            if self.check_bytes and SURROGATE_RE.search(body, cut):
+                self.raw_error_line = self.raw_error_line or line  # GNU read those bytes before the cut
+            body = body[:cut]
         if "\x04" in body:
             raise self.error("context separator <EOT> within string", line)
         return body
@@ -524,7 +528,7 @@ class _Reader:
         self.comment_line = 0
         if self.check_bytes and (self.catalog.header_entry is not None or self.charset is None):
             self.check_strings(entry, id_line)
-        self.escape_error_line = 0
+        self.escape_error_line = self.raw_error_line = 0
         key = (ctxt, msgid)
         if key in self.seen:  # obsolete entries count too, as in GNU
             raise self.error(f"duplicate message definition (first at line {self.seen[key]})", id_line)
@@ -544,8 +548,10 @@ class _Reader:
         header itself, and what precedes it, as bytes)."""
         strings = [entry.msgid, entry.msgstr, entry.msgid_plural, entry.msgctxt, entry.previous_msgctxt,
                    entry.previous_msgid, entry.previous_msgid_plural, *entry.msgstr_plural.values()]
+        if self.raw_error_line:
+            raise self.error("invalid multibyte sequence", self.raw_error_line)
         if any(value and SURROGATE_RE.search(value) for value in strings):
-            if self.escape_error_line and self.escape_error_line >= line:
+            if self.escape_error_line:
                 raise self.error("invalid multibyte sequence (made by an escape)", self.escape_error_line)
             raise self.error("invalid multibyte sequence", line)
 

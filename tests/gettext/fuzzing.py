@@ -201,7 +201,7 @@ def compiled_pairs(catalog) -> dict[bytes, bytes]:  # type: ignore[no-untyped-de
         forms = [entry.msgstr_plural[index] for index in sorted(entry.msgstr_plural)] if entry.msgid_plural else [entry.msgstr]
         if not forms or not forms[0]:
             continue
-        if "<PRI" in entry.msgid and any(flag in entry.flags for flag in ("c-format", "objc-format")):
+        if "<PRI" in entry.msgid + entry.msgid_plural + "".join(forms) and any(flag in entry.flags for flag in ("c-format", "objc-format")):
             continue  # a system-dependent string: msgfmt stores it in another table of the .mo
         key = ((entry.msgctxt + "\x04") if entry.msgctxt is not None else "") + entry.msgid
         if entry.msgid_plural:
