@@ -55,6 +55,8 @@ cannot hold is kept in a few extra attributes:
 * ``POFile.header_entry``: the header as a ``POEntry`` (None when the file
   has none) with its extracted comments, references, flags and previous
   strings; ``header`` and ``metadata_is_fuzzy`` stay authoritative.
+  ``POFile.header_position``: how many active entries came before the
+  header (0 but in odd files; GNU writes the header where it was).
 * ``POEntry.blank_tcomment`` / ``blank_comment`` (set only when true): the
   entry's translator / extracted comment is one empty line, which polib's
   string ``""`` cannot tell from no comment.
@@ -333,6 +335,7 @@ class _Reader:
         self.tokens_after_header = 0  # GNU reads one token past the header before it knows the charset
         self.catalog = polib.POFile(encoding=codec, wrapwidth=GNU_WIDTH)
         self.catalog.header_entry = None
+        self.catalog.header_position = 0
         self.catalog.header_msgstr = None
         self.catalog.header_metadata = {}
         self.catalog.metadata_is_fuzzy = []
@@ -573,6 +576,7 @@ class _Reader:
     def set_header(self, entry: polib.POEntry, msgstr: str) -> None:
         catalog = self.catalog
         catalog.header_entry = entry
+        catalog.header_position = sum(1 for other in self.entries if not other.obsolete)
         catalog.header = entry.tcomment
         catalog.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in entry.flags else []
         catalog.header_msgstr = msgstr
@@ -1162,7 +1166,7 @@ def _render(blocks: list[list[str | Field]], writer: _Writer) -> Iterator[list[s
         yield lines
 
 
-def _header_lines(catalog: polib.POFile, writer: _Writer) -> list[str]:
+def _header_parts(catalog: polib.POFile, writer: _Writer) -> list[str | Field]:
     source = getattr(catalog, "header_entry", None)
     entry = polib.POEntry(msgid="")
     if source is not None:
@@ -1184,8 +1188,8 @@ def _header_lines(catalog: polib.POFile, writer: _Writer) -> list[str]:
     msgstr = _header_msgstr(catalog)
     if entry.msgid_plural:
         entry.msgstr_plural = {**entry.msgstr_plural, 0: msgstr}
-        return next(_render([_entry_parts(entry, writer)], writer))
-    return next(_render([_entry_parts(entry, writer, msgstr)], writer))
+        return _entry_parts(entry, writer)
+    return _entry_parts(entry, writer, msgstr)
 
 
 def generate_blocks(
@@ -1203,19 +1207,23 @@ def generate_blocks(
     is not written (GNU drops it): it has no block.
     """
     writer = _Writer(catalog, width, no_location)
-    blank = False
-    if not omit_header and _has_header(catalog):
-        yield None, "".join(line + "\n" for line in _header_lines(catalog, writer))
-        blank = True
     active = [entry for entry in catalog if not entry.obsolete]
     obsolete = [] if ignore_obsolete else [entry for entry in catalog if entry.obsolete]
     if sort_output:
         order = lambda e: (e.msgid, e.msgctxt is not None, e.msgctxt or "")  # noqa: E731
         active.sort(key=order)
         obsolete.sort(key=order)
-    entries = active + obsolete
+    entries: list[polib.POEntry | None] = [*active, *obsolete]
+    if not omit_header and _has_header(catalog):
+        position = 0 if sort_output else min(getattr(catalog, "header_position", 0), len(active))
+        entries.insert(position, None)
+    blank = False
     for start in range(0, len(entries), CHUNK):
-        chunk = [(entry, parts) for entry in entries[start:start + CHUNK] if (parts := _entry_parts(entry, writer))]
+        chunk = []
+        for entry in entries[start:start + CHUNK]:
+            parts = _entry_parts(entry, writer) if entry is not None else _header_parts(catalog, writer)
+            if parts:
+                chunk.append((entry, parts))
         for (entry, _), lines in zip(chunk, _render([parts for _, parts in chunk], writer)):
             text = "\n".join(lines)
             yield entry, ("\n" + text + "\n" if blank else text + "\n")
