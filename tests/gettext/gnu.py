@@ -45,12 +45,20 @@ def read_mo(data: bytes) -> dict[bytes, bytes]:
 
 
 def converted_corpus(folder: Path) -> list[Path]:
-    """Latin-1 and KOI8-R versions of corpus catalogues (made with msgconv), in ``folder``."""
+    """Latin-1, CP1252 and KOI8-R versions of corpus catalogues (made with msgconv), in ``folder``.
+
+    Characters the charset lacks (typographic quotes, Cyrillic letters
+    outside KOI8-R…) are first replaced with ``?`` in a UTF-8 copy.
+    """
     made = []
-    for source, charset in (("bleachbit/de-v6.0.0.po", "ISO-8859-1"), ("bleachbit/fr-v6.0.0.po", "ISO-8859-1"),
-                            ("git/ru-v2.36.0.po", "KOI8-R")):
+    for source, charset, codec in (("bleachbit/de-v6.0.0.po", "ISO-8859-1", "latin-1"),
+                                   ("bleachbit/fr-v6.0.0.po", "CP1252", "cp1252"),
+                                   ("git/ru-v2.36.0.po", "KOI8-R", "koi8_r")):
+        text = (CORPUS_DIR / source).read_text(encoding="utf-8")
+        narrowed = folder / f"{Path(source).stem}.narrowed.po"
+        narrowed.write_text(text.encode(codec, "replace").decode(codec), encoding="utf-8")
         target = folder / f"{Path(source).stem}.{charset}.po"
-        subprocess.run(["msgconv", "-t", charset, "-o", str(target), str(CORPUS_DIR / source)], check=True,
+        subprocess.run(["msgconv", "-t", charset, "-o", str(target), str(narrowed)], check=True,
                        capture_output=True, timeout=60)
         made.append(target)
     return made
