@@ -302,7 +302,7 @@ class _Message:
     """A message being read by the general parser."""
 
     __slots__ = ("obsolete", "line", "first_line", "prev_ctxt", "prev_id", "prev_plural", "ctxt", "msgid",
-                 "plural", "msgstr", "forms", "state", "id_line")
+                 "plural", "msgstr", "forms", "state", "id_line", "str_line")
 
     def __init__(self, obsolete: bool, line: int, first_line: int) -> None:
         self.obsolete = obsolete
@@ -318,6 +318,7 @@ class _Message:
         self.forms: list[list[str]] = []
         self.state = ""
         self.id_line = line
+        self.str_line = 0
 
 
 class _Reader:
@@ -331,6 +332,8 @@ class _Reader:
         self.check_bytes = SURROGATE_RE.search(text) is not None
         self.escape_error_line = 0  # a string whose escapes make bytes invalid in the charset
         self.raw_error_line = 0  # a string with invalid bytes after a NUL (which ends its value)
+        self.bad_byte_line = 0  # the first string of the entry with bytes invalid in the charset
+        self.str_line = 0  # the line of the entry's msgstr (or msgstr[0]), where msgfmt reports its checks
         self.carry_previous = False
         self.tokens_after_header = 0  # GNU reads one token past the header before it knows the charset
         self.catalog = polib.POFile(encoding=codec, wrapwidth=GNU_WIDTH)
@@ -427,12 +430,14 @@ class _Reader:
         id_line = line
         msgid_value = string(msgid, line, prefix)
         if msgstr is not None:
-            self.add_message(ctxt_value, msgid_value, None, string(msgstr, line + msgid.count("\n"), prefix), None,
+            self.str_line = line + msgid.count("\n")
+            self.add_message(ctxt_value, msgid_value, None, string(msgstr, self.str_line, prefix), None,
                              *prev_values, obsolete, first, id_line)
             return
         line += msgid.count("\n")
         plural_value = string(plural, line, prefix)
         line += plural.count("\n")
+        self.str_line = line
         values = []
         for form in FORM_RES[obsolete].finditer(forms):
             index = int(form.group(1))
@@ -451,7 +456,8 @@ class _Reader:
                 return self.string_value(body, line)
             return body
         joined = body.replace(f'"\n{prefix}"', "")
-        if not (("\\" in joined and NUMERIC_ESCAPE_RE.search(joined)) or "\x00" in joined):
+        if not (("\\" in joined and NUMERIC_ESCAPE_RE.search(joined)) or "\x00" in joined
+                or (self.check_bytes and SURROGATE_RE.search(joined))):
             try:
                 return self.string_value(joined, line)
             except CatalogError:
@@ -476,6 +482,8 @@ class _Reader:
             if self.check_bytes and SURROGATE_RE.search(body, cut):
                 self.raw_error_line = self.raw_error_line or line  # GNU read those bytes before the cut
             body = body[:cut]
+        if self.check_bytes and not self.bad_byte_line and SURROGATE_RE.search(body):
+            self.bad_byte_line = line
         if "\x04" in body:
             raise self.error("context separator <EOT> within string", line)
         return body
@@ -531,7 +539,7 @@ class _Reader:
         self.comment_line = 0
         if self.check_bytes and (self.catalog.header_entry is not None or self.charset is None):
             self.check_strings(entry, id_line)
-        self.escape_error_line = self.raw_error_line = 0
+        self.escape_error_line = self.raw_error_line = self.bad_byte_line = 0
         key = (ctxt, msgid)
         if key in self.seen:  # obsolete entries count too, as in GNU
             raise self.error(f"duplicate message definition (first at line {self.seen[key]})", id_line)
@@ -541,9 +549,9 @@ class _Reader:
                 self.set_header(entry, msgstr if msgstr is not None else (forms or [""])[0])
                 return
             if msgstr and msgid and ((msgid[0] == "\n") != (msgstr[0] == "\n") or (msgid[-1] == "\n") != (msgstr[-1] == "\n")):
-                self.check_newlines(entry, forms, id_line)
+                self.check_newlines(entry, forms, self.str_line or id_line)
             elif forms is not None:
-                self.check_newlines(entry, forms, id_line)
+                self.check_newlines(entry, forms, self.str_line or id_line)
         self.entries.append(entry)
 
     def check_strings(self, entry: polib.POEntry, line: int) -> None:
@@ -556,7 +564,7 @@ class _Reader:
         if any(value and SURROGATE_RE.search(value) for value in strings):
             if self.escape_error_line:
                 raise self.error("invalid multibyte sequence (made by an escape)", self.escape_error_line)
-            raise self.error("invalid multibyte sequence", line)
+            raise self.error("invalid multibyte sequence", self.bad_byte_line or line)
 
     def check_newlines(self, entry: polib.POEntry, forms: list[str] | None, line: int) -> None:
         """msgfmt's check on translated, non-fuzzy entries: leading and trailing newlines agree."""
@@ -687,6 +695,7 @@ class _Reader:
                     raise self.error("syntax error", line)
                 message.state, message.plural = name, []
             elif name == "msgstr":
+                message.str_line = message.str_line or line
                 if message.state == "msgid" and message.msgid:
                     message.state, message.msgstr = "msgstr", []
                 elif message.state in ("msgid_plural", "form") and (message.plural if message.state == "msgid_plural"
@@ -780,6 +789,7 @@ class _Reader:
             raise self.error("syntax error", line)
         if state == "form" and not message.forms[-1]:
             raise self.error("syntax error", line)
+        self.str_line = message.str_line
         self.add_message(
             "".join(message.ctxt) if message.ctxt is not None else None, "".join(message.msgid or []),
             "".join(message.plural) if message.plural is not None else None,
