@@ -52,6 +52,7 @@ class FuzzReport:
     count: int = 0
     both_accept: int = 0
     both_reject: int = 0
+    same_line: int = 0  # rejections where msgfmt reports the reader's line (or the next, for a cut string)
     documented: Counter[str] = field(default_factory=Counter)
     mo_compared: int = 0
     msgcat_compared: int = 0
@@ -60,7 +61,7 @@ class FuzzReport:
 
     def summary(self) -> str:
         return (f"seed {self.seed}: {self.count} mutants, {self.both_accept} accepted by both, {self.both_reject} rejected by"
-                f" both, documented differences {dict(self.documented)}; {self.mo_compared} .mo compared,"
+                f" both ({self.same_line} at a line msgfmt reports too), documented differences {dict(self.documented)}; {self.mo_compared} .mo compared,"
                 f" {self.msgcat_compared} msgcat rewrites compared ({self.msgcat_refused} refused by msgcat or with a domain);"
                 f" {len(self.failures)} failures")
 
@@ -236,6 +237,9 @@ def check_one(path: Path, data: bytes, report: FuzzReport, label: str) -> None:
         report.failures.append(f"{label}: rejection without path and line: {error!r}")
     if gnu.returncode != 0 and error is not None:
         report.both_reject += 1
+        lines = {int(found) for found in re.findall(rf"{re.escape(str(path))}:(\d+):", gnu.stderr.decode(errors="replace"))}
+        if error.line in lines or error.line + 1 in lines:
+            report.same_line += 1
         return
     if gnu.returncode != 0:
         report.failures.append(f"{label}: msgfmt rejects ({gnu.stderr.decode(errors='replace').strip()[:300]}),"
