@@ -149,8 +149,16 @@ def _entry_re(prefix: str, previous: str) -> re.Pattern[str]:
 
 
 ENTRY_RES = (_entry_re("", "#| "), _entry_re("#~ ", "#~| "))
+# The commonest shape of all, with its comments in GNU's order and the usual spacing: read without a loop.
+SIMPLE_ENTRY_RE = re.compile(
+    r"((?:#(?: [^\n]*)?\n)*)((?:#\.(?: [^\n]*)?\n)*)((?:#:[^\n]*\n)*)(?:#,([^\n]*)\n)?"
+    rf"(?:msgctxt ({_lines('')}))?msgid ({_lines('')})"
+    rf"(?:msgstr ({_lines('')})|msgid_plural ({_lines('')})((?:msgstr\[\d+\] {_lines('')})+))"
+    r"(?=\n|\Z)(?!\s*(?:#~[ \t]*)?\")\s*"
+)
 FORM_RES = (re.compile(rf"msgstr\[(\d+)\] ({_lines('')})"), re.compile(rf"#~ msgstr\[(\d+)\] ({_lines('#~ ')})"))
 SIMPLE_REFS_RE = re.compile(r"(?: [^\s:]*(?::[^\s:]+)*:(?:0|[1-9][0-9]*))+")  # " a.c:12 b/c.py:3"
+REF_PAIR_RE = re.compile(r" ([^\s]*):([0-9]+)")  # on a line SIMPLE_REFS_RE matched: the last colon of each word
 SIMPLE_FLAGS_RE = re.compile(r" [a-z-]+(?:, [a-z-]+)*")  # " fuzzy, c-format"
 NUMERIC_ESCAPE_RE = re.compile(r"\\[0-7x]")  # escapes that a neighbour string could lengthen
 BLANKS_RE = re.compile(r"[ \t\r\f\v\n]*")
@@ -363,12 +371,45 @@ class _Reader:
         pos = 0
         line = 1
         fast, fast_obsolete = ENTRY_RES[0].match, ENTRY_RES[1].match
+        simple = SIMPLE_ENTRY_RE.match
         count = text.count
         add_fast = self.add_fast
+        add_message = self.add_message
+        string = self.fast_string
         while pos < size:
             if self.message is not None and self.message_complete() and not _may_continue(text, pos):
                 self.finish_message(line)
             if self.message is None and not self.carry_previous:
+                found = simple(text, pos) if not (self.comment_line or self.check_bytes) else None
+                if found is not None:
+                    # inline: the commonest entries, with no comment pending from the general parser
+                    tcomments, dots, refs, flags, ctxt, msgid, msgstr, plural, forms = found.groups()
+                    if tcomments:
+                        self.comments = [comment[2:] for comment in tcomments[:-1].split("\n")]
+                    if dots:
+                        self.dots = [comment[3:] for comment in dots[:-1].split("\n")]
+                    if refs:
+                        self.refs = parse_references(refs.replace("\n#:", " ")[2:-1])
+                    if flags is not None:
+                        self.flags = parse_flags(flags)
+                    first = line
+                    if tcomments or dots or refs or flags is not None:
+                        self.comment_line = line
+                        line += (tcomments + dots + refs).count("\n") + (flags is not None)
+                    ctxt_value = None
+                    if ctxt is not None:
+                        ctxt_value = string(ctxt, line)
+                        line += ctxt.count("\n")
+                    if msgstr is not None:
+                        self.str_line = line + msgid.count("\n")
+                        add_message(ctxt_value, string(msgid, line), None, string(msgstr, self.str_line), None,
+                                    None, None, None, False, first, line)
+                    else:
+                        add_fast(found, first, False, simple=True)
+                    end = found.end()
+                    line = first + count("\n", pos, end)
+                    pos = end
+                    continue
                 found = fast(text, pos)
                 obsolete = False
                 if found is None and text.startswith("#", pos):
@@ -392,9 +433,16 @@ class _Reader:
 
     # -- the fast path
 
-    def add_fast(self, found: re.Match[str], first: int, obsolete: bool) -> None:
-        """One entry matched by ENTRY_RES (``first`` is the line it starts on)."""
-        comments, prev_ctxt, prev_id, prev_plural, ctxt, msgid, msgstr, plural, forms = found.groups()
+    def add_fast(self, found: re.Match[str], first: int, obsolete: bool, simple: bool = False) -> None:
+        """One entry matched by ENTRY_RES (``first`` is the line it starts on), or a plural one by SIMPLE_ENTRY_RE."""
+        if simple:
+            tcomments, dots, refs, flags, ctxt, msgid, msgstr, plural, forms = found.groups()
+            comments = tcomments + dots + refs + (f"#,{flags}\n" if flags is not None else "")
+            prev_ctxt = prev_id = prev_plural = None
+            first += comments.count("\n")
+            comments = ""  # already taken by the caller
+        else:
+            comments, prev_ctxt, prev_id, prev_plural, ctxt, msgid, msgstr, plural, forms = found.groups()
         if self.catalog.header_entry is not None:
             self.tokens_after_header += 1
         if comments and ("\x00" in comments or self.check_bytes):
@@ -811,7 +859,7 @@ def _may_continue(text: str, pos: int) -> bool:
 def parse_references(text: str) -> list[tuple[str, str]]:
     """The (file, line) pairs of a ``#:`` line, as GNU splits them (``file:12``, ``file : 12``, ``file``)."""
     if SIMPLE_REFS_RE.fullmatch(text):
-        return [tuple(word.rsplit(":", 1)) for word in text.split(" ")[1:]]  # type: ignore[misc]
+        return REF_PAIR_RE.findall(text)
     words = text.replace("\t", " ").replace("\n", " ").split(" ")
     words = [word for word in words if word]
     refs = []
