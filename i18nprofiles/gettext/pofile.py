@@ -175,19 +175,24 @@ BLANK_CHARS = " \t\r\f\v"
 # -- reading -------------------------------------------------------------------
 
 
-def read_po_file(path: str | Path) -> polib.POFile:
+def read_po_file(path: str | Path, *, compile_checks: bool = True) -> polib.POFile:
     """Read a .po/.pot file (see ``read_po``); CatalogError when it cannot be read."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read catalogue: {exc.strerror}", path) from None
-    catalog = read_po(data, path)
+    catalog = read_po(data, path, compile_checks=compile_checks)
     catalog.fpath = str(path)
     return catalog
 
 
-def read_po(data: bytes, path: str | Path) -> polib.POFile:
-    """Parse the bytes of a catalogue strictly; CatalogError with the line on what msgfmt rejects."""
+def read_po(data: bytes, path: str | Path, *, compile_checks: bool = True) -> polib.POFile:
+    """Parse the bytes of a catalogue strictly; CatalogError with the line on what msgfmt rejects.
+
+    ``compile_checks=False`` skips msgfmt's check of leading and trailing
+    newlines (which msgmerge and msgcat do not make): for tools that merge
+    or rewrite a catalogue rather than compile it.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     joined = None
@@ -197,6 +202,7 @@ def read_po(data: bytes, path: str | Path) -> polib.POFile:
     codec = _codec(charset, path)
     text = data.decode(codec, "surrogateescape")
     reader = _Reader(text, str(path), charset, codec, joined)
+    reader.compile_checks = compile_checks
     collecting = gc.isenabled()
     gc.disable()  # entries hold no cycles: collections during the parse would only cost time
     try:
@@ -343,6 +349,7 @@ class _Reader:
         self.bad_byte_line = 0  # the first string of the entry with bytes invalid in the charset
         self.str_line = 0  # the line of the entry's msgstr (or msgstr[0]), where msgfmt reports its checks
         self.carry_previous = False
+        self.compile_checks = True
         self.tokens_after_header = 0  # GNU reads one token past the header before it knows the charset
         self.catalog = polib.POFile(encoding=codec, wrapwidth=GNU_WIDTH)
         self.catalog.header_entry = None
@@ -596,7 +603,9 @@ class _Reader:
             if not msgid and ctxt is None and self.catalog.header_entry is None:
                 self.set_header(entry, msgstr if msgstr is not None else (forms or [""])[0])
                 return
-            if msgstr and msgid and ((msgid[0] == "\n") != (msgstr[0] == "\n") or (msgid[-1] == "\n") != (msgstr[-1] == "\n")):
+            if not self.compile_checks:
+                pass
+            elif msgstr and msgid and ((msgid[0] == "\n") != (msgstr[0] == "\n") or (msgid[-1] == "\n") != (msgstr[-1] == "\n")):
                 self.check_newlines(entry, forms, self.str_line or id_line)
             elif forms is not None:
                 self.check_newlines(entry, forms, self.str_line or id_line)
@@ -1286,6 +1295,23 @@ def generate_blocks(
             text = "\n".join(lines)
             yield entry, ("\n" + text + "\n" if blank else text + "\n")
             blank = True
+
+
+def entry_block(
+    entry: polib.POEntry, *, width: int = GNU_WIDTH, no_location: bool = False, plurals: int = 2,
+    charset: str = "UTF-8",
+) -> str:
+    """One entry's text as ``generate_blocks`` writes it after another block: a blank line, then its lines.
+
+    ``plurals`` is the header's nplurals (the forms of an untranslated
+    plural entry), ``charset`` the catalogue's (CJK charsets count ambiguous
+    characters as two columns).  Empty for an obsolete entry GNU drops.
+    """
+    catalog = polib.POFile()
+    catalog.metadata = {"Content-Type": f"text/plain; charset={charset}", "Plural-Forms": f"nplurals={plurals};"}
+    writer = _Writer(catalog, width, no_location)
+    parts = _entry_parts(entry, writer)
+    return "\n" + "\n".join(next(_render([parts], writer))) + "\n" if parts else ""
 
 
 def generate_po(catalog: polib.POFile, **options: Any) -> Iterator[str]:

@@ -133,3 +133,11 @@ def test_header_is_not_checked_for_bytes_before_its_charset_applies():
     from i18nprofiles.gettext.pofile import encode_po
 
     assert encode_po(catalog) == data
+
+
+def test_compile_checks_can_be_left_to_the_compiler():
+    """msgmerge and msgcat accept a newline mismatch that msgfmt rejects: so does ``compile_checks=False``."""
+    data = HEADER + b'msgid "\\na"\nmsgstr "b"\n'
+    with pytest.raises(CatalogError, match="begin with"):
+        read_po(data, "mismatch.po")
+    assert [entry.msgstr for entry in read_po(data, "mismatch.po", compile_checks=False)] == ["b"]

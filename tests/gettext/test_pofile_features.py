@@ -253,3 +253,13 @@ msgstr "b"
     path.write_bytes(data)
     if msgcat(path).returncode == 0:
         assert msgcat(path, "-s", "--no-location").stdout == encode_po(catalog, sort_output=True, no_location=True)
+
+
+def test_entry_block_is_the_block_generate_blocks_writes():
+    from i18nprofiles.gettext.pofile import entry_block, generate_blocks
+
+    catalog = read_po(HEADER + f'#, fuzzy\nmsgid "{LONG}"\nmsgstr "{LONG}"\n\nmsgid "a"\nmsgid_plural "b"\nmsgstr[0] ""\n'
+                      f'msgstr[1] ""\n'.encode(), "blocks.po")
+    blocks = dict((entry.msgid, text) for entry, text in generate_blocks(catalog, width=50) if entry is not None)
+    for entry in catalog:
+        assert entry_block(entry, width=50) == blocks[entry.msgid]
