@@ -960,12 +960,10 @@ class _Writer:
         found = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
         self.plurals = int(found.group(1)) if found else 2
 
-    def wrap(self, prefix: str, name: str, value: str, wrap: bool, language: str | None) -> list[str]:
-        """The lines of ``name "value"`` as GNU's ``wrap`` writes them (without line ends)."""
-        return self.wrap_fields([(prefix, name, value, wrap, language)])[0]
-
     def wrap_fields(self, fields: list[tuple[str, str, str, bool, str | None]]) -> list[list[str]]:
-        """The lines of many ``name "value"`` fields; the line breaking of all of them is done in one batch.
+        """The text of many ``name "value"`` fields, as GNU's ``wrap`` writes them: for each, a list of
+        pieces to join with newlines (a piece may hold several lines).  The line breaking of all the
+        fields is done in one batch.
 
         GNU's rule: a string that does not fit on the keyword's line (or
         spans several portions, one per ``\\n``) starts with ``""`` and is
@@ -975,34 +973,46 @@ class _Writer:
         """
         plans = []
         queries: dict[int, list[tuple[str, list[int]]]] = {}
+        cjk = self.cjk
         for prefix, name, value, wrap, language in fields:
-            spans = directive_spans(value, language) if language and value else []
+            limit = (self.page_width if self.wrap_strings and wrap else 1 << 40) - 2 - len(prefix)
             prohibited_at: set[int] = set()
-            for start, end in spans:
-                prohibited_at.update(range(start + 1, end))
-            limit = (self.page_width if self.wrap_strings and wrap else 1 << 40) - 1 - (len(prefix) + 1)
-            first_start = len(name) + 1
-            portions = _portions(value)
-            items = []
-            offset = 0
-            for number, portion in enumerate(portions):
-                escaped, prohibited = _escape_portion(portion, offset, prohibited_at)
-                offset += len(portion)
-                width = len(escaped) if escaped.isascii() and escaped.isprintable() else text_width(escaped, self.cjk)
+            if language and value:
+                for start, end in directive_spans(value, language):
+                    prohibited_at.update(range(start + 1, end))
+            if value.find("\n", 0, len(value) - 1) < 0 and not prohibited_at and value.isprintable() \
+                    and '"' not in value and "\\" not in value:
+                portions = None  # one portion that needs no escape: the commonest case
+                width = len(value) if value.isascii() else text_width(value, cjk)
                 query = None
                 if width > limit:
                     group = queries.setdefault(limit, [])
                     query = (limit, len(group))
-                    group.append((escaped, prohibited))
-                items.append((escaped, prohibited, width, query, number + 1 < len(portions)))
-            plans.append((prefix, name, limit, first_start, items))
-        answers = {limit: width_breaks_many(group, limit, self.cjk) for limit, group in queries.items()}
+                    group.append((value, []))
+                items = [(value, [], width, query, False)]
+            else:
+                portions = _portions(value)
+                items = []
+                offset = 0
+                for number, portion in enumerate(portions):
+                    escaped, prohibited = _escape_portion(portion, offset, prohibited_at)
+                    offset += len(portion)
+                    width = len(escaped) if escaped.isascii() and escaped.isprintable() else text_width(escaped, cjk)
+                    query = None
+                    if width > limit:
+                        group = queries.setdefault(limit, [])
+                        query = (limit, len(group))
+                        group.append((escaped, prohibited))
+                    items.append((escaped, prohibited, width, query, number + 1 < len(portions)))
+            plans.append((prefix, name, limit, items))
+        answers = {limit: width_breaks_many(group, limit, cjk) for limit, group in queries.items()}
         result = []
-        for prefix, name, limit, first_start, items in plans:
+        for prefix, name, limit, items in plans:
             lines: list[str] = []
             first_line = True
+            first_start = len(name) + 1
             for escaped, prohibited, width, query, more in items:
-                breaks = answers[query[0]][query[1]] if query is not None else []
+                breaks = answers[query[0]][query[1]] if query is not None else None
                 head = prefix
                 if first_line:
                     first_line = False
@@ -1024,8 +1034,8 @@ class _Writer:
                     lines.append(f'{head}"{escaped}"')
                     continue
                 cuts = [0, *breaks, len(escaped)]
-                lines.append(f'{head}"{escaped[:cuts[1]]}"')
-                lines.extend(f'{prefix}"{escaped[cuts[index]:cuts[index + 1]]}"' for index in range(1, len(cuts) - 1))
+                separator = f'"\n{prefix}"'
+                lines.append(f'{head}"' + separator.join([escaped[cuts[i]:cuts[i + 1]] for i in range(len(cuts) - 1)]) + '"')
             result.append(lines)
         return result
 
