@@ -379,6 +379,7 @@ class _Reader:
         line = 1
         fast, fast_obsolete = ENTRY_RES[0].match, ENTRY_RES[1].match
         simple = SIMPLE_ENTRY_RE.match
+        has_nul = "\x00" in text  # a NUL ends a comment: the general path knows it
         count = text.count
         add_fast = self.add_fast
         add_message = self.add_message
@@ -387,7 +388,7 @@ class _Reader:
             if self.message is not None and self.message_complete() and not _may_continue(text, pos):
                 self.finish_message(line)
             if self.message is None and not self.carry_previous:
-                found = simple(text, pos) if not (self.comment_line or self.check_bytes) else None
+                found = simple(text, pos) if not (self.comment_line or self.check_bytes or has_nul) else None
                 if found is not None:
                     # inline: the commonest entries, with no comment pending from the general parser
                     tcomments, dots, refs, flags, ctxt, msgid, msgstr, plural, forms = found.groups()
