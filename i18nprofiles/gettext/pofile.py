@@ -143,8 +143,8 @@ def _entry_re(prefix: str, previous: str) -> re.Pattern[str]:
         rf"(?:{p}msgctxt ({_lines(prefix)}))?"
         rf"{p}msgid ({_lines(prefix)})"
         rf"(?:{p}msgstr ({_lines(prefix)})|{p}msgid_plural ({_lines(prefix)})((?:{p}msgstr\[\d+\] {_lines(prefix)})+))"
-        r"(?=\n|\Z)(?!\s*(?:#~[ \t]*)?\")"  # the message ends here: no string follows, even after blank lines
-        r"\s*"
+        r"(?=\n|\Z)(?![ \t\r\f\v\n]*(?:#~[ \t]*)?\")"  # the message ends here: no string follows, even after blank lines
+        r"[ \t\r\f\v\n]*"  # GNU's blanks only (\s would take U+2028 and the like)
     )
 
 
@@ -154,7 +154,7 @@ SIMPLE_ENTRY_RE = re.compile(
     r"((?:#(?: [^\n]*)?\n)*)((?:#\.(?: [^\n]*)?\n)*)((?:#:[^\n]*\n)*)(?:#,([^\n]*)\n)?"
     rf"(?:msgctxt ({_lines('')}))?msgid ({_lines('')})"
     rf"(?:msgstr ({_lines('')})|msgid_plural ({_lines('')})((?:msgstr\[\d+\] {_lines('')})+))"
-    r"(?=\n|\Z)(?!\s*(?:#~[ \t]*)?\")\s*"
+    r"(?=\n|\Z)(?![ \t\r\f\v\n]*(?:#~[ \t]*)?\")[ \t\r\f\v\n]*"
 )
 FORM_RES = (re.compile(rf"msgstr\[(\d+)\] ({_lines('')})"), re.compile(rf"#~ msgstr\[(\d+)\] ({_lines('#~ ')})"))
 SIMPLE_REFS_RE = re.compile(r"(?: [^\s:]*(?::[^\s:]+)*:(?:0|[1-9][0-9]*))+")  # " a.c:12 b/c.py:3"
