@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from gnu import CORPUS, msgcat, msgfmt, read_mo  # noqa: E402
+from gnu import CORPUS, converted_corpus, msgcat, msgfmt, read_mo  # noqa: E402
 
 from i18nprofiles.errors import CatalogError  # noqa: E402
 from i18nprofiles.gettext.pofile import encode_po, header_charset, read_po  # noqa: E402
@@ -66,16 +66,12 @@ class FuzzReport:
                 f" {len(self.failures)} failures")
 
 
-def base_documents(rng: random.Random, sources: list[Path], count: int) -> list[bytes]:
-    """Slices of the corpus: each file's header and a run of a few entries (obsolete ones near the end)."""
-    blocks_of = {path: path.read_bytes().split(b"\n\n") for path in sources}
-    documents = []
-    for _ in range(count):
-        blocks = blocks_of[rng.choice(sources)]
-        size = rng.randint(1, 12)
-        start = rng.choice([rng.randint(1, max(1, len(blocks) - size)), max(1, len(blocks) - size)])
-        documents.append(b"\n\n".join([blocks[0], *blocks[start:start + size]]) + b"\n")
-    return documents
+def base_document(rng: random.Random, blocks_of: list[list[bytes]]) -> bytes:
+    """A slice of the corpus: a file's header and a run of a few entries (obsolete ones near the end)."""
+    blocks = rng.choice(blocks_of)
+    size = rng.randint(1, 12)
+    start = rng.choice([rng.randint(1, max(1, len(blocks) - size)), max(1, len(blocks) - size)])
+    return b"\n\n".join([blocks[0], *blocks[start:start + size]]) + b"\n"
 
 
 def mutate(rng: random.Random, data: bytes) -> bytes:
@@ -207,7 +203,7 @@ def compiled_pairs(catalog) -> dict[bytes, bytes]:  # type: ignore[no-untyped-de
         key = ((entry.msgctxt + "\x04") if entry.msgctxt is not None else "") + entry.msgid
         if entry.msgid_plural:
             key += "\x00" + entry.msgid_plural
-        pairs[key.encode(codec)] = "\x00".join(forms).encode(codec)
+        pairs[key.encode(codec, "surrogateescape")] = "\x00".join(forms).encode(codec, "surrogateescape")
     return pairs
 
 
@@ -274,10 +270,12 @@ def check_one(path: Path, data: bytes, report: FuzzReport, label: str) -> None:
 
 def run_fuzz(seed: int, count: int, folder: Path, sources: list[Path] | None = None, workers: int = 4) -> FuzzReport:
     """Make ``count`` mutants with ``seed`` and compare reader and writer with GNU on each (files in ``folder``)."""
-    rng = random.Random(seed)
     sources = sources or [path for path in CORPUS if path.suffix in (".po", ".pot")]
-    documents = base_documents(rng, sources, count)
-    mutants = [mutate(rng, document) for document in documents]
+    blocks_of = [path.read_bytes().split(b"\n\n") for path in sources]
+    mutants = []
+    for index in range(count):  # mutant i depends on the seed and i alone: any count makes it again
+        rng = random.Random(f"{seed}:{index}")
+        mutants.append(mutate(rng, base_document(rng, blocks_of)))
     report = FuzzReport(seed=seed, count=count)
     names = [folder / f"m{index:05d}.po" for index in range(count)]
 
@@ -290,14 +288,13 @@ def run_fuzz(seed: int, count: int, folder: Path, sources: list[Path] | None = N
 
 
 def main(arguments: list[str]) -> None:
+    """SEED COUNT [FOLDER]: mutants of the corpus and of its Latin-1, CP1252 and KOI8-R versions."""
     seed, count = int(arguments[0]), int(arguments[1])
-    if len(arguments) > 2:  # keep the mutants there
-        folder = Path(arguments[2])
+    with tempfile.TemporaryDirectory() as temp:
+        sources = [path for path in CORPUS if path.suffix in (".po", ".pot")] + converted_corpus(Path(temp))
+        folder = Path(arguments[2]) if len(arguments) > 2 else Path(temp) / "mutants"  # FOLDER keeps the mutants
         folder.mkdir(parents=True, exist_ok=True)
-        result = run_fuzz(seed, count, folder)
-    else:
-        with tempfile.TemporaryDirectory() as temp:
-            result = run_fuzz(seed, count, Path(temp))
+        result = run_fuzz(seed, count, folder, sources)
     print(result.summary())
     for failure in result.failures[:50]:
         print(failure)
