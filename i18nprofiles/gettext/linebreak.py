@@ -41,9 +41,9 @@ BK, CR, LF, CM, ZW, SP, CB, AI, SA, XX = 33, 34, 35, 36, 37, 38, 39, 40, 41, 42
 AL, ID1, HL, HY, BA, RI, ZWJ = 20, 23, 28, 5, 3, 29, 30
 HL_BA = 100  # Hebrew letter followed by a hyphen or a break-after character (rule LB21a)
 
-D, I, P = 1, 2, 3  # direct break, indirect break (only after spaces), prohibited
-# The pair table of libunistring 1.0 (rows: class before, columns: class after),
-# in its order WJ GL B2 BA BB HY CL CP1 CP2 EX IN NS OP1 OP2 QU IS NU PO PR SY AL H2 H3 ID1 ID2 JL JV JT HL RI ZWJ EB EM.
+DIRECT, INDIRECT = 1, 2  # a break; a break only after spaces (and 3: none), in the pair table
+# The pair table of libunistring 1.0 (rows: class before, columns: class after), in its
+# order WJ GL B2 BA BB HY CL CP1 CP2 EX IN NS OP1 OP2 QU IS NU PO PR SY AL H2 H3 ID1 ID2 JL JV JT HL RI ZWJ EB EM.
 _PAIRS = """
 PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
 PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
@@ -79,7 +79,7 @@ PIDIDIPPPPIIIDIPIIIPIDDIIDDDIDIII
 PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI
 PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD
 """
-PAIRS = tuple(tuple("_DIP".index(mark) for mark in row) for row in _PAIRS.split())
+PAIRS = tuple(tuple("_DIP".index(mark) for mark in row) for row in _PAIRS.split())  # D=1, I=2, P=3
 
 ASCII_CLASSES = tuple(unitables.LBRK_VALUES[bisect_right(unitables.LBRK_STARTS, c) - 1] for c in range(128))
 ASCII_WIDTHS = tuple(unitables.WIDTH_VALUES[bisect_right(unitables.WIDTH_STARTS, c) - 1] for c in range(128))
@@ -171,7 +171,7 @@ def possible_breaks(text: str, cjk: bool = False) -> list[int]:
                 pass
             else:
                 rule = PAIRS[last][prop]
-                if rule == D or (rule == I and seen_space):
+                if rule == DIRECT or (rule == INDIRECT and seen_space):
                     result[index] = POSSIBLE
             last, seen_space = prop, False
         prev = HL_BA if prev == HL and (prop == HY or prop == BA) else prop
@@ -319,7 +319,7 @@ def width_breaks_many(
     found = [match.start() for match in _POSSIBLE_RE.finditer(raw)]
     result: list[list[int]] = []
     low = 0
-    for offset, (text, _) in zip(offsets, texts):
+    for offset, (text, _) in zip(offsets, texts, strict=True):
         high = bisect_left(found, offset + len(text), low)
         result.append([position - offset for position in found[low:high]] if high > low else [])
         low = high

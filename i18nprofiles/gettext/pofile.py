@@ -90,7 +90,6 @@ import contextlib
 import gc
 import os
 import re
-import sys
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -120,7 +119,9 @@ CHARSETS = {
 # Encodings in which libunistring counts ambiguous-width characters as two columns.
 CJK_CHARSETS = {"EUC-JP", "GB2312", "GBK", "EUC-TW", "BIG5", "EUC-KR", "CP949", "JOHAB"}
 
-HEADER_RE = re.compile(rb'^msgid[ \t]+""[ \t\r]*\n(?:[ \t]*""[ \t\r]*\n)*msgstr[ \t]+((?:"(?:[^"\\\n]|\\.)*"[ \t\r]*\n?)+)', re.M)
+HEADER_RE = re.compile(
+    rb'^msgid[ \t]+""[ \t\r]*\n(?:[ \t]*""[ \t\r]*\n)*msgstr[ \t]+((?:"(?:[^"\\\n]|\\.)*"[ \t\r]*\n?)+)', re.M
+)
 ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"'}
 ESCAPE_RE = re.compile(r"\\(?:([ntbrfva\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.|$))", re.S)
 SURROGATE_RE = re.compile("[\udc80-\udcff]")
@@ -139,11 +140,13 @@ def _entry_re(prefix: str, previous: str) -> re.Pattern[str]:
     p, pp = re.escape(prefix), re.escape(previous)
     return re.compile(
         r"((?:#(?:[^~|\n][^\n]*)?\n)*)"
-        rf"(?:(?:{pp}msgctxt ({_lines(previous)}))?{pp}msgid ({_lines(previous)})(?:{pp}msgid_plural ({_lines(previous)}))?)?"
+        rf"(?:(?:{pp}msgctxt ({_lines(previous)}))?{pp}msgid ({_lines(previous)})"
+        rf"(?:{pp}msgid_plural ({_lines(previous)}))?)?"
         rf"(?:{p}msgctxt ({_lines(prefix)}))?"
         rf"{p}msgid ({_lines(prefix)})"
         rf"(?:{p}msgstr ({_lines(prefix)})|{p}msgid_plural ({_lines(prefix)})((?:{p}msgstr\[\d+\] {_lines(prefix)})+))"
-        r"(?=\n|\Z)(?![ \t\r\f\v\n]*(?:#~[ \t]*)?\")"  # the message ends here: no string follows, even after blank lines
+        # the message ends here: no string follows, even after blank lines
+        r"(?=\n|\Z)(?![ \t\r\f\v\n]*(?:#~[ \t]*)?\")"
         r"[ \t\r\f\v\n]*"  # GNU's blanks only (\s would take U+2028 and the like)
     )
 
@@ -242,7 +245,8 @@ def _codec(charset: str | None, path: str | Path) -> str:
         return "utf-8"
     codec = CHARSETS.get(charset.upper())
     if codec is None:
-        raise CatalogError(f'charset "{charset}" is not a portable encoding name (GNU gettext cannot convert it)', path, 1)
+        message = f'charset "{charset}" is not a portable encoding name (GNU gettext cannot convert it)'
+        raise CatalogError(message, path, 1)
     return codec
 
 
@@ -578,7 +582,8 @@ class _Reader:
             "msgid": msgid, "msgstr": msgstr if msgstr is not None else "", "msgid_plural": plural or "",
             "msgstr_plural": dict(enumerate(forms)) if forms is not None else {}, "msgctxt": ctxt, "obsolete": obsolete,
             "encoding": self.codec, "comment": "\n".join(dots) if dots else "",
-            "tcomment": "\n".join(comments) if comments else "", "occurrences": refs if refs else [], "flags": flags if flags else [],
+            "tcomment": "\n".join(comments) if comments else "", "occurrences": refs if refs else [],
+            "flags": flags if flags else [],
             "previous_msgctxt": prev_ctxt, "previous_msgid": prev_id, "previous_msgid_plural": prev_plural,
             "linenum": self.comment_line or first,
         }
@@ -606,7 +611,8 @@ class _Reader:
                 return
             if not self.compile_checks:
                 pass
-            elif msgstr and msgid and ((msgid[0] == "\n") != (msgstr[0] == "\n") or (msgid[-1] == "\n") != (msgstr[-1] == "\n")):
+            elif msgstr and msgid and ((msgid[0] == "\n") != (msgstr[0] == "\n")
+                                       or (msgid[-1] == "\n") != (msgstr[-1] == "\n")):
                 self.check_newlines(entry, forms, self.str_line or id_line)
             elif forms is not None:
                 self.check_newlines(entry, forms, self.str_line or id_line)
@@ -804,7 +810,9 @@ class _Reader:
     def message_complete(self) -> bool:
         message = self.message
         assert message is not None
-        return (message.state == "msgstr" and bool(message.msgstr)) or (message.state == "form" and bool(message.forms[-1]))
+        if message.state == "msgstr":
+            return bool(message.msgstr)
+        return message.state == "form" and bool(message.forms[-1])
 
     def message_may_take(self, message: _Message, name: str) -> bool:
         """Whether a msgctxt/msgid keyword continues ``message`` (after its previous strings) or starts another."""
@@ -1036,7 +1044,8 @@ class _Writer:
                     continue
                 cuts = [0, *breaks, len(escaped)]
                 separator = f'"\n{prefix}"'
-                lines.append(f'{head}"' + separator.join([escaped[cuts[i]:cuts[i + 1]] for i in range(len(cuts) - 1)]) + '"')
+                pieces = [escaped[cuts[i]:cuts[i + 1]] for i in range(len(cuts) - 1)]
+                lines.append(f'{head}"' + separator.join(pieces) + '"')
             result.append(lines)
         return result
 
@@ -1212,7 +1221,7 @@ def _entry_parts(entry: polib.POEntry, writer: _Writer, header_msgstr: str | Non
             parts.append(flags_line)
         wrap = "no-wrap" not in flags
         language = _format_language(flags)
-    if entry.previous_msgctxt is not None or entry.previous_msgid is not None or entry.previous_msgid_plural is not None:
+    if (entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural) != (None, None, None):
         prev_prefix = "#~| " if obsolete else "#| "
         for keyword, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
                                ("msgid_plural", entry.previous_msgid_plural)):
@@ -1302,7 +1311,7 @@ def generate_blocks(
             parts = _entry_parts(entry, writer) if entry is not None else _header_parts(catalog, writer)
             if parts:
                 chunk.append((entry, parts))
-        for (entry, _), lines in zip(chunk, _render([parts for _, parts in chunk], writer)):
+        for (entry, _), lines in zip(chunk, _render([parts for _, parts in chunk], writer), strict=True):
             text = "\n".join(lines)
             yield entry, ("\n" + text + "\n" if blank else text + "\n")
             blank = True
