@@ -4,37 +4,47 @@ Reading (``read_po``, ``read_po_file``)
 =======================================
 
 The reader accepts what ``msgfmt -o /dev/null FILE`` (GNU gettext 0.21, no
-``-c``) accepts and raises ``CatalogError(message, path, line)`` on the rest:
+``-c``) accepts and raises ``CatalogError(message, path, line)`` on the rest,
+at the line msgfmt reports (for a string cut by the end of its line: that
+line, where msgfmt names the next one):
 
 * lexical errors: a string without its closing quote (end of line or end of
-  file inside it), an invalid escape (``\\q``; valid are ``\\n \\t \\b \\r
-  \\f \\v \\a \\\\ \\"``, octal ``\\ooo`` and hex ``\\xHH…``), a word that
-  is not a keyword (``msgstrr``), a stray character outside strings (control
-  characters included), the context separator (U+0004) inside a string;
+  file inside it), an invalid escape (``\\q``; valid are ``\\n \\t \\b
+  \\r \\f \\v \\a \\\\ \\"``, octal ``\\ooo`` and hex ``\\xHH…``), a
+  word that is not a keyword (``msgstrr``, ``msgstr`` after ``#|``), any
+  other character outside strings (control characters, U+2028 and other
+  non-ASCII ones included: only space, tab, CR, FF and VT are blanks), the
+  context separator U+0004 inside a string;
 * grammar errors: a message without ``msgstr`` (also when the file ends
   after ``msgid``), ``msgid_plural`` without ``msgstr[n]``, ``msgstr[n]``
   without ``msgid_plural``, plural forms not numbered 0, 1, 2…, a comment or
-  anything else in the middle of a message, ``#~`` used on some lines of a
-  message and not on others;
-* the same msgid (with the same msgctxt) defined twice among active entries;
-* bytes that are not valid in the declared charset inside a string (GNU
-  tolerates them in comments, and so does this reader: they are kept as
-  they are);
-* msgfmt's compile check: in a translated, non-fuzzy entry, msgid and every
-  msgstr must all begin with ``\\n`` or none, and all end with ``\\n`` or none.
+  anything else in the middle of a message, ``#~`` on some lines of a message
+  and not on others;
+* the same msgctxt and msgid twice, obsolete entries included;
+* bytes invalid in the declared charset: in strings, and right after a
+  ``#`` (GNU tolerates them in the rest of a comment, and so does this
+  reader: they are kept, and written back, as they are).  Like GNU, the
+  header and what precedes it are read as bytes, before the charset applies;
+* msgfmt's compile check (``compile_checks=False`` skips it, as msgmerge
+  does): in a translated, non-fuzzy entry, msgid, msgid_plural and every
+  msgstr all begin with ``\\n`` or none do, and all end with it or none do.
 
 Deliberate differences with ``msgfmt``, where GNU's other tools refuse the
 file too: a charset outside GNU's portable list (``msgfmt`` warns and reads
 bytes, ``msgcat`` and ``msgmerge`` refuse); non-UTF-8 bytes in the strings
-of a file that declares no charset (or the ``CHARSET`` placeholder): read as
-UTF-8, ``msgcat`` refuses non-ASCII there; a byte made by an escape
-(``\\351``) that does not decode in the charset.  A UTF-8 byte order mark is
-skipped (GNU reports a syntax error).  ``domain`` directives are read and
-ignored, as ``msgfmt -o`` does.  A NUL (raw or ``\\0``) ends its string, as
-in GNU.  Backslash-newline joins lines anywhere, as in GNU.
+of a file that declares no charset (or the ``CHARSET`` placeholder), which
+is read as UTF-8 (``msgcat`` refuses non-ASCII there); a byte made by an
+escape (``\\351``) that does not decode in the charset.  A UTF-8 byte order
+mark is skipped (GNU reports a syntax error).  ``domain`` directives are
+read and ignored, as ``msgfmt -o`` does (``msgcat`` keeps them).  As in GNU:
+a NUL (raw or ``\\0``) ends its string or comment, backslash-newline joins
+lines anywhere (but inside a UTF-8 character), ``#|`` before a comment
+still marks the next line, strings after blank lines continue the message,
+and a second ``#,`` line replaces the first one's flags.
 
 The charset is the header's ``charset=`` (GNU's list: UTF-8, ISO-8859-n,
-KOI8-R/U/T, CP125n, EUC-JP, GB2312, BIG5, SHIFT_JIS…, any case).
+KOI8-R/U/T, CP125n, CP8xx, EUC-JP/KR/TW, GB2312, GBK, GB18030, BIG5(-HKSCS),
+SHIFT_JIS, JOHAB…, in any case); ``POFile.encoding`` is Python's codec.
 
 The model
 =========
@@ -69,8 +79,8 @@ flags and previous strings (``#~|``).  ``msgstr_plural`` maps 0, 1… to
 strings.  ``linenum`` is the line of the entry's first line (its first
 comment, else its msgctxt/msgid line), as polib counts it, 1-based.
 
-Writing (``generate_po``, ``write_po``)
-=======================================
+Writing (``generate_po``, ``generate_blocks``, ``encode_po``, ``write_po``)
+============================================================================
 
 The bytes of ``msgcat -w WIDTH`` (GNU gettext 0.21) for the same content:
 line breaking by Unicode rules through ``linebreak``, no break inside an
@@ -80,7 +90,10 @@ ones GNU knows (fuzzy, ``[no-|possible-]LANG-format``, ``range:``,
 ``no-wrap``; fuzzy is dropped on an untranslated entry), references
 deduplicated without ``./``, obsolete entries without a translation dropped,
 the file encoded in its declared charset.  ``width=0`` writes strings
-unwrapped (``msgcat --no-wrap``: references still wrap at 79).
+unwrapped (``msgcat --no-wrap``: references still wrap at 79).  Plural
+forms are written as the entry has them (an entry without any gets the
+header's nplurals empty ones).  Unlike ``msgcat``, a catalogue with a header
+and no message is still written (``msgcat --force-po``).
 """
 
 from __future__ import annotations
