@@ -129,6 +129,9 @@ CHARSETS = {
     "BIG5-HKSCS": "big5hkscs", "GBK": "gbk", "GB18030": "gb18030", "SHIFT_JIS": "shift_jis", "JOHAB": "johab",
     "TIS-620": "tis_620", "VISCII": "viscii", "GEORGIAN-PS": "georgian_ps",
 }
+# Encodings with characters of several bytes (a backslash-newline may split one).
+MULTIBYTE_CODECS = {"utf-8", "cp932", "cp949", "cp950", "gb2312", "euc_jp", "euc_kr", "euc_tw", "big5", "big5hkscs",
+                    "gbk", "gb18030", "shift_jis", "johab"}
 # Encodings in which libunistring counts ambiguous-width characters as two columns.
 CJK_CHARSETS = {"EUC-JP", "GB2312", "GBK", "EUC-TW", "BIG5", "EUC-KR", "CP949", "JOHAB"}
 
@@ -211,14 +214,17 @@ def read_po(data: bytes, path: str | Path, *, compile_checks: bool = True) -> po
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
-    joined = None
+    joined = split = None
     if b"\\\n" in data:
-        data, joined = _join_continued_lines(data)
+        data, joined, split = _join_continued_lines(data)
     charset = header_charset(data)
     codec = _codec(charset, path)
     text = data.decode(codec, "surrogateescape")
     reader = _Reader(text, str(path), charset, codec, joined)
     reader.compile_checks = compile_checks
+    if split and codec in MULTIBYTE_CODECS:
+        reader.split_lines = set(split)
+        reader.check_bytes = True
     collecting = gc.isenabled()
     gc.disable()  # entries hold no cycles: collections during the parse would only cost time
     try:
@@ -263,31 +269,33 @@ def _codec(charset: str | None, path: str | Path) -> str:
     return codec
 
 
-def _join_continued_lines(data: bytes) -> tuple[bytes, list[int]]:
-    """The bytes without backslash-newline pairs, and the joined line numbers (1-based, of the merged text).
+def _join_continued_lines(data: bytes) -> tuple[bytes, list[int], list[int]]:
+    """The bytes without backslash-newline pairs, the joined line numbers (1-based, of the merged text), and
+    the lines where a pair split a multibyte character.
 
-    A pair inside a UTF-8 character (a lead byte before the backslash, a
-    continuation byte after the newline) stays: GNU reads characters before
-    it joins lines, and reports the split character.
+    GNU joins them all, but it reads characters before it joins lines: a
+    string (after the header, once the charset is known) in which a pair
+    splits a character is invalid; a comment, or the header, is not.
     """
     pieces = []
     joined = []
+    split = []
     line = 1
     start = 0
     for found in re.finditer(rb"\\\n", data):
         at, end = found.span()
-        if at > 0 and data[at - 1] >= 0x80 and end < len(data) and 0x80 <= data[end] < 0xC0:
-            continue
         line += data.count(b"\n", start, at)
         pieces.append(data[start:at])
         joined.append(line)
+        if at > 0 and data[at - 1] >= 0x80 and end < len(data) and data[end] >= 0x80:
+            split.append(line)
         start = end
     pieces.append(data[start:])
-    return b"".join(pieces), joined
+    return b"".join(pieces), joined, split
 
 
 def _original_line(line: int, joined: list[int]) -> int:
-    return line + sum(1 for at in joined if at <= line)
+    return line + sum(1 for at in joined if at < line)
 
 
 def _unescape(text: str, codec: str = "latin-1") -> str:
@@ -366,6 +374,7 @@ class _Reader:
         self.bad_byte_line = 0  # the first string of the entry with bytes invalid in the charset
         self.str_line = 0  # the line of the entry's msgstr (or msgstr[0]), where msgfmt reports its checks
         self.carry_previous = False
+        self.split_lines: set[int] = set()  # lines where a backslash-newline split a multibyte character
         self.compile_checks = True
         self.tokens_after_header = 0  # GNU reads one token past the header before it knows the charset
         self.catalog = polib.POFile(encoding=codec, wrapwidth=GNU_WIDTH)
@@ -557,6 +566,8 @@ class _Reader:
             body = body[:cut]
         if self.check_bytes and not self.bad_byte_line and SURROGATE_RE.search(body):
             self.bad_byte_line = line
+        if self.split_lines and line in self.split_lines and self.catalog.header_entry is not None:
+            raise self.error("invalid multibyte sequence (split by a backslash-newline)", line)
         if "\x04" in body:
             raise self.error("context separator <EOT> within string", line)
         return body
