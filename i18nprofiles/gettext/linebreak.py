@@ -214,6 +214,23 @@ def python_width_breaks(
 # -- libunistring ----------------------------------------------------------------
 
 
+def library_version(name: str = "unistring") -> tuple[int, int] | None:
+    """The (major, minor) version of the libunistring ctypes finds, or None."""
+    for candidate in (ctypes.util.find_library(name), "libunistring.so.5", "libunistring.so.2"):
+        if not candidate:
+            continue
+        try:
+            value = ctypes.c_int.in_dll(ctypes.CDLL(candidate), "_libunistring_version").value
+        except (OSError, ValueError):
+            continue
+        return value >> 16, (value >> 8) & 0xFF
+    return None
+
+
+#: The libunistring whose rules the pure-Python port reproduces (its tables are in ``unitables``).
+PORTED_VERSION = (1, 0)
+
+
 def load_libunistring() -> Callable[..., int] | None:
     """libunistring's ``u32_width_linebreaks`` (the ``_v2`` variant when there), or None."""
     if os.environ.get("I18NPROFILES_LINEBREAK", "").lower() == "python":
