@@ -129,9 +129,6 @@ CHARSETS = {
     "BIG5-HKSCS": "big5hkscs", "GBK": "gbk", "GB18030": "gb18030", "SHIFT_JIS": "shift_jis", "JOHAB": "johab",
     "TIS-620": "tis_620", "VISCII": "viscii", "GEORGIAN-PS": "georgian_ps",
 }
-# Encodings with characters of several bytes (a backslash-newline may split one).
-MULTIBYTE_CODECS = {"utf-8", "cp932", "cp949", "cp950", "gb2312", "euc_jp", "euc_kr", "euc_tw", "big5", "big5hkscs",
-                    "gbk", "gb18030", "shift_jis", "johab"}
 # Encodings in which libunistring counts ambiguous-width characters as two columns.
 CJK_CHARSETS = {"EUC-JP", "GB2312", "GBK", "EUC-TW", "BIG5", "EUC-KR", "CP949", "JOHAB"}
 
@@ -222,7 +219,7 @@ def read_po(data: bytes, path: str | Path, *, compile_checks: bool = True) -> po
     text = data.decode(codec, "surrogateescape")
     reader = _Reader(text, str(path), charset, codec, joined)
     reader.compile_checks = compile_checks
-    if split and codec in MULTIBYTE_CODECS:
+    if split and codec == "utf-8":
         reader.split_lines = set(split)
         reader.check_bytes = True
     collecting = gc.isenabled()
@@ -287,11 +284,21 @@ def _join_continued_lines(data: bytes) -> tuple[bytes, list[int], list[int]]:
         line += data.count(b"\n", start, at)
         pieces.append(data[start:at])
         joined.append(line)
-        if at > 0 and data[at - 1] >= 0x80 and end < len(data) and data[end] >= 0x80:
+        if at > 0 and data[at - 1] >= 0x80 and _cut_utf8(data, at):
             split.append(line)
         start = end
     pieces.append(data[start:])
     return b"".join(pieces), joined, split
+
+
+def _cut_utf8(data: bytes, at: int) -> bool:
+    """Whether the bytes before ``at`` end with an incomplete UTF-8 character."""
+    start = at - 1
+    while start > 0 and at - start < 4 and 0x80 <= data[start] < 0xC0:
+        start -= 1
+    lead = data[start]
+    size = 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF8 else 0
+    return size > at - start
 
 
 def _original_line(line: int, joined: list[int]) -> int:

@@ -41,6 +41,7 @@ BAD = [
     ("trailing newline mismatch", b'msgid "a\\n"\nmsgid_plural "b\\n"\nmsgstr[0] "c\\n"\nmsgstr[1] "d"\n',
      "end with '\\n'", 7),
     ("previous msgid then msgstr", b'#| msgid "x"\n#| msgstr "y"\nmsgid "a"\nmsgstr "b"\n', 'keyword "msgstr" unknown', 6),
+    ("backslash-newline splitting a character", b'msgid "a"\nmsgstr "\xd1\\\n\x82"\n', "invalid multibyte sequence", 6),
     ("msgctxt without msgid", b'msgctxt "x"\nmsgstr "b"\n', "syntax error", 6),
 ]
 
