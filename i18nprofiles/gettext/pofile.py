@@ -1365,7 +1365,15 @@ def entry_block(
     return "\n" + "\n".join(next(_render([parts], writer))) + "\n" if parts else ""
 
 
-def generate_po(catalog: polib.POFile, **options: Any) -> Iterator[str]:
+def generate_po(
+    catalog: polib.POFile,
+    *,
+    width: int = GNU_WIDTH,
+    no_location: bool = False,
+    omit_header: bool = False,
+    sort_output: bool = False,
+    ignore_obsolete: bool = False,
+) -> Iterator[str]:
     """Yield the text of a catalogue, line by line (each ending with ``\\n``), as ``msgcat -w width`` writes it.
 
     Options (keywords): ``width`` (default 79, GNU's; 0 writes strings
@@ -1373,7 +1381,9 @@ def generate_po(catalog: polib.POFile, **options: Any) -> Iterator[str]:
     then msgctxt, none first; obsolete entries always come last),
     ``ignore_obsolete``.
     """
-    for _, block in generate_blocks(catalog, **options):
+    blocks = generate_blocks(catalog, width=width, no_location=no_location, omit_header=omit_header,
+                             sort_output=sort_output, ignore_obsolete=ignore_obsolete)
+    for _, block in blocks:
         for line in block.split("\n")[:-1]:
             yield line + "\n"
 
