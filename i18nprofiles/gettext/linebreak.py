@@ -30,7 +30,7 @@ import os
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 
 from i18nprofiles.gettext import unitables
 
@@ -214,9 +214,17 @@ def python_width_breaks(
 # -- libunistring ----------------------------------------------------------------
 
 
-def library_version(name: str = "unistring") -> tuple[int, int] | None:
+def _library_names() -> Iterator[str]:
+    """Where libunistring may be: the usual names first (``find_library`` runs a program: last)."""
+    yield from ("libunistring.so.5", "libunistring.so.2", "libunistring.dylib", "libunistring.5.dylib")
+    found = ctypes.util.find_library("unistring")
+    if found:
+        yield found
+
+
+def library_version() -> tuple[int, int] | None:
     """The (major, minor) version of the libunistring ctypes finds, or None."""
-    for candidate in (ctypes.util.find_library(name), "libunistring.so.5", "libunistring.so.2"):
+    for candidate in _library_names():
         if not candidate:
             continue
         try:
@@ -235,7 +243,7 @@ def load_libunistring() -> Callable[..., int] | None:
     """libunistring's ``u32_width_linebreaks`` (the ``_v2`` variant when there), or None."""
     if os.environ.get("I18NPROFILES_LINEBREAK", "").lower() == "python":
         return None
-    for name in (ctypes.util.find_library("unistring"), "libunistring.so.5", "libunistring.so.2", "libunistring.dylib"):
+    for name in _library_names():
         if not name:
             continue
         try:

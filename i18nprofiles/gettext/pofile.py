@@ -484,12 +484,14 @@ class _Reader:
             comments = ""  # already taken by the caller
         else:
             comments, prev_ctxt, prev_id, prev_plural, ctxt, msgid, msgstr, plural, forms = found.groups()
-        if self.catalog.header_entry is not None:
-            self.tokens_after_header += 1
+        if not comments and self.catalog.header_entry is not None:
+            self.tokens_after_header += 1  # the keyword
         if comments and ("\x00" in comments or self.check_bytes):
             for number, comment in enumerate(comments[:-1].split("\n")):
-                self.add_comment(comment[1:], first + number)
+                self.add_comment(comment[1:], first + number)  # counts each comment among tokens_after_header
         elif comments:
+            if self.catalog.header_entry is not None:
+                self.tokens_after_header += 1
             if not self.comment_line:
                 self.comment_line = first
             for comment in comments[:-1].split("\n"):
