@@ -100,6 +100,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import gc
 import os
 import re
@@ -140,7 +141,7 @@ ESCAPE_RE = re.compile(r"\\(?:([ntbrfva\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.|$)
 SURROGATE_RE = re.compile("[\udc80-\udcff]")
 
 # One typical entry (comments, previous strings, msgctxt, msgid, msgstr or plural forms), followed by a
-# blank line or the end, is read with one match: ENTRY_RES[0] for an active entry, [1] for an obsolete one.
+# blank line or the end, is read with one match (``_entry_patterns``), active and obsolete ones alike.
 # Anything else goes through the general parser.
 _STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
 
@@ -164,15 +165,22 @@ def _entry_re(prefix: str, previous: str) -> re.Pattern[str]:
     )
 
 
-ENTRY_RES = (_entry_re("", "#| "), _entry_re("#~ ", "#~| "))
-# The commonest shape of all, with its comments in GNU's order and the usual spacing: read without a loop.
-SIMPLE_ENTRY_RE = re.compile(
-    r"((?:#(?: [^\n]*)?\n)*)((?:#\.(?: [^\n]*)?\n)*)((?:#:[^\n]*\n)*)(?:#,([^\n]*)\n)?"
-    rf"(?:msgctxt ({_lines('')}))?msgid ({_lines('')})"
-    rf"(?:msgstr ({_lines('')})|msgid_plural ({_lines('')})((?:msgstr\[\d+\] {_lines('')})+))"
-    r"(?=\n|\Z)(?![ \t\r\f\v\n]*(?:#~[ \t]*)?\")[ \t\r\f\v\n]*"
-)
-FORM_RES = (re.compile(rf"msgstr\[(\d+)\] ({_lines('')})"), re.compile(rf"#~ msgstr\[(\d+)\] ({_lines('#~ ')})"))
+@functools.cache
+def _entry_patterns() -> tuple[tuple[re.Pattern[str], re.Pattern[str]], re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """ENTRY_RES (active, obsolete), SIMPLE_ENTRY_RE and FORM_RES (active, obsolete), compiled on first use.
+
+    SIMPLE_ENTRY_RE is the commonest shape of all, its comments in GNU's
+    order with the usual spacing: read without a loop.
+    """
+    entries = (_entry_re("", "#| "), _entry_re("#~ ", "#~| "))
+    simple = re.compile(
+        r"((?:#(?: [^\n]*)?\n)*)((?:#\.(?: [^\n]*)?\n)*)((?:#:[^\n]*\n)*)(?:#,([^\n]*)\n)?"
+        rf"(?:msgctxt ({_lines('')}))?msgid ({_lines('')})"
+        rf"(?:msgstr ({_lines('')})|msgid_plural ({_lines('')})((?:msgstr\[\d+\] {_lines('')})+))"
+        r"(?=\n|\Z)(?![ \t\r\f\v\n]*(?:#~[ \t]*)?\")[ \t\r\f\v\n]*"
+    )
+    forms = (re.compile(rf"msgstr\[(\d+)\] ({_lines('')})"), re.compile(rf"#~ msgstr\[(\d+)\] ({_lines('#~ ')})"))
+    return entries, simple, forms
 SIMPLE_REFS_RE = re.compile(r"(?: [^\s:]*(?::[^\s:]+)*:(?:0|[1-9][0-9]*))+")  # " a.c:12 b/c.py:3"
 REF_PAIR_RE = re.compile(r" ([^\s]*):([0-9]+)")  # on a line SIMPLE_REFS_RE matched: the last colon of each word
 SIMPLE_FLAGS_RE = re.compile(r" [a-z-]+(?:, [a-z-]+)*")  # " fuzzy, c-format"
@@ -410,8 +418,9 @@ class _Reader:
         size = len(text)
         pos = 0
         line = 1
-        fast, fast_obsolete = ENTRY_RES[0].match, ENTRY_RES[1].match
-        simple = SIMPLE_ENTRY_RE.match
+        entry_res, simple_re, _ = _entry_patterns()
+        fast, fast_obsolete = entry_res[0].match, entry_res[1].match
+        simple = simple_re.match
         has_nul = "\x00" in text  # a NUL ends a comment: the general path knows it
         count = text.count
         add_fast = self.add_fast
@@ -530,7 +539,7 @@ class _Reader:
         line += plural.count("\n")
         self.str_line = line
         values = []
-        for form in FORM_RES[obsolete].finditer(forms):
+        for form in _entry_patterns()[2][obsolete].finditer(forms):
             index = int(form.group(1))
             if index != len(values):
                 raise self.error("first plural form has nonzero index" if not values else "plural form has wrong index",
