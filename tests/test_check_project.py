@@ -161,7 +161,7 @@ def test_bad_input_exits_2_with_path_and_line(project: Path) -> None:
     po.write_text("\n".join(lines), encoding="utf-8")
     code, out, err = run(project, "check")
     assert code == 2
-    assert err.startswith(f"error: {po}:31: syntax error")
+    assert err.startswith(f"error: {po}:31: keyword \"this\" unknown")  # msgfmt's words and line
     assert "Traceback" not in err
 
 

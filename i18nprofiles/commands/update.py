@@ -18,7 +18,7 @@ from i18nprofiles.gettext.merge import MergeReport, merge_catalog, new_catalog
 from i18nprofiles.gettext.pofile import (
     Key,
     build_date,
-    catalog_bytes,
+    encode_po,
     format_po_date,
     same_but_date,
 )
@@ -31,6 +31,7 @@ from i18nprofiles.paths import (
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
 from i18nprofiles.store.changes import CatalogChange, diff_catalogs
 from i18nprofiles.store.splice import (
+    catalog_shape,
     entry_hash,
     keep_layout,
     recall_layout,
@@ -157,7 +158,7 @@ def init_catalog(
     store = open_store(None)
     template = parse_input(read_template_input(store, Path(input_file) if input_file else template_path(config, domain)))
     catalog = new_catalog(template, locale, created=format_po_date(build_date()))
-    store.stage(path, catalog_bytes(catalog, width=config["width"] if width is None else width))
+    store.stage(path, encode_po(catalog, width=config["width"] if width is None else width))
     store.commit()
     return path
 
@@ -172,7 +173,8 @@ def read_template_input(store: Store, path: Path) -> Input:
 
 def hashes_of(template: polib.POFile) -> bytes:
     """``template_hashes`` of a template that the store has no layout of (made by another tool)."""
-    return b"".join(sorted(entry_hash(entry, 0) for entry in template if not entry.obsolete))
+    shape = catalog_shape(template)
+    return b"".join(sorted(entry_hash(entry, shape) for entry in template if not entry.obsolete))
 
 
 def update_catalogs(

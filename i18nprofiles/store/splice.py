@@ -43,11 +43,14 @@ from i18nprofiles.gettext.merge import (
     retire,
 )
 from i18nprofiles.gettext.pofile import (
+    CHARSETS,
     Key,
+    catalog_charset,
     entry_block,
     entry_order,
+    generate_blocks,
     has_translation,
-    header_lines,
+    header_block,
     parse_catalog,
     plural_count,
 )
@@ -65,11 +68,17 @@ def writer_options(width: int, no_location: bool = False, sort_output: bool = Fa
     return (width, no_location, sort_output, ignore_obsolete, omit_header)
 
 
-def entry_hash(entry: polib.POEntry, plurals: int) -> bytes:
+def catalog_shape(catalog: polib.POFile) -> tuple[int, str]:
+    """What besides an entry and the options shapes its block: the catalogue's plural forms and charset."""
+    return plural_count(catalog), catalog_charset(catalog)
+
+
+def entry_hash(entry: polib.POEntry, shape: tuple[int, str]) -> bytes:
     """A hash of everything that shapes an entry's block (``writer_options`` aside)."""
     content = (entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, sorted(entry.msgstr_plural.items()),
                bool(entry.obsolete), entry.comment, entry.tcomment, list(entry.occurrences), list(entry.flags),
-               entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural, plurals)
+               entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural,
+               getattr(entry, "blank_comment", False), getattr(entry, "blank_tcomment", False), shape)
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True  # no memo: the same content gives the same bytes, whatever objects hold it
@@ -90,7 +99,7 @@ class Layout:
     """
 
     options: tuple[Any, ...]
-    plurals: int
+    shape: tuple[int, str]  # the catalogue's (plural forms, charset)
     header: int = 0
     keys: list[Key] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
@@ -121,14 +130,14 @@ class Layout:
         return dict(zip(self.keys, count()))
 
     def to_plain(self) -> tuple[Any, ...]:
-        return (self.options, self.plurals, self.header, self.keys, self.sizes, b"".join(self.hashes), self.active,
+        return (self.options, self.shape, self.header, self.keys, self.sizes, b"".join(self.hashes), self.active,
                 bytes(self.translated), self.previous, self.extra)
 
     @classmethod
     def from_plain(cls, data: Any) -> Layout:
-        options, plurals, header, keys, sizes, hashes, active, translated, previous, extra = data
+        options, shape, header, keys, sizes, hashes, active, translated, previous, extra = data
         split = [hashes[i:i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
-        layout = cls(tuple(options), plurals, header, [tuple(key) for key in keys], list(sizes), split, active,
+        layout = cls(tuple(options), tuple(shape), header, [tuple(key) for key in keys], list(sizes), split, active,
                      bytearray(translated), {tuple(k): tuple(v) for k, v in previous.items()}, dict(extra))
         if not len(layout.keys) == len(layout.sizes) == len(layout.hashes) == len(layout.translated) >= active:
             raise ValueError("inconsistent layout")
@@ -146,29 +155,58 @@ class Written:
 def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], old: tuple[Layout, bytes] | None = None,
                  extra: dict[str, Any] | None = None) -> Written:
     """The bytes of a catalogue and their layout (with ``extra``); with ``old`` (the layout and bytes of the
-    file written before with the same options), the blocks of unchanged entries are copied from it."""
+    file written before with the same options), the blocks of unchanged entries are copied from it.
+
+    The layout is None for a file whose header is not its first block (only
+    odd files read as they were), which no later write copies from.
+    """
     width, no_location, sort_output, ignore_obsolete, omit_header = options
-    plurals = plural_count(catalog)
-    if old is not None and (old[0].options != options or old[0].plurals != plurals or omit_header):
+    shape = catalog_shape(catalog)
+    codec = CHARSETS[shape[1]]
+    if old is not None and (old[0].options != options or old[0].shape != shape or omit_header):
         old = None
-    known: dict[bytes, bytes] = {}
-    if old is not None:
-        layout, data = old
-        ends = layout.ends()
-        known = {digest: data[ends[i]:ends[i + 1]] for i, digest in enumerate(layout.hashes)}
-    head = b"" if omit_header else "".join(header_lines(catalog)).encode("utf-8")
-    written = Layout(options, plurals, len(head), extra=extra or {})
+    if old is None:
+        return _write_all(catalog, options, shape, extra)
+    layout, data = old
+    ends = layout.ends()
+    known = {digest: data[ends[i]:ends[i + 1]] for i, digest in enumerate(layout.hashes)}
+    head = header_block(catalog, width=width, no_location=no_location).encode(codec, "surrogateescape")
+    written = Layout(options, shape, len(head), extra=extra or {})
     pieces = [head]
-    for position, entry in enumerate(entry_order(catalog, sort_output=sort_output, ignore_obsolete=ignore_obsolete)):
-        digest = entry_hash(entry, plurals)
+    for entry in entry_order(catalog, sort_output=sort_output, ignore_obsolete=ignore_obsolete):
+        digest = entry_hash(entry, shape)
         block = known.get(digest)
         if block is None:
-            block = entry_block(entry, width, no_location, plurals)
-            if omit_header and position == 0:
-                block = block[1:]  # no blank line before the first entry
+            block = entry_block(entry, width=width, no_location=no_location, plurals=shape[0],
+                                charset=shape[1]).encode(codec, "surrogateescape")
+            if not block:
+                continue  # an obsolete entry GNU drops
         pieces.append(block)
         written.add(entry, len(block), digest)
     return Written(b"".join(pieces), written)
+
+
+def _write_all(catalog: polib.POFile, options: tuple[Any, ...], shape: tuple[int, str],
+               extra: dict[str, Any] | None) -> Written:
+    """Every block formatted (in batches, as ``generate_blocks`` does), and the layout of the file."""
+    width, no_location, sort_output, ignore_obsolete, omit_header = options
+    codec = CHARSETS[shape[1]]
+    layout: Layout | None = Layout(options, shape, extra=extra or {})
+    pieces = []
+    for entry, text in generate_blocks(catalog, width=width, no_location=no_location, omit_header=omit_header,
+                                       sort_output=sort_output, ignore_obsolete=ignore_obsolete):
+        block = text.encode(codec, "surrogateescape")
+        pieces.append(block)
+        if layout is None:
+            continue
+        if entry is None:
+            if len(pieces) > 1:
+                layout = None  # a header after entries: no layout
+            else:
+                layout.header = len(block)
+        else:
+            layout.add(entry, len(block), entry_hash(entry, shape))
+    return Written(b"".join(pieces), layout)  # type: ignore[arg-type]
 
 
 def recall_layout(store: Store, found: Input) -> tuple[Layout, bytes] | None:
@@ -287,8 +325,8 @@ def splice_catalog(
     used.update(entry_key(old) for old in matches.values())
 
     header = merged_header(cheader, theader.metadata)
-    if plural_count(header) != clayout.plurals:
-        return None  # never so after a merge (the header is the catalogue's); copied plural blocks would be wrong
+    if catalog_shape(header) != clayout.shape:
+        return None  # plural forms or charset changed: copied blocks would be wrong
     entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]] = {
         key: (centries.get(key), entry) for key, entry in merged.items()
         if centries.get(key) is None or entry_content(centries[key]) != entry_content(entry)}
@@ -316,10 +354,11 @@ def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, pol
     from ``old`` (runs of blocks that follow each other there in one slice)."""
     layout, data = old
     width, no_location = layout.options[0], layout.options[1]
-    plurals = plural_count(header)
-    head = "".join(header_lines(header)).encode("utf-8")
+    shape = catalog_shape(header)
+    codec = CHARSETS[shape[1]]
+    head = header_block(header, width=width, no_location=no_location).encode(codec, "surrogateescape")
     ends, index = layout.ends(), layout.index()
-    written = Layout(layout.options, plurals, len(head), extra=extra or {})
+    written = Layout(layout.options, shape, len(head), extra=extra or {})
     pieces = [head]
     first = last = -2
     for key in keys:
@@ -331,10 +370,14 @@ def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, pol
                 pieces.append(data[ends[first]:ends[last + 1]])
             first = last = position if position is not None else -2
             if position is None:
-                pieces.append(entry_block(merged[key], width, no_location, plurals))
+                pieces.append(entry_block(merged[key], width=width, no_location=no_location, plurals=shape[0],
+                                          charset=shape[1]).encode(codec, "surrogateescape"))
         if position is None:
             entry = merged[key]
-            written.add(entry, len(pieces[-1]), entry_hash(entry, plurals))
+            if not pieces[-1]:
+                pieces.pop()  # an obsolete entry GNU drops
+                continue
+            written.add(entry, len(pieces[-1]), entry_hash(entry, shape))
         else:
             written.keys.append(key)
             written.sizes.append(layout.sizes[position])
