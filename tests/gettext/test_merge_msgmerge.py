@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import shutil
 import subprocess
 from pathlib import Path
@@ -48,3 +49,40 @@ def test_without_fuzzy_matching_every_entry_and_the_header_are_msgmerges(merge: 
     assert mine.keys() == gnu.keys()
     assert [key for key in mine if mine[key] != gnu[key]] == []
     assert list(ours.metadata.items()) == list(theirs.metadata.items())
+
+
+def run_update(po: Path, pot: Path, folder: Path, *, fuzzy: bool) -> bytes:
+    """``update -i POT -d FOLDER -l fr -D app -w 79`` on a copy of ``po`` (no project around it; the folder is
+    called fr whatever the language: update does not care)."""
+    from i18nprofiles.commands.update import update_catalogs
+    from i18nprofiles.config import Config
+    from i18nprofiles.store import NullStore
+
+    target = folder / "fr" / "LC_MESSAGES" / "app.po"
+    target.parent.mkdir(parents=True)
+    shutil.copy(po, target)
+    store = NullStore()
+    update_catalogs(Config(folder), locales=["fr"], input_file=pot, directory=folder, domain="app", width=79,
+                    fuzzy_matching=fuzzy, store=store)
+    store.commit()
+    return target.read_bytes()
+
+
+@pytest.mark.parametrize("merge", sorted(MERGES))
+def test_without_fuzzy_matching_update_writes_msgmerges_bytes(merge: str, tmp_path: Path) -> None:
+    po, pot = (CORPUS / name for name in MERGES[merge])
+    reference = subprocess.run(["msgmerge", "-N", "--previous", "-q", "-o", "-", str(po), str(pot)],
+                               check=True, capture_output=True).stdout
+    assert run_update(po, pot, tmp_path, fuzzy=False) == reference
+
+
+def test_with_its_own_template_update_changes_what_msgmerge_changes(tmp_path: Path) -> None:
+    po, pot = CORPUS / "git" / "fr-v2.36.0.po", CORPUS / "git" / "git-v2.36.0.pot"
+    reference = subprocess.run(["msgmerge", "--previous", "-q", "-o", "-", str(po), str(pot)],
+                               check=True, capture_output=True).stdout
+    ours = run_update(po, pot, tmp_path, fuzzy=True)
+    assert ours == reference
+    diff = difflib.unified_diff(po.read_text(encoding="utf-8").splitlines(), ours.decode("utf-8").splitlines(),
+                                lineterm="", n=0)
+    changed = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert len(changed) <= 5  # msgmerge changes 5 of 28,086 lines
