@@ -6,8 +6,9 @@ date, 2 bad input or usage.  Errors read ``error: path:line: message``.
 
 from __future__ import annotations
 
+import shlex
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,25 @@ def get_config(ctx: click.Context, **options: Any) -> Config:
     """The project configuration with the command's options laid over it."""
     session: Session = ctx.obj
     return session.config.with_options(**options)
+
+
+def given_options(ctx: click.Context | None, leave: Iterable[str] = ()) -> list[str]:
+    """The options given on the command line to ``ctx``'s command, as they were typed (but those in ``leave``)."""
+    if ctx is None:
+        return []
+    words = []
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.name in leave or param.name is None:
+            continue
+        if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params[param.name]
+        if param.is_flag:
+            words.append(param.opts[0])
+            continue
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            words += [param.opts[0], shlex.quote(str(item))]
+    return words
 
 
 @contextmanager
@@ -175,7 +195,8 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
         counts = (f"{len(report.added)} new, {len(report.fuzzy)} fuzzy, {len(report.revived)} revived, "
                   f"{len(report.obsoleted)} obsolete")
         if not check:
-            click.echo(f"{name}: {counts} ({'written' if result.written else 'unchanged'})")
+            state = f"written in GNU's layout, width {width or config['width']}" if result.written else "unchanged"
+            click.echo(f"{name}: {counts} ({state})")
             continue
         if not result.changed:
             click.echo(f"{name}: up to date")
@@ -191,7 +212,8 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
         for entry in report.removed:
             click.echo(f"  removed: {shorten(entry.msgid)}")
     if stale:
-        click.echo("run `i18nprofiles update` to bring the catalogues up to date", err=True)
+        again = " ".join(["i18nprofiles", *given_options(ctx.parent), "update", *given_options(ctx, {"check"})])
+        click.echo(f"run `{again}` to bring the catalogues up to date", err=True)
         return EXIT_PROBLEMS
     return EXIT_OK
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gettext
+import re
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
+
+from i18nprofiles.gettext.pofile import read_catalog, write_catalog
 
 from conftest import needs_gettext, snapshot
 
@@ -49,7 +52,7 @@ def translated(project: Path, cli) -> Path:
     po = project / "locales/es/LC_MESSAGES/profiles.po"
     translate(po, {"100 % bio": "100% organic", PARAGRAPH: "La cooperativa reúne a ciento veinte familias.",
                    RESTORED: "Un párrafo borrado y restaurado."})
-    assert cli("update", cwd=project).code == 0  # our own layout again
+    write_catalog(po, read_catalog(po), width=76)  # GNU's layout again (update leaves a current file as it is)
     return po
 
 
@@ -89,7 +92,10 @@ def test_reverting_an_edit_restores_the_reviewed_translation(project: Path, tran
     cli("update", cwd=project)
     entry = entries(translated)[PARAGRAPH]
     assert not entry.fuzzy and entry.msgstr.startswith("La cooperativa")
-    assert translated.read_bytes().split(b"\n#~")[0] == before.split(b"\n#~")[0]
+    def undated(data: bytes) -> bytes:  # the template's date moves on with each extraction
+        return re.sub(rb'"POT-Creation-Date: [^"]*"\n', b"", data.split(b"\n#~")[0])
+
+    assert undated(translated.read_bytes()) == undated(before)
 
 
 def test_unrelated_new_paragraph_is_not_matched(project: Path, translated: Path, cli) -> None:

@@ -68,22 +68,17 @@ def build(inputs: TemplateInputs, profiles: Sequence[Profile] | None = None, onl
 
 def make_template(inputs: TemplateInputs) -> Written:
     """The template of the profiles, written (the full stage)."""
-    return write_blocks(build(inputs), writer_options(**inputs.options), extra=inputs.kept_inputs())
+    return write_blocks(build(inputs), writer_options(**inputs.options), inputs.kept_inputs())
 
 
 def rewrite_template(store: Store, inputs: TemplateInputs) -> Written | None:
     """The template written again over the file the store wrote last: only the entries of the profiles that
-    changed are made again (``splice_template``), or failing that, only the entries that changed are formatted."""
+    changed are made again (``splice_template``)."""
     old = recall_layout(store, inputs.old) if inputs.old is not None else None
-    if old is None:
+    if old is None or not all(profile.digest for profile in inputs.profiles):
         return None
-    if all(profile.digest for profile in inputs.profiles):
-        header = build(inputs, [], set())
-        spliced = splice_template(old, writer_options(**inputs.options), inputs.profiles, header, inputs.kept_inputs(),
-                                  lambda profiles, only: build(inputs, profiles, only))
-        if spliced is not None:
-            return spliced
-    return write_blocks(build(inputs), writer_options(**inputs.options), old, inputs.kept_inputs())
+    return splice_template(old, writer_options(**inputs.options), inputs.profiles, build(inputs, [], set()),
+                           inputs.kept_inputs(), lambda profiles, only: build(inputs, profiles, only))
 
 
 EXTRACT: Step[TemplateInputs, Written] = Step("extract", make_template, accelerate=rewrite_template,

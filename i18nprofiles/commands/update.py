@@ -11,7 +11,7 @@ from typing import Any
 
 import polib
 
-from i18nprofiles.commands.catalogs import parse_input, stage_catalog
+from i18nprofiles.commands.catalogs import parse_input
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import CatalogError, ConfigError
 from i18nprofiles.gettext.merge import MergeReport, merge_catalog, new_catalog
@@ -21,6 +21,7 @@ from i18nprofiles.gettext.pofile import (
     encode_po,
     format_po_date,
     same_but_date,
+    same_content,
 )
 from i18nprofiles.paths import (
     PROFILES_DOMAIN,
@@ -31,8 +32,6 @@ from i18nprofiles.paths import (
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
 from i18nprofiles.store.changes import CatalogChange, diff_catalogs
 from i18nprofiles.store.splice import (
-    catalog_shape,
-    entry_hash,
     keep_layout,
     recall_layout,
     splice_catalog,
@@ -171,12 +170,6 @@ def read_template_input(store: Store, path: Path) -> Input:
     return found
 
 
-def hashes_of(template: polib.POFile) -> bytes:
-    """``template_hashes`` of a template that the store has no layout of (made by another tool)."""
-    shape = catalog_shape(template)
-    return b"".join(sorted(entry_hash(entry, shape) for entry in template if not entry.obsolete))
-
-
 def update_catalogs(
     config: Config,
     *,
@@ -216,7 +209,7 @@ def update_catalogs(
     template = read_template_input(store, template_file) if targets else store.read(template_file)
     parse_template = lru_cache(maxsize=1)(lambda: parse_input(template))
     created = format_po_date(build_date())
-    hashes = lru_cache(maxsize=1)(lambda: _template_hashes(store, template, parse_template))
+    hashes = lru_cache(maxsize=1)(lambda: _template_hashes(store, template))
     results = []
     try:
         for locale, path in sorted(targets.items()):
@@ -231,28 +224,33 @@ def update_catalogs(
     return results
 
 
-def _template_hashes(store: Store, template: Input, parse: Callable[[], polib.POFile]) -> bytes:
+def _template_hashes(store: Store, template: Input) -> bytes | None:
+    """The hashes of the template's blocks (None for a template the store did not write: no splice follows)."""
     found = recall_layout(store, template)
-    return template_hashes(found[0]) if found is not None else hashes_of(parse())
+    return template_hashes(found[0]) if found is not None else None
 
 
 def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bool, describe: bool,
                hashes: Callable[[], bytes]) -> UpdateResult:
-    """Update one catalogue (into ``output`` when given), unless the store knows it is up to date."""
+    """Update one catalogue (into ``output`` when given), unless it is up to date.
+
+    A catalogue is up to date when merging gives its content, whatever tool
+    laid it out (Poedit, Weblate, ``msgcat -w 79``): it is then left as it is.
+    """
     found, target = inputs.catalog, output or inputs.catalog.path
     slot = os.path.abspath(target)
     memo = (inputs.template.digest, astuple(inputs.options), found.digest)
     known = store.recall(MERGED, slot, "last")
     if output is None and found.exists and isinstance(known, tuple) and known[:3] == memo:
-        if store.verify and not same_but_date(merge_file(inputs).data, found.data or b""):
+        if store.verify and not is_merged(found, merge_file(inputs)):
             raise Mismatch(f"the store says {found.path} is up to date, merging again changes it")
         return UpdateResult(target, inputs.locale, False, False, MergeReport(), digest=found.digest)
     merged = store.run(MERGE, inputs)
     old = store.read(target) if output else found
-    if check:
-        changed = old.data is None or not same_but_date(old.data, merged.data)
-    else:
-        changed = stage_catalog(store, target, old, merged.data)
+    laid_out = old.data is not None and same_but_date(old.data, merged.data)  # our layout, dates aside
+    changed = not laid_out and not (output is None and is_merged(old, merged))
+    if changed and not check:
+        store.stage(target, merged.data)
     after = digest_bytes(merged.data) if changed else old.digest
     assert after is not None
     change = None
@@ -262,8 +260,20 @@ def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bo
         elif merged.entries is not None and merged.metadata is not None:
             change = CatalogChange(target, found.digest, after, merged.metadata, merged.entries)
     if not check:
-        keep_layout(store, target, after, merged.written.layout)
+        if (changed or laid_out) and merged.written.layout is not None:
+            keep_layout(store, target, after, merged.written.layout)  # only for bytes it describes
         if output is None:
             store.keep(MERGED, slot, "last", (inputs.template.digest, astuple(inputs.options), after, hashes()))
     return UpdateResult(target, inputs.locale, changed, changed and not check, merged.report, change, after, merged.new)
 
+
+def is_merged(found: Input, merged: Merged) -> bool:
+    """Whether the file already holds what the merge gives: its bytes (dates aside), or its content in
+    another layout."""
+    if found.data is None:
+        return False
+    if same_but_date(found.data, merged.data):
+        return True
+    old = merged.old if merged.old is not None else parse_input(found)
+    new = merged.new if merged.new is not None else parse_input(Input(found.path, merged.data, None))
+    return same_content(old, new)

@@ -55,11 +55,15 @@ def merged_entry(new: polib.POEntry, old: polib.POEntry | None, *, fuzzy: bool =
     flags = [flag for flag in new.flags if flag != "fuzzy"]
     entry = polib.POEntry(msgid=new.msgid, msgid_plural=new.msgid_plural, msgctxt=new.msgctxt,
                           occurrences=list(new.occurrences), comment=new.comment, flags=flags)
+    if getattr(new, "blank_comment", False):
+        entry.blank_comment = True
     if old is None:
         entry.msgstr = ""
         entry.msgstr_plural = {i: "" for i in range(plurals)} if new.msgid_plural else {}
         return entry
     entry.tcomment = old.tcomment
+    if getattr(old, "blank_tcomment", False):
+        entry.blank_tcomment = True
     is_fuzzy = fuzzy or old.fuzzy or (new.msgid_plural or None) != (old.msgid_plural or None)
     if new.msgid_plural and old.msgid_plural:
         entry.msgstr_plural = dict(old.msgstr_plural)
@@ -89,12 +93,15 @@ def restored_entry(new: polib.POEntry, old: polib.POEntry, plurals: int = 2) -> 
 
 def obsolete_entry(old: polib.POEntry) -> polib.POEntry:
     """An old entry no template entry took, as ``msgmerge`` keeps it: without references and extracted comments."""
-    return polib.POEntry(
+    entry = polib.POEntry(
         msgid=old.msgid, msgid_plural=old.msgid_plural, msgstr=old.msgstr, msgstr_plural=dict(old.msgstr_plural),
         msgctxt=old.msgctxt, tcomment=old.tcomment, flags=list(old.flags), obsolete=True,
         previous_msgctxt=old.previous_msgctxt, previous_msgid=old.previous_msgid,
         previous_msgid_plural=old.previous_msgid_plural,
     )
+    if getattr(old, "blank_tcomment", False):
+        entry.blank_tcomment = True
+    return entry
 
 
 def match_departed(unmatched: list[polib.POEntry], departed: Iterable[polib.POEntry]) -> dict[Key, polib.POEntry]:

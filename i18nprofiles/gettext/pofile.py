@@ -1447,6 +1447,29 @@ Key = tuple[str | None, str]  # (msgctxt, msgid)
 DATED_LINE = b'"POT-Creation-Date:'
 
 
+#: What makes two versions of an entry the same (polib's line number aside).
+CONTENT_FIELDS = (
+    "msgid", "msgstr", "msgid_plural", "msgstr_plural", "msgctxt", "obsolete", "comment", "tcomment",
+    "occurrences", "flags", "previous_msgctxt", "previous_msgid", "previous_msgid_plural",
+)
+
+
+def entry_content(entry: polib.POEntry) -> tuple[object, ...]:
+    """An entry's content as a comparable tuple (its blank comment lines included)."""
+    return (*(getattr(entry, name) for name in CONTENT_FIELDS), getattr(entry, "blank_comment", False),
+            getattr(entry, "blank_tcomment", False))
+
+
+def same_content(first: polib.POFile, second: polib.POFile) -> bool:
+    """Whether two catalogues hold the same entries and header, however their files are laid out (the
+    header's POT-Creation-Date aside)."""
+    def header(catalog: polib.POFile) -> tuple[object, ...]:
+        fields = [(key, value) for key, value in catalog.metadata.items() if key != "POT-Creation-Date"]
+        return catalog.header, bool(catalog.metadata_is_fuzzy), fields
+    return (header(first) == header(second) and len(first) == len(second)
+            and all(entry_content(a) == entry_content(b) for a, b in zip(first, second)))
+
+
 def parse_catalog(data: bytes, path: str | Path) -> polib.POFile:
     """The catalogue a file's bytes hold (``read_po`` without msgfmt's compile check, as msgmerge reads)."""
     return read_po(data, path, compile_checks=False)

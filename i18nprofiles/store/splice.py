@@ -1,17 +1,16 @@
 """Catalogue files rewritten block by block: only the entries that changed are made again.
 
-Writing a catalogue is fast only if the entries that did not change are not
-formatted again.  When the store wrote a file, it keeps the file's *layout*
-(for the file's digest): every entry's key, the size of its block in bytes and
-a hash of everything that shapes the block.  The next write of that path,
-while the file is still those bytes, copies the block of every entry whose
-hash is the same and formats only the others (``write_blocks``).
+When the store wrote a file, it keeps the file's *layout* (for the file's
+digest): every entry's key, the size of its block in bytes and a hash of the
+block.
 
-``update`` goes further (``splice_catalog``): a catalogue that is what the
-last update made from a template T0 (the store kept T0's entry hashes), merged
-with a new template T whose layout is known, is merged again only where T
-differs from T0; the other entries are the catalogue's own blocks, since
-merging is idempotent.  Only those entries are parsed.
+``extract`` (``splice_template``) makes again only the entries of the texts
+of profiles that changed, and copies every other block from the template it
+wrote last.  ``update`` (``splice_catalog``): a catalogue that is what the last
+update made from a template T0 (the store kept the hashes of T0's blocks),
+merged with a new template T whose layout is known, is merged again only
+where T's blocks differ from T0's; the other entries are the catalogue's own
+blocks, since merging is idempotent.  Only those entries are parsed.
 
 Both are accelerators: the full stage (format every entry, merge every
 entry) is the definition, and verify mode compares their bytes.
@@ -20,9 +19,7 @@ entry) is the definition, and verify mode compares their bytes.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import pickle
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +44,6 @@ from i18nprofiles.gettext.pofile import (
     Key,
     catalog_charset,
     entry_block,
-    entry_order,
     generate_blocks,
     has_translation,
     header_block,
@@ -73,17 +69,9 @@ def catalog_shape(catalog: polib.POFile) -> tuple[int, str]:
     return plural_count(catalog), catalog_charset(catalog)
 
 
-def entry_hash(entry: polib.POEntry, shape: tuple[int, str]) -> bytes:
-    """A hash of everything that shapes an entry's block (``writer_options`` aside)."""
-    content = (entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, sorted(entry.msgstr_plural.items()),
-               bool(entry.obsolete), entry.comment, entry.tcomment, list(entry.occurrences), list(entry.flags),
-               entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural,
-               getattr(entry, "blank_comment", False), getattr(entry, "blank_tcomment", False), shape)
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: the same content gives the same bytes, whatever objects hold it
-    pickler.dump(content)
-    return hashlib.blake2b(buffer.getvalue(), digest_size=HASH_SIZE).digest()
+def block_hash(block: bytes) -> bytes:
+    """The hash a layout keeps of an entry's block: the same bytes, the same entry (for the same options)."""
+    return hashlib.blake2b(block, digest_size=HASH_SIZE).digest()
 
 
 @dataclass
@@ -152,44 +140,14 @@ class Written:
     layout: Layout
 
 
-def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], old: tuple[Layout, bytes] | None = None,
-                 extra: dict[str, Any] | None = None) -> Written:
-    """The bytes of a catalogue and their layout (with ``extra``); with ``old`` (the layout and bytes of the
-    file written before with the same options), the blocks of unchanged entries are copied from it.
+def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], extra: dict[str, Any] | None = None) -> Written:
+    """The bytes of a catalogue (as ``generate_blocks`` writes them) and their layout, with ``extra``.
 
     The layout is None for a file whose header is not its first block (only
     odd files read as they were), which no later write copies from.
     """
     width, no_location, sort_output, ignore_obsolete, omit_header = options
     shape = catalog_shape(catalog)
-    codec = CHARSETS[shape[1]]
-    if old is not None and (old[0].options != options or old[0].shape != shape or omit_header):
-        old = None
-    if old is None:
-        return _write_all(catalog, options, shape, extra)
-    layout, data = old
-    ends = layout.ends()
-    known = {digest: data[ends[i]:ends[i + 1]] for i, digest in enumerate(layout.hashes)}
-    head = header_block(catalog, width=width, no_location=no_location).encode(codec, "surrogateescape")
-    written = Layout(options, shape, len(head), extra=extra or {})
-    pieces = [head]
-    for entry in entry_order(catalog, sort_output=sort_output, ignore_obsolete=ignore_obsolete):
-        digest = entry_hash(entry, shape)
-        block = known.get(digest)
-        if block is None:
-            block = entry_block(entry, width=width, no_location=no_location, plurals=shape[0],
-                                charset=shape[1]).encode(codec, "surrogateescape")
-            if not block:
-                continue  # an obsolete entry GNU drops
-        pieces.append(block)
-        written.add(entry, len(block), digest)
-    return Written(b"".join(pieces), written)
-
-
-def _write_all(catalog: polib.POFile, options: tuple[Any, ...], shape: tuple[int, str],
-               extra: dict[str, Any] | None) -> Written:
-    """Every block formatted (in batches, as ``generate_blocks`` does), and the layout of the file."""
-    width, no_location, sort_output, ignore_obsolete, omit_header = options
     codec = CHARSETS[shape[1]]
     layout: Layout | None = Layout(options, shape, extra=extra or {})
     pieces = []
@@ -205,7 +163,7 @@ def _write_all(catalog: polib.POFile, options: tuple[Any, ...], shape: tuple[int
             else:
                 layout.header = len(block)
         else:
-            layout.add(entry, len(block), entry_hash(entry, shape))
+            layout.add(entry, len(block), block_hash(block))
     return Written(b"".join(pieces), layout)  # type: ignore[arg-type]
 
 
@@ -252,7 +210,7 @@ class Spliced:
 
 
 def template_hashes(layout: Layout) -> bytes:
-    """The hashes of a template's active entries, sorted: what a catalogue merged with it keeps of it."""
+    """The hashes of a template's active blocks, sorted: what a catalogue merged with it keeps of it."""
     return b"".join(sorted(layout.hashes[: layout.active]))
 
 
@@ -266,7 +224,7 @@ def splice_catalog(
     keep_obsolete: bool = True,
 ) -> Spliced | None:
     """``merge_catalog`` of a template into a catalogue that a merge with another template (``base``: its
-    ``template_hashes``) made, writing only the entries where the two templates differ.
+    ``template_hashes``) made, writing only the entries whose blocks differ in the two templates.
 
     None when the catalogue does not have that template's keys, or when the
     layouts were written with other options (the whole merge runs then).
@@ -377,7 +335,7 @@ def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, pol
             if not pieces[-1]:
                 pieces.pop()  # an obsolete entry GNU drops
                 continue
-            written.add(entry, len(pieces[-1]), entry_hash(entry, shape))
+            written.add(entry, len(pieces[-1]), block_hash(pieces[-1]))
         else:
             written.keys.append(key)
             written.sizes.append(layout.sizes[position])
