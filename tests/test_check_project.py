@@ -180,7 +180,7 @@ def test_a_worker_process_reports_bad_input_with_path_and_line(project: Path) ->
     [
         (("--skip", "nonsense"), "error: skip: unknown check 'nonsense'"),
         (("--fail-on", "typos"), "error: fail_on: unknown state 'typos'"),
-        (("--format", "xml"), "error: Invalid value for '-f' / '--format'"),
+        (("--format", "xml"), "error: Invalid value for '--format'"),
         (("--fail-under", "120"), "error: Invalid value for '--fail-under'"),
     ],
 )
