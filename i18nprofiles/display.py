@@ -11,6 +11,7 @@ command's log stays a few lines long.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -43,11 +44,11 @@ class Display:
     """A progress callback for one command: ``display(step, done, total)``; ``close()`` when the command ends."""
 
     def __init__(self, command: str, stream: TextIO | None = None, mode: str | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] | None = None) -> None:
         self.command = command
         self.stream = stream if stream is not None else sys.stderr
         self.mode = mode or choose_mode(self.stream)
-        self.clock = clock
+        self.clock = clock or (lambda: time.monotonic())
         self.step: str | None = None
         self.bar: Any = None
         self.started = 0.0
@@ -59,6 +60,8 @@ class Display:
         """Show at once that the command runs (on a terminal), before its first step reports."""
         if self.mode == "bar":
             self._open(f"{self.command}: starting", 0)
+            self.bar.bar_format = "{desc} [{elapsed}]"
+            self.bar.refresh()
 
     def __call__(self, step: str, done: int, total: int) -> None:
         if self.mode == "none":
@@ -86,9 +89,10 @@ class Display:
 
         if self.bar is not None:
             self.bar.close()
+        size = shutil.get_terminal_size()  # 80 × 24 for a terminal that gives no size (tqdm would draw nothing)
         self.bar = tqdm(desc=label, total=total or None, file=self.stream, leave=False, smoothing=0,
                         mininterval=0.1, delay=0, unit="", bar_format=WITHOUT_ETA if total else None,
-                        dynamic_ncols=True)
+                        ncols=size.columns, nrows=size.lines)
         self.bar.unit = UNITS.get(label.split(": ", 1)[-1], "items")
         self.bar.refresh()
 
