@@ -98,9 +98,10 @@ class Display:
 
     def _draw(self, done: int, total: int) -> None:
         bar = self.bar
-        if total and bar.total != total:
+        if total and bar.total != total:  # the size of the step is known now: show it at once
             bar.total = total
             bar.bar_format = WITHOUT_ETA
+            bar.refresh()
         elapsed = self.clock() - self.started
         if (total and bar.bar_format == WITHOUT_ETA and elapsed >= ETA_AFTER
                 and done >= max(2, ETA_MIN_DONE * total) and done < total):
