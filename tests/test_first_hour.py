@@ -246,3 +246,20 @@ def test_check_output_is_a_file(example: Path, cli) -> None:
     assert result.code == 0 and (example / "report.json").read_text("utf-8").startswith("{")
     assert result.out.startswith("locale ") and "check passed" in result.out
     assert cli("check", "-f", "json", cwd=example).code == 2  # -f is --use-fuzzy; check has none
+
+
+def test_pybabel_extract_at_the_root_skips_what_is_not_a_profile(tmp_path: Path) -> None:
+    """`[i18nprofiles: **.md]` at a repository's root meets README.md: a warning, never a traceback."""
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "README.md").write_text("# Le projet\n\nPas un profil.\n", encoding="utf-8")
+    (tmp_path / "profiles" / "ana.md").write_text("---\nname: Ana\nheadline: Agronome\n---\nUn paragraphe.\n",
+                                                  encoding="utf-8")
+    (tmp_path / "profiles" / "bad.md").write_text("---\nheadline: Sans nom\n---\nTexte.\n", encoding="utf-8")
+    (tmp_path / "babel.cfg").write_text("[i18nprofiles: **.md]\n", encoding="utf-8")
+    run = subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F", "babel.cfg", "-o",
+                          "messages.pot", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert "README.md: skipped: not a profile (no YAML front matter)" in run.stderr
+    assert "profiles/bad.md:2: missing required key 'name' (file skipped)" in run.stderr
+    template = (tmp_path / "messages.pot").read_text(encoding="utf-8")
+    assert 'msgid "Agronome"' in template and 'msgid "Un paragraphe."' in template and "Pas un profil" not in template
