@@ -263,3 +263,35 @@ def test_pybabel_extract_at_the_root_skips_what_is_not_a_profile(tmp_path: Path)
     assert "profiles/bad.md:2: missing required key 'name' (file skipped)" in run.stderr
     template = (tmp_path / "messages.pot").read_text(encoding="utf-8")
     assert 'msgid "Agronome"' in template and 'msgid "Un paragraphe."' in template and "Pas un profil" not in template
+
+
+# -- the CI recipes of docs/ci.md -------------------------------------------------------------
+
+
+def yaml_blocks(doc: Path) -> dict[str, str]:
+    """The ```yaml blocks of a page, by the file named on their first line (``# .gitlab-ci.yml``)."""
+    blocks = re.findall(r"^```yaml\n# (\S+)\n(.*?)^```$", doc.read_text(encoding="utf-8"), re.MULTILINE | re.DOTALL)
+    return {name: body for name, body in blocks}
+
+
+def test_the_ci_recipes_are_valid(tmp_path: Path, example: Path) -> None:
+    blocks = yaml_blocks(ROOT / "docs" / "ci.md")
+    assert set(blocks) == {".github/workflows/translations.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml"}
+    for name, schema in ((".github/workflows/translations.yml", "vendor.github-workflows"),
+                         (".gitlab-ci.yml", "vendor.gitlab-ci")):
+        path = tmp_path / name.replace("/", "_")
+        path.write_text(blocks[name], encoding="utf-8")
+        validate_workflow(path, schema)
+    workflow = yaml.safe_load(blocks[".github/workflows/translations.yml"])
+    assert all("timeout-minutes" in job for job in workflow["jobs"].values())
+    installs = [step["run"] for step in workflow["jobs"]["check"]["steps"] if "pip install" in step.get("run", "")]
+    assert installs and all("git+https://" in line and "@" in line.split("git+")[1] for line in installs)
+    hooks = yaml.safe_load(blocks[".pre-commit-config.yaml"])["repos"]
+    assert [repo["repo"] for repo in hooks] == ["local"]  # no rev: of a release that does not exist
+    for hook in hooks[0]["hooks"]:  # each hook's command works on a project as it is
+        assert hook["language"] == "system" and hook["pass_filenames"] is False
+        assert re.search(hook["files"], "locales/es/LC_MESSAGES/profiles.po")
+        command, *args = hook["entry"].split()
+        run = subprocess.run([str(Path(sys.executable).with_name(command)), *args], cwd=example,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
