@@ -226,3 +226,13 @@ def test_a_changed_output_fails(tmp_path: Path) -> None:
                             ["locales/profiles.pot: 54 messages from 3 profiles (unchanged)"])]
     page.write_text(page.read_text(encoding="utf-8").replace("55 messages", "54 messages").replace("(written)", "(unchanged)"), encoding="utf-8")
     assert run_page(page, tmp_path / "scratch") == []
+
+
+def test_the_alumni_project_is_the_one_of_profile_format() -> None:
+    """tests/data/docs/alumni holds the configuration and profile that docs/profile-format.md shows."""
+    page = (ROOT / "docs" / "profile-format.md").read_text(encoding="utf-8")
+    config = re.search(r"```toml\n# i18nprofiles.toml\n(.*?)```", page, re.DOTALL)
+    profile = re.search(r"````markdown\n(.*?)````", page, re.DOTALL)
+    assert config and profile
+    assert (PROJECTS / "alumni" / "i18nprofiles.toml").read_text(encoding="utf-8") == config.group(1)
+    assert (PROJECTS / "alumni" / "profiles" / "ana-torres.md").read_text(encoding="utf-8") == profile.group(1)
