@@ -137,17 +137,30 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read configuration: {exc}", path) from None
 
 
-def load_config(start: str | Path | None = None) -> Config:
+def describe_search(start: Path) -> str:
+    """Where ``find_config_file`` looks, in words, for an error message."""
+    return (f"looked for i18nprofiles.toml, or pyproject.toml with a [tool.i18nprofiles] table, in {start} "
+            "and every folder above it")
+
+
+def load_config(start: str | Path | None = None, *, required: bool = False) -> Config:
     """Read the configuration of the project at or above ``start`` (default: the current folder).
 
-    With no configuration file the defaults apply and the root is ``start``.
+    ``start`` that does not exist is a ConfigError.  With no configuration
+    file the defaults apply and the root is ``start``, unless ``required``:
+    then it is a ConfigError that says where it looked.
     """
     start_path = Path(start or Path.cwd()).resolve()
+    if not start_path.exists():
+        raise ConfigError("no such file or folder", start_path)
     if start_path.is_file():
         path: Path | None = start_path
     else:
         path = find_config_file(start_path)
     if path is None:
+        if required:
+            raise ConfigError(f"not an i18nprofiles project: {describe_search(start_path)} "
+                              "(run `i18nprofiles new` to start one, or name one with -P)")
         config = Config(root=start_path)
         validate_settings(config)
         return config

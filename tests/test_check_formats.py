@@ -9,6 +9,7 @@ from pathlib import Path
 import html5lib
 import jsonschema
 import pytest
+import xmlschema
 
 from test_check_project import EN, ES, edit_entry, project, run  # noqa: F401  (project is a fixture)
 
@@ -57,13 +58,36 @@ def test_junit_has_a_test_case_per_locale_and_check(flawed: dict[str, object]) -
     assert es_cases["stale-catalog"].find("failure") is not None
     assert es_cases["markup"].find("failure") is not None
     assert es_cases["numbers"].find("failure") is None  # a warning: not failing at the error level
-    assert f"{ES}:{flawed['numbers']}: warning: numbers differ" in es_cases["numbers"].findtext("system-out")
+    assert f"{ES}:{flawed['numbers']}: warning: numbers differ" in suites["es"].findtext("system-out")
     assert es_cases["fr-typography"].find("skipped") is not None
     assert suites["template"].find("testcase/failure") is not None
-    assert root.get("failures") == "5"  # stale template, stale es, stale en, markup es, coverage en
     en_cases = {c.get("name"): c for c in suites["en"].iter("testcase")}
     assert "98.1% translated, below 100%" in en_cases["coverage"].findtext("failure")
-    assert root.get("tests") == str(1 + 17 + 17)
+    counts = {key: [int(suite.get(key)) for suite in suites.values()]
+              for key in ("tests", "failures", "errors", "skipped")}
+    # stale template; stale es, markup es; stale en, coverage en
+    assert counts == {"tests": [1, 17, 17], "failures": [1, 2, 2], "errors": [0, 0, 0], "skipped": [0, 1, 1]}
+    for suite in suites.values():  # each count is what the suite's test cases hold
+        cases = suite.findall("testcase")
+        assert int(suite.get("failures")) == sum(case.find("failure") is not None for case in cases)
+        assert int(suite.get("skipped")) == sum(case.find("skipped") is not None for case in cases)
+    assert root.attrib == {}  # Ant's schema allows no attribute on <testsuites>
+    assert all(case.get("file") is None for case in root.iter("testcase"))
+
+
+@pytest.mark.parametrize("schema", ["jenkins-xunit-junit-10.xsd", "ant-junit.xsd"])
+def test_junit_is_valid_against_the_ci_schemas(flawed: dict[str, object], schema: str, tmp_path: Path) -> None:
+    """Jenkins xunit and Ant JUnit schemas (tests/data/junit, unchanged copies): a failing and a passing report."""
+    xsd = xmlschema.XMLSchema(Path(__file__).parent / "data" / "junit" / schema)
+    code, out, _ = run(flawed["root"], "check", "--format", "junit")  # type: ignore[arg-type]
+    assert code == 1
+    errors = [str(error) for error in xsd.iter_errors(out)]
+    assert errors == []
+    code, out, _ = run(flawed["root"], "check", "--format", "junit", "--skip", "markup,numbers",  # type: ignore[arg-type]
+                       "--fail-under", "0", "-o", str(tmp_path / "junit.xml"))
+    assert [str(error) for error in xsd.iter_errors(str(tmp_path / "junit.xml"))] == []
+    if schema == "ant-junit.xsd":
+        assert not xsd.is_valid((tmp_path / "junit.xml").read_text("utf-8").replace("<properties />", ""))
 
 
 def test_github_lines_point_at_po_and_profile_lines(flawed: dict[str, object]) -> None:

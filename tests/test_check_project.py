@@ -180,7 +180,7 @@ def test_a_worker_process_reports_bad_input_with_path_and_line(project: Path) ->
     [
         (("--skip", "nonsense"), "error: skip: unknown check 'nonsense'"),
         (("--fail-on", "typos"), "error: fail_on: unknown state 'typos'"),
-        (("--format", "xml"), "error: Invalid value for '-f' / '--format'"),
+        (("--format", "xml"), "error: Invalid value for '--format'"),
         (("--fail-under", "120"), "error: Invalid value for '--fail-under'"),
     ],
 )
@@ -280,7 +280,7 @@ def test_ci_recipes_are_valid_yaml_and_use_the_ci_formats() -> None:
     steps = [step.get("run", "") for step in github["jobs"]["check"]["steps"]]
     assert "i18nprofiles check --format github --report translation-report" in steps
     job = gitlab["translations"]
-    assert any("--format junit --output check-junit.xml" in line for line in job["script"])
+    assert any("--format junit -o check-junit.xml" in line for line in job["script"])
     assert job["artifacts"]["reports"]["junit"] == "check-junit.xml"
 
 

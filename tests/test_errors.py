@@ -111,6 +111,7 @@ def test_compile_or_update_of_a_missing_locale(project: Path, cli) -> None:
 
 
 def test_update_with_no_catalogues_fails(tmp_path: Path, cli) -> None:
+    (tmp_path / "i18nprofiles.toml").write_text('locales = ["fr", "es"]\n')
     (tmp_path / "profiles").mkdir()
     (tmp_path / "profiles" / "ana.md").write_text(GOOD, encoding="utf-8")
     cli("extract", cwd=tmp_path)

@@ -4,31 +4,36 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from itertools import groupby
 
-from i18nprofiles.check.findings import CHECKS, NOTICE, Finding, is_failing
+import junitparser
+
+from i18nprofiles.check.findings import CHECKS, ERROR, NOTICE, WARNING, Finding, is_failing
 from i18nprofiles.check.gate import CatalogReport, CheckReport, Tally
 from i18nprofiles.check.quality import applies
+from i18nprofiles.gettext.pofile import build_date
 
 JSON_FORMAT_VERSION = 1
-NOTICE_LIMIT = 10  # text and github show at most this many notices of a kind per file
+# text and github show at most this many findings of a check per file, by severity; json shows them all
+SHOWN_LIMITS = {NOTICE: 10, WARNING: 20, ERROR: 50}
+NOTICE_LIMIT = SHOWN_LIMITS[NOTICE]
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def visible_findings(findings: tuple[Finding, ...] | list[Finding]) -> tuple[list[Finding], dict[tuple[str, str], int]]:
-    """Findings to show, and how many notices were left out per (file, check)."""
+    """Findings to show, and how many were left out per (file, check): at most SHOWN_LIMITS of a severity."""
     shown: list[Finding] = []
     left: dict[tuple[str, str], int] = {}
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for finding in findings:
-        if finding.severity == NOTICE:
-            key = (finding.path, finding.check)
-            seen[key] = seen.get(key, 0) + 1
-            if seen[key] > NOTICE_LIMIT:
-                left[key] = left.get(key, 0) + 1
-                continue
+        key = (finding.path, finding.check, finding.severity)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > SHOWN_LIMITS.get(finding.severity, NOTICE_LIMIT):
+            left[key[:2]] = left.get(key[:2], 0) + 1
+            continue
         shown.append(finding)
     return shown, left
 
@@ -171,61 +176,78 @@ def format_github(report: CheckReport) -> str:
 
 
 # -- junit --------------------------------------------------------------------------
+#
+# Valid against both schemas CI servers read: Jenkins xunit's junit-10.xsd and
+# Apache Ant's JUnit.xsd (tests/data/junit).  So: no attribute on
+# <testsuites>; on each <testsuite> the counts (tests, failures, errors,
+# skipped), time, timestamp, hostname, package and id; <properties> first and
+# <system-out>, <system-err> last; a <testcase> holds at most one of
+# <failure>/<skipped> and no output of its own (the findings that do not fail
+# go to the suite's <system-out>).
 
 
 def _clean(text: str) -> str:
     return CONTROL_RE.sub("\ufffd", text)
 
 
-def _testcase(suite: ET.Element, classname: str, name: str, path: str, findings: list[Finding],
-              fail_level: str, skipped: str | None) -> bool:
-    case = ET.SubElement(suite, "testcase", {"classname": classname, "name": name, "file": path})
+def _testcase(classname: str, name: str, findings: list[Finding], fail_level: str,
+              skipped: str | None) -> tuple[junitparser.TestCase, list[Finding]]:
+    """A check's test case, and its findings that do not fail (for the suite's output)."""
+    case = junitparser.TestCase(name, classname, 0)
     if skipped:
-        ET.SubElement(case, "skipped", {"message": skipped})
-        return False
+        case.result = [junitparser.Skipped(skipped)]
+        return case, []
     failing = [f for f in findings if is_failing(f, fail_level)]
-    others = [f for f in findings if not is_failing(f, fail_level)]
     if failing:
-        failure = ET.SubElement(case, "failure", {"type": name, "message": f"{len(failing)} finding(s)"})
+        failure = junitparser.Failure(f"{len(failing)} finding(s)", name)
         failure.text = _clean("\n".join(_finding_line(f) for f in failing))
-    if others:
-        out = ET.SubElement(case, "system-out")
-        out.text = _clean("\n".join(_finding_line(f) for f in others))
-    return bool(failing)
+        case.result = [failure]
+    return case, [f for f in findings if not is_failing(f, fail_level)]
 
 
-def format_junit(report: CheckReport) -> str:
-    """JUnit XML: a test suite per catalogue (and one for the template), a test case per check."""
-    root = ET.Element("testsuites", {"name": "i18nprofiles check"})
+def format_junit(report: CheckReport, *, timestamp: str | None = None, hostname: str | None = None) -> str:
+    """JUnit XML: a test suite per catalogue (and one for the template), a test case per check.
+
+    ``timestamp`` (``YYYY-MM-DDTHH:MM:SS``) defaults to now, or ``SOURCE_DATE_EPOCH``;
+    ``hostname`` to this machine's name.
+    """
+    stamp = timestamp or build_date().strftime("%Y-%m-%dT%H:%M:%S")
+    host = hostname or socket.gethostname() or "localhost"
     by_key: dict[tuple[str | None, str], list[Finding]] = {}
     for finding in report.findings:
         scope = None if CHECKS[finding.check].scope == "template" else finding.locale
         by_key.setdefault((scope, finding.check), []).append(finding)
-    suites: list[tuple[str, str | None, str, list[str]]] = [
-        ("template", None, report.template, ["stale-template"])
-    ]
+    suites: list[tuple[str, str | None, list[str]]] = [("template", None, ["stale-template"])]
     names = [name for name, info in CHECKS.items() if info.scope != "template"]
-    paths = {f.locale: f.path for f in report.findings if f.locale and f.path.endswith(".po")}
-    paths.update({c.locale: c.path for c in report.catalogs})
-    suites += [(locale, locale, path, names) for locale, path in sorted(paths.items())]
-    total = failures = 0
-    for suite_name, locale, path, checks in suites:
-        suite = ET.SubElement(root, "testsuite", {"name": suite_name})
-        fails = 0
+    locales = {f.locale for f in report.findings if f.locale and f.path.endswith(".po")}
+    locales.update(c.locale for c in report.catalogs)
+    suites += [(locale, locale, names) for locale in sorted(locales)]
+    root = junitparser.JUnitXml()
+    for suite_name, locale, checks in suites:
+        suite = junitparser.TestSuite(suite_name)
+        suite.append(junitparser.Properties())
+        passed: list[Finding] = []
         for name in checks:
             skipped = "skipped by configuration" if name in report.skipped else None
             if locale and not skipped and not applies(name, locale):
                 skipped = f"does not apply to {locale}"
-            fails += _testcase(suite, f"i18nprofiles.{suite_name}", name, path, by_key.get((locale, name), []),
-                               report.fail_level, skipped)
-        suite.set("tests", str(len(checks)))
-        suite.set("failures", str(fails))
-        total += len(checks)
-        failures += fails
-    root.set("tests", str(total))
-    root.set("failures", str(failures))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+            case, others = _testcase(f"i18nprofiles.{suite_name}", name, by_key.get((locale, name), []),
+                                     report.fail_level, skipped)
+            suite.add_testcase(case)
+            passed += others
+        suite.append(junitparser.SystemOut(_clean("\n".join(_finding_line(f) for f in passed))))
+        suite.append(junitparser.SystemErr(""))
+        suite.update_statistics()
+        suite.time = 0
+        suite.timestamp = stamp
+        suite.hostname = host
+        root.append(suite)
+    tree = ET.fromstring(root.tostring())
+    for number, element in enumerate(tree.iter("testsuite")):  # Ant's schema wants both; junitparser has neither
+        element.set("package", "i18nprofiles")
+        element.set("id", str(number))
+    ET.indent(tree)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree, encoding="unicode") + "\n"
 
 
 FORMATS: dict[str, Callable[[CheckReport], str]] = {

@@ -29,8 +29,10 @@ from i18nprofiles.commands.extract import (
 )
 from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.config import Config
+from i18nprofiles.errors import ConfigError
 from i18nprofiles.gettext.pofile import same_but_date
 from i18nprofiles.paths import PROFILES_DOMAIN, select_catalogs, template_path
+from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.runtime import cpu_count, paused_gc, process_pool
 from i18nprofiles.source.discover import relative_path
 from i18nprofiles.source.model import Profile
@@ -65,6 +67,7 @@ def check_project(
     fail_level: str | None = None,
     jobs: int | None = None,
     store: Store | None = None,
+    progress: Progress | None = None,
 ) -> CheckReport:
     """Check the project's catalogues against its profiles; see docs/check.md.
 
@@ -75,31 +78,44 @@ def check_project(
     store = open_store(config.cache_dir) if store is None else store
     options = build_options(config, fail_under=fail_under, fail_on=fail_on, skip=skip, fail_level=fail_level)
     with paused_gc():  # profiles, entries and findings hold no cycles: collections took a sixth of the time
-        report = _check_catalogs(config, options, locales, directory, jobs, store)
+        report = _check_catalogs(config, options, locales, directory, jobs, store, report_progress(progress))
     if own:
         store.commit()
     return report
 
 
 def _check_catalogs(config: Config, options: CheckOptions, locales: Iterable[str], directory: str | Path | None,
-                    jobs: int | None, store: Store) -> CheckReport:
+                    jobs: int | None, store: Store, progress: Progress) -> CheckReport:
     """``check_project``'s work, in a frame of its own: profiles and entries are freed before the collector resumes."""
     folder = Path(directory) if directory else config.locales_dir
     targets = select_catalogs(config, folder, PROFILES_DOMAIN, locales, create_missing=True)
+    if not targets:
+        raise ConfigError("nothing to check: no target locale (list the locales to publish in 'locales')",
+                          config.source)
     rel = {loc: relative_path(path, config.root) for loc, path in targets.items()}
     existing = {loc: path for loc, path in targets.items() if path.is_file()}
     pot = template_path(config)
     workers = count_jobs(list(existing.values()), jobs)
+    scans: dict[str, CatalogScan] = {}
     if workers > 1:
         with process_pool(workers) as pool:
             futures = {loc: pool.submit(scan_file, str(p), loc, rel[loc], options) for loc, p in existing.items()}
-            profiles = read_profiles(config, store=store)
+            profiles = read_profiles(config, store=store, progress=progress)
             template_found = template_keys(config, profiles, pot, store)
-            scans = {loc: future.result() for loc, future in futures.items()}
+            progress("check", 0, len(existing))
+            for loc, future in futures.items():
+                scans[loc] = future.result()
+                progress("check", len(scans), len(existing))
     else:
-        profiles = read_profiles(config, store=store)
+        profiles = read_profiles(config, store=store, progress=progress)
         template_found = template_keys(config, profiles, pot, store)
-        scans = {loc: scan_file(str(p), loc, rel[loc], options) for loc, p in existing.items()}
+        progress("check", 0, len(existing))
+        for loc, p in existing.items():
+            scans[loc] = scan_file(str(p), loc, rel[loc], options)
+            progress("check", len(scans), len(existing))
+    if not any(profile.segments for profile in profiles):
+        raise ConfigError(f"nothing to check: the {len(profiles)} profiles give no message to translate",
+                          config.source)
     return assemble_report(options, rel, scans, profiles, segment_keys(profiles), template_found,
                            relative_path(pot, config.root))
 

@@ -14,6 +14,7 @@ from i18nprofiles.config import Config
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.files import write_text_atomic
 from i18nprofiles.paths import catalog_path
+from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.site.pages import (
     SiteInputs,
     Table,
@@ -53,7 +54,8 @@ class RenderResult:
 
 def render_all(inputs: RenderInputs) -> RenderOutput:
     """The full stage: every file of the site."""
-    return RenderOutput(inputs.folder, render_pages(inputs.records, inputs.records, inputs.tables, inputs.workers))
+    return RenderOutput(inputs.folder, render_pages(inputs.records, inputs.records, inputs.tables, inputs.workers,
+                                                    inputs.progress))
 
 
 RENDER: Step[RenderInputs, RenderOutput] = Step("render", render_all, accelerate=reuse_pages,
@@ -213,6 +215,7 @@ def render_site(
     catalogs: Mapping[str, polib.POFile] | None = None,
     changes: Mapping[str, CatalogChange] | None = None,
     store: Store | None = None,
+    progress: Progress | None = None,
 ) -> RenderResult:
     """Render the project's site into ``output`` (default: ``output_dir``).
 
@@ -222,14 +225,17 @@ def render_site(
     and ``changes`` say what ``update`` changed in the others.
     Every file is made in memory before any is written; a file whose record
     did not change since the last render into the folder is not made again,
-    and a file whose bytes did not change is not rewritten.
+    and a file whose bytes did not change is not rewritten.  ``progress``
+    hears of steps "read profiles" and "render" (in files made).
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
     fuzzy = bool(config["use_fuzzy"] if use_fuzzy is None else use_fuzzy)
     folder = Path(output) if output else config.output_dir
     if profiles is None:
-        profiles = read_profiles(config, store=store)
+        profiles = read_profiles(config, store=store, progress=progress)
+    report = report_progress(progress)
+    report("render", 0, 0)
     previous = recall_state(store, folder)
     if tables is not None:
         translations = {code: LocaleTranslations(tables.get(code, {}), None, None) for code in config.locales}
@@ -246,7 +252,7 @@ def render_site(
     digests = {name: record_digest(record) for name, record in records.items()} if store.folder else {}
     made = store.run(RENDER, RenderInputs(folder, records, digests, inputs.tables,
                                           {code: found.changed for code, found in translations.items()}, previous,
-                                          workers))
+                                          workers, lambda done, total: report("render", done, total)))
     files = recall_files(store, folder)
     written, unchanged = write_site(folder, made.files)
     removed = remove_stale(folder, files, records)

@@ -29,6 +29,7 @@ from i18nprofiles.paths import (
     select_catalogs,
     template_path,
 )
+from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
 from i18nprofiles.store.changes import CatalogChange, diff_catalogs
 from i18nprofiles.store.splice import (
@@ -186,6 +187,7 @@ def update_catalogs(
     describe: bool = False,
     store: Store | None = None,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> list[UpdateResult]:
     """Merge the template into every catalogue of the domain (or those of ``locales``).
 
@@ -197,6 +199,7 @@ def update_catalogs(
     the templates differ (``store.splice``).  With ``describe``, each written
     catalogue's result says what changed in it (``UpdateResult.change``), for
     ``compile``.  ``workers`` is accepted for compatibility and ignored.
+    ``progress`` hears of step "update", in catalogues.
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
@@ -210,12 +213,15 @@ def update_catalogs(
     parse_template = lru_cache(maxsize=1)(lambda: parse_input(template))
     created = format_po_date(build_date())
     hashes = lru_cache(maxsize=1)(lambda: _template_hashes(store, template))
-    results = []
+    results: list[UpdateResult] = []
+    report = report_progress(progress)
+    report("update", 0, len(targets))
     try:
         for locale, path in sorted(targets.items()):
             results.append(update_one(store, MergeInputs(template, parse_template, store.read(path), locale, created,
                                                          options), Path(output) if output else None, check,
                                       describe, hashes))
+            report("update", len(results), len(targets))
     except BaseException:
         store.discard()
         raise

@@ -1462,9 +1462,9 @@ def entry_content(entry: polib.POEntry) -> tuple[object, ...]:
 
 def same_content(first: polib.POFile, second: polib.POFile) -> bool:
     """Whether two catalogues hold the same entries and header, however their files are laid out (the
-    header's POT-Creation-Date aside)."""
+    header's POT-Creation-Date and the order of its fields aside)."""
     def header(catalog: polib.POFile) -> tuple[object, ...]:
-        fields = [(key, value) for key, value in catalog.metadata.items() if key != "POT-Creation-Date"]
+        fields = sorted((key, value) for key, value in catalog.metadata.items() if key != "POT-Creation-Date")
         return catalog.header, bool(catalog.metadata_is_fuzzy), fields
     return (header(first) == header(second) and len(first) == len(second)
             and all(entry_content(a) == entry_content(b) for a, b in zip(first, second)))
