@@ -251,6 +251,9 @@ def init(ctx: click.Context, locale: str, input_file: str | None, output: str | 
 @domain_option
 @width_option
 @click.option("-N", "--no-fuzzy-matching", is_flag=True, help="Do not look for similar messages.")
+@click.option("--fuzzy-threshold", type=click.FloatRange(0, 1, max_open=True), metavar="RATIO",
+              help="How similar an old message must be to offer its translation as fuzzy "
+                   "(default: fuzzy_threshold, 0.6).")
 @click.option("--ignore-obsolete", is_flag=True, help="Drop obsolete entries instead of keeping them as #~.")
 @click.option("--init-missing", is_flag=True, help="Create catalogues for configured locales that have none.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a catalogue would change.")
@@ -261,7 +264,7 @@ def init(ctx: click.Context, locale: str, input_file: str | None, output: str | 
 @click.pass_context
 def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, output: str | None,
            directory: str | None, domain: str, width: int | None, no_fuzzy_matching: bool,
-           ignore_obsolete: bool, init_missing: bool, check: bool, jobs: int) -> int:
+           fuzzy_threshold: float | None, ignore_obsolete: bool, init_missing: bool, check: bool, jobs: int) -> int:
     """Merge the template into every catalogue."""
     from i18nprofiles.commands.update import update_catalogs
 
@@ -269,6 +272,7 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
     with project_store(ctx, config) as store, showing_progress("update") as progress:
         results = update_catalogs(config, locales=locales, input_file=input_file, output=output, directory=directory,
                                   domain=domain, width=width, fuzzy_matching=not no_fuzzy_matching,
+                                  fuzzy_threshold=fuzzy_threshold,
                                   ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check, store=store,
                                   progress=progress)
     if not results:

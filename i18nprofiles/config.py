@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "templates_dir": None,
     "translatable_fields": [],
     "width": 76,
+    "fuzzy_threshold": 0.6,  # update: how similar an old msgid must be to offer its translation (msgmerge's)
     # rendering
     "publish_threshold": 0,
     "use_fuzzy": False,
@@ -190,6 +191,9 @@ def validate_settings(config: Config) -> None:
             raise ConfigError(f"setting {key!r} must be a string", where)
     if not isinstance(config.settings["width"], int) or isinstance(config.settings["width"], bool):
         raise ConfigError("setting 'width' must be a whole number", where)
+    threshold = config.settings["fuzzy_threshold"]
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold < 1:
+        raise ConfigError("setting 'fuzzy_threshold' must be a number from 0 up to (not including) 1", where)
     config.settings["source_locale"] = normalize_locale(config.settings["source_locale"], where)
     config.settings["locales"] = [normalize_locale(locale, where) for locale in config.settings["locales"]]
 

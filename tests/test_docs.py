@@ -7,7 +7,8 @@ runs with bash there, and what it prints (standard output and error, in
 order) must be the lines below it.  A ```python block followed by an output
 block (``` with no language) runs with Python and must print that block; one
 whose first line is ``# NAME.py`` is written to that file instead, for a
-console block to run.  Only paths (the scratch folder is the page's
+console block to run.  A ```po block must be an excerpt of a catalogue or
+template of the scratch folder as it is at that point.  Only paths (the scratch folder is the page's
 ``/tmp``) and timings are normalised.
 
 Hidden directives, in HTML comments, set the scene before the next block:
@@ -178,6 +179,12 @@ def run_page(doc: Path, tmp_path: Path) -> list[tuple[int, list[str], list[str]]
                 if got_lines != want:
                     differences.append((offset, want, got_lines))
                 offset += len(expected)
+        elif block.lang == "po":
+            excerpt = "\n".join(block.lines).strip("\n") + "\n"
+            files = sorted(scratch.cwd.rglob("*.po*")) + sorted(Path(scratch.to_scratch("/tmp")).glob("*.po*"))
+            if not any(excerpt in path.read_text(encoding="utf-8", errors="replace") for path in files):
+                differences.append((block.start, block.lines, ["(in no .po or .pot file of the project)",
+                                                               ]))
         elif block.lang == "python" and block.lines and re.fullmatch(r"# [\w-]+\.py", block.lines[0]):
             (scratch.cwd / block.lines[0][2:]).write_text("\n".join(block.lines) + "\n", encoding="utf-8")
         elif block.lang == "python" and number + 1 < len(blocks) and blocks[number + 1].lang == "":
@@ -226,6 +233,15 @@ def test_a_changed_output_fails(tmp_path: Path) -> None:
                             ["locales/profiles.pot: 54 messages from 3 profiles (unchanged)"])]
     page.write_text(page.read_text(encoding="utf-8").replace("55 messages", "54 messages").replace("(written)", "(unchanged)"), encoding="utf-8")
     assert run_page(page, tmp_path / "scratch") == []
+
+
+def test_a_po_excerpt_must_be_in_a_catalogue(tmp_path: Path) -> None:
+    """A ```po block that no catalogue of the scratch folder holds is reported; one that is, is not."""
+    page = tmp_path / "page.md"
+    page.write_text('```po\nmsgid "Pérou"\nmsgstr "Perú"\n```\n', encoding="utf-8")
+    assert run_page(page, tmp_path / "scratch") == []
+    page.write_text('```po\nmsgid "Pérou"\nmsgstr "Pérou!"\n```\n', encoding="utf-8")
+    assert [offset for offset, _, _ in run_page(page, tmp_path / "scratch2")] == [1]  # the line after the fence
 
 
 def test_the_alumni_project_is_the_one_of_profile_format() -> None:

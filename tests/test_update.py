@@ -116,6 +116,22 @@ def test_no_fuzzy_matching_and_ignore_obsolete(project: Path, translated: Path, 
     assert not [e for e in catalog if e.obsolete]
 
 
+def test_fuzzy_threshold_option_and_setting(project: Path, translated: Path, cli) -> None:
+    write_profile(project, EDITED, RESTORED)  # EDITED is 0.98 similar to PARAGRAPH
+    cli("extract", cwd=project)
+    assert "  fuzzy: profiles/ana.md:5: La coopérative" in cli("update", "--check", cwd=project).out
+    result = cli("update", "--check", "--fuzzy-threshold", "0.99", cwd=project)
+    assert "  new: profiles/ana.md:5: La coopérative" in result.out and "fuzzy:" not in result.out
+    assert "run `i18nprofiles update --fuzzy-threshold 0.99`" in result.err
+    config = project / "i18nprofiles.toml"
+    config.write_text(config.read_text() + "fuzzy_threshold = 0.99\n")
+    assert cli("update", cwd=project).code == 0
+    assert entries(translated)[EDITED].msgstr == "" and not entries(translated)[EDITED].fuzzy
+    config.write_text(config.read_text().replace("0.99", "1.5"))
+    result = cli("update", cwd=project)
+    assert result.code == 2 and "error: " in result.err and "fuzzy_threshold" in result.err
+
+
 def test_update_check_lists_changes_and_writes_nothing(project: Path, translated: Path, cli) -> None:
     assert cli("update", "--check", cwd=project).code == 0
     write_profile(project, EDITED, RESTORED, "Un nouveau paragraphe sur le marché du samedi.")

@@ -14,6 +14,7 @@ import polib
 from i18nprofiles.commands.catalogs import parse_input
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import CatalogError, ConfigError
+from i18nprofiles.gettext.matcher import DEFAULT_CUTOFF
 from i18nprofiles.gettext.merge import MergeReport, merge_catalog, new_catalog
 from i18nprofiles.gettext.pofile import (
     Key,
@@ -64,6 +65,7 @@ class UpdateOptions:
 
     width: int
     fuzzy_matching: bool = True
+    fuzzy_threshold: float = DEFAULT_CUTOFF
     keep_obsolete: bool = True
 
 
@@ -105,7 +107,7 @@ def merge_file(inputs: MergeInputs) -> Merged:
     if inputs.catalog.exists:
         old = parse_input(inputs.catalog)
         merged, report = merge_catalog(template, old, fuzzy_matching=options.fuzzy_matching,
-                                       keep_obsolete=options.keep_obsolete)
+                                       fuzzy_threshold=options.fuzzy_threshold, keep_obsolete=options.keep_obsolete)
     else:
         old = None
         merged = new_catalog(template, inputs.locale, created=inputs.created)
@@ -123,7 +125,8 @@ def splice_file(store: Store, inputs: MergeInputs) -> Merged | None:
         return None
     options = inputs.options
     spliced = splice_catalog(template, catalog, known[3], writer_options(options.width),
-                             fuzzy_matching=options.fuzzy_matching, keep_obsolete=options.keep_obsolete)
+                             fuzzy_matching=options.fuzzy_matching, fuzzy_threshold=options.fuzzy_threshold,
+                             keep_obsolete=options.keep_obsolete)
     if spliced is None:
         return None
     return Merged(spliced.written, spliced.report, entries=spliced.entries, metadata=spliced.metadata)
@@ -181,6 +184,7 @@ def update_catalogs(
     domain: str = PROFILES_DOMAIN,
     width: int | None = None,
     fuzzy_matching: bool = True,
+    fuzzy_threshold: float | None = None,
     ignore_obsolete: bool = False,
     init_missing: bool = False,
     check: bool = False,
@@ -208,7 +212,9 @@ def update_catalogs(
     targets = select_catalogs(config, folder, domain, locales, create_missing=init_missing)
     if output and len(targets) != 1:
         raise ConfigError("--output needs exactly one --locale")
-    options = UpdateOptions(config["width"] if width is None else width, fuzzy_matching, not ignore_obsolete)
+    options = UpdateOptions(width=config["width"] if width is None else width, fuzzy_matching=fuzzy_matching,
+                            fuzzy_threshold=config["fuzzy_threshold"] if fuzzy_threshold is None else fuzzy_threshold,
+                            keep_obsolete=not ignore_obsolete)
     template = read_template_input(store, template_file) if targets else store.read(template_file)
     parse_template = lru_cache(maxsize=1)(lambda: parse_input(template))
     created = format_po_date(build_date())

@@ -12,7 +12,7 @@ import polib
 
 from i18nprofiles.config import parse_locale
 from i18nprofiles.gettext.pofile import Key, has_translation, plural_count
-from i18nprofiles.matcher import FuzzyMatcher
+from i18nprofiles.gettext.matcher import DEFAULT_CUTOFF, SURE_CHARACTERS, FuzzyMatcher
 from i18nprofiles.source.template import GENERATOR
 
 
@@ -104,12 +104,25 @@ def obsolete_entry(old: polib.POEntry) -> polib.POEntry:
     return entry
 
 
-def match_departed(unmatched: list[polib.POEntry], departed: Iterable[polib.POEntry]) -> dict[Key, polib.POEntry]:
-    """The fuzzy matches of new entries among the translated entries that left the template (a small pool:
-    an edited paragraph finds its own old version there first)."""
+def match_departed(unmatched: list[polib.POEntry], departed: Iterable[polib.POEntry],
+                   cutoff: float = DEFAULT_CUTOFF) -> dict[Key, polib.POEntry]:
+    """The fuzzy matches of new entries among the translated entries that left the template: an edited
+    paragraph finds its own old version there first.
+
+    Only near-identical msgids are taken here (more than ``SURE_CHARACTERS`` similar): a merely similar
+    one may hide a closer match elsewhere in the catalogue, which the search of the whole catalogue finds.
+    """
     pool = [entry for entry in departed if has_translation(entry) and entry.msgid]
-    matcher = FuzzyMatcher([entry.msgid for entry in pool]) if pool and unmatched else None
-    return {entry_key(new): pool[found.index] for new in unmatched if matcher and (found := matcher.find(new.msgid))}
+    if not pool or not unmatched:
+        return {}
+    matcher = fuzzy_matcher([entry_key(entry) for entry in pool], max(cutoff, SURE_CHARACTERS))
+    return {entry_key(new): pool[found.index] for new in unmatched
+            if (found := matcher.find(new.msgid, new.msgctxt))}
+
+
+def fuzzy_matcher(keys: Sequence[Key], cutoff: float) -> FuzzyMatcher:
+    """The fuzzy index of the msgids of ``keys``, with their msgctxt (the same context wins ties)."""
+    return FuzzyMatcher([msgid for _, msgid in keys], cutoff=cutoff, contexts=[msgctxt for msgctxt, _ in keys])
 
 
 def find_fuzzy(
@@ -117,15 +130,17 @@ def find_fuzzy(
     departed: Iterable[polib.POEntry],
     pool: Sequence[Key],
     fetch: Callable[[set[Key]], Mapping[Key, polib.POEntry]],
+    cutoff: float = DEFAULT_CUTOFF,
 ) -> dict[Key, polib.POEntry]:
-    """The fuzzy match of each new entry that has one: first among the ``departed`` entries (those that
-    left the template), then among the ``pool`` (the keys of every translated entry of the catalogue, in
-    file order); ``fetch`` gives the entries of the keys matched in the pool."""
-    matches = match_departed(unmatched, departed)
+    """The fuzzy match of each new entry that has one, more than ``cutoff`` similar: first a near-identical
+    one among the ``departed`` entries (those that left the template), then the best among the ``pool``
+    (the keys of every translated entry of the catalogue, in file order); ``fetch`` gives the entries of
+    the keys matched in the pool."""
+    matches = match_departed(unmatched, departed, cutoff)
     rest = [new for new in unmatched if entry_key(new) not in matches]
     if rest and pool:
-        matcher = FuzzyMatcher([msgid for _, msgid in pool])
-        found = {entry_key(new): pool[match.index] for new in rest if (match := matcher.find(new.msgid))}
+        matcher = fuzzy_matcher(pool, cutoff)
+        found = {entry_key(new): pool[match.index] for new in rest if (match := matcher.find(new.msgid, new.msgctxt))}
         old = fetch(set(found.values()))
         matches.update((key, old[other]) for key, other in found.items())
     return matches
@@ -173,16 +188,18 @@ def merge_catalog(
     catalog: polib.POFile,
     *,
     fuzzy_matching: bool = True,
+    fuzzy_threshold: float = DEFAULT_CUTOFF,
     keep_obsolete: bool = True,
 ) -> tuple[polib.POFile, MergeReport]:
     """Merge a template into a catalogue, as ``msgmerge --previous`` does, and better.
 
     - an exact msgid keeps its translation; an obsolete one comes back to life;
-    - a new msgid close to an old translated one gets that translation, marked
-      fuzzy, with the old msgid as ``#|`` previous msgid.  The old msgids that
-      left the template are tried first (an edited paragraph keeps its own
-      translation); only when none is close enough is the whole catalogue
-      searched;
+    - a new msgid close to an old translated one (more than ``fuzzy_threshold``
+      similar, sharing words: ``matcher.FuzzyMatcher``) gets that translation,
+      marked fuzzy, with the old msgid as ``#|`` previous msgid.  A
+      near-identical msgid among those that left the template is taken first
+      (an edited paragraph keeps its own translation); otherwise the whole
+      catalogue is searched;
     - old entries that left the template are kept as obsolete ``#~`` entries
       (when translated), unless ``keep_obsolete`` is false.
     """
@@ -219,7 +236,7 @@ def merge_catalog(
     if fuzzy_matching and unmatched:
         departed = (e for e in catalog if not e.obsolete and entry_key(e) not in template_keys)
         pool = [entry_key(e) for e in catalog if has_translation(e) and e.msgid]
-        matches = find_fuzzy(unmatched, departed, pool, lambda keys: by_key)
+        matches = find_fuzzy(unmatched, departed, pool, lambda keys: by_key, fuzzy_threshold)
         used.update(entry_key(old) for old in matches.values())
 
     for index, new in enumerate(template):

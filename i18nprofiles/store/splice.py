@@ -29,6 +29,7 @@ from typing import Any
 
 import polib
 
+from i18nprofiles.gettext.matcher import DEFAULT_CUTOFF
 from i18nprofiles.gettext.merge import (
     MergeReport,
     entry_key,
@@ -221,6 +222,7 @@ def splice_catalog(
     options: tuple[Any, ...],
     *,
     fuzzy_matching: bool = True,
+    fuzzy_threshold: float = DEFAULT_CUTOFF,
     keep_obsolete: bool = True,
 ) -> Spliced | None:
     """``merge_catalog`` of a template into a catalogue that a merge with another template (``base``: its
@@ -275,7 +277,7 @@ def splice_catalog(
             centries.update(parse_blocks(cdata, clayout, cindex, keys - centries.keys())[1])
             return centries
 
-        matches = find_fuzzy(unmatched, (centries[key] for key in removed), pool, fetch)
+        matches = find_fuzzy(unmatched, (centries[key] for key in removed), pool, fetch, fuzzy_threshold)
     for new in unmatched:
         old = matches.get(entry_key(new))
         merged[entry_key(new)] = entry = merged_entry(new, old, fuzzy=old is not None, plurals=plurals)
