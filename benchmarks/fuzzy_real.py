@@ -11,12 +11,14 @@ into the repository).
 
 How a merge is judged (the same rule for both tools):
 
-* a *suggestion* is an active entry of the merged catalogue that is flagged
-  fuzzy, has a translation, and got it from another msgid: the old
-  catalogue had no entry (active or obsolete) with its msgctxt and msgid.
-  (The issue's first count, every fuzzy entry with a translation, also
-  counts the entries that were fuzzy already and the ones msgmerge flags
-  because their msgid_plural changed; it is printed too, judged alike.)
+* a *suggestion* is an active entry of the merged catalogue that has a
+  translation and got it from another msgid: the old catalogue had no entry
+  (active or obsolete) with its msgctxt and msgid.  It is flagged fuzzy,
+  except when ``update`` gave back the reviewed translation of a fuzzy entry
+  whose previous msgid it is (msgmerge leaves that one fuzzy).  (The issue's
+  count, every fuzzy entry with a translation, also counts the entries that
+  were fuzzy already and the ones msgmerge flags because their msgid_plural
+  changed; it is printed too, judged alike.)
 * a suggestion is *judged* when the reference catalogue has the same
   msgctxt and msgid translated and not fuzzy; others (the team left it
   untranslated or fuzzy, or dropped it) are counted apart as *unjudged*;
@@ -284,17 +286,22 @@ def judge(merged: polib.POFile, old_keys: set[Key], reference: dict[Key, polib.P
     """Count the suggestions of a merged catalogue and how close each is to the reference."""
     verdict = Verdict()
     for entry in merged:
-        if entry.obsolete or "fuzzy" not in entry.flags or not is_translated(entry):
+        if entry.obsolete or not entry.msgid or not is_translated(entry):
             continue
+        fuzzy = "fuzzy" in entry.flags
+        if not fuzzy and key(entry) in old_keys:
+            continue  # kept from the old catalogue
         published = reference.get(key(entry))
         similarity = Indel.normalized_similarity(translation(entry), translation(published)) if published else None
-        verdict.issue_count += 1
-        verdict.issue_useful += similarity is not None and similarity >= USEFUL
-        verdict.issue_far_off += similarity is not None and similarity < FAR_OFF
+        if fuzzy:
+            verdict.issue_count += 1
+            verdict.issue_useful += similarity is not None and similarity >= USEFUL
+            verdict.issue_far_off += similarity is not None and similarity < FAR_OFF
         if key(entry) in old_keys:
             continue
         verdict.suggestions += 1
-        verdict.chosen[key(entry)] = (entry.previous_msgctxt, entry.previous_msgid or "")
+        # A restored entry (not fuzzy) came from the fuzzy entry whose previous msgid it is.
+        verdict.chosen[key(entry)] = (entry.previous_msgctxt, entry.previous_msgid) if fuzzy else key(entry)
         if similarity is None:
             verdict.unjudged += 1
             continue

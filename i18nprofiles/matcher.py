@@ -1,74 +1,104 @@
-"""Fuzzy matching of msgids through an index, for ``update`` at scale.
+"""Fuzzy matching of msgids: msgmerge's similarity, candidates from an index, and a check on the words.
 
-GNU msgmerge compares a new msgid with every old one (quadratic on paragraphs).
-Here candidates come from two inverted indexes, and only a handful are compared
-exactly with rapidfuzz:
+The similarity of two msgids is GNU msgmerge's (``fstrcmp``): the share of
+their characters left in place by the fewest insertions and deletions that
+turn one into the other (rapidfuzz's normalised Indel similarity).  An old
+msgid is a match when it is more similar than the cutoff (by default 0.6,
+msgmerge's) and passes a check on its words.  A word is a run of letters and
+digits, case-folded, outside format directives (``%s``, ``%2$d``,
+``%(name)s``, ``{name}``, ``$var``) and markup (``<b>``, ``&amp;``); two
+words are forms of one word when they begin with the same five letters
+(``update``/``updates``, ``clean``/``cleaning``), or when one is the other
+with an ending of one or two letters (``file``/``files``):
 
-* every text is indexed under the pairs of its 5 rarest words (document
-  frequency in the old texts); a query looks up the pairs of its 9 rarest
-  known words. With 3 words edited, 2 of the 5 survive and rank among the 9,
-  so the original still shares a pair; a reordered text shares all 10. A
-  pair of rare words is rare: posting lists stay short at any catalogue size;
-* texts of ``SHORT_MAX_WORDS`` words or fewer are also indexed by character
-  trigrams, so that headings and tags match on small edits inside a word.
+* messages (either text has fewer than ``PROSE_WORDS`` words) must share a
+  word, when both have words: ``%s tree`` and ``%s thread failed`` have the
+  characters of a match and none of its words, so the translation of one is
+  no draft for the other;
+* paragraphs (both texts have ``PROSE_WORDS`` words or more) must share
+  ``WORD_OVERLAP`` of their words (by their first five letters), weighted by
+  rarity, unless they are near-identical: two unrelated paragraphs in the
+  same language share many characters through their function words, but few
+  of their rarer words.  A paragraph whose sentences moved around is also
+  compared on its sorted words.
 
-A candidate is accepted when its character similarity (as msgmerge's
-``fstrcmp``), or failing that the similarity of its sorted words (a reordered
-sentence), reaches the cutoff, *and* enough of its words, weighted by rarity,
-are shared (unless it is near-identical): unrelated prose in the same language
-shares many characters through its function words, but few of its rarer
-words. The best score wins, then the lowest index.
+The most similar match wins; among equals, the one with the query's
+msgctxt, then the one with more words in common (weighted by rarity), then
+the one with the same directives and markup, then the first.
+
+No query is compared with every old msgid.  A message is compared with the
+old msgids that share one of its words (an index by the first five letters,
+read from the rarest words on, within a budget) and with those that have no
+words (in rapidfuzz's C loop, which skips at once the lengths that rule out
+the cutoff).  A paragraph is compared with the few old msgids that share the
+most pairs of its rarer words (a second index: each text under the pairs of
+its ``ANCHOR_WORDS`` rarest words; an edited paragraph keeps some of them, a
+pair of rare words is rare at any catalogue size).  A query with no words is
+compared with the old msgids of a fitting length.
 """
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import math
 import re
 import sys
 import unicodedata
-from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, combinations, repeat
-from typing import TypeVar
+from itertools import chain, combinations, count, groupby
+from operator import itemgetter
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from i18nprofiles.cache import paused_gc
 
-__all__ = ["FuzzyMatcher", "Match"]
+__all__ = ["FuzzyMatcher", "Match", "DEFAULT_CUTOFF", "SURE_CHARACTERS", "analyse_text", "same_word"]
 
-_WORD_RE = re.compile(r"\w+")
-_Key = TypeVar("_Key", bound=Hashable)
-
-#: Each text is indexed under the pairs of this many of its rarest words.
-ANCHOR_WORDS = 5
-#: A query looks up the pairs of this many of its rarest known words.
-QUERY_ANCHOR_WORDS = 9
-#: Texts with at most this many words are also indexed by character trigrams.
-SHORT_MAX_WORDS = 8
-#: Features shared by more texts than this are skipped (unless nothing is rarer).
-MAX_FEATURE_DF = 200
-#: Most postings read for one query, rarest features first.
-POSTINGS_BUDGET = 2000
-#: Candidates compared exactly for one query, at least.
-CANDIDATES = 5
-#: Candidates compared exactly for one query, at most (near-duplicates of the best).
-MAX_CANDIDATES = 32
-#: Features a candidate shares with the query before its sorted words are compared too.
-REORDER_MIN_SHARED = 3
-#: Least share of (rarity-weighted) words a match has in common with the query.
+#: msgmerge's threshold: a match is more similar than this (the ``fuzzy_threshold`` setting).
+DEFAULT_CUTOFF = 0.6
+#: Words that begin with this many letters in common are forms of one word (``clean``/``cleaning``).
+STEM_LETTERS = 5
+#: So are a word of at least ``SHORT_WORD`` letters and the same word with an ending of at most
+#: ``ENDING_LETTERS`` letters (``file``/``files``).
+SHORT_WORD = 3
+ENDING_LETTERS = 2
+#: From this many words (in both texts), texts are compared as paragraphs.
+PROSE_WORDS = 20
+#: Least share of (rarity-weighted) words a paragraph has in common with its match.
 WORD_OVERLAP = 0.7
-#: Character similarity from which no word check is needed (near-identical texts).
+#: Character similarity from which two texts are near-identical (no word check for paragraphs).
 SURE_CHARACTERS = 0.9
-#: Texts of at most this many words (headings, tags) weigh all their words the same.
-HEADING_WORDS = 3
-#: Two different words count as one when at least this similar (plural, accent).
-SAME_WORD = 0.8
-#: Words left unpaired on each side above which no fuzzy pairing is attempted.
-MAX_FUZZY_PAIRING = 8
+#: Each text is indexed under the pairs of this many of its rarest words ...
+ANCHOR_WORDS = 5
+#: ... and a paragraph looks up the pairs of this many of its rarest words.
+QUERY_ANCHOR_WORDS = 9
+#: Postings read for one query, rarest keys first (the rarest key's are always read).
+POSTINGS_BUDGET = 2000
+#: Candidates compared with a paragraph, at most.
+MAX_PROSE_CANDIDATES = 32
+#: Words a paragraph must share with a candidate before their sorted words are compared too.
+REORDER_MIN_SHARED = 3
+
+_DIRECTIVE_OR_MARKUP = re.compile(
+    r"""%(?:\d+\$)?[-+\#0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGcspaA]  # printf
+      | %<PRI\w+>                                                  # printf with a <inttypes.h> macro
+      | %\([^()\s]+\)[-+\#0 ]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]      # Python %(name)s
+      | %\d+                                                       # Qt %1
+      | \{[A-Za-z_]?[\w.\[\]]*(?:![rsa])?(?::[^{}\s]*)?\}          # Python {name}, {0:>3}
+      | \$\{?[A-Za-z_]\w*\}?                                       # shell, Perl, NSIS $var ${var}
+      | </?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>                        # markup tags
+      | &(?:\#\d+|\#x[0-9A-Fa-f]+|[A-Za-z]\w*);                   # character entities
+    """,
+    re.VERBOSE,
+)
+_MARK_START = re.compile(r"[%{$<&]")  # every directive and markup begins with one of these
+# Ideographs and kana are words of one character each (no spaces between words).
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_RE = re.compile(rf"[{_IDEOGRAPHS}]|[^\W_{_IDEOGRAPHS}]+")
 
 
 @dataclass(frozen=True)
@@ -79,162 +109,263 @@ class Match:
     score: float  # similarity in [0, 1]
 
 
-def _words(text: str) -> list[str]:
-    """Return the words of *text*, in NFC and case-folded."""
-    return _WORD_RE.findall(unicodedata.normalize("NFC", text).casefold())
+class _Text(NamedTuple):
+    """What matching needs to know of one distinct msgid."""
+
+    text: str
+    words: frozenset[str]  # its distinct words
+    stems: tuple[str, ...]  # the first letters of its words, in order
+    tokens: tuple[str, ...]  # its directives and markup, sorted
 
 
-def _matchable(words: list[str]) -> bool:
-    """Return whether a text with these words may match at all (two letters or more)."""
-    return len(words) > 1 or (len(words) == 1 and len(words[0]) > 1)
+def analyse_text(text: str) -> _Text:
+    """Return the words and the directives and markup of *text*."""
+    tokens = _DIRECTIVE_OR_MARKUP.findall(text) if _MARK_START.search(text) else []
+    plain = _DIRECTIVE_OR_MARKUP.sub(" ", text) if tokens else text
+    words = _WORD_RE.findall((plain if plain.isascii() else unicodedata.normalize("NFC", plain)).casefold())
+    stems = tuple([word[:STEM_LETTERS] for word in words])
+    return _Text(text, frozenset(words), stems, tuple(sorted(tokens)) if tokens else ())
 
 
-def _trigrams(words: Iterable[str]) -> set[str]:
-    """Return the character trigrams of *words* joined by spaces, padded."""
-    padded = " " + " ".join(words) + " "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+def same_word(a: str, b: str) -> bool:
+    """Return whether two case-folded words are forms of one word."""
+    if a[:STEM_LETTERS] == b[:STEM_LETTERS]:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= SHORT_WORD and len(long) - len(short) <= ENDING_LETTERS and long.startswith(short)
 
 
-def _anchor_keys(ranked: list[str]) -> Iterable[tuple[str, ...]]:
-    """Return the index keys of a text from its rarest words, rarest first."""
-    return combinations(ranked, 2) if len(ranked) > 1 else [tuple(ranked)]
+def _share_a_word(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Return whether a word of *mine* is a form of a word of *theirs*."""
+    return not mine.isdisjoint(theirs) or any(same_word(a, b) for a in mine for b in theirs)
 
 
-def _append_all(postings: defaultdict[_Key, list[int]], keys: Iterable[_Key], index: int) -> None:
-    """Append *index* to the posting list of every key (the loop runs in C)."""
-    deque(map(list.append, map(postings.__getitem__, keys), repeat(index)), maxlen=0)
+def _matchable(analysed: _Text) -> bool:
+    """Return whether a text may match at all: two words, a word of two letters, or two visible characters."""
+    stems = analysed.stems
+    if stems:
+        return len(stems) > 1 or len(stems[0]) > 1
+    return len("".join(analysed.text.split())) > 1
 
 
-def _postings(index: Mapping[_Key, list[int]], keys: Iterable[_Key]) -> list[list[int]]:
-    """Return the posting lists of the keys found, rarest first, within the reading budget."""
-    found = sorted(filter(None, map(index.get, keys)), key=len)
-    read = 0
-    for n, posting in enumerate(found):
-        if n and (len(posting) > MAX_FEATURE_DF or read + len(posting) > POSTINGS_BUDGET):
-            return found[:n]
-        read += len(posting)
-    return found
-
-
-def _unweighted(word: str, default: float) -> float:
-    """Return 1: every word weighs the same."""
-    return 1.0
-
-
-def _sorted_tokens(text: str) -> str:
-    """Return the whitespace-separated tokens of *text* in sorted order."""
+def _sorted_words(text: str) -> str:
+    """Return the whitespace-separated words of *text* in sorted order."""
     return " ".join(sorted(text.split()))
 
 
-class FuzzyMatcher:
-    """Index of old msgids; finds the most similar one to a new msgid without scanning them all."""
+def _pairs(ranked: Sequence[str]) -> Iterable[tuple[str, ...]]:
+    """Return the keys of the pair index from words ranked rarest first."""
+    return combinations(ranked, 2) if len(ranked) > 1 else [tuple(ranked)]
 
-    def __init__(self, texts: Sequence[str], cutoff: float = 0.6) -> None:
-        self._texts: list[str] = list(texts)
+
+class FuzzyMatcher:
+    """Index of old msgids; finds the most similar one to a new msgid without comparing them all.
+
+    *contexts*, when given, are the msgctxt of the texts (None for none): a
+    match from the query's own context is preferred among equally similar ones.
+    """
+
+    def __init__(self, texts: Sequence[str], cutoff: float = DEFAULT_CUTOFF,
+                 contexts: Sequence[str | None] | None = None) -> None:
+        if contexts is not None and len(contexts) != len(texts):
+            raise ValueError("contexts and texts differ in length")
         self._cutoff = cutoff
-        self._pairs: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
-        self._trigrams: defaultdict[str, list[int]] = defaultdict(list)
-        self._rank: dict[str, int] = {}
+        self._contexts: Sequence[str | None] = contexts if contexts is not None else [None] * len(texts)
+        self._texts: list[_Text] = []  # distinct texts, by uid
+        self._members: list[list[int]] = []  # the indexes of each distinct text
+        self._strings: list[str] = []  # distinct texts, by uid
+        self._lengths: list[int] = []  # by uid
+        self._by_length: list[tuple[int, int]] = []  # (length, uid), sorted
+        self._words: defaultdict[str, list[int]] = defaultdict(list)  # stem -> uids of the messages
+        self._long_words: defaultdict[str, list[int]] = defaultdict(list)  # stem -> uids of the paragraphs
+        self._stems: list[str] = []  # every stem, sorted
+        self._pairs: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)  # pair of stems -> uids
+        self._wordless: list[int] = []  # uids of the texts without words
+        self._shortest_paragraph = sys.maxsize  # length of the shortest text of PROSE_WORDS words or more
+        self._rank: dict[str, int] = {}  # stem -> rank, rarest first
         self._weights: dict[str, float] = {}
         self._unknown_weight = 1.0
-        # Hundreds of thousands of new lists: the cyclic collector would rescan them all.
-        with paused_gc():
-            self._build()
+        with paused_gc():  # many new lists: the cyclic collector would rescan them all
+            self._build(texts)
 
-    def _build(self) -> None:
-        """Fill the word statistics and both indexes."""
-        docs: list[tuple[int, tuple[str, ...]]] = []
-        seen: set[str] = set()
-        normalize, casefold, findall, intern = unicodedata.normalize, str.casefold, _WORD_RE.findall, sys.intern
-        for index, text in enumerate(self._texts):
-            if text in seen:
-                continue  # duplicates: the lowest index stands for all
-            seen.add(text)
-            words = findall(casefold(normalize("NFC", text)))
-            if not _matchable(words):
+    def _build(self, texts: Sequence[str]) -> None:
+        """Analyse the distinct texts and fill both indexes."""
+        uids: dict[str, int] = {}
+        words, long_words = self._words, self._long_words
+        for index, text in enumerate(texts):
+            uid = uids.get(text)
+            if uid is not None:
+                self._members[uid].append(index)
                 continue
-            docs.append((index, tuple(map(intern, set(words)))))
-            if len(words) <= SHORT_MAX_WORDS:
-                _append_all(self._trigrams, _trigrams(words), index)
-        df = Counter(chain.from_iterable(distinct for _, distinct in docs))
+            analysed = analyse_text(text)
+            if not text or not _matchable(analysed):
+                continue
+            uid = uids[text] = len(self._texts)
+            self._texts.append(analysed)
+            self._members.append([index])
+            if not analysed.stems:
+                self._wordless.append(uid)
+            for stem in set(analysed.stems):
+                (words if len(analysed.stems) < PROSE_WORDS else long_words)[stem].append(uid)
+        self._strings = [t.text for t in self._texts]
+        self._lengths = list(map(len, self._strings))
+        self._by_length = sorted(zip(self._lengths, count()))
+        self._stems = stems = sorted(words.keys() | long_words.keys())
+        df = {stem: len(words.get(stem, ())) + len(long_words.get(stem, ())) for stem in stems}
         # Words from rarest to commonest, ties by spelling: a total, deterministic order.
-        ordered = sorted(df.items(), key=lambda item: (item[1], item[0]))
-        self._rank = rank = {word: r for r, (word, _) in enumerate(ordered)}
-        by_rank = rank.__getitem__
-        for index, distinct in docs:
-            _append_all(self._pairs, _anchor_keys(sorted(distinct, key=by_rank)[:ANCHOR_WORDS]), index)
-        n = len(docs)
+        self._rank = rank = {stem: r for r, stem in enumerate(sorted(stems, key=lambda stem: (df[stem], stem)))}
+        n = len(self._texts)
         self._unknown_weight = math.log(n + 1) + 1.0
-        self._weights = {word: math.log((n + 1) / (count + 1)) + 1.0 for word, count in ordered}
+        self._weights = {stem: math.log((n + 1) / (found + 1)) + 1.0 for stem, found in df.items()}
+        paragraphs = sorted(set(chain.from_iterable(long_words.values())))
+        self._shortest_paragraph = min(map(self._lengths.__getitem__, paragraphs), default=sys.maxsize)
+        pairs = self._pairs
+        for uid in paragraphs:
+            for key in _pairs(sorted(set(self._texts[uid].stems), key=rank.__getitem__)[:ANCHOR_WORDS]):
+                pairs[key].append(uid)
 
-    def find(self, text: str) -> Match | None:
-        """Return the most similar old msgid at or above the cutoff, or None."""
-        words = _words(text)
-        if not _matchable(words):
+    def find(self, text: str, context: str | None = None) -> Match | None:
+        """Return the most similar old msgid (above the cutoff, sharing enough words), or None.
+
+        *context* is the query's msgctxt: among equally similar old msgids, one
+        with the same context is preferred.
+        """
+        query = analyse_text(text)
+        if not text or not _matchable(query):
             return None
-        rank = self._rank
-        known = sorted(filter(rank.__contains__, set(words)), key=rank.__getitem__)
-        postings = _postings(self._pairs, _anchor_keys(known[:QUERY_ANCHOR_WORDS]))
-        if len(words) <= SHORT_MAX_WORDS:
-            postings += _postings(self._trigrams, _trigrams(words))
-        counts = Counter(chain.from_iterable(postings))
-        ranked = heapq.nsmallest(MAX_CANDIDATES, counts.items(), key=lambda item: (-item[1], item[0]))
-        if not ranked:
+        prose = len(query.stems) >= PROSE_WORDS
+        candidates = [*self._candidates(query, prose), *(self._paragraphs(query) if prose else ())]
+        if not candidates:
             return None
-        # A few candidates, plus every one about as well connected as the best (near-duplicates).
-        floor = max(2, ranked[0][1] // 2)
-        scored: list[tuple[float, int]] = []
-        for n, (index, shared) in enumerate(ranked):
-            if n >= CANDIDATES and shared < floor:
-                break
-            score = self._similarity(text, self._texts[index], shared)
-            if score >= self._cutoff:
-                scored.append((-score, index))
-        # Best score first, then lowest index; the word check only as far as needed.
-        for negative, index in sorted(scored):
-            if self._related(text, words, self._texts[index], -negative):
-                return Match(index, -negative)
+        scored = sorted(self._scores(query, candidates, prose), key=lambda item: (-item[0], item[1]))
+        for score, tied in groupby(scored, key=itemgetter(0)):
+            uids = [uid for _, uid in tied]
+            if len(uids) > 1:
+                uids.sort(key=lambda uid: self._preference(query, context, uid))
+            for uid in uids:
+                if self._related(query, self._texts[uid], score):
+                    return Match(self._member(uid, context), score)
         return None
 
-    def _similarity(self, text: str, old: str, shared: int) -> float:
-        """Return the character similarity of *text* and *old*; below the cutoff, that of their sorted words."""
-        score = Indel.normalized_similarity(text, old)
-        if score < self._cutoff and shared >= REORDER_MIN_SHARED:
-            # As many common features as a reordered text has: compare the sorted words.
-            score = Indel.normalized_similarity(_sorted_tokens(text), _sorted_tokens(old))
-        return score
+    def _candidates(self, query: _Text, prose: bool) -> Iterable[int]:
+        """Return the uids of the old messages (fewer than ``PROSE_WORDS`` words) that share a word with
+        *query*, and of those without words; for a query without words, of every text of a fitting length."""
+        if not query.stems:
+            low, high = self._length_range(len(query.text))
+            start = bisect.bisect_left(self._by_length, (low, -1))
+            end = bisect.bisect_right(self._by_length, (high, len(self._texts)))
+            return [uid for _, uid in self._by_length[start:end]]
+        keys = set(chain.from_iterable(map(self._keys, query.words)))
+        found = set(chain.from_iterable(self._read(self._words, keys))).union(self._wordless)
+        low, high = self._length_range(len(query.text))
+        if not prose:
+            if high >= self._shortest_paragraph:  # a long message may match a paragraph on the message rule
+                found.update(chain.from_iterable(self._read(self._long_words, keys)))
+            return found  # rapidfuzz skips at once the texts whose length rules out the cutoff
+        lengths = self._lengths  # few old messages are long enough for a paragraph
+        return [uid for uid in found if low <= lengths[uid] <= high]
 
-    def _related(self, text: str, words: list[str], old: str, score: float) -> bool:
-        """Return whether *old* shares enough words with *text* to be more than a look-alike."""
-        if score >= SURE_CHARACTERS and Indel.normalized_similarity(text, old) >= SURE_CHARACTERS:
+    def _keys(self, word: str) -> list[str]:
+        """Return the index keys (stems) of the forms of *word*."""
+        keys = [word[:STEM_LETTERS]]
+        if len(word) >= SHORT_WORD:
+            # The word without an ending ("files": "file"), and with one ("file": "files", "filed").
+            keys += [word[:n] for n in range(max(SHORT_WORD, len(word) - ENDING_LETTERS), min(len(word), STEM_LETTERS))]
+            if len(word) < STEM_LETTERS:
+                start = bisect.bisect_right(self._stems, word)
+                end = bisect.bisect_left(self._stems, word + "\U0010ffff")
+                keys += self._stems[start:end]
+        return keys
+
+    def _paragraphs(self, query: _Text) -> list[int]:
+        """Return the uids of the few old paragraphs that share the most pairs of the query's rarer words."""
+        rank = self._rank
+        known = sorted(filter(rank.__contains__, set(query.stems)), key=rank.__getitem__)
+        counts = Counter(chain.from_iterable(self._read(self._pairs, _pairs(known[:QUERY_ANCHOR_WORDS]))))
+        # As many pairs in common as the best candidate, or half as many.
+        floor = max(2, max(counts.values(), default=0) // 2)
+        low, high = self._length_range(len(query.text))
+        lengths = self._lengths
+        found = [uid for uid, shared in counts.items() if shared >= floor and low <= lengths[uid] <= high]
+        return sorted(found, key=lambda uid: (-counts[uid], uid))[:MAX_PROSE_CANDIDATES]
+
+    def _length_range(self, length: int) -> tuple[int, int]:
+        """Return the lengths of the texts that can be more similar than the cutoff to one of *length*
+        (two texts of lengths l <= m are at most 2 l / (l + m) similar)."""
+        cutoff = self._cutoff
+        if cutoff <= 0:
+            return 0, sys.maxsize
+        return math.floor(length * cutoff / (2 - cutoff)), math.ceil(length * (2 - cutoff) / cutoff)
+
+    @staticmethod
+    def _read(index: dict, keys: Iterable) -> list[list[int]]:  # type: ignore[type-arg]
+        """Return the posting lists of the keys found, shortest first, within the reading budget."""
+        found = sorted(filter(None, map(index.get, keys)), key=len)
+        read = 0
+        for n, posting in enumerate(found):
+            if n and read + len(posting) > POSTINGS_BUDGET:
+                return found[:n]
+            read += len(posting)
+        return found
+
+    def _scores(self, query: _Text, candidates: list[int], prose: bool) -> list[tuple[float, int]]:
+        """Return (similarity, uid) of the candidates more similar than the cutoff."""
+        cutoff = self._cutoff
+        choices = list(map(self._strings.__getitem__, candidates))
+        # (rapidfuzz's cutoff may leave out a similarity equal to it: ask for a little less, then check)
+        found = process.extract(query.text, choices, scorer=Indel.normalized_similarity,
+                                score_cutoff=max(0.0, cutoff - 0.01), limit=None)
+        scored = [(score, candidates[i]) for _, score, i in found if score > cutoff]
+        if prose:
+            scored += self._reordered(query, candidates, {uid for _, uid in scored})
+        return scored
+
+    def _reordered(self, query: _Text, candidates: list[int], taken: set[int]) -> list[tuple[float, int]]:
+        """Return (similarity of the sorted words, uid) of the candidates that share the most words with a
+        paragraph (a paragraph whose sentences moved around shares them all), above the cutoff."""
+        texts = self._texts
+        mine = set(query.stems)
+        shared = {uid: len(mine.intersection(texts[uid].stems)) for uid in candidates if uid not in taken}
+        most = max(shared.values(), default=0)
+        if most < REORDER_MIN_SHARED:
+            return []
+        words = _sorted_words(query.text)
+        found = []
+        for uid, n in shared.items():
+            if n == most:
+                score = Indel.normalized_similarity(words, _sorted_words(texts[uid].text))
+                if score > self._cutoff:
+                    found.append((score, uid))
+        return found
+
+    def _preference(self, query: _Text, context: str | None, uid: int) -> tuple[bool, float, bool, int]:
+        """Order among equally similar texts: same context first, then more words in common (weighted by
+        rarity), then the same directives and markup, then the first."""
+        members = self._members[uid]
+        contexts = self._contexts
+        same_context = any(contexts[i] == context for i in members)
+        old = self._texts[uid]
+        return not same_context, -self._word_overlap(query.stems, old.stems), old.tokens != query.tokens, members[0]
+
+    def _member(self, uid: int, context: str | None) -> int:
+        """Return the index of the distinct text *uid* to report: the first with the same context, or the first."""
+        members = self._members[uid]
+        return next((i for i in members if self._contexts[i] == context), members[0])
+
+    def _related(self, query: _Text, old: _Text, score: float) -> bool:
+        """Return whether *old* has enough words of *query* to be more than a look-alike."""
+        if not query.stems or not old.stems:
             return True
-        old_words = _words(old)
-        weighted = max(len(words), len(old_words)) > HEADING_WORDS
-        return self._word_overlap(words, old_words, weighted) >= WORD_OVERLAP
+        if min(len(query.stems), len(old.stems)) < PROSE_WORDS:
+            return _share_a_word(query.words, old.words)
+        if score >= SURE_CHARACTERS and Indel.normalized_similarity(query.text, old.text) >= SURE_CHARACTERS:
+            return True
+        return self._word_overlap(query.stems, old.stems) >= WORD_OVERLAP
 
-    def _word_overlap(self, words: list[str], old_words: list[str], weighted: bool = True) -> float:
-        """Return the share of words common to both lists (Dice), weighted by rarity or not."""
-        weight: Callable[[str, float], float] = self._weights.get if weighted else _unweighted
-        unknown = self._unknown_weight if weighted else 1.0
-        mine = Counter(words)
-        theirs = Counter(old_words)
-        total = sum(weight(w, unknown) * c for w, c in mine.items()) + sum(
-            weight(w, unknown) * c for w, c in theirs.items()
-        )
-        shared = sum(weight(w, unknown) * min(c, theirs[w]) for w, c in mine.items() if w in theirs)
-        left_mine = [w for w in mine if w not in theirs]
-        left_theirs = [w for w in theirs if w not in mine]
-        if left_mine and left_theirs and max(len(left_mine), len(left_theirs)) <= MAX_FUZZY_PAIRING:
-            # Pair the remaining words that differ only slightly ("projet", "projets").
-            for word in left_mine:
-                found = process.extractOne(
-                    word, left_theirs, scorer=Indel.normalized_similarity, score_cutoff=SAME_WORD
-                )
-                if found is not None:
-                    other, similarity, i = found
-                    del left_theirs[i]
-                    pairs = min(mine[word], theirs[other])
-                    shared += similarity * pairs * min(weight(word, unknown), weight(other, unknown))
-                    if not left_theirs:
-                        break
-        return 2 * shared / total
+    def _word_overlap(self, mine: Sequence[str], theirs: Sequence[str]) -> float:
+        """Return the share of words common to both texts (Dice), each weighted by its rarity."""
+        weight, unknown = self._weights.get, self._unknown_weight
+        a, b = Counter(mine), Counter(theirs)
+        total = sum(weight(w, unknown) * c for w, c in a.items()) + sum(weight(w, unknown) * c for w, c in b.items())
+        shared = sum(weight(w, unknown) * min(c, b[w]) for w, c in a.items() if w in b)
+        return 2 * shared / total if total else 0.0

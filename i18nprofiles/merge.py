@@ -23,7 +23,7 @@ from i18nprofiles.config import Config, normalize_locale, parse_locale
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.extract import GENERATOR, PROFILES_DOMAIN, read_template, template_path
 from i18nprofiles.files import commit_files, discard_files, file_signature
-from i18nprofiles.matcher import FuzzyMatcher
+from i18nprofiles.matcher import DEFAULT_CUTOFF, SURE_CHARACTERS, FuzzyMatcher
 
 UPDATE_MEMO = "update:"  # snapshot name: the template and options a catalogue was last merged with
 MEMO_KEY = "memo"
@@ -159,10 +159,20 @@ def _obsolete_entry(old: polib.POEntry) -> polib.POEntry:
 
 def match_departed(unmatched: list[polib.POEntry], departed: Iterable[polib.POEntry]) -> dict[Key, polib.POEntry]:
     """The fuzzy matches of new entries among the translated entries that left the template (a small pool:
-    an edited paragraph finds its own old version there first)."""
+    an edited paragraph finds its own old version there first).
+
+    Only near-identical msgids are taken here (similarity above ``SURE_CHARACTERS``): a merely similar one
+    may have a closer match elsewhere in the catalogue, which the search of the whole catalogue finds.
+    """
     pool = [entry for entry in departed if has_translation(entry) and entry.msgid]
-    matcher = FuzzyMatcher([entry.msgid for entry in pool]) if pool and unmatched else None
-    return {_key(new): pool[found.index] for new in unmatched if matcher and (found := matcher.find(new.msgid))}
+    matcher = fuzzy_matcher(pool, cutoff=SURE_CHARACTERS) if pool and unmatched else None
+    return {_key(new): pool[found.index] for new in unmatched
+            if matcher and (found := matcher.find(new.msgid, new.msgctxt))}
+
+
+def fuzzy_matcher(pool: list[polib.POEntry], cutoff: float = DEFAULT_CUTOFF) -> FuzzyMatcher:
+    """The fuzzy index of the msgids of *pool* (with their msgctxt: the same context is preferred)."""
+    return FuzzyMatcher([entry.msgid for entry in pool], cutoff=cutoff, contexts=[entry.msgctxt for entry in pool])
 
 
 def merge_catalog(
@@ -230,9 +240,9 @@ def merge_catalog(
         unmatched = [new for new in unmatched if _key(new) not in matches]
         pool = [e for e in catalog if has_translation(e) and e.msgid] if unmatched else []
         if pool:
-            matcher = FuzzyMatcher([e.msgid for e in pool])
+            matcher = fuzzy_matcher(pool)
             for new in unmatched:
-                found = matcher.find(new.msgid)
+                found = matcher.find(new.msgid, new.msgctxt)
                 if found is not None:
                     matches[_key(new)] = pool[found.index]
         used.update(_key(old) for old in matches.values())
@@ -691,8 +701,9 @@ def match_fuzzy(
     if len(clayout.translated) != len(clayout.keys):
         return None
     pool = [key for key, translated in zip(clayout.keys, clayout.translated) if translated and key[1]]
-    matcher = FuzzyMatcher([msgid for _, msgid in pool]) if pool else None
-    found = {_key(new): pool[match.index] for new in rest if matcher and (match := matcher.find(new.msgid))}
+    matcher = FuzzyMatcher([msgid for _, msgid in pool], contexts=[msgctxt for msgctxt, _ in pool]) if pool else None
+    found = {_key(new): pool[match.index] for new in rest
+             if matcher and (match := matcher.find(new.msgid, new.msgctxt))}
     centries.update(parse_blocks(cdata, clayout, cindex, set(found.values()) - centries.keys())[1])
     return matches | {key: centries[old] for key, old in found.items()}
 
