@@ -95,10 +95,12 @@ _DIRECTIVE_OR_MARKUP = re.compile(
     """,
     re.VERBOSE,
 )
-_MARK_START = re.compile(r"[%{$<&]")  # every directive and markup begins with one of these
+_MARK_STARTS = "%{$<&"  # every directive and markup begins with one of these
+_WORD_RE = re.compile(r"[^\W_]+")
 # Ideographs and kana are words of one character each (no spaces between words).
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD_RE = re.compile(rf"[{_IDEOGRAPHS}]|[^\W_{_IDEOGRAPHS}]+")
+_IDEOGRAPH_RE = re.compile(rf"[{_IDEOGRAPHS}]")
+_WORD_OR_IDEOGRAPH_RE = re.compile(rf"[{_IDEOGRAPHS}]|[^\W_{_IDEOGRAPHS}]+")
 
 
 @dataclass(frozen=True)
@@ -114,17 +116,24 @@ class _Text(NamedTuple):
 
     text: str
     words: frozenset[str]  # its distinct words
-    stems: tuple[str, ...]  # the first letters of its words, in order
+    stems: frozenset[str]  # the first letters of its distinct words
+    length: int  # its number of words
     tokens: tuple[str, ...]  # its directives and markup, sorted
 
 
 def analyse_text(text: str) -> _Text:
     """Return the words and the directives and markup of *text*."""
-    tokens = _DIRECTIVE_OR_MARKUP.findall(text) if _MARK_START.search(text) else []
+    tokens = _DIRECTIVE_OR_MARKUP.findall(text) if any(mark in text for mark in _MARK_STARTS) else []
     plain = _DIRECTIVE_OR_MARKUP.sub(" ", text) if tokens else text
-    words = _WORD_RE.findall((plain if plain.isascii() else unicodedata.normalize("NFC", plain)).casefold())
-    stems = tuple([word[:STEM_LETTERS] for word in words])
-    return _Text(text, frozenset(words), stems, tuple(sorted(tokens)) if tokens else ())
+    pattern = _WORD_RE
+    if not plain.isascii():
+        plain = unicodedata.normalize("NFC", plain)
+        if _IDEOGRAPH_RE.search(plain):
+            pattern = _WORD_OR_IDEOGRAPH_RE
+    words = pattern.findall(plain.casefold())
+    distinct = frozenset(words)
+    stems = frozenset([word[:STEM_LETTERS] for word in distinct])
+    return _Text(text, distinct, stems, len(words), tuple(sorted(tokens)) if tokens else ())
 
 
 def same_word(a: str, b: str) -> bool:
@@ -142,9 +151,8 @@ def _share_a_word(mine: frozenset[str], theirs: frozenset[str]) -> bool:
 
 def _matchable(analysed: _Text) -> bool:
     """Return whether a text may match at all: two words, a word of two letters, or two visible characters."""
-    stems = analysed.stems
-    if stems:
-        return len(stems) > 1 or len(stems[0]) > 1
+    if analysed.length:
+        return analysed.length > 1 or len(next(iter(analysed.words))) > 1
     return len("".join(analysed.text.split())) > 1
 
 
@@ -177,11 +185,13 @@ class FuzzyMatcher:
         self._lengths: list[int] = []  # by uid
         self._by_length: list[tuple[int, int]] = []  # (length, uid), sorted
         self._words: defaultdict[str, list[int]] = defaultdict(list)  # stem -> uids of the messages
-        self._long_words: defaultdict[str, list[int]] = defaultdict(list)  # stem -> uids of the paragraphs
+        self._long_words: defaultdict[str, list[int]] | None = None  # stem -> uids of the paragraphs
+        self._paragraph_uids: list[int] = []  # uids of the texts of PROSE_WORDS words or more
         self._stems: list[str] = []  # every stem, sorted
         self._pairs: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)  # pair of stems -> uids
         self._wordless: list[int] = []  # uids of the texts without words
         self._shortest_paragraph = sys.maxsize  # length of the shortest text of PROSE_WORDS words or more
+        self._longest_message = 0  # length of the longest text with words but fewer than PROSE_WORDS
         self._rank: dict[str, int] = {}  # stem -> rank, rarest first
         self._weights: dict[str, float] = {}
         self._unknown_weight = 1.0
@@ -189,40 +199,54 @@ class FuzzyMatcher:
             self._build(texts)
 
     def _build(self, texts: Sequence[str]) -> None:
-        """Analyse the distinct texts and fill both indexes."""
+        """Analyse the distinct texts and fill the word index of the messages and the pair index of the
+        paragraphs."""
         uids: dict[str, int] = {}
-        words, long_words = self._words, self._long_words
+        analysed_texts, members, words, paragraphs = self._texts, self._members, self._words, self._paragraph_uids
         for index, text in enumerate(texts):
             uid = uids.get(text)
             if uid is not None:
-                self._members[uid].append(index)
+                members[uid].append(index)
                 continue
             analysed = analyse_text(text)
             if not text or not _matchable(analysed):
                 continue
-            uid = uids[text] = len(self._texts)
-            self._texts.append(analysed)
-            self._members.append([index])
+            uid = uids[text] = len(analysed_texts)
+            analysed_texts.append(analysed)
+            members.append([index])
             if not analysed.stems:
                 self._wordless.append(uid)
-            for stem in set(analysed.stems):
-                (words if len(analysed.stems) < PROSE_WORDS else long_words)[stem].append(uid)
-        self._strings = [t.text for t in self._texts]
+            elif analysed.length >= PROSE_WORDS:
+                paragraphs.append(uid)
+            else:
+                for stem in analysed.stems:
+                    words[stem].append(uid)
+        self._strings = [t.text for t in analysed_texts]
         self._lengths = list(map(len, self._strings))
         self._by_length = sorted(zip(self._lengths, count()))
-        self._stems = stems = sorted(words.keys() | long_words.keys())
-        df = {stem: len(words.get(stem, ())) + len(long_words.get(stem, ())) for stem in stems}
+        self._shortest_paragraph = min(map(self._lengths.__getitem__, paragraphs), default=sys.maxsize)
+        self._longest_message = max(map(self._lengths.__getitem__, chain.from_iterable(words.values())), default=0)
+        df = Counter(chain.from_iterable(t.stems for t in analysed_texts))
+        self._stems = sorted(df)
         # Words from rarest to commonest, ties by spelling: a total, deterministic order.
-        self._rank = rank = {stem: r for r, stem in enumerate(sorted(stems, key=lambda stem: (df[stem], stem)))}
-        n = len(self._texts)
+        self._rank = rank = {stem: r for r, stem in enumerate(sorted(df, key=lambda stem: (df[stem], stem)))}
+        n = len(analysed_texts)
         self._unknown_weight = math.log(n + 1) + 1.0
         self._weights = {stem: math.log((n + 1) / (found + 1)) + 1.0 for stem, found in df.items()}
-        paragraphs = sorted(set(chain.from_iterable(long_words.values())))
-        self._shortest_paragraph = min(map(self._lengths.__getitem__, paragraphs), default=sys.maxsize)
         pairs = self._pairs
         for uid in paragraphs:
-            for key in _pairs(sorted(set(self._texts[uid].stems), key=rank.__getitem__)[:ANCHOR_WORDS]):
+            for key in _pairs(sorted(analysed_texts[uid].stems, key=rank.__getitem__)[:ANCHOR_WORDS]):
                 pairs[key].append(uid)
+
+    def _paragraph_words(self) -> dict[str, list[int]]:
+        """Return the word index of the paragraphs (built when a long message first needs it)."""
+        if self._long_words is None:
+            self._long_words = defaultdict(list)
+            with paused_gc():
+                for uid in self._paragraph_uids:
+                    for stem in self._texts[uid].stems:
+                        self._long_words[stem].append(uid)
+        return self._long_words
 
     def find(self, text: str, context: str | None = None) -> Match | None:
         """Return the most similar old msgid (above the cutoff, sharing enough words), or None.
@@ -233,7 +257,7 @@ class FuzzyMatcher:
         query = analyse_text(text)
         if not text or not _matchable(query):
             return None
-        prose = len(query.stems) >= PROSE_WORDS
+        prose = query.length >= PROSE_WORDS
         candidates = [*self._candidates(query, prose), *(self._paragraphs(query) if prose else ())]
         if not candidates:
             return None
@@ -255,12 +279,14 @@ class FuzzyMatcher:
             start = bisect.bisect_left(self._by_length, (low, -1))
             end = bisect.bisect_right(self._by_length, (high, len(self._texts)))
             return [uid for _, uid in self._by_length[start:end]]
+        low, high = self._length_range(len(query.text))
+        if prose and low > self._longest_message:
+            return self._wordless  # no old message is long enough for this paragraph
         keys = set(chain.from_iterable(map(self._keys, query.words)))
         found = set(chain.from_iterable(self._read(self._words, keys))).union(self._wordless)
-        low, high = self._length_range(len(query.text))
         if not prose:
             if high >= self._shortest_paragraph:  # a long message may match a paragraph on the message rule
-                found.update(chain.from_iterable(self._read(self._long_words, keys)))
+                found.update(chain.from_iterable(self._read(self._paragraph_words(), keys)))
             return found  # rapidfuzz skips at once the texts whose length rules out the cutoff
         lengths = self._lengths  # few old messages are long enough for a paragraph
         return [uid for uid in found if low <= lengths[uid] <= high]
@@ -280,7 +306,7 @@ class FuzzyMatcher:
     def _paragraphs(self, query: _Text) -> list[int]:
         """Return the uids of the few old paragraphs that share the most pairs of the query's rarer words."""
         rank = self._rank
-        known = sorted(filter(rank.__contains__, set(query.stems)), key=rank.__getitem__)
+        known = sorted(filter(rank.__contains__, query.stems), key=rank.__getitem__)
         counts = Counter(chain.from_iterable(self._read(self._pairs, _pairs(known[:QUERY_ANCHOR_WORDS]))))
         # As many pairs in common as the best candidate, or half as many.
         floor = max(2, max(counts.values(), default=0) // 2)
@@ -324,7 +350,7 @@ class FuzzyMatcher:
         """Return (similarity of the sorted words, uid) of the candidates that share the most words with a
         paragraph (a paragraph whose sentences moved around shares them all), above the cutoff."""
         texts = self._texts
-        mine = set(query.stems)
+        mine = query.stems
         shared = {uid: len(mine.intersection(texts[uid].stems)) for uid in candidates if uid not in taken}
         most = max(shared.values(), default=0)
         if most < REORDER_MIN_SHARED:
@@ -356,16 +382,16 @@ class FuzzyMatcher:
         """Return whether *old* has enough words of *query* to be more than a look-alike."""
         if not query.stems or not old.stems:
             return True
-        if min(len(query.stems), len(old.stems)) < PROSE_WORDS:
+        if min(query.length, old.length) < PROSE_WORDS:
             return _share_a_word(query.words, old.words)
         if score >= SURE_CHARACTERS and Indel.normalized_similarity(query.text, old.text) >= SURE_CHARACTERS:
             return True
         return self._word_overlap(query.stems, old.stems) >= WORD_OVERLAP
 
-    def _word_overlap(self, mine: Sequence[str], theirs: Sequence[str]) -> float:
-        """Return the share of words common to both texts (Dice), each weighted by its rarity."""
+    def _word_overlap(self, mine: frozenset[str], theirs: frozenset[str]) -> float:
+        """Return the share of words common to both texts (Dice over their distinct words, by their first
+        letters), each weighted by its rarity."""
         weight, unknown = self._weights.get, self._unknown_weight
-        a, b = Counter(mine), Counter(theirs)
-        total = sum(weight(w, unknown) * c for w, c in a.items()) + sum(weight(w, unknown) * c for w, c in b.items())
-        shared = sum(weight(w, unknown) * min(c, b[w]) for w, c in a.items() if w in b)
+        total = sum(weight(w, unknown) for w in mine) + sum(weight(w, unknown) for w in theirs)
+        shared = sum(weight(w, unknown) for w in mine & theirs)
         return 2 * shared / total if total else 0.0

@@ -240,7 +240,7 @@ def test_directives_and_markup_are_not_words(query: str, old: str) -> None:
 
 def test_words_are_read_outside_directives_and_markup() -> None:
     analysed = analyse_text("Wrote %(files)d files to {folder} in %2$s <b>Done</b> &amp; ${name}")
-    assert analysed.stems == ("wrote", "files", "to", "in", "done")
+    assert analysed.words == {"wrote", "files", "to", "in", "done"} and analysed.length == 5
     assert analysed.tokens == tuple(sorted(["%(files)d", "{folder}", "%2$s", "<b>", "</b>", "&amp;", "${name}"]))
 
 
