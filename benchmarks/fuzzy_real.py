@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -192,16 +193,32 @@ def prepare(merge: Merge, folder: Path) -> Inputs:
 # -- running the tools -------------------------------------------------------------
 
 
-def run_msgmerge(inputs: Inputs, output: Path, fuzzy: bool = True) -> float:
-    """Run ``msgmerge --previous``; return its wall seconds."""
-    command = ["msgmerge", "--previous", "-q", "-o", str(output), str(inputs.old), str(inputs.template)]
+@dataclass(frozen=True)
+class Seconds:
+    """Wall and CPU (user + system, every thread and child process) seconds of one run."""
+
+    wall: float
+    cpu: float
+
+
+def run_timed(command: list[str], **kwargs: object) -> Seconds:
+    """Run *command* to completion; return its wall and CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command + ([] if fuzzy else ["-N"]), check=True)
-    return time.perf_counter() - start
+    subprocess.run(command, check=True, **kwargs)  # type: ignore[call-overload]
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Seconds(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
 
 
-def run_cli(inputs: Inputs, project: Path, fuzzy: bool = True) -> tuple[float, Path]:
-    """Run our ``update`` on a fresh project holding the two files; return its wall seconds and the catalogue."""
+def run_msgmerge(inputs: Inputs, output: Path, fuzzy: bool = True) -> Seconds:
+    """Run ``msgmerge --previous``; return its seconds."""
+    command = ["msgmerge", "--previous", "-q", "-o", str(output), str(inputs.old), str(inputs.template)]
+    return run_timed(command + ([] if fuzzy else ["-N"]))
+
+
+def run_cli(inputs: Inputs, project: Path, fuzzy: bool = True) -> tuple[Seconds, Path]:
+    """Run our ``update`` on a fresh project holding the two files; return its seconds and the catalogue."""
     if project.exists():
         shutil.rmtree(project)
     catalog = project / "locales" / inputs.locale / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -211,28 +228,34 @@ def run_cli(inputs: Inputs, project: Path, fuzzy: bool = True) -> tuple[float, P
     config = f'project = "fuzzy_real"\nlocales = ["{inputs.locale}"]\n'
     (project / "i18nprofiles.toml").write_text(config, encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    command = [sys.executable, "-m", "i18nprofiles", "update", "-D", DOMAIN, "-l", inputs.locale] + ([] if fuzzy else ["-N"])
-    start = time.perf_counter()
-    subprocess.run(command, cwd=project, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start, catalog
+    command = [sys.executable, "-m", "i18nprofiles", "update", "-D", DOMAIN, "-l", inputs.locale]
+    command += [] if fuzzy else ["-N"]
+    return run_timed(command, cwd=project, env=env, stdout=subprocess.DEVNULL), catalog
 
 
 class TimedMatcher(FuzzyMatcher):
-    """FuzzyMatcher that adds the seconds it spends to ``spent``."""
+    """FuzzyMatcher that adds the wall and CPU seconds it spends to ``wall`` and ``cpu``."""
 
-    spent = 0.0
+    wall = 0.0
+    cpu = 0.0
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        start = time.perf_counter()
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        TimedMatcher.spent += time.perf_counter() - start
+        with self.timed():
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def find(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
-        try:
+        with self.timed():
             return super().find(*args, **kwargs)  # type: ignore[arg-type]
+
+    @staticmethod
+    @contextmanager
+    def timed() -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
         finally:
-            TimedMatcher.spent += time.perf_counter() - start
+            TimedMatcher.wall += time.perf_counter() - wall
+            TimedMatcher.cpu += time.process_time() - cpu
 
 
 @contextmanager
@@ -240,22 +263,22 @@ def timed_matcher() -> Iterator[type[TimedMatcher]]:
     """Make ``merge_catalog`` use ``TimedMatcher`` for the time being."""
     saved = merge_module.FuzzyMatcher
     merge_module.FuzzyMatcher = TimedMatcher  # type: ignore[misc]
-    TimedMatcher.spent = 0.0
+    TimedMatcher.wall = TimedMatcher.cpu = 0.0
     try:
         yield TimedMatcher
     finally:
         merge_module.FuzzyMatcher = saved  # type: ignore[misc]
 
 
-def run_library(inputs: Inputs) -> tuple[float, float, polib.POFile]:
+def run_library(inputs: Inputs) -> tuple[Seconds, Seconds, polib.POFile]:
     """``merge_catalog`` in this process: its seconds, the matcher's share, and the merged catalogue."""
     template = polib.pofile(str(inputs.template), wrapwidth=0)
     catalog = polib.pofile(str(inputs.old), wrapwidth=0)
     with timed_matcher() as matcher:
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         merged, _ = merge_module.merge_catalog(template, catalog)
-        seconds = time.perf_counter() - start
-    return seconds, matcher.spent, merged
+        seconds = Seconds(time.perf_counter() - wall, time.process_time() - cpu)
+    return seconds, Seconds(matcher.wall, matcher.cpu), merged
 
 
 # -- judging -----------------------------------------------------------------------
@@ -333,15 +356,17 @@ class Outcome:
     theirs: Verdict
     decided: int
     agreed: int
-    times: dict[str, float] = field(default_factory=dict)
+    times: dict[str, Seconds] = field(default_factory=dict)
 
     @property
     def agreement(self) -> float:
         return self.agreed / self.decided if self.decided else 1.0
 
 
-def median(values: Iterable[float]) -> float:
-    return statistics.median(list(values))
+def median(values: Iterable[Seconds]) -> Seconds:
+    """The median wall and the median CPU seconds of several runs."""
+    values = list(values)
+    return Seconds(statistics.median(v.wall for v in values), statistics.median(v.cpu for v in values))
 
 
 def run_merge(merge: Merge, repeat: int, work: Path, timed: bool = True) -> Outcome:
@@ -351,7 +376,7 @@ def run_merge(merge: Merge, repeat: int, work: Path, timed: bool = True) -> Outc
     inputs = prepare(merge, folder)
     old_keys = {key(e) for e in polib.pofile(str(inputs.old), wrapwidth=0) if e.msgid}
     reference = read_reference(inputs.reference)
-    samples: dict[str, list[float]] = {name: [] for name in
+    samples: dict[str, list[Seconds]] = {name: [] for name in
                                        ("msgmerge", "msgmerge -N", "ours", "ours -N", "library", "matcher")}
     theirs_file = folder / "msgmerge.po"
     ours_file: Path | None = None
@@ -391,11 +416,21 @@ def describe(outcome: Outcome) -> str:
     s = outcome.times
     if "ours" in s:
         lines.append(
-            f"  update {s['ours']:.3f} s vs msgmerge {s['msgmerge']:.3f} s ({s['msgmerge'] / s['ours']:.2f}x); "
-            f"-N {s['ours -N']:.3f} s vs {s['msgmerge -N']:.3f} s; "
-            f"merge_catalog {s['library']:.3f} s of which FuzzyMatcher {s['matcher']:.3f} s"
+            f"  update {seconds(s['ours'])} vs msgmerge {seconds(s['msgmerge'])}: "
+            f"{s['msgmerge'].wall / s['ours'].wall:.2f}x wall, {s['msgmerge'].cpu / s['ours'].cpu:.2f}x CPU; "
+            f"-N {seconds(s['ours -N'])} vs {seconds(s['msgmerge -N'])}"
+        )
+        fuzzy_wall = s["msgmerge"].wall - s["msgmerge -N"].wall
+        fuzzy_cpu = s["msgmerge"].cpu - s["msgmerge -N"].cpu
+        lines.append(
+            f"  merge_catalog {seconds(s['library'])}, of which FuzzyMatcher {seconds(s['matcher'])}; "
+            f"msgmerge's fuzzy matching (msgmerge minus msgmerge -N) {fuzzy_wall:.3f} s ({fuzzy_cpu:.3f} s CPU)"
         )
     return "\n".join(lines)
+
+
+def seconds(value: Seconds) -> str:
+    return f"{value.wall:.3f} s ({value.cpu:.3f} s CPU)"
 
 
 def verdicts(ours: Verdict, theirs: Verdict) -> str:
@@ -412,20 +447,22 @@ def markdown(outcomes: list[Outcome], held_out: list[Outcome], repeat: int) -> s
         f"in the later release: *useful* when at least {USEFUL} similar (normalised Indel, plural forms joined),",
         f"*far-off* below {FAR_OFF}; suggestions for msgids the team left untranslated or fuzzy are not judged.",
         "Agreement: share of the msgids decided by fuzzy matching where both tools made the same choice.",
-        f"Times: wall seconds, median of {repeat} runs taken in turn; `update` is the command line on a fresh",
-        "project (Python start-up included), *matcher* is FuzzyMatcher's own share of `merge_catalog`.",
+        f"Times: wall seconds (CPU seconds, every thread and process), medians of {repeat} runs taken in turn;",
+        "`update` is the command line on a fresh project (Python start-up included); msgmerge's fuzzy matching",
+        "is msgmerge's time less msgmerge -N's; FuzzyMatcher is its own share of `merge_catalog` (index and",
+        "queries). msgmerge runs its fuzzy search in two threads.",
         "",
         "| merge | msgmerge: suggestions / useful / far-off | ours | agreement | msgmerge | `update` "
-        "| matcher | msgmerge -N | `update` -N | verdict |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| msgmerge -N | `update` -N | msgmerge's fuzzy matching | FuzzyMatcher | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for outcome in outcomes:
         s = outcome.times
+        fuzzy = Seconds(s["msgmerge"].wall - s["msgmerge -N"].wall, s["msgmerge"].cpu - s["msgmerge -N"].cpu)
         rows.append(
             f"| {outcome.merge.name} | {outcome.theirs.cell()} | {outcome.ours.cell()} | {outcome.agreement:.1%} "
-            f"| {s['msgmerge']:.2f} s | {s['ours']:.2f} s ({s['msgmerge'] / s['ours']:.1f}x) "
-            f"| {s['matcher'] * 1000:.0f} ms | {s['msgmerge -N']:.2f} s | {s['ours -N']:.2f} s "
-            f"| {verdicts(outcome.ours, outcome.theirs)} |"
+            f"| {cell(s['msgmerge'])} | {cell(s['ours'])} | {cell(s['msgmerge -N'])} | {cell(s['ours -N'])} "
+            f"| {cell(fuzzy)} | {cell(s['matcher'])} | {verdicts(outcome.ours, outcome.theirs)} |"
         )
     if held_out:
         rows += [
@@ -446,6 +483,11 @@ def markdown(outcomes: list[Outcome], held_out: list[Outcome], repeat: int) -> s
             agreement = sum(o.agreed for o in group) / decided_count if decided_count else 1.0
             rows.append(f"| {name} | {theirs.cell()} | {ours.cell()} | {agreement:.1%} | {verdicts(ours, theirs)} |")
     return "\n".join(rows) + "\n"
+
+
+def cell(value: Seconds) -> str:
+    """Wall seconds, and CPU seconds in parentheses."""
+    return f"{value.wall:.2f} s ({value.cpu:.2f})"
 
 
 def grouped(outcomes: list[Outcome]) -> list[tuple[str, list[Outcome]]]:

@@ -205,7 +205,11 @@ def test_short_strings_that_share_no_word_are_not_matched(query: str, old: str) 
     assert FuzzyMatcher([old]).find(query) is None
 
 
-@pytest.mark.parametrize(("query", "old"), [("Updates", "Update"), ("Cleaning", "Clean"), ("symlinks", "symlink")])
+@pytest.mark.parametrize(
+    ("query", "old"),
+    [("Updates", "Update"), ("Cleaning", "Clean"), ("symlinks", "symlink"), ("files", "file"), ("Opens", "Open"),
+     ("set", "sets")],
+)
 def test_forms_of_a_word_count_as_the_same_word(query: str, old: str) -> None:
     assert FuzzyMatcher([old]).find(query) == Match(0, Indel.normalized_similarity(query, old))
 
@@ -216,6 +220,26 @@ def test_short_string_sharing_a_word_is_judged_on_its_characters_as_msgmerge_doe
     best = max(range(len(texts)), key=lambda i: Indel.normalized_similarity(query, texts[i]))
     match = FuzzyMatcher(texts).find(query)
     assert match == Match(best, Indel.normalized_similarity(query, texts[best]))
+
+
+LOCK_FILE = ("The cache folder '%s' holds a lock file (remove it by hand if no other update is running on this "
+             "machine now)")
+
+
+def test_a_long_message_and_a_paragraph_are_compared_as_messages() -> None:
+    # 19 words against 21: a message, so one shared word is enough (half its rarer words are new).
+    query = "The cache folder '%s' holds a lock file. It will be removed when the last update of this project ends."
+    assert analyse_text(query).length < 20 <= analyse_text(LOCK_FILE).length
+    assert FuzzyMatcher([LOCK_FILE]).find(query) == Match(0, Indel.normalized_similarity(query, LOCK_FILE))
+
+
+def test_two_paragraphs_must_share_most_of_their_rarer_words() -> None:
+    # The same text with two more words: two paragraphs, and half of their words differ.
+    query = ("The cache folder '%s' holds a lock file. It will be removed when the very last update of this "
+             "project ends.")
+    assert analyse_text(query).length >= 20
+    assert DEFAULT_CUTOFF < Indel.normalized_similarity(query, LOCK_FILE) < 0.9
+    assert FuzzyMatcher([LOCK_FILE]).find(query) is None
 
 
 # -- format directives and markup --------------------------------------------------------------------------------
@@ -259,7 +283,8 @@ def test_a_change_of_directive_style_is_still_matched() -> None:
 
 
 def test_texts_without_words_match_on_their_characters() -> None:
-    assert FuzzyMatcher(["    %s", "%s: %s"]).find("  %s\n") == Match(0, Indel.normalized_similarity("  %s\n", "    %s"))
+    query = "  %s\n"
+    assert FuzzyMatcher(["    %s", "%s: %s"]).find(query) == Match(0, Indel.normalized_similarity(query, "    %s"))
     # A text with no words is a candidate for texts with words too.
     assert FuzzyMatcher(["%s: %s - %s"]).find("%s tag %s - %s") is not None
 
@@ -283,7 +308,8 @@ def test_same_context_wins_between_equally_similar_texts() -> None:
 def test_another_context_is_still_a_draft_but_weighs_less_than_similarity() -> None:
     matcher = FuzzyMatcher(["Delete files", "Delete file"], contexts=["button", None])
     # More similar in another context: still chosen (as msgmerge does).
-    assert matcher.find("Delete file!", "button") == Match(1, Indel.normalized_similarity("Delete file!", "Delete file"))
+    query = "Delete file!"
+    assert matcher.find(query, "button") == Match(1, Indel.normalized_similarity(query, "Delete file"))
 
 
 def test_contexts_must_match_the_texts() -> None:
