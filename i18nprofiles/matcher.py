@@ -161,9 +161,9 @@ def _sorted_words(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
-def _pairs(ranked: Sequence[str]) -> Iterable[tuple[str, ...]]:
-    """Return the keys of the pair index from words ranked rarest first."""
-    return combinations(ranked, 2) if len(ranked) > 1 else [tuple(ranked)]
+def _pairs(ranks: Sequence[int]) -> Iterable[tuple[int, ...]]:
+    """Return the keys of the pair index from the ranks of words, rarest first."""
+    return combinations(ranks, 2) if len(ranks) > 1 else [tuple(ranks)]
 
 
 class FuzzyMatcher:
@@ -188,7 +188,7 @@ class FuzzyMatcher:
         self._long_words: defaultdict[str, list[int]] | None = None  # stem -> uids of the paragraphs
         self._paragraph_uids: list[int] = []  # uids of the texts of PROSE_WORDS words or more
         self._stems: list[str] = []  # every stem, sorted
-        self._pairs: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)  # pair of stems -> uids
+        self._pairs: defaultdict[tuple[int, ...], list[int]] = defaultdict(list)  # pair of ranks -> uids
         self._wordless: list[int] = []  # uids of the texts without words
         self._shortest_paragraph = sys.maxsize  # length of the shortest text of PROSE_WORDS words or more
         self._longest_message = 0  # length of the longest text with words but fewer than PROSE_WORDS
@@ -235,7 +235,7 @@ class FuzzyMatcher:
         self._weights = {stem: math.log((n + 1) / (found + 1)) + 1.0 for stem, found in df.items()}
         pairs = self._pairs
         for uid in paragraphs:
-            for key in _pairs(sorted(analysed_texts[uid].stems, key=rank.__getitem__)[:ANCHOR_WORDS]):
+            for key in _pairs(sorted(map(rank.__getitem__, analysed_texts[uid].stems))[:ANCHOR_WORDS]):
                 pairs[key].append(uid)
 
     def _paragraph_words(self) -> dict[str, list[int]]:
@@ -306,7 +306,7 @@ class FuzzyMatcher:
     def _paragraphs(self, query: _Text) -> list[int]:
         """Return the uids of the few old paragraphs that share the most pairs of the query's rarer words."""
         rank = self._rank
-        known = sorted(filter(rank.__contains__, query.stems), key=rank.__getitem__)
+        known = sorted(map(rank.__getitem__, filter(rank.__contains__, query.stems)))
         counts = Counter(chain.from_iterable(self._read(self._pairs, _pairs(known[:QUERY_ANCHOR_WORDS]))))
         # As many pairs in common as the best candidate, or half as many.
         floor = max(2, max(counts.values(), default=0) // 2)
