@@ -78,7 +78,7 @@ ANCHOR_WORDS = 5
 QUERY_ANCHOR_WORDS = 9
 #: Postings read for one query, rarest keys first (the rarest key's are always read).
 POSTINGS_BUDGET = 2000
-#: Candidates compared with a paragraph, at most.
+#: Paragraphs compared with a query, at most.
 MAX_PROSE_CANDIDATES = 32
 #: Words a paragraph must share with a candidate before their sorted words are compared too.
 REORDER_MIN_SHARED = 3
@@ -179,19 +179,17 @@ class FuzzyMatcher:
             raise ValueError("contexts and texts differ in length")
         self._cutoff = cutoff
         self._contexts: Sequence[str | None] = contexts if contexts is not None else [None] * len(texts)
-        self._texts: list[_Text] = []  # distinct texts, by uid
+        self._strings: list[str] = []  # the distinct texts, by uid
         self._members: list[list[int]] = []  # the indexes of each distinct text
-        self._strings: list[str] = []  # distinct texts, by uid
         self._lengths: list[int] = []  # by uid
         self._by_length: list[tuple[int, int]] = []  # (length, uid), sorted
         self._words: defaultdict[str, list[int]] = defaultdict(list)  # stem -> uids of the messages
-        self._long_words: defaultdict[str, list[int]] | None = None  # stem -> uids of the paragraphs
-        self._paragraph_uids: list[int] = []  # uids of the texts of PROSE_WORDS words or more
         self._stems: list[str] = []  # every stem, sorted
         self._pairs: defaultdict[tuple[int, ...], list[int]] = defaultdict(list)  # pair of ranks -> uids
         self._wordless: list[int] = []  # uids of the texts without words
         self._shortest_paragraph = sys.maxsize  # length of the shortest text of PROSE_WORDS words or more
-        self._longest_message = 0  # length of the longest text with words but fewer than PROSE_WORDS
+        self._messages_by_length: list[tuple[int, int]] = []  # (length, uid) of the other texts, sorted
+        self._paragraphs_by_length: list[tuple[int, int]] = []  # (length, uid) of the paragraphs, sorted
         self._rank: dict[str, int] = {}  # stem -> rank, rarest first
         self._weights: dict[str, float] = {}
         self._unknown_weight = 1.0
@@ -200,9 +198,12 @@ class FuzzyMatcher:
 
     def _build(self, texts: Sequence[str]) -> None:
         """Analyse the distinct texts and fill the word index of the messages and the pair index of the
-        paragraphs."""
+        paragraphs (the analyses are not kept: a catalogue of paragraphs would hold every word twice)."""
         uids: dict[str, int] = {}
-        analysed_texts, members, words, paragraphs = self._texts, self._members, self._words, self._paragraph_uids
+        strings, members, words = self._strings, self._members, self._words
+        paragraphs: list[int] = []  # uids of the texts of PROSE_WORDS words or more
+        df: Counter[str] = Counter()
+        paragraph_stems: list[tuple[str, ...]] = []
         for index, text in enumerate(texts):
             uid = uids.get(text)
             if uid is not None:
@@ -211,42 +212,38 @@ class FuzzyMatcher:
             analysed = analyse_text(text)
             if not text or not _matchable(analysed):
                 continue
-            uid = uids[text] = len(analysed_texts)
-            analysed_texts.append(analysed)
+            uid = uids[text] = len(strings)
+            strings.append(text)
             members.append([index])
+            df.update(analysed.stems)
             if not analysed.stems:
                 self._wordless.append(uid)
             elif analysed.length >= PROSE_WORDS:
                 paragraphs.append(uid)
+                paragraph_stems.append(tuple(map(sys.intern, analysed.stems)))
             else:
                 for stem in analysed.stems:
                     words[stem].append(uid)
-        self._strings = [t.text for t in analysed_texts]
-        self._lengths = list(map(len, self._strings))
-        self._by_length = sorted(zip(self._lengths, count()))
-        self._shortest_paragraph = min(map(self._lengths.__getitem__, paragraphs), default=sys.maxsize)
-        self._longest_message = max(map(self._lengths.__getitem__, chain.from_iterable(words.values())), default=0)
-        df = Counter(chain.from_iterable(t.stems for t in analysed_texts))
+        self._lengths = lengths = list(map(len, strings))
+        self._by_length = sorted(zip(lengths, count()))
+        self._shortest_paragraph = min(map(lengths.__getitem__, paragraphs), default=sys.maxsize)
+        is_paragraph = set(paragraphs).__contains__
+        self._paragraphs_by_length = [item for item in self._by_length if is_paragraph(item[1])]
+        self._messages_by_length = [item for item in self._by_length if not is_paragraph(item[1])]
         self._stems = sorted(df)
         # Words from rarest to commonest, ties by spelling: a total, deterministic order.
         self._rank = rank = {stem: r for r, stem in enumerate(sorted(df, key=lambda stem: (df[stem], stem)))}
-        n = len(analysed_texts)
+        n = len(strings)
         self._unknown_weight = math.log(n + 1) + 1.0
         self._weights = {stem: math.log((n + 1) / (found + 1)) + 1.0 for stem, found in df.items()}
         pairs = self._pairs
-        for uid in paragraphs:
-            for key in _pairs(sorted(map(rank.__getitem__, analysed_texts[uid].stems))[:ANCHOR_WORDS]):
+        for uid, stems in zip(paragraphs, paragraph_stems):
+            for key in _pairs(sorted(map(rank.__getitem__, stems))[:ANCHOR_WORDS]):
                 pairs[key].append(uid)
 
-    def _paragraph_words(self) -> dict[str, list[int]]:
-        """Return the word index of the paragraphs (built when a long message first needs it)."""
-        if self._long_words is None:
-            self._long_words = defaultdict(list)
-            with paused_gc():
-                for uid in self._paragraph_uids:
-                    for stem in self._texts[uid].stems:
-                        self._long_words[stem].append(uid)
-        return self._long_words
+    def _text(self, uid: int) -> _Text:
+        """Return the analysis of an old text (made again for the few that get this far)."""
+        return analyse_text(self._strings[uid])
 
     def find(self, text: str, context: str | None = None) -> Match | None:
         """Return the most similar old msgid (above the cutoff, sharing enough words), or None.
@@ -258,38 +255,44 @@ class FuzzyMatcher:
         if not text or not _matchable(query):
             return None
         prose = query.length >= PROSE_WORDS
-        candidates = [*self._candidates(query, prose), *(self._paragraphs(query) if prose else ())]
+        paragraphs = self._paragraphs(query) if prose else []
+        candidates = [*self._candidates(query, prose), *paragraphs]
         if not candidates:
             return None
-        scored = sorted(self._scores(query, candidates, prose), key=lambda item: (-item[0], item[1]))
+        scored = self._scores(query, candidates)
+        if paragraphs:
+            scored += self._reordered(query, paragraphs, {uid for _, uid in scored})
+        scored.sort(key=lambda item: (-item[0], item[1]))
         for score, tied in groupby(scored, key=itemgetter(0)):
             uids = [uid for _, uid in tied]
             if len(uids) > 1:
                 uids.sort(key=lambda uid: self._preference(query, context, uid))
             for uid in uids:
-                if self._related(query, self._texts[uid], score):
+                if self._related(query, self._text(uid), score):
                     return Match(self._member(uid, context), score)
         return None
 
     def _candidates(self, query: _Text, prose: bool) -> Iterable[int]:
-        """Return the uids of the old messages (fewer than ``PROSE_WORDS`` words) that share a word with
-        *query*, and of those without words; for a query without words, of every text of a fitting length."""
-        if not query.stems:
-            low, high = self._length_range(len(query.text))
-            start = bisect.bisect_left(self._by_length, (low, -1))
-            end = bisect.bisect_right(self._by_length, (high, len(self._texts)))
-            return [uid for _, uid in self._by_length[start:end]]
+        """Return the uids to compare with *query* besides paragraphs found through the pair index: for a
+        message, the old messages that share a word with it (and the paragraphs, for a long one); for a
+        paragraph, the old messages of a fitting length; for a text without words, every text of a
+        fitting length; and the texts without words."""
         low, high = self._length_range(len(query.text))
-        if prose and low > self._longest_message:
-            return self._wordless  # no old message is long enough for this paragraph
+        if not query.stems or prose:  # few old texts are long enough for a paragraph
+            return self._of_length(self._by_length if not query.stems else self._messages_by_length, low, high)
         keys = set(chain.from_iterable(map(self._keys, query.words)))
         found = set(chain.from_iterable(self._read(self._words, keys))).union(self._wordless)
-        if not prose:
-            if high >= self._shortest_paragraph:  # a long message may match a paragraph on the message rule
-                found.update(chain.from_iterable(self._read(self._paragraph_words(), keys)))
-            return found  # rapidfuzz skips at once the texts whose length rules out the cutoff
-        lengths = self._lengths  # few old messages are long enough for a paragraph
-        return [uid for uid in found if low <= lengths[uid] <= high]
+        if high >= self._shortest_paragraph:  # a long message may match a paragraph on the message rule
+            paragraphs = self._of_length(self._paragraphs_by_length, low, high)
+            found.update(paragraphs if len(paragraphs) <= POSTINGS_BUDGET else self._paragraphs(query))
+        return found  # rapidfuzz skips at once the texts whose length rules out the cutoff
+
+    @staticmethod
+    def _of_length(by_length: list[tuple[int, int]], low: int, high: int) -> list[int]:
+        """Return the uids of a list of (length, uid) whose length is from *low* to *high*."""
+        start = bisect.bisect_left(by_length, (low, -1))
+        end = bisect.bisect_right(by_length, (high, sys.maxsize))
+        return [uid for _, uid in by_length[start:end]]
 
     def _keys(self, word: str) -> list[str]:
         """Return the index keys (stems) of the forms of *word*."""
@@ -304,16 +307,23 @@ class FuzzyMatcher:
         return keys
 
     def _paragraphs(self, query: _Text) -> list[int]:
-        """Return the uids of the few old paragraphs that share the most pairs of the query's rarer words."""
+        """Return the uids of the few old paragraphs that share the most pairs of the query's rarer words,
+        the best connected first."""
         rank = self._rank
         known = sorted(map(rank.__getitem__, filter(rank.__contains__, query.stems)))
         counts = Counter(chain.from_iterable(self._read(self._pairs, _pairs(known[:QUERY_ANCHOR_WORDS]))))
-        # As many pairs in common as the best candidate, or half as many.
-        floor = max(2, max(counts.values(), default=0) // 2)
+        ranked = counts.most_common()  # (stable: ties in the order the postings were read)
+        # Those with as many pairs in common as the best, or half as many.
+        floor = ranked[0][1] // 2 if ranked else 0
         low, high = self._length_range(len(query.text))
         lengths = self._lengths
-        found = [uid for uid, shared in counts.items() if shared >= floor and low <= lengths[uid] <= high]
-        return sorted(found, key=lambda uid: (-counts[uid], uid))[:MAX_PROSE_CANDIDATES]
+        found: list[int] = []
+        for uid, shared in ranked:
+            if shared < floor or len(found) == MAX_PROSE_CANDIDATES:
+                break
+            if low <= lengths[uid] <= high:
+                found.append(uid)
+        return found
 
     def _length_range(self, length: int) -> tuple[int, int]:
         """Return the lengths of the texts that can be more similar than the cutoff to one of *length*
@@ -334,34 +344,28 @@ class FuzzyMatcher:
             read += len(posting)
         return found
 
-    def _scores(self, query: _Text, candidates: list[int], prose: bool) -> list[tuple[float, int]]:
+    def _scores(self, query: _Text, candidates: list[int]) -> list[tuple[float, int]]:
         """Return (similarity, uid) of the candidates more similar than the cutoff."""
         cutoff = self._cutoff
         choices = list(map(self._strings.__getitem__, candidates))
         # (rapidfuzz's cutoff may leave out a similarity equal to it: ask for a little less, then check)
         found = process.extract(query.text, choices, scorer=Indel.normalized_similarity,
                                 score_cutoff=max(0.0, cutoff - 0.01), limit=None)
-        scored = [(score, candidates[i]) for _, score, i in found if score > cutoff]
-        if prose:
-            scored += self._reordered(query, candidates, {uid for _, uid in scored})
-        return scored
+        return [(score, candidates[i]) for _, score, i in found if score > cutoff]
 
-    def _reordered(self, query: _Text, candidates: list[int], taken: set[int]) -> list[tuple[float, int]]:
-        """Return (similarity of the sorted words, uid) of the candidates that share the most words with a
-        paragraph (a paragraph whose sentences moved around shares them all), above the cutoff."""
-        texts = self._texts
-        mine = query.stems
-        shared = {uid: len(mine.intersection(texts[uid].stems)) for uid in candidates if uid not in taken}
-        most = max(shared.values(), default=0)
-        if most < REORDER_MIN_SHARED:
-            return []
+    def _reordered(self, query: _Text, paragraphs: list[int], taken: set[int]) -> list[tuple[float, int]]:
+        """Return (similarity of the sorted words, uid) of the best connected paragraphs (a paragraph whose
+        sentences moved around keeps all its words), above the cutoff."""
+        best = [uid for uid in paragraphs[:MAX_PROSE_CANDIDATES] if uid not in taken]
         words = _sorted_words(query.text)
         found = []
-        for uid, n in shared.items():
-            if n == most:
-                score = Indel.normalized_similarity(words, _sorted_words(texts[uid].text))
-                if score > self._cutoff:
-                    found.append((score, uid))
+        for uid in best:
+            if len(query.stems.intersection(self._text(uid).stems)) < REORDER_MIN_SHARED:
+                continue
+            score = Indel.normalized_similarity(words, _sorted_words(self._strings[uid]))
+            if score > self._cutoff:
+                found.append((score, uid))
+            break  # only the best connected one: the paragraph itself, moved around
         return found
 
     def _preference(self, query: _Text, context: str | None, uid: int) -> tuple[bool, float, bool, int]:
@@ -370,7 +374,7 @@ class FuzzyMatcher:
         members = self._members[uid]
         contexts = self._contexts
         same_context = any(contexts[i] == context for i in members)
-        old = self._texts[uid]
+        old = self._text(uid)
         return not same_context, -self._word_overlap(query.stems, old.stems), old.tokens != query.tokens, members[0]
 
     def _member(self, uid: int, context: str | None) -> int:

@@ -416,7 +416,7 @@ class _Exhaustive(FuzzyMatcher):
     """The same rule with every old msgid as a candidate: what the index must not lose."""
 
     def _candidates(self, query, prose):  # type: ignore[no-untyped-def]
-        return list(range(len(self._texts)))
+        return list(range(len(self._strings)))
 
     def _paragraphs(self, query):  # type: ignore[no-untyped-def]
         return []
