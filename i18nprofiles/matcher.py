@@ -26,15 +26,19 @@ The most similar match wins; among equals, the one with the query's
 msgctxt, then the one with more words in common (weighted by rarity), then
 the one with the same directives and markup, then the first.
 
-No query is compared with every old msgid.  A message is compared with the
-old msgids that share one of its words (an index by the first five letters,
-read from the rarest words on, within a budget) and with those that have no
-words (in rapidfuzz's C loop, which skips at once the lengths that rule out
-the cutoff).  A paragraph is compared with the few old msgids that share the
-most pairs of its rarer words (a second index: each text under the pairs of
-its ``ANCHOR_WORDS`` rarest words; an edited paragraph keeps some of them, a
-pair of rare words is rare at any catalogue size).  A query with no words is
-compared with the old msgids of a fitting length.
+No query is compared with every old msgid.  Old messages are indexed by
+their words (first five letters), old paragraphs by the pairs of their
+``ANCHOR_WORDS`` rarest words (an edited paragraph keeps some of them, and a
+pair of rare words stays rare at any catalogue size).  A message is compared
+with the old messages that share one of its words (read from its rarest
+words on, within a budget), with the old texts that have no words, and, when
+it is long, with the old paragraphs of a fitting length (through the pair
+index when there are many); a paragraph with the old paragraphs that share
+the most pairs of its rarer words and the old messages of a fitting length;
+a text without words with every old text of a fitting length.  rapidfuzz
+compares them in its C loop, skipping at once the lengths that rule out the
+cutoff.  Only the old texts that get that far are analysed again for the
+word check: the index keeps no words per text.
 """
 
 from __future__ import annotations
@@ -299,7 +303,8 @@ class FuzzyMatcher:
         keys = [word[:STEM_LETTERS]]
         if len(word) >= SHORT_WORD:
             # The word without an ending ("files": "file"), and with one ("file": "files", "filed").
-            keys += [word[:n] for n in range(max(SHORT_WORD, len(word) - ENDING_LETTERS), min(len(word), STEM_LETTERS))]
+            shortest = max(SHORT_WORD, len(word) - ENDING_LETTERS)
+            keys += [word[:n] for n in range(shortest, min(len(word), STEM_LETTERS))]
             if len(word) < STEM_LETTERS:
                 start = bisect.bisect_right(self._stems, word)
                 end = bisect.bisect_left(self._stems, word + "\U0010ffff")
@@ -354,12 +359,11 @@ class FuzzyMatcher:
         return [(score, candidates[i]) for _, score, i in found if score > cutoff]
 
     def _reordered(self, query: _Text, paragraphs: list[int], taken: set[int]) -> list[tuple[float, int]]:
-        """Return (similarity of the sorted words, uid) of the best connected paragraphs (a paragraph whose
-        sentences moved around keeps all its words), above the cutoff."""
-        best = [uid for uid in paragraphs[:MAX_PROSE_CANDIDATES] if uid not in taken]
+        """Return (similarity of the sorted words, uid) of the best connected paragraph not scored yet that
+        shares ``REORDER_MIN_SHARED`` words (a paragraph whose sentences moved around), above the cutoff."""
         words = _sorted_words(query.text)
         found = []
-        for uid in best:
+        for uid in (uid for uid in paragraphs if uid not in taken):
             if len(query.stems.intersection(self._text(uid).stems)) < REORDER_MIN_SHARED:
                 continue
             score = Indel.normalized_similarity(words, _sorted_words(self._strings[uid]))
