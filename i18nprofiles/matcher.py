@@ -100,6 +100,7 @@ _DIRECTIVE_OR_MARKUP = re.compile(
     re.VERBOSE,
 )
 _MARK_STARTS = "%{$<&"  # every directive and markup begins with one of these
+_MNEMONICS = "_&"
 _WORD_RE = re.compile(r"[^\W_]+")
 # Ideographs and kana are words of one character each (no spaces between words).
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -129,6 +130,9 @@ def analyse_text(text: str) -> _Text:
     """Return the words and the directives and markup of *text*."""
     tokens = _DIRECTIVE_OR_MARKUP.findall(text) if any(mark in text for mark in _MARK_STARTS) else []
     plain = _DIRECTIVE_OR_MARKUP.sub(" ", text) if tokens else text
+    for mnemonic in _MNEMONICS:  # the accelerator key markers of GTK, Qt, NSIS: "_Shred", "Sh&red"
+        if mnemonic in plain:
+            plain = plain.replace(mnemonic, "")
     pattern = _WORD_RE
     if not plain.isascii():
         plain = unicodedata.normalize("NFC", plain)

@@ -268,6 +268,12 @@ def test_words_are_read_outside_directives_and_markup() -> None:
     assert analysed.tokens == tuple(sorted(["%(files)d", "{folder}", "%2$s", "<b>", "</b>", "&amp;", "${name}"]))
 
 
+@pytest.mark.parametrize(("query", "old"), [("Sh_red Folders", "_Shred Files"), ("Sh&red folders", "&Shred files")])
+def test_accelerator_markers_do_not_split_words(query: str, old: str) -> None:
+    assert analyse_text(query).words == {"shred", "folders"}
+    assert FuzzyMatcher([old]).find(query) == Match(0, Indel.normalized_similarity(query, old))
+
+
 def test_same_directives_win_between_equally_similar_texts() -> None:
     texts = ["Deleted %s files", "Deleted %d Files"]  # one character away each, the same words
     query = "Deleted %d files"
