@@ -106,7 +106,7 @@ import gc
 import os
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -1030,21 +1030,24 @@ class _Writer:
         cjk = self.cjk
         for prefix, name, value, wrap, language in fields:
             limit = (self.page_width if self.wrap_strings and wrap else 1 << 40) - 2 - len(prefix)
-            prohibited_at: set[int] = set()
-            if language and value:
-                for start, end in directive_spans(value, language):
-                    prohibited_at.update(range(start + 1, end))
-            if value.find("\n", 0, len(value) - 1) < 0 and not prohibited_at and value.isprintable() \
-                    and '"' not in value and "\\" not in value:
-                portions = None  # one portion that needs no escape: the commonest case
-                width = len(value) if value.isascii() else text_width(value, cjk)
-                query = None
+            simple = value.find("\n", 0, len(value) - 1) < 0 and value.isprintable() \
+                and '"' not in value and "\\" not in value
+            width = (len(value) if value.isascii() else text_width(value, cjk)) if simple else 0
+            # No line may break inside a directive; a string that fits after its keyword is not broken,
+            # so its directives need not be found.
+            fits = simple and width + len(name) + 1 <= limit
+            spans = directive_spans(value, language) if language and value and not fits else ()
+            if simple and not spans:
+                query = None  # one portion that needs no escape: the commonest case
                 if width > limit:
                     group = queries.setdefault(limit, [])
                     query = (limit, len(group))
                     group.append((value, []))
                 items = [(value, [], width, query, False)]
             else:
+                prohibited_at: set[int] = set()
+                for start, end in spans:
+                    prohibited_at.update(range(start + 1, end))
                 portions = _portions(value)
                 items = []
                 offset = 0
@@ -1149,6 +1152,11 @@ def _escape_portion(portion: str, offset: int, prohibited_at: set[int]) -> tuple
 
 def _format_language(flags: Iterable[str]) -> str | None:
     """The first format (in GNU's order) that the flags say the string is or may be."""
+    return _first_language(tuple(flags))
+
+
+@functools.lru_cache(maxsize=256)
+def _first_language(flags: tuple[str, ...]) -> str | None:
     marked = {flag[:-7].removeprefix("possible-") for flag in flags
               if flag.endswith("-format") and not flag.startswith(("no-", "impossible-"))}
     for language in FORMAT_LANGUAGES:
@@ -1159,7 +1167,12 @@ def _format_language(flags: Iterable[str]) -> str | None:
 
 def format_flags(flags: Iterable[str], translated: bool, obsolete: bool = False) -> str | None:
     """The ``#,`` line GNU writes for these flags, or None."""
-    flags = list(flags)
+    return _flags_line(tuple(flags), translated, obsolete)
+
+
+@functools.lru_cache(maxsize=256)
+def _flags_line(flags: tuple[str, ...], translated: bool, obsolete: bool) -> str | None:
+    """``format_flags`` of a tuple (a catalogue has a few dozen sets of flags, written thousands of times)."""
     formats = {}
     range_flag = None
     no_wrap = None
@@ -1204,8 +1217,11 @@ def _comment_lines(text: str, mark: str, blank: bool) -> list[str]:
     return [f"{mark} {line}" if line else mark for line in text.split("\n")]
 
 
-def format_references(occurrences: Iterable[tuple[str, str]], width: int) -> list[str]:
+def format_references(occurrences: Sequence[tuple[str, str]], width: int) -> list[str]:
     """The ``#:`` lines GNU writes: duplicates dropped, ``./`` dropped, wrapped at ``width``."""
+    if len(occurrences) == 1 and not occurrences[0][0].startswith("./"):
+        path, line = occurrences[0]
+        return [f"#: {path}:{line}" if str(line) != "" else f"#: {path}"]  # one reference: GNU never wraps it
     seen = set()
     refs = []
     for path, line in occurrences:
