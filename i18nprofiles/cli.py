@@ -380,12 +380,17 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @locale_option
 @directory_option
+@click.option("-D", "--domain", default=None,
+              help="Check this domain only: profiles, messages (UI strings) or another catalogue name in the locales "
+                   "folder; with PATHs, the conventions to check them by. Default: profiles and messages.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT",
               help="Fail when a locale has fewer translated messages (percent); overrides the configuration.")
 @click.option("--fail-on", multiple=True, metavar="STATES",
-              help="Fail on any fuzzy, untranslated or obsolete entry (comma-separated, repeatable).")
+              help="Fail on any fuzzy, untranslated or obsolete entry (comma-separated, repeatable); "
+                   "'error' or 'warning': the lowest severity that fails.")
 @click.option("--fail-level", type=click.Choice(["error", "warning"]), help="Lowest severity that fails (default: error).")
 @click.option("--skip", multiple=True, metavar="NAME", help="Turn a check off (repeatable; see docs/check.md).")
 @click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "github", "junit"]),
@@ -393,23 +398,33 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output here; a summary still goes to the terminal.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False), help="Write an HTML report and SVG badges here.")
 @click.pass_context
-def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fail_under: float | None,
-          fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str], output_format: str,
-          output: str | None, report_dir: str | None) -> int:
-    """CI gate: coverage, stale catalogues and quality findings; exit 1 when something fails."""
+def check(ctx: click.Context, paths: Sequence[str], locales: Sequence[str], directory: str | None, domain: str | None,
+          fail_under: float | None, fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str],
+          output_format: str, output: str | None, report_dir: str | None) -> int:
+    """CI gate: coverage, stale catalogues and quality findings of the project's profiles and UI strings, or of
+    the catalogues given (PATH…, any application's, no project needed); exit 1 when something fails."""
     from i18nprofiles.check import (
         format_report,
         format_summary,
         format_table,
         write_report,
     )
+    from dataclasses import replace
+
     from i18nprofiles.commands.check import check_project
     from i18nprofiles.files import write_text_atomic
+    from i18nprofiles.paths import PROFILES_DOMAIN
 
     config = get_config(ctx)
-    with project_store(ctx, config) as store:
-        report = check_project(config, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
-                               skip=skip, fail_level=fail_level, store=store)
+    options = dict(domain=domain, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
+                   skip=skip, fail_level=fail_level)
+    if paths:
+        if locales or directory:
+            raise click.UsageError("-l/--locale and -d/--directory do not apply to catalogues given by path")
+        report = check_project(config, paths=paths, **options)  # no project: nothing cached
+    else:
+        with project_store(ctx, config) as store:
+            report = check_project(config, store=store, **options)
     text = format_report(report, output_format)
     if output:
         write_text_atomic(Path(output), text.encode("utf-8"))
@@ -419,8 +434,11 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
         if output_format != "text":
             click.echo(format_summary(report), nl=False, err=True)
     if report_dir:
-        paths = write_report(report, report_dir)
-        click.echo(f"report: {relative_to_cwd(paths[0])}", err=True)
+        # The HTML report and its badges are per locale: they show the content domain's catalogues when the
+        # report has several domains (the UI strings' findings are listed all the same).
+        shown = report.domain_catalogs(PROFILES_DOMAIN) if len({c.domain for c in report.catalogs}) > 1 else None
+        paths_written = write_report(report if shown is None else replace(report, catalogs=shown), report_dir)
+        click.echo(f"report: {relative_to_cwd(paths_written[0])}", err=True)
     return EXIT_PROBLEMS if report.failed else EXIT_OK
 
 

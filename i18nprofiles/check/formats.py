@@ -41,12 +41,14 @@ def _threshold(catalog: CatalogReport) -> str:
 
 
 def format_table(report: CheckReport) -> str:
-    """The coverage table: one row per catalogue."""
-    header = ("locale", "translated", "fuzzy", "untranslated", "obsolete", "words", "threshold", "catalogue")
+    """The coverage table: one row per catalogue (the UI strings of a locale are one, ``messages``)."""
+    header = ("domain", "locale", "translated", "fuzzy", "untranslated", "obsolete", "words", "threshold",
+              "catalogue")
     rows = [header]
     for catalog in report.catalogs:
         c = catalog.coverage
         rows.append((
+            catalog.domain or "-",
             catalog.locale,
             f"{c.translated.messages}/{c.total.messages} {c.percent:.1f}%",
             str(c.fuzzy.messages),
@@ -84,15 +86,16 @@ def _grouped(findings: list[Finding], left: dict[tuple[str, str], int]) -> Itera
 
 
 def format_text(report: CheckReport) -> str:
-    """The coverage table, the findings grouped by file, fuzzy-entry findings apart, and the summary."""
+    """The coverage table, the findings grouped by file, findings in fuzzy and obsolete entries apart, and the
+    summary."""
     shown, left = visible_findings(report.findings)
-    main = [f for f in shown if not f.fuzzy]
-    fuzzy = [f for f in shown if f.fuzzy]
+    main = [f for f in shown if not f.unpublished]
+    apart = [f for f in shown if f.unpublished]
     lines = [format_table(report).rstrip("\n")]
     lines += _grouped(main, left)
-    if fuzzy:
-        lines += ["", "In fuzzy entries (not published until reviewed):"]
-        lines += [_finding_line(f) for f in fuzzy]
+    if apart:
+        lines += ["", "In fuzzy and obsolete entries (not published):"]
+        lines += [_finding_line(f) for f in apart]
     lines += ["", format_summary(report).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
@@ -117,6 +120,7 @@ def report_data(report: CheckReport) -> dict[str, object]:
         "catalogs": [
             {
                 "locale": c.locale,
+                "domain": c.domain,
                 "path": c.path,
                 "percent": c.coverage.percent,
                 "words_percent": c.coverage.words_percent,
@@ -136,7 +140,7 @@ def report_data(report: CheckReport) -> dict[str, object]:
         ],
         "findings": [
             {"check": f.check, "severity": f.severity, "path": f.path, "line": f.line, "locale": f.locale,
-             "message": f.message, "msgid": f.msgid, "fuzzy": f.fuzzy}
+             "message": f.message, "msgid": f.msgid, "fuzzy": f.fuzzy, "obsolete": f.obsolete}
             for f in report.findings
         ],
     }
