@@ -10,10 +10,12 @@ import html5lib
 import jsonschema
 import pytest
 
+from i18nprofiles.check.findings import CHECKS
 from test_check_project import EN, ES, edit_entry, project, run  # noqa: F401  (project is a fixture)
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "i18nprofiles/check/schema.json").read_text("utf-8"))
 NEW = "Un paragraphe tout neuf, 100 % bio."
+CATALOGUE_CHECKS = [name for name, info in CHECKS.items() if info.scope != "template"]
 
 
 @pytest.fixture
@@ -38,7 +40,8 @@ def test_json_validates_against_the_schema(flawed: dict[str, object]) -> None:
     assert err == "check failed: 5 errors, 1 warning, 1 notice (failing at: error)\n"
     numbers = [f for f in data["findings"] if f["check"] == "numbers"]
     assert numbers == [{"check": "numbers", "severity": "warning", "path": ES, "line": flawed["numbers"], "locale": "es",
-                        "message": "numbers differ: not in the source 2", "msgid": "Pérou", "fuzzy": False}]
+                        "message": "numbers differ: not in the source 2", "msgid": "Pérou", "fuzzy": False,
+                        "obsolete": False}]
     es = next(c for c in data["catalogs"] if c["locale"] == "es")
     assert es["coverage"]["translated"]["messages"] == 54
     assert {p["slug"] for p in es["profiles"]} == {"constant-piscart", "lucia-mamani", "maria-quispe"}
@@ -51,9 +54,9 @@ def test_junit_has_a_test_case_per_locale_and_check(flawed: dict[str, object]) -
     assert code == 1
     root = ET.fromstring(out)
     suites = {s.get("name"): s for s in root.iter("testsuite")}
-    assert list(suites) == ["template", "en", "es"]
+    assert list(suites) == ["template", "en", "es", "fr"]  # fr: the UI strings of the source locale
     es_cases = {c.get("name"): c for c in suites["es"].iter("testcase")}
-    assert len(es_cases) == 17
+    assert len(es_cases) == len(CATALOGUE_CHECKS)
     assert es_cases["stale-catalog"].find("failure") is not None
     assert es_cases["markup"].find("failure") is not None
     assert es_cases["numbers"].find("failure") is None  # a warning: not failing at the error level
@@ -63,7 +66,7 @@ def test_junit_has_a_test_case_per_locale_and_check(flawed: dict[str, object]) -
     assert root.get("failures") == "5"  # stale template, stale es, stale en, markup es, coverage en
     en_cases = {c.get("name"): c for c in suites["en"].iter("testcase")}
     assert "98.1% translated, below 100%" in en_cases["coverage"].findtext("failure")
-    assert root.get("tests") == str(1 + 17 + 17)
+    assert root.get("tests") == str(1 + 3 * len(CATALOGUE_CHECKS))
 
 
 def test_github_lines_point_at_po_and_profile_lines(flawed: dict[str, object]) -> None:
@@ -99,7 +102,7 @@ def test_text_groups_findings_by_file(flawed: dict[str, object]) -> None:
     code, out, _ = run(flawed["root"], "check")  # type: ignore[arg-type]
     assert code == 1
     blocks = out.split("\n\n")
-    assert blocks[0].startswith("locale")
+    assert blocks[0].startswith("domain    locale")
     files = [{line.split(":", 1)[0] for line in block.splitlines()} for block in blocks[1:-1]]
     assert files == [{"examples/profiles/lucia-mamani.yaml"}, {EN}, {ES}]
     assert blocks[-1] == "check failed: 5 errors, 1 warning, 1 notice (failing at: error)\n"

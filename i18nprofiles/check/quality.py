@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
 
+from i18nprofiles.check.numberwords import spelled_numbers
 from i18nprofiles.check.conventions import HTML, MARKDOWN, NO_MARKUP, OFF, PROFILES, Conventions, build_conventions
 from i18nprofiles.check.placeholders import (
     ANGLE_RE,
@@ -36,8 +37,7 @@ MARKUP_MARKS_RE = re.compile(r"[*_`<]|!\[|\]\(")
 TAG_RE = re.compile(r"<[/a-zA-Z][^<>]*>")
 DIGIT_RE = re.compile(r"[0-9]")
 # Not the digits of a word ("SHA1", "i18n", "x86_64", "IPv6"): translating the word may drop them.
-NUMBER_RE = re.compile(r"(?<![^\W\d_])(?<![^\W\d_]-)[0-9]+(?:[ \u00a0\u202f.,][0-9]{3})*(?:[.,][0-9]+)?")
-ORDINAL_RE = re.compile(r"([0-9]+)(?:st|nd|rd|th)\b")
+NUMBER_RE = re.compile(r"(?<!\w)(?<![^\W\d_]-)[0-9]+(?:[ \u00a0\u202f.,][0-9]{3})*(?:[.,][0-9]+)?")
 SMALL_NUMBER = 12  # a number up to this one is often spelled out: "three-way" → "3 points", "1st" → "premier"
 DOUBLE_SPACE_RE = re.compile(r"(?<=\S) {2,}(?=\S)")
 CODE_SPAN_RE = re.compile(r"`[^`]*`")
@@ -65,7 +65,7 @@ EMPHASIS = "*_`"
 END_MARKS = ".!?:;…"
 END_EQUIVALENTS = str.maketrans({
     "。": ".", "．": ".", "।": ".", "։": ".", "።": ".", "။": ".", "؟": "?", "？": "?", "！": "!", "：": ":",
-    "；": ";", "؛": ";", "⋯": "…", ";": "?",  # U+037E GREEK QUESTION MARK
+    "；": ";", "؛": ";", "⋯": "…", "\u037e": "?",  # GREEK QUESTION MARK
 })
 END_MARKS_ALL = END_MARKS + "".join(chr(c) for c in END_EQUIVALENTS)
 QUESTION_SEMICOLON = {"el"}  # Greek asks with ";"
@@ -292,31 +292,27 @@ def _numbers(text: str) -> Counter[str]:
     return Counter(re.sub(r"[^0-9]", "", n) for n in NUMBER_RE.findall(text))
 
 
-def _small(number: str) -> bool:
-    return len(number) <= 2 and int(number) <= SMALL_NUMBER
+def _spelled(numbers: Counter[str], text: str) -> Counter[str]:
+    """``numbers`` without the small ones (0 to 12) that ``text`` has a word for."""
+    small = [n for n in numbers if n.isdigit() and len(n) <= 2 and int(n) <= SMALL_NUMBER]
+    if not small:
+        return numbers
+    words = spelled_numbers(text)
+    return Counter({n: c for n, c in numbers.items() if n not in small or int(n) not in words})
 
 
 def check_numbers(source: str, target: str, ctx: Context) -> str | None:
     """The same numbers, whatever the digit grouping ("1 600", "1,600", "1.600").
 
-    Directives (``%2$s``) and placeholders are no numbers.  A small number may be spelled out on the
-    side that has no number at all ("three-way" → "3 points", "> 1 branch" → "plus d'une branche"),
-    and an ordinal of the source may be a word ("1st" → "premier").
+    Directives (``%2$s``), placeholders and the digits of words ("SHA1", "UTF-8") are no numbers; a number
+    up to 12 may be a word on the other side ("three-way" → "3 points", "1st" → "premier").
     """
     if not DIGIT_RE.search(source) and not DIGIT_RE.search(target):
         return None
     mine, theirs = _numbers(source), _numbers(target)
     if mine == theirs:
         return None
-    missing, extra = mine - theirs, theirs - mine
-    for ordinal in ORDINAL_RE.findall(source):
-        missing[ordinal.lstrip("0") or "0"] = 0
-        missing[ordinal] = 0
-    if not theirs:
-        missing = Counter({n: c for n, c in missing.items() if not _small(n)})
-    if not mine:
-        extra = Counter({n: c for n, c in extra.items() if not _small(n)})
-    missing, extra = +missing, +extra
+    missing, extra = _spelled(mine - theirs, target), _spelled(theirs - mine, source)
     if not missing and not extra:
         return None
     parts = []
