@@ -182,7 +182,7 @@ def test_bad_domain_tables_exit_2(tmp_path: Path, table: str, message: str) -> N
 def test_fail_on_a_severity_is_the_failing_level(project: Path) -> None:
     from test_check_project import edit_entry
 
-    edit_entry(project / ES, "Pérou", msgstr="Perú 2")
+    edit_entry(project / ES, "480 ha", msgstr="4800 ha")
     assert run(project, "check")[0] == 0
     assert run(project, "check", "--fail-on", "warning")[0] == 1
     assert run(project, "check", "--fail-on", "error")[0] == 0

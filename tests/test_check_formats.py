@@ -21,7 +21,7 @@ CATALOGUE_CHECKS = [name for name, info in CHECKS.items() if info.scope != "temp
 @pytest.fixture
 def flawed(project: Path) -> dict[str, object]:  # noqa: F811
     """The example project with one finding of several kinds; returns where they are."""
-    numbers = edit_entry(project / ES, "Pérou", msgstr="Perú 2")
+    numbers = edit_entry(project / ES, "480 ha", msgstr="4800 ha")
     script = edit_entry(project / ES, "Guatemala", msgstr="<script>alert('x')</script> Guatemala")
     untranslated = edit_entry(project / EN, "Agroécologie", msgstr="")
     profile = project / "examples/profiles/lucia-mamani.yaml"
@@ -40,7 +40,7 @@ def test_json_validates_against_the_schema(flawed: dict[str, object]) -> None:
     assert err == "check failed: 5 errors, 1 warning, 1 notice (failing at: error)\n"
     numbers = [f for f in data["findings"] if f["check"] == "numbers"]
     assert numbers == [{"check": "numbers", "severity": "warning", "path": ES, "line": flawed["numbers"], "locale": "es",
-                        "message": "numbers differ: not in the source 2", "msgid": "Pérou", "fuzzy": False,
+                        "message": "numbers differ: missing 480; not in the source 4800", "msgid": "480 ha", "fuzzy": False,
                         "obsolete": False}]
     es = next(c for c in data["catalogs"] if c["locale"] == "es")
     assert es["coverage"]["translated"]["messages"] == 54
@@ -84,9 +84,10 @@ def test_github_lines_point_at_po_and_profile_lines(flawed: dict[str, object]) -
         f"locales/profiles.pot (run `i18nprofiles extract`): {new}",
         f"::error file={EN},line=1,title=coverage (en)::98.1%25 translated, below 100%25",
         f"::notice file={EN},line={flawed['untranslated']},title=untranslated (en)::no translation: Agroécologie",
-        f"::warning file={ES},line={flawed['numbers']},title=numbers (es)::numbers differ: not in the source 2",
         f"::error file={ES},line={flawed['script']},title=markup (es)::markup marks differ: not in the source "
         "</script>, <script>",
+        f"::warning file={ES},line={flawed['numbers']},title=numbers (es)::numbers differ: missing 480; not in the "
+        "source 4800",
     ]
 
 

@@ -134,16 +134,16 @@ def test_fail_on_fuzzy_and_obsolete(project: Path) -> None:
 
 
 def test_fail_level_warning_and_skip(project: Path) -> None:
-    edit_entry(project / ES, "Pérou", msgstr="Perú 2")
+    edit_entry(project / ES, "480 ha", msgstr="4800 ha")
     code, out, _ = run(project, "check")
     assert code == 0
-    assert "warning: numbers differ: not in the source 2 [numbers es]" in out
+    assert "warning: numbers differ: missing 480; not in the source 4800 [numbers es]" in out
     assert run(project, "check", "--fail-level", "warning")[0] == 1
     assert run(project, "check", "--fail-level", "warning", "--skip", "numbers")[0] == 0
 
 
 def test_ignore_comment_silences_a_finding_on_one_entry_and_survives_update(project: Path) -> None:
-    edit_entry(project / ES, "Pérou", msgstr="Perú 2", tcomment="i18nprofiles-ignore: numbers")
+    edit_entry(project / ES, "480 ha", msgstr="4800 ha", tcomment="i18nprofiles-ignore: numbers")
     code, out, _ = run(project, "check", "--fail-level", "warning")
     assert code == 0
     assert "[numbers" not in out
@@ -215,7 +215,7 @@ def test_same_inputs_same_bytes(project: Path) -> None:
 
 
 def test_worker_processes_give_the_same_report(project: Path) -> None:
-    edit_entry(project / ES, "Pérou", msgstr="Perú 2")
+    edit_entry(project / ES, "480 ha", msgstr="4800 ha")
     edit_entry(project / EN, "Guatemala", msgstr="")
     config = load_config(project)
     assert check_project(config, jobs=2) == check_project(config, jobs=1)

@@ -317,15 +317,34 @@ def scan_catalog(messages: list[Message], locale: str, path: str, options: Check
     return CatalogScan(coverage, findings, states, lines)
 
 
-def quality_findings(checked: list[Message], locale: str, path: str, options: CheckOptions,
-                     conventions: Conventions | None = None, plurals: PluralInfo = PluralInfo(),
-                     exempt: bool = False) -> list[Finding]:
-    """The quality checks on translated messages; findings in fuzzy or obsolete entries are notices."""
-    conventions = conventions or options.conventions(PROFILES)
-    skip = options.skip | conventions.skip
+@dataclass(frozen=True)
+class CatalogueHabits:
+    """What the checks learn from a whole catalogue: its usual length ratio and what it does to a final "."."""
+
+    length_ratio: float = 1.0
+    period_habits: frozenset[str] = frozenset()
+
+
+def learn_habits(checked: list[Message], locale: str, conventions: Conventions,
+                 skip: frozenset[str] = frozenset()) -> CatalogueHabits:
+    """The habits of a catalogue, from its published translations."""
     published = [pair for m in checked if not m.fuzzy and not m.obsolete for pair in _pairs(m)]
     habits = find_period_habits(published, locale, conventions) if "end-punctuation" not in skip else frozenset()
-    base = build_context(locale, options.glossary, usual_length_ratio(published), conventions, habits)
+    return CatalogueHabits(usual_length_ratio(published), habits)
+
+
+def quality_findings(checked: list[Message], locale: str, path: str, options: CheckOptions,
+                     conventions: Conventions | None = None, plurals: PluralInfo = PluralInfo(),
+                     exempt: bool = False, catalogue: CatalogueHabits | None = None) -> list[Finding]:
+    """The quality checks on translated messages; findings in fuzzy or obsolete entries are notices.
+
+    ``catalogue`` gives the catalogue's habits when ``checked`` is a part of it (the judged sample of the
+    precision test); otherwise they are learnt from ``checked``.
+    """
+    conventions = conventions or options.conventions(PROFILES)
+    skip = options.skip | conventions.skip
+    catalogue = catalogue or learn_habits(checked, locale, conventions, skip)
+    base = build_context(locale, options.glossary, catalogue.length_ratio, conventions, catalogue.period_habits)
     contexts: dict[tuple[tuple[str, ...], bool], Context] = {}
     active = [(name, QUALITY_CHECKS[name], CHECKS[name].severity) for name in QUALITY_CHECKS
               if name not in skip and applies(name, locale)]

@@ -55,6 +55,7 @@ DOUBLED_ON_PURPOSE = {
     "en": {"had", "that"},
 }
 SYNOPSIS_RE = re.compile(r"\[\s*[<-]")  # "[<path>...]", "[-v]", "[--quiet]": a command line's usage
+ALTERNATIVES_RE = re.compile(r"[\[(][^\])]*\|[^\])]*[\])]")  # "[ show | expire ]", "(init|list)": a usage too
 BRACKET_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
 CONTROL_ESCAPES = {"\r": "\\r", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v", "\x1b": "\\e", "\0": "\\0"}
 ESCAPES_RE = re.compile(r"[\\\r\a\b\f\v\x1b\0]")
@@ -68,10 +69,12 @@ END_EQUIVALENTS = str.maketrans({
     "；": ";", "؛": ";", "⋯": "…", "\u037e": "?",  # GREEK QUESTION MARK
 })
 END_MARKS_ALL = END_MARKS + "".join(chr(c) for c in END_EQUIVALENTS)
+END_TRIM = " \t\n" + NBSP + CLOSERS + QUOTES
+END_TRIM_MARKDOWN = END_TRIM + EMPHASIS
 QUESTION_SEMICOLON = {"el"}  # Greek asks with ";"
 NO_FINAL_PERIOD = {"th", "lo", "km", "my"}  # a final "." often dropped
 LONG_SOURCE_WORDS = 4
-LENGTH_MIN_CHARS = 20
+LENGTH_MIN_CHARS = 50  # shorter sources are paraphrased freely ("Main Porcelain Commands" → "Hauptbefehle")
 LENGTH_FACTOR = 2.0
 LENGTH_SAMPLE = 20
 HABIT_SHARE = 0.05  # a translation team's habit: adding (or dropping) a final "." in 5 % of the cases …
@@ -92,10 +95,11 @@ class Context:
     conventions: Conventions = DEFAULT_CONVENTIONS
     formats: EntryFormats = field(default_factory=lambda: read_entry_formats((), DEFAULT_CONVENTIONS))
     period_habits: frozenset[str] = frozenset()  # "adds", "drops": what the catalogue does to a final "."
+    language: str = ""  # the locale's language ("pt" for "pt_BR"): build_context sets it
 
-    @property
-    def language(self) -> str:
-        return self.locale.split("_")[0].split("@")[0].lower()
+    def __post_init__(self) -> None:
+        if not self.language:
+            object.__setattr__(self, "language", self.locale.split("_")[0].split("@")[0].lower())
 
 
 def build_context(locale: str, glossary: tuple[str, ...] = (), length_ratio: float = 1.0,
@@ -264,19 +268,14 @@ def check_brackets(source: str, target: str, ctx: Context) -> str | None:
 # -- words and numbers -------------------------------------------------------------------------
 
 
-def _doubled(text: str, language: str) -> list[str]:
-    allowed = DOUBLED_ON_PURPOSE.get(language, set())
-    return [word for word in (found.group(1).lower() for found in DOUBLED_WORD_RE.finditer(text))
-            if word not in allowed]
-
-
 def check_doubled_words(source: str, target: str, ctx: Context) -> str | None:
     """A word written twice in a row (``ne pas pas afficher``) that the source does not double."""
-    found = _doubled(target, ctx.language)
+    found = DOUBLED_WORD_RE.findall(target)
     if not found:
         return None
-    mine = {word.lower() for word in DOUBLED_WORD_RE.findall(source)}
-    words = [word for word in dict.fromkeys(found) if word not in mine]
+    allowed = DOUBLED_ON_PURPOSE.get(ctx.language, set())
+    mine = {word.lower() for word in DOUBLED_WORD_RE.findall(source)} if DOUBLED_WORD_RE.search(source) else set()
+    words = [word for word in dict.fromkeys(w.lower() for w in found) if word not in allowed and word not in mine]
     return "doubled word: " + ", ".join(f"{w!r}" for w in words) if words else None
 
 
@@ -305,7 +304,8 @@ def check_numbers(source: str, target: str, ctx: Context) -> str | None:
     """The same numbers, whatever the digit grouping ("1 600", "1,600", "1.600").
 
     Directives (``%2$s``), placeholders and the digits of words ("SHA1", "UTF-8") are no numbers; a number
-    up to 12 may be a word on the other side ("three-way" → "3 points", "1st" → "premier").
+    up to 12 may be a word on the other side ("three-way" → "3 points", "1st" → "premier"), and a translation
+    may add one to a source that has none.
     """
     if not DIGIT_RE.search(source) and not DIGIT_RE.search(target):
         return None
@@ -313,6 +313,8 @@ def check_numbers(source: str, target: str, ctx: Context) -> str | None:
     if mine == theirs:
         return None
     missing, extra = _spelled(mine - theirs, target), _spelled(theirs - mine, source)
+    if not mine:  # a number the translation makes explicit ("Run a merge" → "fusion à 3 points")
+        extra = Counter({n: c for n, c in extra.items() if not (len(n) <= 2 and int(n) <= SMALL_NUMBER)})
     if not missing and not extra:
         return None
     parts = []
@@ -362,17 +364,15 @@ def check_tabs(source: str, target: str, ctx: Context) -> str | None:
 def _end_marks(text: str, ctx: Context) -> str:
     """The run of end punctuation of a text, closing quotes, brackets and (in Markdown) emphasis aside,
     written with ASCII equivalents ("…" for "...")."""
-    trim = " \t\n" + NBSP + CLOSERS + QUOTES + (EMPHASIS if ctx.conventions.markup == MARKDOWN else "")
-    end = len(text)
-    while end and text[end - 1] in trim:
-        end -= 1
-    start = end
-    while start and text[start - 1] in END_MARKS_ALL:
-        start -= 1
-    run = text[start:end].replace("...", "…")
+    text = text.rstrip(END_TRIM_MARKDOWN if ctx.conventions.markup == MARKDOWN else END_TRIM)
+    bare = text.rstrip(END_MARKS_ALL)
+    run = text[len(bare):]
+    if not run:
+        return run
+    run = run.replace("...", "…")
     if run == "..":
         return ""  # "in ..": the parent folder, or a range
-    if start and text[start - 1] in ">]" and run.startswith("…"):
+    if bare[-1:] in (">", "]") and run.startswith("…"):
         run = run[1:]  # "[<path>...]": a usage's repetition, not punctuation
     run = run.translate(END_EQUIVALENTS)
     return run.replace(";", "?") if ctx.language in QUESTION_SEMICOLON else run
@@ -392,9 +392,9 @@ def check_end_punctuation(source: str, target: str, ctx: Context) -> str | None:
     mark, found = _end_marks(source, ctx), _end_marks(target, ctx)
     if mark == found or (ctx.language in NO_FINAL_PERIOD and mark == "." and not found):
         return None
-    if (not mark and found == "." and "adds" in ctx.period_habits) or \
+    if (not mark and found == "." and ("adds" in ctx.period_habits or ". " in source)) or \
             (mark == "." and not found and "drops" in ctx.period_habits):
-        return None
+        return None  # a team's habit; or a source of sentences whose last one lacks its "."
     if len(found) > 1 and len(set(found)) == 1:
         return f"ends with {found!r}, the source with {mark or 'no mark'!r}"
     if (mark and found and mark[-1] == found[-1]) or _ends_with_literal(target, source):
@@ -407,10 +407,12 @@ def check_end_punctuation(source: str, target: str, ctx: Context) -> str | None:
 
 
 def check_double_space(source: str, target: str, ctx: Context) -> str | None:
-    """No doubled space inside the text unless the source has one."""
+    """No doubled space inside the text, unless the source has as long a run (an alignment, which a
+    re-wrapped translation may repeat)."""
     if "  " not in target:
         return None
-    if len(DOUBLE_SPACE_RE.findall(target)) > len(DOUBLE_SPACE_RE.findall(source)):
+    runs = {len(run) for run in DOUBLE_SPACE_RE.findall(source)} if "  " in source else set()
+    if any(len(run) not in runs for run in DOUBLE_SPACE_RE.findall(target)):
         return "doubled space in the translation"
     return None
 
@@ -427,7 +429,7 @@ def check_unchanged(source: str, target: str, ctx: Context) -> str | None:
     text that needs no translation)."""
     if ctx.exempt or target != source or len(source.split()) < LONG_SOURCE_WORDS:
         return None
-    if SYNOPSIS_RE.search(source) or _prose_words(source) < LONG_SOURCE_WORDS:
+    if SYNOPSIS_RE.search(source) or ALTERNATIVES_RE.search(source) or _prose_words(source) < LONG_SOURCE_WORDS:
         return None
     return "the translation is the source text itself"
 
