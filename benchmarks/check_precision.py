@@ -42,8 +42,14 @@ sys.path.insert(0, str(ROOT))
 
 from i18nprofiles.check.conventions import build_conventions  # noqa: E402
 from i18nprofiles.check.findings import CHECKS, ERROR  # noqa: E402
-from i18nprofiles.check.gate import CheckOptions, learn_habits, scan_catalog  # noqa: E402
-from i18nprofiles.check.poscan import read_plural_info, read_po  # noqa: E402
+from i18nprofiles.check.gate import (  # noqa: E402
+    CatalogueHabits,
+    CheckOptions,
+    learn_habits,
+    quality_findings,
+    scan_catalog,
+)
+from i18nprofiles.check.poscan import Message, read_plural_info, read_po  # noqa: E402
 from i18nprofiles.commands.check import locale_of  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "realworld-po"
@@ -72,6 +78,18 @@ COUNTERPARTS = {
     "length": ["long", "short"],
     "fr-typography": ["puncspacing"],
 }
+# The true findings of issue 18's sample (git fr): always in the judged file.
+ISSUE_SAMPLE = [
+    ("doubled-words", "don't show filenames"),
+    ("doubled-words", "unknown mandatory capability %s; this remote helper probably needs newer version of Git"),
+    ("doubled-words", "user.signingkey needs to be set for ssh signing"),
+    ("escapes", "Escape character '\\' not allowed as last character in attr value"),
+    ("printf", "Branch '%s' set up to track local branch '%s' by rebasing."),
+    ("end-punctuation", "git version:\n"),
+    ("brackets", "git switch [<options>] [<branch>]"),
+    ("tabs", "The permissions on your socket directory are too loose; other\nusers may be able to read your cached "
+             "credentials. Consider running:\n\n\tchmod 0700 %s"),
+]
 ENTRY_CHECKS = [name for name, info in CHECKS.items() if info.scope == "entry" and name not in
                 ("untranslated", "fuzzy", "obsolete", "glossary")]
 POFILTER_RE = re.compile(r"^# \(pofilter\) ([\w-]+):", re.MULTILINE)
@@ -124,6 +142,11 @@ def sample(found: dict[str, list[dict]], per_check: int, seed: int) -> None:
     data = json.loads(JUDGED.read_text(encoding="utf-8")) if JUDGED.is_file() else {"catalogues": {}, "findings": []}
     have = {(r["check"], r["msgid"], tuple(r["msgstr"])) for r in data["findings"]}
     rng = random.Random(seed)
+    for check, msgid in ISSUE_SAMPLE:
+        wanted = [r for r in found.get(check, []) if r["msgid"] == msgid]
+        if wanted and (check, msgid, tuple(wanted[0]["msgstr"])) not in have:
+            data["findings"].append(wanted[0])
+            have.add((check, msgid, tuple(wanted[0]["msgstr"])))
     for check in ENTRY_CHECKS:
         distinct: dict[tuple, dict] = {}
         for record in found.get(check, []):
@@ -136,12 +159,32 @@ def sample(found: dict[str, list[dict]], per_check: int, seed: int) -> None:
     JUDGED.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def judged_message(record: dict) -> Message:
+    """The entry of a judged finding, as the checks read it."""
+    return Message(record["msgid"], tuple(record["msgstr"]), record["line"], record["msgctxt"], record["msgid_plural"],
+                   tuple(record["flags"]), obsolete=record["obsolete"])
+
+
+def rerun_judged(data: dict) -> list[tuple[dict, bool]]:
+    """Each judged finding, and whether the checks find it again today (on its entry alone, with its
+    catalogue's habits as the judged file records them)."""
+    conventions = build_conventions(None)
+    done = []
+    for record in data["findings"]:
+        facts = data["catalogues"][record["catalogue"]]
+        habits = CatalogueHabits(facts["length_ratio"], frozenset(facts["period_habits"]))
+        findings = quality_findings([judged_message(record)], facts["locale"], record["catalogue"], CheckOptions(),
+                                    conventions, catalogue=habits)
+        done.append((record, any(f.check == record["check"] for f in findings)))
+    return done
+
+
 def judged_precision() -> dict[str, tuple[int, int]]:
-    """(true, judged) findings of each check in the judged file."""
+    """(true, found) judged findings of each check that the checks find again today."""
     data = json.loads(JUDGED.read_text(encoding="utf-8"))
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for record in data["findings"]:
-        if record["true"] is not None:
+    for record, found in rerun_judged(data):
+        if found and record["true"] is not None:
             counts[record["check"]][0] += bool(record["true"])
             counts[record["check"]][1] += 1
     return {check: (t, n) for check, (t, n) in counts.items()}

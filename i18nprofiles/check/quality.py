@@ -304,8 +304,7 @@ def check_numbers(source: str, target: str, ctx: Context) -> str | None:
     """The same numbers, whatever the digit grouping ("1 600", "1,600", "1.600").
 
     Directives (``%2$s``), placeholders and the digits of words ("SHA1", "UTF-8") are no numbers; a number
-    up to 12 may be a word on the other side ("three-way" → "3 points", "1st" → "premier"), and a translation
-    may add one to a source that has none.
+    up to 12 may be a word on the other side ("three-way" → "3 points", "1st" → "premier").
     """
     if not DIGIT_RE.search(source) and not DIGIT_RE.search(target):
         return None
@@ -313,8 +312,6 @@ def check_numbers(source: str, target: str, ctx: Context) -> str | None:
     if mine == theirs:
         return None
     missing, extra = _spelled(mine - theirs, target), _spelled(theirs - mine, source)
-    if not mine:  # a number the translation makes explicit ("Run a merge" → "fusion à 3 points")
-        extra = Counter({n: c for n, c in extra.items() if not (len(n) <= 2 and int(n) <= SMALL_NUMBER)})
     if not missing and not extra:
         return None
     parts = []
