@@ -269,14 +269,19 @@ def check_brackets(source: str, target: str, ctx: Context) -> str | None:
 
 
 def check_doubled_words(source: str, target: str, ctx: Context) -> str | None:
-    """A word written twice in a row (``ne pas pas afficher``) that the source does not double."""
+    """A word written twice in a row (``ne pas pas afficher``), more often than the source doubles one
+    ("Bora Bora", "bye bye" may stay doubled, or become another doubled word)."""
     found = DOUBLED_WORD_RE.findall(target)
     if not found:
         return None
-    allowed = DOUBLED_ON_PURPOSE.get(ctx.language, set())
-    mine = {word.lower() for word in DOUBLED_WORD_RE.findall(source)} if DOUBLED_WORD_RE.search(source) else set()
-    words = [word for word in dict.fromkeys(w.lower() for w in found) if word not in allowed and word not in mine]
-    return "doubled word: " + ", ".join(f"{w!r}" for w in words) if words else None
+    allowed = DOUBLED_ON_PURPOSE.get(ctx.language, ())
+    found = [word.lower() for word in found if word.lower() not in allowed]
+    mine = DOUBLED_WORD_RE.findall(source) if found else []
+    if len(found) <= len(mine):
+        return None
+    kept = {word.lower() for word in mine}
+    words = [word for word in dict.fromkeys(found) if word not in kept] or list(dict.fromkeys(found))
+    return "doubled word: " + ", ".join(f"{w!r}" for w in words)
 
 
 def _numbers(text: str) -> Counter[str]:
@@ -325,6 +330,9 @@ def check_numbers(source: str, target: str, ctx: Context) -> str | None:
 # -- spacing and punctuation ---------------------------------------------------------------------
 
 
+BLANKS = (" ", "\t")
+
+
 def _edge(text: str, leading: bool) -> str:
     stripped = text.lstrip(" \t") if leading else text.rstrip(" \t")
     return text[:len(text) - len(stripped)] if leading else text[len(stripped):]
@@ -341,6 +349,9 @@ def _describe(run: str) -> str:
 def check_whitespace(source: str, target: str, ctx: Context) -> str | None:
     """Trailing spaces and tabs exactly as in the source (a prompt's space before the cursor); leading ones
     when there are none on one side (their number may change to align a translated column)."""
+    if source[:1] not in BLANKS and target[:1] not in BLANKS and source[-1:] not in BLANKS \
+            and target[-1:] not in BLANKS:
+        return None
     mine, theirs = _edge(source, True), _edge(target, True)
     if bool(mine) != bool(theirs):
         return f"leading whitespace differs: {_describe(theirs)}, the source has {_describe(mine)}"
@@ -361,6 +372,11 @@ def check_tabs(source: str, target: str, ctx: Context) -> str | None:
 def _end_marks(text: str, ctx: Context) -> str:
     """The run of end punctuation of a text, closing quotes, brackets and (in Markdown) emphasis aside,
     written with ASCII equivalents ("…" for "...")."""
+    last = text[-1:]
+    if last.isalnum():
+        return ""
+    if last == "." and text[-2:-1].isalnum():
+        return "."
     text = text.rstrip(END_TRIM_MARKDOWN if ctx.conventions.markup == MARKDOWN else END_TRIM)
     bare = text.rstrip(END_MARKS_ALL)
     run = text[len(bare):]
