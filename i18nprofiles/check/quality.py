@@ -420,12 +420,14 @@ def check_end_punctuation(source: str, target: str, ctx: Context) -> str | None:
 
 
 def check_double_space(source: str, target: str, ctx: Context) -> str | None:
-    """No doubled space inside the text, unless the source has as long a run (an alignment, which a
-    re-wrapped translation may repeat)."""
+    """More doubled spaces inside the text than the source has, one of them unlike the source's runs (the
+    source's alignments may shift with translated words, or repeat in a re-wrapped translation)."""
     if "  " not in target:
         return None
-    runs = {len(run) for run in DOUBLE_SPACE_RE.findall(source)} if "  " in source else set()
-    if any(len(run) not in runs for run in DOUBLE_SPACE_RE.findall(target)):
+    theirs = DOUBLE_SPACE_RE.findall(target)
+    mine = DOUBLE_SPACE_RE.findall(source) if "  " in source else []
+    lengths = {len(run) for run in mine}
+    if len(theirs) > len(mine) and any(len(run) not in lengths for run in theirs):
         return "doubled space in the translation"
     return None
 

@@ -226,7 +226,7 @@ def _check_ui_strings(config: Config, options: CheckOptions, locales: list[str],
     template = [message_from_entry(entry) for entry in build_messages_template(config) if entry.msgid]
     theme = THEME_DIR / "locales"
     parts = []
-    for locale in [normalize_locale(loc) for loc in locales] or config.locales:
+    for locale in sorted({normalize_locale(loc) for loc in locales} or set(config.locales)):
         exempt = parse_locale(locale).language == UI_SOURCE_LANG
         override, shipped = _first_file(config, folder, locale), _first_file(config, theme, locale)
         override_rel = relative_path(override or catalog_path(config, locale, MESSAGES, folder), config.root)
