@@ -363,15 +363,26 @@ def quality_findings(checked: list[Message], locale: str, path: str, options: Ch
                                    message.flags, plurals)
             if problem:
                 found.append(("format", CHECKS["format"].severity, problem))
-        pairs = _pairs(message)
-        for name, check, severity in active:
-            if ignored and name in ignored:
-                continue
-            for source, target in pairs:
+        if len(message.strings) == 1:  # the usual entry: one pair, no loop over pairs
+            source, target = message.msgid, message.strings[0]
+            for name, check, severity in active:
+                if ignored and name in ignored:
+                    continue
                 problem = check(source, target, ctx)
                 if problem:
                     found.append((name, severity, problem))
-                    break
+        else:
+            pairs = _pairs(message)
+            for name, check, severity in active:
+                if ignored and name in ignored:
+                    continue
+                for source, target in pairs:
+                    problem = check(source, target, ctx)
+                    if problem:
+                        found.append((name, severity, problem))
+                        break
+        if not found:
+            continue
         for name, severity, problem in found:
             if message.obsolete:
                 severity, problem = NOTICE, f"{problem} (obsolete entry)"
