@@ -41,7 +41,7 @@ NUMBER_RE = re.compile(r"(?<!\w)(?<![^\W\d_]-)[0-9]+(?:[ \u00a0\u202f.,][0-9]{3}
 SMALL_NUMBER = 12  # a number up to this one is often spelled out: "three-way" → "3 points", "1st" → "premier"
 DOUBLE_SPACE_RE = re.compile(r"(?<=\S) {2,}(?=\S)")
 CODE_SPAN_RE = re.compile(r"`[^`]*`")
-FR_BEFORE_RE = re.compile(r"(?<![" + NBSP + r"!?;:,\[(|])([;:!?])(?![\w/\])|,])")
+FR_BEFORE_RE = re.compile(r"(?<![" + NBSP + r"!?;:,\[(|])([;:!?])(?![\w/])")  # not in a key list such as [y,n,?]
 FR_OPEN_RE = re.compile(r"«(?![" + NBSP + r"])")
 FR_CLOSE_RE = re.compile(r"(?<![" + NBSP + r"])»")
 # A word written twice (the atomic group makes the scan of a text without one a third faster); doubled_words
