@@ -42,7 +42,7 @@ class Session:
         """The project's configuration; a ConfigError, saying where it looked, outside a project, unless
         the command names its files itself (``standalone``): then the defaults apply."""
         if self._config is None:
-            self._config = load_config(self.project, required=not standalone or self.project is not None)
+            self._config = load_config(self.project, required=not standalone)
         return self._config
 
 
@@ -476,13 +476,19 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
 
 
 @command(example=["i18nprofiles check", "i18nprofiles check --fail-under 90 --fail-on fuzzy",
-                  "i18nprofiles check --format junit -o check-junit.xml --report translation-report"])
+                  "i18nprofiles check --format junit -o check-junit.xml --report translation-report",
+                  "i18nprofiles check po/fr.po po/de.po"])
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @locale_option
 @directory_option
+@click.option("-D", "--domain", default=None,
+              help="Check this domain only: profiles, messages (UI strings) or another catalogue name in the locales "
+                   "folder; with PATHs, the conventions to check them by. Default: profiles and messages.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT",
               help="Fail when a locale has fewer translated messages (percent); overrides the configuration.")
 @click.option("--fail-on", multiple=True, metavar="STATES",
-              help="Fail on any fuzzy, untranslated or obsolete entry (comma-separated, repeatable).")
+              help="Fail on any fuzzy, untranslated or obsolete entry (comma-separated, repeatable); "
+                   "'error' or 'warning': the lowest severity that fails.")
 @click.option("--fail-level", type=click.Choice(["error", "warning"]), help="Lowest severity that fails (default: error).")
 @click.option("--skip", multiple=True, metavar="NAME", help=f"Turn a check off (repeatable): {', '.join(CHECK_NAMES)}.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "junit"]),
@@ -491,10 +497,13 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
               help="Write the output (in --format) to this file; the table and summary still go to the terminal.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False), help="Write an HTML report and SVG badges here.")
 @click.pass_context
-def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fail_under: float | None,
-          fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str], output_format: str,
-          output: str | None, report_dir: str | None) -> int:
-    """CI gate: coverage, stale catalogues and quality findings; exit 1 when something fails."""
+def check(ctx: click.Context, paths: Sequence[str], locales: Sequence[str], directory: str | None, domain: str | None,
+          fail_under: float | None, fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str],
+          output_format: str, output: str | None, report_dir: str | None) -> int:
+    """CI gate: coverage, stale catalogues and quality findings of the project's profiles and UI strings, or of
+    the catalogues given (PATH…, any application's, no project needed); exit 1 when something fails."""
+    from dataclasses import replace
+
     from i18nprofiles.check import (
         format_report,
         format_summary,
@@ -503,11 +512,18 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
     )
     from i18nprofiles.commands.check import check_project
     from i18nprofiles.files import write_text_atomic
+    from i18nprofiles.paths import PROFILES_DOMAIN
 
-    config = get_config(ctx)
-    with project_store(ctx, config) as store, showing_progress("check") as progress:
-        report = check_project(config, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
-                               skip=skip, fail_level=fail_level, store=store, progress=progress)
+    config = get_config(ctx, standalone=bool(paths))
+    options = dict(domain=domain, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
+                   skip=skip, fail_level=fail_level)
+    if paths:
+        if locales or directory:
+            raise click.UsageError("-l/--locale and -d/--directory do not apply to catalogues given by path")
+        report = check_project(config, paths=paths, **options)  # catalogues named: nothing cached
+    else:
+        with project_store(ctx, config) as store, showing_progress("check") as progress:
+            report = check_project(config, store=store, progress=progress, **options)
     text = format_report(report, output_format)
     if output:
         write_text_atomic(Path(output), text.encode("utf-8"))
@@ -517,8 +533,11 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
         if output_format != "text":
             click.echo(format_summary(report), nl=False, err=True)
     if report_dir:
-        paths = write_report(report, report_dir)
-        click.echo(f"report: {relative_to_cwd(paths[0])}", err=True)
+        # The HTML report and its badges are per locale: they show the content domain's catalogues when the
+        # report has several domains (the UI strings' findings are listed all the same).
+        shown = report.domain_catalogs(PROFILES_DOMAIN) if len({c.domain for c in report.catalogs}) > 1 else None
+        paths_written = write_report(report if shown is None else replace(report, catalogs=shown), report_dir)
+        click.echo(f"report: {relative_to_cwd(paths_written[0])}", err=True)
     return EXIT_PROBLEMS if report.failed else EXIT_OK
 
 

@@ -45,7 +45,15 @@ DEFAULTS: dict[str, Any] = {
     "fail_on": [],
     "fail_level": "error",
     "skip": [],
+    "check": {},  # per message domain: {placeholders = {percent = "kept", …}, markup = "…", skip = […]}
 }
+
+# The conventions a domain's table under [tool.i18nprofiles.check.<domain>] may set (docs/check.md).
+PLACEHOLDER_KINDS = ("percent", "brace", "angle")  # %s %(name)s · {name} · <name>
+PLACEHOLDER_MODES = ("kept", "translated", "off")  # kept as written · kept in number, names translated · prose
+TRANSLATED_KINDS = ("angle",)  # the kinds whose names may be translated (a usage's <path>)
+MARKUP_MODES = ("markdown", "html", "none")
+CHECK_DOMAIN_KEYS = ("placeholders", "markup", "skip")
 
 
 @dataclass(frozen=True)
@@ -194,8 +202,44 @@ def validate_settings(config: Config) -> None:
     threshold = config.settings["fuzzy_threshold"]
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold < 1:
         raise ConfigError("setting 'fuzzy_threshold' must be a number from 0 up to (not including) 1", where)
+    validate_check_tables(config.settings["check"], where)
     config.settings["source_locale"] = normalize_locale(config.settings["source_locale"], where)
     config.settings["locales"] = [normalize_locale(locale, where) for locale in config.settings["locales"]]
+
+
+def validate_check_tables(value: Any, where: Path | None) -> None:
+    """Raise ConfigError unless ``check`` maps domains to tables of CHECK_DOMAIN_KEYS with valid values.
+
+    The names in ``skip`` are checked by the gate, which knows its checks.
+    """
+    if not isinstance(value, dict):
+        raise ConfigError("setting 'check' must be a table of domains ([tool.i18nprofiles.check.<domain>])", where)
+    for domain, table in value.items():
+        name = f"check.{domain}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"setting {name!r} must be a table", where)
+        unknown = sorted(set(table) - set(CHECK_DOMAIN_KEYS))
+        if unknown:
+            raise ConfigError(f"unknown setting {unknown[0]!r} in {name} (known: {', '.join(CHECK_DOMAIN_KEYS)})",
+                              where)
+        placeholders = table.get("placeholders", {})
+        if not isinstance(placeholders, dict):
+            raise ConfigError(f"setting '{name}.placeholders' must be a table such as "
+                              '{ percent = "kept", angle = "translated" }', where)
+        for kind, mode in placeholders.items():
+            if kind not in PLACEHOLDER_KINDS:
+                raise ConfigError(f"{name}.placeholders: unknown kind {kind!r} (known: {', '.join(PLACEHOLDER_KINDS)})",
+                                  where)
+            modes = PLACEHOLDER_MODES if kind in TRANSLATED_KINDS else tuple(m for m in PLACEHOLDER_MODES
+                                                                              if m != "translated")
+            if mode not in modes:
+                raise ConfigError(f"{name}.placeholders.{kind} must be one of {', '.join(modes)}, not {mode!r}",
+                                  where)
+        if "markup" in table and table["markup"] not in MARKUP_MODES:
+            raise ConfigError(f"{name}.markup must be one of {', '.join(MARKUP_MODES)}, not {table['markup']!r}", where)
+        skip = table.get("skip", [])
+        if not isinstance(skip, list) or not all(isinstance(item, str) for item in skip):
+            raise ConfigError(f"setting '{name}.skip' must be a list of strings", where)
 
 
 def read_glossary(path: str | Path) -> list[str]:

@@ -76,7 +76,7 @@ def test_new_with_a_locale_it_cannot_translate_still_passes(tmp_path: Path, cli)
     assert 'fail_under = { qu = 0 }' in (project / "i18nprofiles.toml").read_text(encoding="utf-8")
     assert cli("build", cwd=project).code == 0
     result = cli("check", cwd=project)
-    assert result.code == 0 and re.search(r"^qu\s+0/7 0\.0%", result.out, re.MULTILINE)
+    assert result.code == 0 and re.search(r"^profiles\s+qu\s+0/7 0\.0%", result.out, re.MULTILINE)
 
 
 def test_new_refuses_an_existing_project_and_writes_nothing(tmp_path: Path, cli, example: Path) -> None:
@@ -181,7 +181,7 @@ def test_render_and_check_round_alike(example: Path, cli) -> None:
     rendered = cli("render", cwd=example)
     assert "es: not published (14.2% translated" in rendered.out
     checked = cli("check", cwd=example)
-    assert re.search(r"^es\s+1/7 14\.2%", checked.out, re.MULTILINE)
+    assert re.search(r"^profiles\s+es\s+1/7 14\.2%", checked.out, re.MULTILINE)
 
 
 def test_prefill_memory_summarises_its_misses(example: Path, cli) -> None:
@@ -244,7 +244,7 @@ def test_project_option_after_the_command(example: Path, tmp_path: Path, cli) ->
 def test_check_output_is_a_file(example: Path, cli) -> None:
     result = cli("check", "--format", "json", "-o", "report.json", cwd=example)
     assert result.code == 0 and (example / "report.json").read_text("utf-8").startswith("{")
-    assert result.out.startswith("locale ") and "check passed" in result.out
+    assert result.out.startswith("domain    locale ") and "check passed" in result.out
     assert cli("check", "-f", "json", cwd=example).code == 2  # -f is --use-fuzzy; check has none
 
 

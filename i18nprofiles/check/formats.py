@@ -11,6 +11,7 @@ from itertools import groupby
 
 import junitparser
 
+from i18nprofiles.check.conventions import PROFILES
 from i18nprofiles.check.findings import CHECKS, ERROR, NOTICE, WARNING, Finding, is_failing
 from i18nprofiles.check.gate import CatalogReport, CheckReport, Tally
 from i18nprofiles.check.quality import applies
@@ -46,12 +47,14 @@ def _threshold(catalog: CatalogReport) -> str:
 
 
 def format_table(report: CheckReport) -> str:
-    """The coverage table: one row per catalogue."""
-    header = ("locale", "translated", "fuzzy", "untranslated", "obsolete", "words", "threshold", "catalogue")
+    """The coverage table: one row per catalogue (the UI strings of a locale are one, ``messages``)."""
+    header = ("domain", "locale", "translated", "fuzzy", "untranslated", "obsolete", "words", "threshold",
+              "catalogue")
     rows = [header]
     for catalog in report.catalogs:
         c = catalog.coverage
         rows.append((
+            catalog.domain or "-",
             catalog.locale,
             f"{c.translated.messages}/{c.total.messages} {c.percent:.1f}%",
             str(c.fuzzy.messages),
@@ -89,15 +92,16 @@ def _grouped(findings: list[Finding], left: dict[tuple[str, str], int]) -> Itera
 
 
 def format_text(report: CheckReport) -> str:
-    """The coverage table, the findings grouped by file, fuzzy-entry findings apart, and the summary."""
+    """The coverage table, the findings grouped by file, findings in fuzzy and obsolete entries apart, and the
+    summary."""
     shown, left = visible_findings(report.findings)
-    main = [f for f in shown if not f.fuzzy]
-    fuzzy = [f for f in shown if f.fuzzy]
+    main = [f for f in shown if not f.unpublished]
+    apart = [f for f in shown if f.unpublished]
     lines = [format_table(report).rstrip("\n")]
     lines += _grouped(main, left)
-    if fuzzy:
-        lines += ["", "In fuzzy entries (not published until reviewed):"]
-        lines += [_finding_line(f) for f in fuzzy]
+    if apart:
+        lines += ["", "In fuzzy and obsolete entries (not published):"]
+        lines += [_finding_line(f) for f in apart]
     lines += ["", format_summary(report).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
@@ -122,6 +126,7 @@ def report_data(report: CheckReport) -> dict[str, object]:
         "catalogs": [
             {
                 "locale": c.locale,
+                "domain": c.domain,
                 "path": c.path,
                 "percent": c.coverage.percent,
                 "words_percent": c.coverage.words_percent,
@@ -141,7 +146,7 @@ def report_data(report: CheckReport) -> dict[str, object]:
         ],
         "findings": [
             {"check": f.check, "severity": f.severity, "path": f.path, "line": f.line, "locale": f.locale,
-             "message": f.message, "msgid": f.msgid, "fuzzy": f.fuzzy}
+             "message": f.message, "msgid": f.msgid, "fuzzy": f.fuzzy, "obsolete": f.obsolete}
             for f in report.findings
         ],
     }
@@ -205,25 +210,43 @@ def _testcase(classname: str, name: str, findings: list[Finding], fail_level: st
     return case, [f for f in findings if not is_failing(f, fail_level)]
 
 
+def _domain_of(finding: Finding, report: CheckReport) -> str | None:
+    """The domain a finding belongs to: its catalogue's (a profile's file: the profiles')."""
+    if not finding.path.endswith(".po"):
+        return PROFILES
+    for catalog in report.catalogs:
+        if catalog.path == finding.path:
+            return catalog.domain
+    stem = finding.path.rsplit("/", 1)[-1][:-3]
+    return stem if any(catalog.domain == stem for catalog in report.catalogs) else None
+
+
 def format_junit(report: CheckReport, *, timestamp: str | None = None, hostname: str | None = None) -> str:
-    """JUnit XML: a test suite per catalogue (and one for the template), a test case per check.
+    """JUnit XML: a test suite per domain and locale (named by the locale for the profiles and for catalogues
+    given by path, ``<domain>.<locale>`` for the others) and one for the template, a test case per check.
 
     ``timestamp`` (``YYYY-MM-DDTHH:MM:SS``) defaults to now, or ``SOURCE_DATE_EPOCH``;
     ``hostname`` to this machine's name.
     """
     stamp = timestamp or build_date().strftime("%Y-%m-%dT%H:%M:%S")
     host = hostname or socket.gethostname() or "localhost"
-    by_key: dict[tuple[str | None, str], list[Finding]] = {}
+    by_key: dict[tuple[str | None, str | None, str], list[Finding]] = {}
     for finding in report.findings:
-        scope = None if CHECKS[finding.check].scope == "template" else finding.locale
-        by_key.setdefault((scope, finding.check), []).append(finding)
-    suites: list[tuple[str, str | None, list[str]]] = [("template", None, ["stale-template"])]
+        if CHECKS[finding.check].scope == "template":
+            by_key.setdefault((None, None, finding.check), []).append(finding)
+        else:
+            by_key.setdefault((_domain_of(finding, report), finding.locale, finding.check), []).append(finding)
     names = [name for name, info in CHECKS.items() if info.scope != "template"]
-    locales = {f.locale for f in report.findings if f.locale and f.path.endswith(".po")}
-    locales.update(c.locale for c in report.catalogs)
-    suites += [(locale, locale, names) for locale in sorted(locales)]
+    groups = {(_domain_of(f, report), f.locale) for f in report.findings
+              if f.locale and f.path.endswith(".po") and CHECKS[f.check].scope != "template"}
+    groups.update((c.domain, c.locale) for c in report.catalogs)
+    suites: list[tuple[str, str | None, str | None, list[str]]] = [("template", None, None, ["stale-template"])]
+    for domain, locale in sorted(groups, key=lambda group: (group[0] not in (PROFILES, None), group[0] or "",
+                                                              group[1])):
+        name = locale if domain in (PROFILES, None) else f"{domain}.{locale}"
+        suites.append((name, domain, locale, names))
     root = junitparser.JUnitXml()
-    for suite_name, locale, checks in suites:
+    for suite_name, domain, locale, checks in suites:
         suite = junitparser.TestSuite(suite_name)
         suite.append(junitparser.Properties())
         passed: list[Finding] = []
@@ -231,7 +254,7 @@ def format_junit(report: CheckReport, *, timestamp: str | None = None, hostname:
             skipped = "skipped by configuration" if name in report.skipped else None
             if locale and not skipped and not applies(name, locale):
                 skipped = f"does not apply to {locale}"
-            case, others = _testcase(f"i18nprofiles.{suite_name}", name, by_key.get((locale, name), []),
+            case, others = _testcase(f"i18nprofiles.{suite_name}", name, by_key.get((domain, locale, name), []),
                                      report.fail_level, skipped)
             suite.add_testcase(case)
             passed += others

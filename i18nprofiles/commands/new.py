@@ -16,11 +16,14 @@ from importlib import metadata
 from pathlib import Path
 
 from i18nprofiles.commands.extract import extract
-from i18nprofiles.commands.update import update_catalogs
+from i18nprofiles.commands.messages import extract_messages
+from i18nprofiles.commands.update import init_catalog, update_catalogs
 from i18nprofiles.config import CONFIG_FILES, Config, find_config_file, load_config, normalize_locale, parse_locale
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.files import write_text_atomic
 from i18nprofiles.gettext.pofile import read_catalog, write_catalog
+from i18nprofiles.paths import MESSAGES_DOMAIN
+from i18nprofiles.site.theme import THEME_DIR, UI_SOURCE_LANG
 from i18nprofiles.store import open_store
 
 EXAMPLE_SLUG = "camille-martin"
@@ -249,6 +252,10 @@ def new_project(
     }
     catalogues = [Path("locales") / "profiles.pot", *(Path("locales") / code / "LC_MESSAGES" / "profiles.po"
                                                        for code in targets)]
+    no_ui = unshipped_ui_locales([source, *targets])  # their pages need a UI catalogue (check wants one)
+    if no_ui:
+        catalogues += [Path("locales") / "messages.pot",
+                       *(Path("locales") / code / "LC_MESSAGES" / "messages.po" for code in no_ui)]
     check_new_folder(root, [root / path for path in [*texts, *catalogues]])
     for path, text in texts.items():
         write_text_atomic(root / path, text.encode("utf-8"))
@@ -260,8 +267,19 @@ def new_project(
     store.commit()
     for code in sorted(known):
         fill_catalog(config, code, TRANSLATIONS[parse_locale(code).language])
+    if no_ui:
+        extract_messages(config)
+        for code in no_ui:
+            init_catalog(config, code, domain=MESSAGES_DOMAIN)
     files = [path.as_posix() for path in [*texts, *catalogues]]
     return NewProject(root, files, install, portable)
+
+
+def unshipped_ui_locales(locales: Iterable[str]) -> list[str]:
+    """The locales whose interface strings the default theme does not translate (English needs none)."""
+    shipped = {path.name for path in (THEME_DIR / "locales").iterdir() if path.is_dir()}
+    return [code for code in locales if parse_locale(code).language != UI_SOURCE_LANG
+            and code not in shipped and parse_locale(code).language not in shipped]
 
 
 def fill_catalog(config: Config, locale: str, translations: dict[str, str]) -> None:
