@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from corpus import drafts, edit, paragraphs, render, sibling  # noqa: E402
 from run import agreement_rate, classify  # noqa: E402  (one classifier for both harnesses)
 
-from i18nprofiles.matcher import FuzzyMatcher  # noqa: E402
+from i18nprofiles.gettext.matcher import FuzzyMatcher  # noqa: E402
 
 
 @dataclass

@@ -7,11 +7,13 @@ date, 2 bad input or usage.  Errors read ``error: path:line: message``.
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,10 @@ from typing import Any
 
 import click
 
+from i18nprofiles.check.findings import CHECKS
+
 from i18nprofiles.config import Config, load_config
+from i18nprofiles.display import Display
 from i18nprofiles.errors import ConfigError, I18nProfilesError
 from i18nprofiles.files import TEMP_RE
 from i18nprofiles.runtime import STOP_SIGNALS, received_signal, stop_on_signals, stop_workers
@@ -28,20 +33,72 @@ from i18nprofiles.store import Store, open_store
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 INTERRUPT_GRACE = 0.5  # seconds that threads get to end after Ctrl-C before the process ends without them
+CHECK_NAMES = tuple(CHECKS)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Session:
-    """What the group's options give every command: the configuration, and whether to use the cache."""
+    """What the group's options give every command: the project (read when a command first needs it),
+    and whether to use the cache."""
 
-    config: Config
+    project: str | None = None
     no_cache: bool = False
+    _config: Config | None = None
+
+    def load(self, standalone: bool = False) -> Config:
+        """The project's configuration; a ConfigError, saying where it looked, outside a project, unless
+        the command names its files itself (``standalone``): then the defaults apply."""
+        if self._config is None:
+            self._config = load_config(self.project, required=not standalone)
+        return self._config
 
 
-def get_config(ctx: click.Context, **options: Any) -> Config:
-    """The project configuration with the command's options laid over it."""
+def get_config(ctx: click.Context, standalone: bool = False, **options: Any) -> Config:
+    """The project configuration with the command's options laid over it (see ``Session.load``)."""
     session: Session = ctx.obj
-    return session.config.with_options(**options)
+    return session.load(standalone).with_options(**options)
+
+
+def given_options(ctx: click.Context | None, leave: Iterable[str] = ()) -> list[str]:
+    """The options given on the command line to ``ctx``'s command, as they were typed (but those in ``leave``)."""
+    if ctx is None:
+        return []
+    words = []
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.name in leave or param.name is None:
+            continue
+        if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.COMMANDLINE:
+            continue
+        if param.name not in ctx.params:
+            continue  # handled by its callback (-P after the command, --previous)
+        value = ctx.params[param.name]
+        if param.is_flag:
+            words.append(param.opts[0])
+            continue
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            words += [param.opts[0], shlex.quote(str(item))]
+    return words
+
+
+def set_project(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``-P`` given after the command name: the same as before it."""
+    if value is None:
+        return
+    session: Session = ctx.find_object(Session)
+    if session.project is not None and Path(session.project).resolve() != Path(value).resolve():
+        raise click.UsageError("-P given twice, with two projects")
+    session.project = value
+
+
+@contextmanager
+def showing_progress(command: str) -> Iterator[Display]:
+    """The progress display of a command (a bar on a terminal, a few lines in CI), closed when it ends."""
+    display = Display(command)
+    display.start()
+    try:
+        yield display
+    finally:
+        display.close()
 
 
 @contextmanager
@@ -49,7 +106,8 @@ def project_store(ctx: click.Context, config: Config) -> Iterator[Store]:
     """The project's store for one command (``--no-cache``: one that keeps nothing), committed when the
     command succeeds, emptied when it fails; its warnings are printed."""
     session: Session = ctx.obj
-    store = open_store(None if session.no_cache else config.cache_dir)
+    outside = config.source is None  # catalogues named on the command line, no project: no cache folder
+    store = open_store(None if session.no_cache or outside else config.cache_dir)
     try:
         yield store
     except BaseException:
@@ -75,6 +133,23 @@ def relative_to_cwd(path: str | Path) -> str:
 
 
 
+def examples(*lines: str) -> str:
+    """A command's ``--help`` epilog: examples, each line kept as written."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def command(name: str | None = None, *, example: Sequence[str]) -> Any:
+    """A subcommand of ``cli`` with examples in its help, that also takes ``-P`` after its name."""
+
+    def decorate(function: Any) -> Any:
+        function = click.option("-P", "--project", type=click.Path(exists=True), expose_value=False,
+                                callback=set_project, is_eager=True,
+                                help="Project folder or configuration file (also accepted before the command).")(function)
+        return cli.command(name, epilog=examples(*example))(function)
+
+    return decorate
+
+
 locale_option = click.option("-l", "--locale", "locales", multiple=True, help="Locale (repeatable); default: all.")
 directory_option = click.option("-d", "--directory", type=click.Path(file_okay=False), help="Locales folder.")
 domain_option = click.option("-D", "--domain", default="profiles", show_default=True, help="Message domain.")
@@ -93,11 +168,24 @@ input_option = click.option("-i", "--input-file", type=click.Path(dir_okay=False
 @click.version_option(package_name="i18nprofiles")
 @click.pass_context
 def cli(ctx: click.Context, project: str | None, no_cache: bool) -> None:
-    """Translate people's profiles through gettext catalogues and publish them per locale."""
-    ctx.obj = Session(load_config(project), no_cache)
+    """Translate people's profiles through gettext catalogues and publish them per locale.
+
+    \b
+    Start a project, build its site, check its translations:
+      i18nprofiles new alumni --source fr --locales es,en
+      cd alumni && i18nprofiles build && i18nprofiles check
+
+    Short options mean one thing in every command (-l locale, -d locales
+    folder, -D domain, -i input file, -w width, -f --use-fuzzy, -j jobs,
+    -P project).  -o is where the output goes: a file for the commands that
+    write one file (extract, init, update -l, compile -l, check), a folder
+    for those that write a site (render, build).
+    """
+    ctx.obj = Session(project, no_cache)
 
 
-@cli.command()
+@command(example=["i18nprofiles extract", "i18nprofiles extract -o /tmp/profiles.pot profiles/ana.md",
+                  "i18nprofiles extract -D messages"])
 @click.option("-o", "--output", "--output-file", "output", type=click.Path(dir_okay=False), help="Template to write.")
 @click.option("--no-location", is_flag=True, help="Do not write #: references.")
 @click.option("--omit-header", is_flag=True, help="Do not write the header entry.")
@@ -123,16 +211,17 @@ def extract(ctx: click.Context, output: str | None, no_location: bool, omit_head
         state = "written" if result.written else "unchanged"
         click.echo(f"{relative_to_cwd(result.path)}: {result.messages} messages from {result.profiles} templates ({state})")
         return EXIT_OK
-    with project_store(ctx, config) as store:
-        profiles = read_profiles(config, files, store=store) if files else None
+    with project_store(ctx, config) as store, showing_progress("extract") as progress:
+        profiles = read_profiles(config, files, store=store, progress=progress) if files else None
         result = run_extract(config, output=output, no_location=no_location, omit_header=omit_header,
-                             width=width, sort_output=sort_output, profiles=profiles, store=store)
+                             width=width, sort_output=sort_output, profiles=profiles, store=store,
+                             progress=progress)
     state = "written" if result.written else "unchanged"
     click.echo(f"{relative_to_cwd(result.path)}: {result.messages} messages from {result.profiles} profiles ({state})")
     return EXIT_OK
 
 
-@cli.command()
+@command(example=["i18nprofiles init -l es", "i18nprofiles init -l de --publish", "i18nprofiles init -l pt-BR -o pt.po"])
 @click.option("-l", "--locale", "locale", required=True, help="Locale of the new catalogue.")
 @input_option
 @click.option("-o", "--output", "--output-file", "output", type=click.Path(dir_okay=False), help="Catalogue to write.")
@@ -140,20 +229,33 @@ def extract(ctx: click.Context, output: str | None, no_location: bool, omit_head
 @domain_option
 @width_option
 @click.option("--force", is_flag=True, help="Overwrite an existing catalogue.")
+@click.option("--publish", is_flag=True, help="Also add the locale to `locales` in the configuration, so that "
+              "build renders it.")
 @click.pass_context
 def init(ctx: click.Context, locale: str, input_file: str | None, output: str | None, directory: str | None,
-         domain: str, width: int | None, force: bool) -> int:
+         domain: str, width: int | None, force: bool, publish: bool) -> int:
     """Create a new catalogue for a locale from the template."""
+    from i18nprofiles.commands.new import publish_locale
     from i18nprofiles.commands.update import init_catalog
+    from i18nprofiles.config import normalize_locale
 
-    config = get_config(ctx)
+    config = get_config(ctx, standalone=input_file is not None and (output or directory) is not None)
+    code = normalize_locale(locale)
     path = init_catalog(config, locale, input_file=input_file, output=output, directory=directory,
                         domain=domain, width=width, force=force)
     click.echo(f"created {relative_to_cwd(path)}")
+    if code not in config.locales and not output:
+        if publish:
+            click.echo(f"added {code} to `locales` in {relative_to_cwd(publish_locale(config, code))}")
+        else:
+            where = relative_to_cwd(config.source) if config.source else "the configuration"
+            click.echo(f"note: {code} is not in `locales` ({where}): build keeps its catalogue up to date but does "
+                       f"not publish it: add it there to publish it (`init --publish` does that)",
+                       err=True)
     return EXIT_OK
 
 
-@cli.command()
+@command(example=["i18nprofiles update", "i18nprofiles update --check", "i18nprofiles update -l es -o /tmp/es.po"])
 @locale_option
 @input_option
 @click.option("-o", "--output", "--output-file", "output", type=click.Path(dir_okay=False),
@@ -162,23 +264,30 @@ def init(ctx: click.Context, locale: str, input_file: str | None, output: str | 
 @domain_option
 @width_option
 @click.option("-N", "--no-fuzzy-matching", is_flag=True, help="Do not look for similar messages.")
+@click.option("--fuzzy-threshold", type=click.FloatRange(0, 1, max_open=True), metavar="RATIO",
+              help="How similar an old message must be to offer its translation as fuzzy "
+                   "(default: fuzzy_threshold, 0.6).")
 @click.option("--ignore-obsolete", is_flag=True, help="Drop obsolete entries instead of keeping them as #~.")
 @click.option("--init-missing", is_flag=True, help="Create catalogues for configured locales that have none.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a catalogue would change.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Accepted for compatibility: catalogues are merged one after the other.")
+@click.option("--previous", is_flag=True, expose_value=False,
+              help="Accepted for msgmerge's habit: the previous msgid (#|) of a fuzzy entry is always kept.")
 @click.pass_context
 def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, output: str | None,
            directory: str | None, domain: str, width: int | None, no_fuzzy_matching: bool,
-           ignore_obsolete: bool, init_missing: bool, check: bool, jobs: int) -> int:
+           fuzzy_threshold: float | None, ignore_obsolete: bool, init_missing: bool, check: bool, jobs: int) -> int:
     """Merge the template into every catalogue."""
     from i18nprofiles.commands.update import update_catalogs
 
-    config = get_config(ctx)
-    with project_store(ctx, config) as store:
+    config = get_config(ctx, standalone=input_file is not None and (output or directory) is not None)
+    with project_store(ctx, config) as store, showing_progress("update") as progress:
         results = update_catalogs(config, locales=locales, input_file=input_file, output=output, directory=directory,
                                   domain=domain, width=width, fuzzy_matching=not no_fuzzy_matching,
-                                  ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check, store=store)
+                                  fuzzy_threshold=fuzzy_threshold,
+                                  ignore_obsolete=ignore_obsolete, init_missing=init_missing, check=check, store=store,
+                                  progress=progress)
     if not results:
         raise ConfigError(f"no {domain}.po catalogues (run init, or update --init-missing)", config.locales_dir)
     stale = False
@@ -188,7 +297,8 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
         counts = (f"{len(report.added)} new, {len(report.fuzzy)} fuzzy, {len(report.revived)} revived, "
                   f"{len(report.obsoleted)} obsolete")
         if not check:
-            click.echo(f"{name}: {counts} ({'written' if result.written else 'unchanged'})")
+            state = f"written: GNU layout, width {width or config['width']}" if result.written else "unchanged"
+            click.echo(f"{name}: {counts} ({state})")
             continue
         if not result.changed:
             click.echo(f"{name}: up to date")
@@ -204,12 +314,14 @@ def update(ctx: click.Context, locales: Sequence[str], input_file: str | None, o
         for entry in report.removed:
             click.echo(f"  removed: {shorten(entry.msgid)}")
     if stale:
-        click.echo("run `i18nprofiles update` to bring the catalogues up to date", err=True)
+        again = " ".join(["i18nprofiles", *given_options(ctx.parent), "update", *given_options(ctx, {"check"})])
+        click.echo(f"run `{again}` to bring the catalogues up to date", err=True)
         return EXIT_PROBLEMS
     return EXIT_OK
 
 
-@cli.command(name="compile")
+@command("compile", example=["i18nprofiles compile", "i18nprofiles compile --statistics",
+                             "i18nprofiles compile -l es -i es.po -o es.mo"])
 @locale_option
 @directory_option
 @domain_option
@@ -225,10 +337,11 @@ def compile_command(ctx: click.Context, locales: Sequence[str], directory: str |
     """Compile catalogues to .mo files (fuzzy entries left out unless --use-fuzzy)."""
     from i18nprofiles.commands.compile import compile_catalogs
 
-    config = get_config(ctx)
-    with project_store(ctx, config) as store:
+    config = get_config(ctx, standalone=(input_file or directory) is not None)
+    with project_store(ctx, config) as store, showing_progress("compile") as progress:
         results = compile_catalogs(config, locales=locales, directory=directory, domain=domain, input_file=input_file,
-                                   output=output, use_fuzzy=use_fuzzy, statistics=statistics, force=force, store=store)
+                                   output=output, use_fuzzy=use_fuzzy, statistics=statistics, force=force, store=store,
+                                   progress=progress)
     if not results:
         raise ConfigError(f"no {domain}.po catalogues to compile", config.locales_dir)
     failed = False
@@ -271,7 +384,7 @@ def report_render(result: Any, config: Config) -> None:
                f"{len(result.unchanged)} unchanged ({', '.join(result.published)})")
 
 
-@cli.command()
+@command(example=["i18nprofiles render", "i18nprofiles render -o public", "i18nprofiles render --use-fuzzy"])
 @site_output_option
 @use_fuzzy_option
 @jobs_option
@@ -281,13 +394,13 @@ def render(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs:
     from i18nprofiles.commands.render import render_site
 
     config = get_config(ctx, use_fuzzy=use_fuzzy)
-    with project_store(ctx, config) as store:
-        result = render_site(config, output=output, workers=jobs, store=store)
+    with project_store(ctx, config) as store, showing_progress("render") as progress:
+        result = render_site(config, output=output, workers=jobs, store=store, progress=progress)
     report_render(result, config)
     return EXIT_OK
 
 
-@cli.command()
+@command(example=["i18nprofiles build", "i18nprofiles build -o public", "i18nprofiles build -P path/to/project"])
 @site_output_option
 @use_fuzzy_option
 @jobs_option
@@ -297,8 +410,8 @@ def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: 
     from i18nprofiles.pipeline import build_project
 
     config = get_config(ctx, use_fuzzy=use_fuzzy)
-    with project_store(ctx, config) as store:
-        steps = build_project(config, output=output, workers=jobs, store=store)
+    with project_store(ctx, config) as store, showing_progress("build") as progress:
+        steps = build_project(config, output=output, workers=jobs, store=store, progress=progress)
     click.echo(f"{relative_to_cwd(steps.extract.path)}: {steps.extract.messages} messages "
                f"({'written' if steps.extract.written else 'unchanged'})")
     for result in steps.update:
@@ -317,30 +430,8 @@ def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: 
 # -- machine pre-fill: command `prefill` goes here -----------------------------
 
 
-def make_progress(label: str) -> Any:
-    """A progress callback: a tqdm bar on a terminal, a plain line every tenth in CI; and its closer."""
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(desc=label, unit="entry", file=sys.stderr, delay=0.5)
-
-        def update(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        return update, bar.close
-    shown: set[int] = set()
-
-    def report(done: int, total: int) -> None:
-        tenth = done * 10 // max(total, 1)
-        if tenth not in shown and (tenth > 0 or done == total):
-            shown.add(tenth)
-            click.echo(f"{label}: {done}/{total} entries", err=True)
-
-    return report, lambda: None
-
-
-@cli.command()
+@command(example=["i18nprofiles prefill -e pseudo -l es", "i18nprofiles prefill -e memory --memory old/es.po -l es",
+                  "i18nprofiles prefill -e libre --engine-url http://localhost:5000/ -n"])
 @locale_option
 @click.option("-e", "--engine", required=True,
               type=click.Choice(["libre", "google", "deepl", "mymemory", "microsoft", "pseudo", "memory"]),
@@ -353,21 +444,20 @@ def make_progress(label: str) -> Any:
 @domain_option
 @width_option
 @click.option("-n", "--dry-run", is_flag=True, help="Send nothing; print what would be sent.")
+@click.option("-v", "--verbose", is_flag=True, help="Name every entry left empty (default: a count per reason).")
 @click.pass_context
 def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url: str | None, glossary: str | None,
-            memory: Sequence[str], directory: str | None, domain: str, width: int | None, dry_run: bool) -> int:
+            memory: Sequence[str], directory: str | None, domain: str, width: int | None, dry_run: bool,
+            verbose: bool) -> int:
     """Machine-translate empty entries, each marked fuzzy for review."""
     from i18nprofiles.commands.prefill import prefill_catalogs
     from i18nprofiles.mt.engines import build_engine
 
     config = get_config(ctx)
     machine = build_engine(engine, config, url=engine_url, memory=memory, require_key=not dry_run)
-    update, close = make_progress(f"prefill ({engine})") if not dry_run else (None, lambda: None)
-    try:
+    with showing_progress(f"prefill ({engine})") as progress:
         result = prefill_catalogs(config, machine, locales=locales, directory=directory, domain=domain,
-                                  glossary=glossary, width=width, dry_run=dry_run, progress=update)
-    finally:
-        close()
+                                  glossary=glossary, width=width, dry_run=dry_run, progress=progress)
     for report in result.reports:
         name = relative_to_cwd(report.path)
         if dry_run:
@@ -376,9 +466,15 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
             for text in report.to_send:
                 click.echo(f"  {len(text):5d}  {shorten(text, 70)}")
             continue
-        for failure in report.failures:
-            click.echo(f"warning: {relative_to_cwd(failure.path)}:{failure.line}: {failure.reason}: "
-                       f"{shorten(failure.msgid)}", err=True)
+        if verbose:
+            for failure in report.failures:
+                click.echo(f"warning: {relative_to_cwd(failure.path)}:{failure.line}: {failure.reason}: "
+                           f"{shorten(failure.msgid)}", err=True)
+        elif report.failures:
+            reasons = Counter(failure.reason for failure in report.failures)
+            listed = ", ".join(f"{reason} ({count})" for reason, count in sorted(reasons.items()))
+            click.echo(f"warning: {name}: {len(report.failures)} entries left empty: {listed} "
+                       f"(--verbose names them)", err=True)
         state = "written" if report.written else "unchanged"
         click.echo(f"{name}: {report.filled} of {report.candidates} empty entries filled, "
                    f"{len(report.failures)} left empty ({state})")
@@ -394,24 +490,35 @@ def prefill(ctx: click.Context, locales: Sequence[str], engine: str, engine_url:
 # -- CI gate: command `check` goes here ------------------------------------------
 
 
-@cli.command()
+@command(example=["i18nprofiles check", "i18nprofiles check --fail-under 90 --fail-on fuzzy",
+                  "i18nprofiles check --format junit -o check-junit.xml --report translation-report",
+                  "i18nprofiles check po/fr.po po/de.po"])
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @locale_option
 @directory_option
+@click.option("-D", "--domain", default=None,
+              help="Check this domain only: profiles, messages (UI strings) or another catalogue name in the locales "
+                   "folder; with PATHs, the conventions to check them by. Default: profiles and messages.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT",
               help="Fail when a locale has fewer translated messages (percent); overrides the configuration.")
 @click.option("--fail-on", multiple=True, metavar="STATES",
-              help="Fail on any fuzzy, untranslated or obsolete entry (comma-separated, repeatable).")
+              help="Fail on any fuzzy, untranslated or obsolete entry (comma-separated, repeatable); "
+                   "'error' or 'warning': the lowest severity that fails.")
 @click.option("--fail-level", type=click.Choice(["error", "warning"]), help="Lowest severity that fails (default: error).")
-@click.option("--skip", multiple=True, metavar="NAME", help="Turn a check off (repeatable; see docs/check.md).")
-@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "github", "junit"]),
-              default="text", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output here; a summary still goes to the terminal.")
+@click.option("--skip", multiple=True, metavar="NAME", help=f"Turn a check off (repeatable): {', '.join(CHECK_NAMES)}.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "junit"]),
+              default="text", show_default=True, help="Output format (text: capped per severity; json: everything).")
+@click.option("-o", "--output", "--output-file", "output", type=click.Path(dir_okay=False),
+              help="Write the output (in --format) to this file; the table and summary still go to the terminal.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False), help="Write an HTML report and SVG badges here.")
 @click.pass_context
-def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fail_under: float | None,
-          fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str], output_format: str,
-          output: str | None, report_dir: str | None) -> int:
-    """CI gate: coverage, stale catalogues and quality findings; exit 1 when something fails."""
+def check(ctx: click.Context, paths: Sequence[str], locales: Sequence[str], directory: str | None, domain: str | None,
+          fail_under: float | None, fail_on: Sequence[str], fail_level: str | None, skip: Sequence[str],
+          output_format: str, output: str | None, report_dir: str | None) -> int:
+    """CI gate: coverage, stale catalogues and quality findings of the project's profiles and UI strings, or of
+    the catalogues given (PATH…, any application's, no project needed); exit 1 when something fails."""
+    from dataclasses import replace
+
     from i18nprofiles.check import (
         format_report,
         format_summary,
@@ -420,11 +527,18 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
     )
     from i18nprofiles.commands.check import check_project
     from i18nprofiles.files import write_text_atomic
+    from i18nprofiles.paths import PROFILES_DOMAIN
 
-    config = get_config(ctx)
-    with project_store(ctx, config) as store:
-        report = check_project(config, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
-                               skip=skip, fail_level=fail_level, store=store)
+    config = get_config(ctx, standalone=bool(paths))
+    options = dict(domain=domain, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
+                   skip=skip, fail_level=fail_level)
+    if paths:
+        if locales or directory:
+            raise click.UsageError("-l/--locale and -d/--directory do not apply to catalogues given by path")
+        report = check_project(config, paths=paths, **options)  # catalogues named: nothing cached
+    else:
+        with project_store(ctx, config) as store, showing_progress("check") as progress:
+            report = check_project(config, store=store, progress=progress, **options)
     text = format_report(report, output_format)
     if output:
         write_text_atomic(Path(output), text.encode("utf-8"))
@@ -434,10 +548,53 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
         if output_format != "text":
             click.echo(format_summary(report), nl=False, err=True)
     if report_dir:
-        paths = write_report(report, report_dir)
-        click.echo(f"report: {relative_to_cwd(paths[0])}", err=True)
+        # The HTML report and its badges are per locale: they show the content domain's catalogues when the
+        # report has several domains (the UI strings' findings are listed all the same).
+        shown = report.domain_catalogs(PROFILES_DOMAIN) if len({c.domain for c in report.catalogs}) > 1 else None
+        paths_written = write_report(report if shown is None else replace(report, catalogs=shown), report_dir)
+        click.echo(f"report: {relative_to_cwd(paths_written[0])}", err=True)
     return EXIT_PROBLEMS if report.failed else EXIT_OK
 
+
+
+# -- a new project ------------------------------------------------------------------
+
+
+def split_locales(values: Sequence[str]) -> list[str]:
+    """``-l es,en -l de`` → ``["es", "en", "de"]``."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@cli.command(epilog=examples("i18nprofiles new alumni --source fr --locales es,en",
+                             "i18nprofiles new . --locales es,en,de"))
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@click.option("--source", "source_locale", default="fr", show_default=True, help="The language the profiles are written in.")
+@click.option("-l", "--locale", "--locales", "locales", multiple=True, default=("es,en",), show_default=True,
+              help="Languages to translate into (comma-separated, repeatable).")
+@click.option("--name", help="The project's name (default: the folder's name).")
+@click.option("--install", metavar="SPEC", help="What the CI workflow gives `pip install` (default: this i18nprofiles: "
+              "its git commit when installed from git, else its version).")
+def new(folder: str, source_locale: str, locales: Sequence[str], name: str | None, install: str | None) -> int:
+    """Start a project: configuration, an example profile and its catalogues, .gitignore, a CI workflow.
+
+    The project builds and passes `check` as it is.  Nothing is written when
+    the folder is already a project or holds one of the files.
+    """
+    from i18nprofiles.commands.new import WORKFLOW, new_project
+
+    made = new_project(folder, source_locale=source_locale, locales=split_locales(locales), name=name,
+                       install=install)
+    for file in made.files:
+        click.echo(f"created {relative_to_cwd(made.root / file)}")
+    if not made.portable_install:
+        click.echo(f"warning: {relative_to_cwd(made.root / WORKFLOW)}: this i18nprofiles was installed from a folder "
+                   f"of this machine, so the workflow's `pip install {made.install}` will not find it: give "
+                   "--install SPEC (e.g. 'i18nprofiles @ git+https://…/i18nprofiles@COMMIT') or edit that line",
+                   err=True)
+    where = relative_to_cwd(made.root)
+    click.echo(f"next: cd {where} && i18nprofiles build && i18nprofiles check" if where != "."
+               else "next: i18nprofiles build && i18nprofiles check")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> None:

@@ -87,6 +87,9 @@ SCHEMA: dict[str, Setting] = {
     "templates_dir": Setting(None, _is_optional_path, "a folder name (a non-empty string)"),
     "translatable_fields": Setting([], _is_texts, "a list of strings"),
     "width": Setting(76, lambda v: _is_whole(v) and v >= 0, "a whole number (0: no wrapping)"),
+    # update: how similar an old msgid must be to offer its translation (msgmerge's)
+    "fuzzy_threshold": Setting(0.6, lambda v: _is_number(v) and 0 <= v < 1,
+                               "a number from 0 up to (not including) 1"),
     # rendering
     "publish_threshold": Setting(0, _is_percent, "a percentage from 0 to 100"),
     "use_fuzzy": Setting(False, lambda v: isinstance(v, bool), "true or false (without quotes)"),
@@ -108,11 +111,20 @@ SCHEMA: dict[str, Setting] = {
     "fail_on": Setting([], _is_texts, "a list of strings"),
     "fail_level": Setting("error", lambda v: v in ("error", "warning"), "\"error\" or \"warning\""),
     "skip": Setting([], _is_texts, "a list of strings"),
+    # per message domain: {placeholders = {percent = "kept", …}, markup = "…", skip = […]} (validate_check_tables)
+    "check": Setting({}, lambda v: isinstance(v, dict), "a table of domains ([tool.i18nprofiles.check.<domain>])"),
 }
 
 # Keys a project may set, with their defaults.  Every subsystem reads its
 # options from here, so a typo in the configuration is an error, not a no-op.
 DEFAULTS: dict[str, Any] = {key: setting.default for key, setting in SCHEMA.items()}
+
+# The conventions a domain's table under [tool.i18nprofiles.check.<domain>] may set (docs/check.md).
+PLACEHOLDER_KINDS = ("percent", "brace", "angle")  # %s %(name)s · {name} · <name>
+PLACEHOLDER_MODES = ("kept", "translated", "off")  # kept as written · kept in number, names translated · prose
+TRANSLATED_KINDS = ("angle",)  # the kinds whose names may be translated (a usage's <path>)
+MARKUP_MODES = ("markdown", "html", "none")
+CHECK_DOMAIN_KEYS = ("placeholders", "markup", "skip")
 
 
 @dataclass(frozen=True)
@@ -193,7 +205,8 @@ def find_config_file(start: Path) -> Path | None:
 def _has_table(path: Path) -> bool:
     """Whether a pyproject.toml configures i18nprofiles (a malformed one is reported, not skipped)."""
     try:
-        return "i18nprofiles" in _read_toml(path).get("tool", {})
+        tool = _read_toml(path).get("tool", {})
+        return isinstance(tool, dict) and "i18nprofiles" in tool
     except ConfigError:
         return True
 
@@ -205,23 +218,37 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read configuration: {exc}", path) from None
 
 
-def load_config(start: str | Path | None = None) -> Config:
+def describe_search(start: Path) -> str:
+    """Where ``find_config_file`` looks, in words, for an error message."""
+    return (f"looked for i18nprofiles.toml, or pyproject.toml with a [tool.i18nprofiles] table, in {start} "
+            "and every folder above it")
+
+
+def load_config(start: str | Path | None = None, *, required: bool = False) -> Config:
     """Read the configuration of the project at or above ``start`` (default: the current folder).
 
-    With no configuration file the defaults apply and the root is ``start``.
+    ``start`` that does not exist is a ConfigError.  With no configuration
+    file the defaults apply and the root is ``start``, unless ``required``:
+    then it is a ConfigError that says where it looked.
     """
     start_path = Path(start or Path.cwd()).resolve()
+    if not start_path.exists():
+        raise ConfigError("no such file or folder", start_path)
     if start_path.is_file():
         path: Path | None = start_path
     else:
         path = find_config_file(start_path)
     if path is None:
+        if required:
+            raise ConfigError(f"not an i18nprofiles project: {describe_search(start_path)} "
+                              "(run `i18nprofiles new` to start one, or name one with -P)")
         config = Config(root=start_path)
         validate_settings(config)
         return config
     data = _read_toml(path)
     in_pyproject = path.name == "pyproject.toml"
-    table = data.get("tool", {}).get("i18nprofiles", {}) if in_pyproject else data
+    tool = data.get("tool", {})
+    table = (tool.get("i18nprofiles", {}) if isinstance(tool, dict) else {}) if in_pyproject else data
     table_name = "[tool.i18nprofiles]" if in_pyproject else path.name
     if not isinstance(table, dict):
         raise ConfigError(f"{table_name} must be a table of settings", path, setting_line(path, "i18nprofiles"))
@@ -274,6 +301,7 @@ def validate_settings(config: Config) -> None:
             if setting.expects == "a list of strings":
                 raise ConfigError(f"setting {key!r} must be {setting.expects}", where, line)
             raise ConfigError(f"setting {key!r} must be {setting.expects}, not {_short(value)}", where, line)
+    validate_check_tables(config.settings["check"], where)
     config.settings["source_locale"] = normalize_locale(config.settings["source_locale"], where,
                                                         setting_line(where, "source_locale"))
     seen: dict[str, str] = {}
@@ -286,6 +314,41 @@ def validate_settings(config: Config) -> None:
         seen[code.casefold()] = locale
         normalized.append(code)
     config.settings["locales"] = normalized
+
+
+def validate_check_tables(value: Any, where: Path | None) -> None:
+    """Raise ConfigError unless ``check`` maps domains to tables of CHECK_DOMAIN_KEYS with valid values.
+
+    The names in ``skip`` are checked by the gate, which knows its checks.
+    """
+    if not isinstance(value, dict):
+        raise ConfigError("setting 'check' must be a table of domains ([tool.i18nprofiles.check.<domain>])", where)
+    for domain, table in value.items():
+        name = f"check.{domain}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"setting {name!r} must be a table", where)
+        unknown = sorted(set(table) - set(CHECK_DOMAIN_KEYS))
+        if unknown:
+            raise ConfigError(f"unknown setting {unknown[0]!r} in {name} (known: {', '.join(CHECK_DOMAIN_KEYS)})",
+                              where)
+        placeholders = table.get("placeholders", {})
+        if not isinstance(placeholders, dict):
+            raise ConfigError(f"setting '{name}.placeholders' must be a table such as "
+                              '{ percent = "kept", angle = "translated" }', where)
+        for kind, mode in placeholders.items():
+            if kind not in PLACEHOLDER_KINDS:
+                raise ConfigError(f"{name}.placeholders: unknown kind {kind!r} (known: {', '.join(PLACEHOLDER_KINDS)})",
+                                  where)
+            modes = PLACEHOLDER_MODES if kind in TRANSLATED_KINDS else tuple(m for m in PLACEHOLDER_MODES
+                                                                              if m != "translated")
+            if mode not in modes:
+                raise ConfigError(f"{name}.placeholders.{kind} must be one of {', '.join(modes)}, not {mode!r}",
+                                  where)
+        if "markup" in table and table["markup"] not in MARKUP_MODES:
+            raise ConfigError(f"{name}.markup must be one of {', '.join(MARKUP_MODES)}, not {table['markup']!r}", where)
+        skip = table.get("skip", [])
+        if not isinstance(skip, list) or not all(isinstance(item, str) for item in skip):
+            raise ConfigError(f"setting '{name}.skip' must be a list of strings", where)
 
 
 def read_glossary(path: str | Path) -> list[str]:

@@ -14,6 +14,7 @@ from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.commands.render import RenderResult, check_site_inputs, render_site
 from i18nprofiles.commands.update import update_catalogs
 from i18nprofiles.config import Config
+from i18nprofiles.progress import Progress
 from i18nprofiles.runtime import paused_gc
 from i18nprofiles.store import Store, open_store
 
@@ -29,7 +30,7 @@ class BuildResult:
 
 
 def build_project(config: Config, *, output: str | Path | None = None, workers: int | None = None,
-                  store: Store | None = None) -> BuildResult:
+                  store: Store | None = None, progress: Progress | None = None) -> BuildResult:
     """extract → update (creating missing catalogues) → compile → render.
 
     Rendering is skipped when a catalogue has problems that stop it compiling.
@@ -39,22 +40,23 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
     made in memory (profiles, merged catalogues, what changed) or through
     the store, which reads a staged file as its new bytes.  The store's
     commit then puts the template, the catalogues, the .mo files and the
-    site in place (with ``store``, the caller commits).
+    site in place (with ``store``, the caller commits).  ``progress`` hears
+    of each step in turn ("read profiles", "extract", "update", "compile", "render").
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
     remove_catalog_leftovers(config)
-    profiles = read_profiles(config, store=store)
+    profiles = read_profiles(config, store=store, progress=progress)
     check_site_inputs(config, profiles, output)
     gc.freeze()  # the profiles live to the end: the collector need not scan them again at every collection
     try:
         with paused_gc():  # catalogues and their entries hold no cycles
-            extracted = extract(config, profiles=profiles, store=store)
-            updated = update_catalogs(config, init_missing=True, describe=True, store=store)
+            extracted = extract(config, profiles=profiles, store=store, progress=progress)
+            updated = update_catalogs(config, init_missing=True, describe=True, store=store, progress=progress)
             changes = {result.locale: result.change for result in updated if result.change is not None}
             catalogs_made = {result.locale: result.path for result in updated}
             compiled = compile_catalogs(config, use_fuzzy=bool(config["use_fuzzy"]), changes=changes, store=store,
-                                        catalogs=catalogs_made)
+                                        catalogs=catalogs_made, progress=progress)
         if any(result.problems for result in compiled):
             if own:
                 store.commit()
@@ -62,7 +64,7 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
         gc.freeze()
         catalogs = {result.locale: result.catalog for result in updated if result.catalog is not None}
         rendered = render_site(config, output=output, profiles=profiles, workers=workers, catalogs=catalogs,
-                               changes=changes, store=store)
+                               changes=changes, store=store, progress=progress)
         if own:
             store.commit()
         return BuildResult(extracted, updated, compiled, rendered)

@@ -10,7 +10,7 @@ import polib
 import pytest
 from babel.messages.pofile import read_po
 
-from i18nprofiles.gettext.pofile import catalog_text, format_string, parse_catalog, read_catalog, write_catalog
+from i18nprofiles.gettext.pofile import catalog_text, parse_catalog, read_catalog, write_catalog
 from i18nprofiles.errors import CatalogError
 
 from conftest import needs_gettext
@@ -68,7 +68,10 @@ def test_babel_reads_the_same_messages() -> None:
 @pytest.mark.parametrize("width", [76, 40, 0])
 def test_wrapping_respects_width_and_never_breaks_at_no_break_spaces(width: int) -> None:
     text = "Une phrase assez longue\u202f: elle doit être coupée «\u00a0proprement\u00a0» aux espaces ordinaires. " * 3
-    lines = format_string("msgid", text, width)
+    catalog = polib.POFile()
+    catalog.append(polib.POEntry(msgid=text, msgstr=""))
+    written = catalog_text(catalog, width=width, omit_header=True).split("\n")
+    lines = written[: written.index('msgstr ""')]
     if width:
         assert all(len(line) <= width for line in lines)
         assert len(lines) > 2 and lines[0] == 'msgid ""'

@@ -1,8 +1,9 @@
 """Every finding of `check` on purpose-made catalogues: one positive and one negative case each.
 
-Each entry of tests/check/quality-*.po says what the gate must find in it with
-a translator comment: ``# expect: NAME[, NAME]`` or ``# clean: NAME`` (the
-negative case of NAME: no finding at all).
+Each entry of tests/check/quality-*.po (profiles) and app-*.po (an application's
+catalogue, checked with the conventions of a domain the project does not name)
+says what the gate must find in it with a translator comment: ``# expect:
+NAME[, NAME]`` or ``# clean: NAME`` (the negative case of NAME: no finding at all).
 """
 
 from __future__ import annotations
@@ -15,21 +16,25 @@ from pathlib import Path
 
 import pytest
 
+from i18nprofiles.check.conventions import build_conventions
 from i18nprofiles.check.findings import CHECKS, ERROR, NOTICE, WARNING, ignored_checks
 from i18nprofiles.check.gate import CheckOptions, scan_catalog
-from i18nprofiles.check.poscan import Message, read_messages
+from i18nprofiles.check.poscan import Message, read_messages, read_plural_info, read_po
 from i18nprofiles.config import read_glossary
 from i18nprofiles.errors import CatalogError
 
 HERE = Path(__file__).parent / "check"
 GLOSSARY = tuple(read_glossary(HERE / "glossary.txt"))
 ENTRY_CHECKS = [name for name, info in CHECKS.items() if info.scope == "entry"]
+# (file, locale, domain)
+FIXTURES = [("quality-es.po", "es", "profiles"), ("quality-fr.po", "fr", "profiles"), ("app-fr.po", "fr", None),
+            ("app-el.po", "el", None), ("app-de.po", "de", None)]
 
 
-def _cases(locale: str) -> list[tuple[Message, set[str], str | None]]:
+def _cases(name: str) -> list[tuple[Message, set[str], str | None]]:
     """(message, expected check names, the check it is a negative case of)."""
     cases = []
-    for message in read_messages(HERE / f"quality-{locale}.po"):
+    for message in read_messages(HERE / name):
         expect = re.search(r"^expect: (.+)$", message.tcomment, re.MULTILINE)
         clean = re.search(r"^clean: (.+)$", message.tcomment, re.MULTILINE)
         names = {n.strip() for n in expect.group(1).split(",")} if expect else set()
@@ -37,23 +42,28 @@ def _cases(locale: str) -> list[tuple[Message, set[str], str | None]]:
     return cases
 
 
-def _found(locale: str) -> dict[int, set[str]]:
-    scan = scan_catalog(read_messages(HERE / f"quality-{locale}.po"), locale, "x.po", CheckOptions(glossary=GLOSSARY))
+def _scan(name: str, locale: str, domain: str | None):  # type: ignore[no-untyped-def]
+    po = read_po(HERE / name)
+    return scan_catalog(po.messages, locale, "x.po", CheckOptions(glossary=GLOSSARY), build_conventions(domain),
+                        read_plural_info(po.header))
+
+
+def _found(name: str, locale: str, domain: str | None) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
-    for finding in scan.findings:
+    for finding in _scan(name, locale, domain).findings:
         found.setdefault(finding.line, set()).add(finding.check)
     return found
 
 
-@pytest.mark.parametrize("locale", ["es", "fr"])
-def test_each_entry_has_exactly_its_expected_findings(locale: str) -> None:
-    found = _found(locale)
-    for message, expected, _ in _cases(locale):
+@pytest.mark.parametrize(("name", "locale", "domain"), FIXTURES)
+def test_each_entry_has_exactly_its_expected_findings(name: str, locale: str, domain: str | None) -> None:
+    found = _found(name, locale, domain)
+    for message, expected, _ in _cases(name):
         assert found.get(message.line, set()) == expected, (message.line, message.msgid)
 
 
 def test_every_entry_check_has_a_positive_and_a_negative_case() -> None:
-    cases = _cases("es") + _cases("fr")
+    cases = [case for name, _, _ in FIXTURES for case in _cases(name)]
     positives = {name for _, names, _ in cases for name in names}
     negatives = {clean for _, _, clean in cases if clean}
     assert set(ENTRY_CHECKS) <= positives

@@ -9,17 +9,20 @@ from pathlib import Path
 import html5lib
 import jsonschema
 import pytest
+import xmlschema
 
+from i18nprofiles.check.findings import CHECKS
 from test_check_project import EN, ES, edit_entry, project, run  # noqa: F401  (project is a fixture)
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "i18nprofiles/check/schema.json").read_text("utf-8"))
 NEW = "Un paragraphe tout neuf, 100 % bio."
+CATALOGUE_CHECKS = [name for name, info in CHECKS.items() if info.scope != "template"]
 
 
 @pytest.fixture
 def flawed(project: Path) -> dict[str, object]:  # noqa: F811
     """The example project with one finding of several kinds; returns where they are."""
-    numbers = edit_entry(project / ES, "Pérou", msgstr="Perú 2")
+    numbers = edit_entry(project / ES, "480 ha", msgstr="4800 ha")
     script = edit_entry(project / ES, "Guatemala", msgstr="<script>alert('x')</script> Guatemala")
     untranslated = edit_entry(project / EN, "Agroécologie", msgstr="")
     profile = project / "examples/profiles/lucia-mamani.yaml"
@@ -38,7 +41,8 @@ def test_json_validates_against_the_schema(flawed: dict[str, object]) -> None:
     assert err == "check failed: 5 errors, 1 warning, 1 notice (failing at: error)\n"
     numbers = [f for f in data["findings"] if f["check"] == "numbers"]
     assert numbers == [{"check": "numbers", "severity": "warning", "path": ES, "line": flawed["numbers"], "locale": "es",
-                        "message": "numbers differ: not in the source 2", "msgid": "Pérou", "fuzzy": False}]
+                        "message": "numbers differ: missing 480; not in the source 4800", "msgid": "480 ha", "fuzzy": False,
+                        "obsolete": False}]
     es = next(c for c in data["catalogs"] if c["locale"] == "es")
     assert es["coverage"]["translated"]["messages"] == 54
     assert {p["slug"] for p in es["profiles"]} == {"constant-piscart", "lucia-mamani", "maria-quispe"}
@@ -51,19 +55,45 @@ def test_junit_has_a_test_case_per_locale_and_check(flawed: dict[str, object]) -
     assert code == 1
     root = ET.fromstring(out)
     suites = {s.get("name"): s for s in root.iter("testsuite")}
-    assert list(suites) == ["template", "en", "es"]
+    # a suite per domain and locale: the profiles' by locale, the UI strings' of every published locale apart
+    assert list(suites) == ["template", "en", "es", "messages.en", "messages.es", "messages.fr"]
     es_cases = {c.get("name"): c for c in suites["es"].iter("testcase")}
-    assert len(es_cases) == 17
+    assert len(es_cases) == len(CATALOGUE_CHECKS)
     assert es_cases["stale-catalog"].find("failure") is not None
     assert es_cases["markup"].find("failure") is not None
     assert es_cases["numbers"].find("failure") is None  # a warning: not failing at the error level
-    assert f"{ES}:{flawed['numbers']}: warning: numbers differ" in es_cases["numbers"].findtext("system-out")
+    assert f"{ES}:{flawed['numbers']}: warning: numbers differ" in suites["es"].findtext("system-out")
     assert es_cases["fr-typography"].find("skipped") is not None
     assert suites["template"].find("testcase/failure") is not None
-    assert root.get("failures") == "5"  # stale template, stale es, stale en, markup es, coverage en
     en_cases = {c.get("name"): c for c in suites["en"].iter("testcase")}
     assert "98.1% translated, below 100%" in en_cases["coverage"].findtext("failure")
-    assert root.get("tests") == str(1 + 17 + 17)
+    counts = {key: [int(suite.get(key)) for suite in suites.values()]
+              for key in ("tests", "failures", "errors", "skipped")}
+    # stale template; stale es, markup es; stale en, coverage en; the UI strings pass
+    checks = len(CATALOGUE_CHECKS)
+    assert counts == {"tests": [1] + [checks] * 5, "failures": [1, 2, 2, 0, 0, 0], "errors": [0] * 6,
+                      "skipped": [0, 1, 1, 1, 1, 0]}  # fr-typography applies to French targets only
+    for suite in suites.values():  # each count is what the suite's test cases hold
+        cases = suite.findall("testcase")
+        assert int(suite.get("failures")) == sum(case.find("failure") is not None for case in cases)
+        assert int(suite.get("skipped")) == sum(case.find("skipped") is not None for case in cases)
+    assert root.attrib == {}  # Ant's schema allows no attribute on <testsuites>
+    assert all(case.get("file") is None for case in root.iter("testcase"))
+
+
+@pytest.mark.parametrize("schema", ["jenkins-xunit-junit-10.xsd", "ant-junit.xsd"])
+def test_junit_is_valid_against_the_ci_schemas(flawed: dict[str, object], schema: str, tmp_path: Path) -> None:
+    """Jenkins xunit and Ant JUnit schemas (tests/data/junit, unchanged copies): a failing and a passing report."""
+    xsd = xmlschema.XMLSchema(Path(__file__).parent / "data" / "junit" / schema)
+    code, out, _ = run(flawed["root"], "check", "--format", "junit")  # type: ignore[arg-type]
+    assert code == 1
+    errors = [str(error) for error in xsd.iter_errors(out)]
+    assert errors == []
+    code, out, _ = run(flawed["root"], "check", "--format", "junit", "--skip", "markup,numbers",  # type: ignore[arg-type]
+                       "--fail-under", "0", "-o", str(tmp_path / "junit.xml"))
+    assert [str(error) for error in xsd.iter_errors(str(tmp_path / "junit.xml"))] == []
+    if schema == "ant-junit.xsd":
+        assert not xsd.is_valid((tmp_path / "junit.xml").read_text("utf-8").replace("<properties />", ""))
 
 
 def test_github_lines_point_at_po_and_profile_lines(flawed: dict[str, object]) -> None:
@@ -81,9 +111,10 @@ def test_github_lines_point_at_po_and_profile_lines(flawed: dict[str, object]) -
         f"locales/profiles.pot (run `i18nprofiles extract`): {new}",
         f"::error file={EN},line=1,title=coverage (en)::98.1%25 translated, below 100%25",
         f"::notice file={EN},line={flawed['untranslated']},title=untranslated (en)::no translation: Agroécologie",
-        f"::warning file={ES},line={flawed['numbers']},title=numbers (es)::numbers differ: not in the source 2",
         f"::error file={ES},line={flawed['script']},title=markup (es)::markup marks differ: not in the source "
         "</script>, <script>",
+        f"::warning file={ES},line={flawed['numbers']},title=numbers (es)::numbers differ: missing 480; not in the "
+        "source 4800",
     ]
 
 
@@ -99,7 +130,7 @@ def test_text_groups_findings_by_file(flawed: dict[str, object]) -> None:
     code, out, _ = run(flawed["root"], "check")  # type: ignore[arg-type]
     assert code == 1
     blocks = out.split("\n\n")
-    assert blocks[0].startswith("locale")
+    assert blocks[0].startswith("domain    locale")
     files = [{line.split(":", 1)[0] for line in block.splitlines()} for block in blocks[1:-1]]
     assert files == [{"examples/profiles/lucia-mamani.yaml"}, {EN}, {ES}]
     assert blocks[-1] == "check failed: 5 errors, 1 warning, 1 notice (failing at: error)\n"

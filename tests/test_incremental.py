@@ -25,7 +25,7 @@ from conftest import copy_example, snapshot
 
 from i18nprofiles.config import load_config
 from i18nprofiles.pipeline import build_project
-from i18nprofiles.store import NullStore, Store, open_store
+from i18nprofiles.store import Mismatch, NullStore, Store, open_store
 
 WORDS = ("coopérative", "café", "récolte", "formation", "jeunes", "producteurs", "marché", "qualité", "semences",
          "eau", "terre", "famille", "village", "projet", "réseau", "femmes", "vallée", "saison", "prix", "avenir",
@@ -216,6 +216,8 @@ def test_incremental_builds_give_the_bytes_of_builds_from_scratch(tmp_path: Path
         context = f"seed {seed}, edit {step + 1}: {done[-1]} (after {done[-6:-1]})"
         try:
             build(root, open_store(root / ".i18nprofiles-cache"))
+        except Mismatch as exc:
+            pytest.fail(f"{context}: {exc}")
         except Exception as exc:  # noqa: BLE001 - the scratch build must fail the same way
             with pytest.raises(type(exc)):
                 build(scratch, NullStore())

@@ -317,7 +317,7 @@ def test_interrupted_run_keeps_its_work_and_resumes_without_duplicates(project: 
 
 
 def test_ctrl_c_keeps_finished_entries(project: Path, server: LibreServer) -> None:
-    def interrupt(done: int, total: int) -> None:
+    def interrupt(step: str, done: int, total: int) -> None:
         if done == 2:
             raise KeyboardInterrupt
 

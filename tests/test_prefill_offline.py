@@ -158,7 +158,7 @@ def test_pseudo_prefills_the_example(fresh_example: Path, capsys: pytest.Capture
     assert run_cli(fresh_example, "prefill", "-e", "pseudo") == 0
     out, err = capsys.readouterr()
     assert "locales/es/LC_MESSAGES/profiles.po: " in out and " empty entries filled" in out
-    assert re.search(r"prefill \(pseudo\): (\d+)/\1 entries", err)  # plain progress lines when not on a terminal
+    assert "prefill (pseudo)" not in err  # off a terminal, a run of a few seconds prints no progress
     for locale in ("es", "en"):
         path = fresh_example / "locales" / locale / "LC_MESSAGES" / "profiles.po"
         entries = [e for e in read_catalog(path) if not e.obsolete]

@@ -5,17 +5,20 @@ the project and returns a CheckReport; ``format_report`` shows it as text,
 json, github or junit, and ``write_report`` writes the HTML page and badges.
 """
 
-from i18nprofiles.check.findings import CHECKS, Finding
-from i18nprofiles.check.formats import (
-    FORMATS,
-    format_report,
-    format_summary,
-    format_table,
-)
-from i18nprofiles.check.gate import CatalogReport, CheckReport, Coverage
-from i18nprofiles.check.report import render_badge, render_html, write_report
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "CHECKS", "FORMATS", "CatalogReport", "CheckReport", "Coverage", "Finding", "format_report",
-    "format_summary", "format_table", "render_badge", "render_html", "write_report",
-]
+#: Where each name lives: imported when first used, so that commands that only need ``CHECKS`` (the CLI's
+#: help) do not load the formats and the gate.
+_MODULE_OF = {
+    "CHECKS": "findings", "Finding": "findings", "FORMATS": "formats", "format_report": "formats",
+    "format_summary": "formats", "format_table": "formats", "CatalogReport": "gate", "CheckReport": "gate",
+    "Coverage": "gate", "render_badge": "report", "render_html": "report", "write_report": "report",
+}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_MODULE_OF[name]}"), name)

@@ -28,19 +28,27 @@ CHECKS: dict[str, CheckInfo] = {
     info.name: info
     for info in (
         CheckInfo("stale-template", ERROR, "the .pot misses a segment of the profiles, or keeps a removed one", "template"),
-        CheckInfo("stale-catalog", ERROR, "a .po misses a segment of the profiles, or keeps a removed one", "catalogue"),
+        CheckInfo("stale-catalog", ERROR, "a .po misses a segment of the profiles, or keeps a removed one; or a "
+                                          "published locale has no catalogue", "catalogue"),
         CheckInfo("coverage", ERROR, "the share of translated messages is below --fail-under", "catalogue"),
         CheckInfo("untranslated", NOTICE, "an entry has no translation (an error with --fail-on untranslated)", "entry"),
         CheckInfo("fuzzy", NOTICE, "an entry is fuzzy, so not published (an error with --fail-on fuzzy)", "entry"),
         CheckInfo("obsolete", NOTICE, "an obsolete #~ entry (an error with --fail-on obsolete)", "entry"),
+        CheckInfo("format", ERROR, "a translation flagged <lang>-format is not a format string taking the msgid's "
+                                   "arguments (msgfmt -c refuses it)", "entry"),
         CheckInfo("markup", ERROR, "inline Markdown or HTML markup differs from the source", "entry"),
         CheckInfo("urls", ERROR, "the URLs differ from the source", "entry"),
-        CheckInfo("placeholders", ERROR, "placeholders such as %s, %(name)s or {name} differ", "entry"),
+        CheckInfo("placeholders", ERROR, "placeholders of the domain's conventions (%s, {name}, <name>) differ", "entry"),
         CheckInfo("line-breaks", ERROR, "line breaks differ (leading, trailing or their number)", "entry"),
+        CheckInfo("escapes", ERROR, "backslashes or control characters differ in number", "entry"),
         CheckInfo("glossary", ERROR, "a do-not-translate glossary term of the source is missing", "entry"),
+        CheckInfo("printf", WARNING, "a %-directive is spelled otherwise than in the source (%'s for %s)", "entry"),
+        CheckInfo("brackets", WARNING, "a usage line's [optional] brackets differ, or brackets are unbalanced", "entry"),
+        CheckInfo("doubled-words", WARNING, "a word is written twice in a row", "entry"),
+        CheckInfo("tabs", WARNING, "tab characters differ in number", "entry"),
         CheckInfo("numbers", WARNING, "the numbers differ from the source", "entry"),
         CheckInfo("whitespace", WARNING, "leading or trailing spaces differ from the source", "entry"),
-        CheckInfo("end-punctuation", WARNING, "the final punctuation differs from the source", "entry"),
+        CheckInfo("end-punctuation", WARNING, "the final punctuation differs from the source, or is doubled", "entry"),
         CheckInfo("double-space", WARNING, "the translation has doubled spaces the source has not", "entry"),
         CheckInfo("unchanged", WARNING, "the translation of a long source is the source itself", "entry"),
         CheckInfo("length", WARNING, "the length ratio is far from the usual one of the catalogue", "entry"),
@@ -65,6 +73,12 @@ class Finding(NamedTuple):
     locale: str | None = None
     msgid: str | None = None
     fuzzy: bool = False  # found in a fuzzy entry: not published, reported apart
+    obsolete: bool = False  # found in an obsolete entry: not published, reported apart
+
+    @property
+    def unpublished(self) -> bool:
+        """Found in an entry that is not published (fuzzy or obsolete): a notice, shown apart."""
+        return self.fuzzy or self.obsolete
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

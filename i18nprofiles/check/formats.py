@@ -4,31 +4,37 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from itertools import groupby
 
-from i18nprofiles.check.findings import CHECKS, NOTICE, Finding, is_failing
+import junitparser
+
+from i18nprofiles.check.conventions import PROFILES
+from i18nprofiles.check.findings import CHECKS, ERROR, NOTICE, WARNING, Finding, is_failing
 from i18nprofiles.check.gate import CatalogReport, CheckReport, Tally
 from i18nprofiles.check.quality import applies
+from i18nprofiles.gettext.pofile import build_date
 
 JSON_FORMAT_VERSION = 1
-NOTICE_LIMIT = 10  # text and github show at most this many notices of a kind per file
+# text and github show at most this many findings of a check per file, by severity; json shows them all
+SHOWN_LIMITS = {NOTICE: 10, WARNING: 20, ERROR: 50}
+NOTICE_LIMIT = SHOWN_LIMITS[NOTICE]
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def visible_findings(findings: tuple[Finding, ...] | list[Finding]) -> tuple[list[Finding], dict[tuple[str, str], int]]:
-    """Findings to show, and how many notices were left out per (file, check)."""
+    """Findings to show, and how many were left out per (file, check): at most SHOWN_LIMITS of a severity."""
     shown: list[Finding] = []
     left: dict[tuple[str, str], int] = {}
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for finding in findings:
-        if finding.severity == NOTICE:
-            key = (finding.path, finding.check)
-            seen[key] = seen.get(key, 0) + 1
-            if seen[key] > NOTICE_LIMIT:
-                left[key] = left.get(key, 0) + 1
-                continue
+        key = (finding.path, finding.check, finding.severity)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > SHOWN_LIMITS.get(finding.severity, NOTICE_LIMIT):
+            left[key[:2]] = left.get(key[:2], 0) + 1
+            continue
         shown.append(finding)
     return shown, left
 
@@ -41,12 +47,14 @@ def _threshold(catalog: CatalogReport) -> str:
 
 
 def format_table(report: CheckReport) -> str:
-    """The coverage table: one row per catalogue."""
-    header = ("locale", "translated", "fuzzy", "untranslated", "obsolete", "words", "threshold", "catalogue")
+    """The coverage table: one row per catalogue (the UI strings of a locale are one, ``messages``)."""
+    header = ("domain", "locale", "translated", "fuzzy", "untranslated", "obsolete", "words", "threshold",
+              "catalogue")
     rows = [header]
     for catalog in report.catalogs:
         c = catalog.coverage
         rows.append((
+            catalog.domain or "-",
             catalog.locale,
             f"{c.translated.messages}/{c.total.messages} {c.percent:.1f}%",
             str(c.fuzzy.messages),
@@ -84,15 +92,16 @@ def _grouped(findings: list[Finding], left: dict[tuple[str, str], int]) -> Itera
 
 
 def format_text(report: CheckReport) -> str:
-    """The coverage table, the findings grouped by file, fuzzy-entry findings apart, and the summary."""
+    """The coverage table, the findings grouped by file, findings in fuzzy and obsolete entries apart, and the
+    summary."""
     shown, left = visible_findings(report.findings)
-    main = [f for f in shown if not f.fuzzy]
-    fuzzy = [f for f in shown if f.fuzzy]
+    main = [f for f in shown if not f.unpublished]
+    apart = [f for f in shown if f.unpublished]
     lines = [format_table(report).rstrip("\n")]
     lines += _grouped(main, left)
-    if fuzzy:
-        lines += ["", "In fuzzy entries (not published until reviewed):"]
-        lines += [_finding_line(f) for f in fuzzy]
+    if apart:
+        lines += ["", "In fuzzy and obsolete entries (not published):"]
+        lines += [_finding_line(f) for f in apart]
     lines += ["", format_summary(report).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
@@ -117,6 +126,7 @@ def report_data(report: CheckReport) -> dict[str, object]:
         "catalogs": [
             {
                 "locale": c.locale,
+                "domain": c.domain,
                 "path": c.path,
                 "percent": c.coverage.percent,
                 "words_percent": c.coverage.words_percent,
@@ -136,7 +146,7 @@ def report_data(report: CheckReport) -> dict[str, object]:
         ],
         "findings": [
             {"check": f.check, "severity": f.severity, "path": f.path, "line": f.line, "locale": f.locale,
-             "message": f.message, "msgid": f.msgid, "fuzzy": f.fuzzy}
+             "message": f.message, "msgid": f.msgid, "fuzzy": f.fuzzy, "obsolete": f.obsolete}
             for f in report.findings
         ],
     }
@@ -171,61 +181,96 @@ def format_github(report: CheckReport) -> str:
 
 
 # -- junit --------------------------------------------------------------------------
+#
+# Valid against both schemas CI servers read: Jenkins xunit's junit-10.xsd and
+# Apache Ant's JUnit.xsd (tests/data/junit).  So: no attribute on
+# <testsuites>; on each <testsuite> the counts (tests, failures, errors,
+# skipped), time, timestamp, hostname, package and id; <properties> first and
+# <system-out>, <system-err> last; a <testcase> holds at most one of
+# <failure>/<skipped> and no output of its own (the findings that do not fail
+# go to the suite's <system-out>).
 
 
 def _clean(text: str) -> str:
     return CONTROL_RE.sub("\ufffd", text)
 
 
-def _testcase(suite: ET.Element, classname: str, name: str, path: str, findings: list[Finding],
-              fail_level: str, skipped: str | None) -> bool:
-    case = ET.SubElement(suite, "testcase", {"classname": classname, "name": name, "file": path})
+def _testcase(classname: str, name: str, findings: list[Finding], fail_level: str,
+              skipped: str | None) -> tuple[junitparser.TestCase, list[Finding]]:
+    """A check's test case, and its findings that do not fail (for the suite's output)."""
+    case = junitparser.TestCase(name, classname, 0)
     if skipped:
-        ET.SubElement(case, "skipped", {"message": skipped})
-        return False
+        case.result = [junitparser.Skipped(skipped)]
+        return case, []
     failing = [f for f in findings if is_failing(f, fail_level)]
-    others = [f for f in findings if not is_failing(f, fail_level)]
     if failing:
-        failure = ET.SubElement(case, "failure", {"type": name, "message": f"{len(failing)} finding(s)"})
+        failure = junitparser.Failure(f"{len(failing)} finding(s)", name)
         failure.text = _clean("\n".join(_finding_line(f) for f in failing))
-    if others:
-        out = ET.SubElement(case, "system-out")
-        out.text = _clean("\n".join(_finding_line(f) for f in others))
-    return bool(failing)
+        case.result = [failure]
+    return case, [f for f in findings if not is_failing(f, fail_level)]
 
 
-def format_junit(report: CheckReport) -> str:
-    """JUnit XML: a test suite per catalogue (and one for the template), a test case per check."""
-    root = ET.Element("testsuites", {"name": "i18nprofiles check"})
-    by_key: dict[tuple[str | None, str], list[Finding]] = {}
+def _domain_of(finding: Finding, report: CheckReport) -> str | None:
+    """The domain a finding belongs to: its catalogue's (a profile's file: the profiles')."""
+    if not finding.path.endswith(".po"):
+        return PROFILES
+    for catalog in report.catalogs:
+        if catalog.path == finding.path:
+            return catalog.domain
+    stem = finding.path.rsplit("/", 1)[-1][:-3]
+    return stem if any(catalog.domain == stem for catalog in report.catalogs) else None
+
+
+def format_junit(report: CheckReport, *, timestamp: str | None = None, hostname: str | None = None) -> str:
+    """JUnit XML: a test suite per domain and locale (named by the locale for the profiles and for catalogues
+    given by path, ``<domain>.<locale>`` for the others) and one for the template, a test case per check.
+
+    ``timestamp`` (``YYYY-MM-DDTHH:MM:SS``) defaults to now, or ``SOURCE_DATE_EPOCH``;
+    ``hostname`` to this machine's name.
+    """
+    stamp = timestamp or build_date().strftime("%Y-%m-%dT%H:%M:%S")
+    host = hostname or socket.gethostname() or "localhost"
+    by_key: dict[tuple[str | None, str | None, str], list[Finding]] = {}
     for finding in report.findings:
-        scope = None if CHECKS[finding.check].scope == "template" else finding.locale
-        by_key.setdefault((scope, finding.check), []).append(finding)
-    suites: list[tuple[str, str | None, str, list[str]]] = [
-        ("template", None, report.template, ["stale-template"])
-    ]
+        if CHECKS[finding.check].scope == "template":
+            by_key.setdefault((None, None, finding.check), []).append(finding)
+        else:
+            by_key.setdefault((_domain_of(finding, report), finding.locale, finding.check), []).append(finding)
     names = [name for name, info in CHECKS.items() if info.scope != "template"]
-    paths = {f.locale: f.path for f in report.findings if f.locale and f.path.endswith(".po")}
-    paths.update({c.locale: c.path for c in report.catalogs})
-    suites += [(locale, locale, path, names) for locale, path in sorted(paths.items())]
-    total = failures = 0
-    for suite_name, locale, path, checks in suites:
-        suite = ET.SubElement(root, "testsuite", {"name": suite_name})
-        fails = 0
+    groups = {(_domain_of(f, report), f.locale) for f in report.findings
+              if f.locale and f.path.endswith(".po") and CHECKS[f.check].scope != "template"}
+    groups.update((c.domain, c.locale) for c in report.catalogs)
+    suites: list[tuple[str, str | None, str | None, list[str]]] = [("template", None, None, ["stale-template"])]
+    for domain, locale in sorted(groups, key=lambda group: (group[0] not in (PROFILES, None), group[0] or "",
+                                                              group[1])):
+        name = locale if domain in (PROFILES, None) else f"{domain}.{locale}"
+        suites.append((name, domain, locale, names))
+    root = junitparser.JUnitXml()
+    for suite_name, domain, locale, checks in suites:
+        suite = junitparser.TestSuite(suite_name)
+        suite.append(junitparser.Properties())
+        passed: list[Finding] = []
         for name in checks:
             skipped = "skipped by configuration" if name in report.skipped else None
             if locale and not skipped and not applies(name, locale):
                 skipped = f"does not apply to {locale}"
-            fails += _testcase(suite, f"i18nprofiles.{suite_name}", name, path, by_key.get((locale, name), []),
-                               report.fail_level, skipped)
-        suite.set("tests", str(len(checks)))
-        suite.set("failures", str(fails))
-        total += len(checks)
-        failures += fails
-    root.set("tests", str(total))
-    root.set("failures", str(failures))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+            case, others = _testcase(f"i18nprofiles.{suite_name}", name, by_key.get((domain, locale, name), []),
+                                     report.fail_level, skipped)
+            suite.add_testcase(case)
+            passed += others
+        suite.append(junitparser.SystemOut(_clean("\n".join(_finding_line(f) for f in passed))))
+        suite.append(junitparser.SystemErr(""))
+        suite.update_statistics()
+        suite.time = 0
+        suite.timestamp = stamp
+        suite.hostname = host
+        root.append(suite)
+    tree = ET.fromstring(root.tostring())
+    for number, element in enumerate(tree.iter("testsuite")):  # Ant's schema wants both; junitparser has neither
+        element.set("package", "i18nprofiles")
+        element.set("id", str(number))
+    ET.indent(tree)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree, encoding="unicode") + "\n"
 
 
 FORMATS: dict[str, Callable[[CheckReport], str]] = {

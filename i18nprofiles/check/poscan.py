@@ -7,7 +7,19 @@ from typing import NamedTuple
 
 import polib
 
+from i18nprofiles.gettext.messages import header_charset, read_header
 from i18nprofiles.gettext.pofile import read_catalog
+from i18nprofiles.check.placeholders import PluralInfo
+from i18nprofiles.errors import CatalogError
+from i18nprofiles.gettext.plurals import (
+    GERMANIC,
+    PluralDistribution,
+    PluralError,
+    check_plural_values,
+    find_plural_forms,
+    parse_nplurals,
+    parse_plural,
+)
 
 
 class Message(NamedTuple):
@@ -37,9 +49,59 @@ class Message(NamedTuple):
         return bool(self.strings) and all(self.strings)
 
 
+class PoFile(NamedTuple):
+    """A catalogue as the checks need it: its header text (None without one) and its entries."""
+
+    header: str | None
+    messages: list[Message]
+
+    @property
+    def language(self) -> str:
+        """The header's ``Language:`` value ("" when none)."""
+        for line in (self.header or "").split("\n"):
+            if line.startswith("Language:"):
+                return line[len("Language:"):].strip()
+        return ""
+
+
+def read_po(path: str | Path) -> PoFile:
+    """The header and the entries of a .po/.pot file, in file order."""
+    catalog = read_catalog(path)
+    return PoFile(read_header(catalog), [message_from_entry(entry) for entry in catalog if entry.msgid or entry.msgctxt])
+
+
 def read_messages(path: str | Path) -> list[Message]:
     """The entries of a .po/.pot file, the header left out, in file order."""
-    return [message_from_entry(entry) for entry in read_catalog(path) if entry.msgid or entry.msgctxt]
+    return read_po(path).messages
+
+
+def read_plural_info(header: str | None) -> PluralInfo:
+    """What the format check needs of a header: its plural forms and charset."""
+    return PluralInfo(plural_distribution(header), file_charset(header))
+
+
+def plural_distribution(header: str | None) -> PluralDistribution | None:
+    """The forms the header's plural expression takes often (as msgfmt -c sees them); None when it has
+    none that works (msgfmt's plural check reports that), Germanic without a header."""
+    if header is None:
+        return GERMANIC
+    forms = find_plural_forms(header)
+    if forms.plural is None or forms.nplurals is None:
+        return GERMANIC
+    nplurals = parse_nplurals(forms.nplurals)
+    try:
+        expression = parse_plural(forms.plural)
+    except PluralError:
+        return None
+    return check_plural_values(expression, nplurals)[1] if nplurals else None
+
+
+def file_charset(header: str | None) -> str:
+    """The header's charset as a Python codec ("utf-8" when none or unknown)."""
+    try:
+        return header_charset(header)
+    except CatalogError:  # the reader decoded the file; only msgfmt's byte-wise view needs the charset
+        return "utf-8"
 
 
 def read_keys(path: str | Path) -> dict[tuple[str | None, str], int]:
@@ -56,7 +118,7 @@ def message_from_entry(entry: polib.POEntry) -> Message:
     return Message(
         msgid=entry.msgid,
         strings=strings,
-        line=max(entry.linenum, 1),  # polib counts the first entry of a headerless file as line 0
+        line=max(entry.linenum or 0, 1),  # polib counts the first entry of a headerless file as line 0 (None: built)
         msgctxt=entry.msgctxt,
         msgid_plural=entry.msgid_plural or "",
         flags=tuple(entry.flags),

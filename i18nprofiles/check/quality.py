@@ -1,60 +1,150 @@
 """Quality checks of one translation against its source: pure functions, no I/O.
 
-Each check takes the source, the translation and the catalogue's context and
-returns a message describing the problem, or None.
+Each check takes the source, the translation and the context (the catalogue's
+locale, glossary and usual length ratio; the domain's conventions; what the
+entry's flags say) and returns a message describing the problem, or None.
+Each begins with a test that is cheap on prose, since a check runs on every
+translated entry of catalogues of tens of thousands of paragraphs.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
+
+from i18nprofiles.check.numberwords import spelled_numbers
+from i18nprofiles.check.conventions import HTML, MARKDOWN, NO_MARKUP, OFF, PROFILES, Conventions, build_conventions
+from i18nprofiles.check.placeholders import (
+    ANGLE_RE,
+    BRACE_RE,
+    PERCENT_RE,
+    EntryFormats,
+    check_placeholders as compare_placeholders,
+    check_printf as compare_printf,
+    count_translated,
+    read_entry_formats,
+    split_angles,
+)
 
 NBSP = "\u00a0\u202f"
 URL_RE = re.compile(r"(?:https?://|mailto:|www\.)[^\s<>()\[\]\"«»]+")
 # The lookahead lets most positions fail on one character class: three times faster.
 MARKUP_RE = re.compile(r"(?=[*_`!\]<])(?:\*\*|__|\*|(?<!\w)_|_(?!\w)|`+|!\[|\]\(|<[/a-zA-Z][^<>]*>)")
-NUMBER_RE = re.compile(r"[0-9]+(?:[ \u00a0\u202f.,][0-9]{3})*(?:[.,][0-9]+)?")
-PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}")
+MARKDOWN_MARKS = ("*", "_", "`", "<", "![", "](")  # what MARKUP_RE can match begins so
+TAG_RE = re.compile(r"<[/a-zA-Z][^<>]*>")
+DIGITS = "0123456789"
+# Not the digits of a word ("SHA1", "i18n", "x86_64", "IPv6"): translating the word may drop them.
+NUMBER_RE = re.compile(r"(?<!\w)(?<![^\W\d_]-)[0-9]+(?:[ \u00a0\u202f.,][0-9]{3})*(?:[.,][0-9]+)?")
+SMALL_NUMBER = 12  # a number up to this one is often spelled out: "three-way" → "3 points", "1st" → "premier"
 DOUBLE_SPACE_RE = re.compile(r"(?<=\S) {2,}(?=\S)")
 CODE_SPAN_RE = re.compile(r"`[^`]*`")
-FR_BEFORE_RE = re.compile(r"(?<![" + NBSP + r"!?;:])([;:!?])(?![\w/])")
+FR_BEFORE_RE = re.compile(r"(?<![" + NBSP + r"!?;:,\[(|])([;:!?])(?![\w/])")  # not in a key list such as [y,n,?]
 FR_OPEN_RE = re.compile(r"«(?![" + NBSP + r"])")
 FR_CLOSE_RE = re.compile(r"(?<![" + NBSP + r"])»")
-END_TRIM = " \t\n" + NBSP + "*_`»«\"'”’)]"
+# A word written twice (the atomic group makes the scan of a text without one a third faster); doubled_words
+# keeps words of letters that are no piece of "peut-être", "s'arrête" or "%s".
+DOUBLED_WORD_RE = re.compile(r"\b(?>(\w+))\s+\1\b", re.IGNORECASE)
+NOT_BEFORE_WORD = "%'’-"
+NOT_AFTER_WORD = "'’-"
+# Words a language doubles on purpose ("vous vous trompez", "die, die" without its comma, "Sie sie").
+DOUBLED_ON_PURPOSE = {
+    "fr": {"vous", "nous"},
+    "de": {"die", "der", "das", "den", "dem", "des", "sie"},
+    "nl": {"die", "dat"},
+    "en": {"had", "that"},
+}
+SYNOPSIS_RE = re.compile(r"\[\s*[<-]")  # "[<path>...]", "[-v]", "[--quiet]": a command line's usage
+ALTERNATIVES_RE = re.compile(r"[\[(][^\])]*\|[^\])]*[\])]")  # "[ show | expire ]", "(init|list)": a usage too
+BRACKET_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
+CONTROL_ESCAPES = {"\r": "\\r", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v", "\x1b": "\\e", "\0": "\\0"}
+ESCAPED = "\\" + "".join(CONTROL_ESCAPES)
+QUOTES = "\"'”’»«“‘›‹"
+CLOSERS = ")]}"
+EMPHASIS = "*_`"
+# End marks, their equivalents in other scripts, and the languages that end sentences otherwise.
 END_MARKS = ".!?:;…"
+END_EQUIVALENTS = str.maketrans({
+    "。": ".", "．": ".", "।": ".", "։": ".", "።": ".", "။": ".", "؟": "?", "？": "?", "！": "!", "：": ":",
+    "；": ";", "؛": ";", "⋯": "…", "\u037e": "?",  # GREEK QUESTION MARK
+})
+END_MARKS_ALL = END_MARKS + "".join(chr(c) for c in END_EQUIVALENTS)
+END_TRIM = " \t\n" + NBSP + CLOSERS + QUOTES
+END_TRIM_MARKDOWN = END_TRIM + EMPHASIS
+QUESTION_SEMICOLON = {"el"}  # Greek asks with ";"
+NO_FINAL_PERIOD = {"th", "lo", "km", "my"}  # a final "." often dropped
 LONG_SOURCE_WORDS = 4
-LENGTH_MIN_CHARS = 20
+LENGTH_MIN_CHARS = 50  # shorter sources are paraphrased freely ("Main Porcelain Commands" → "Hauptbefehle")
 LENGTH_FACTOR = 2.0
 LENGTH_SAMPLE = 20
+HABIT_SHARE = 0.05  # a translation team's habit: adding (or dropping) a final "." in 5 % of the cases …
+HABIT_MIN = 20  # … and at least 20 times
+DEFAULT_CONVENTIONS = build_conventions(PROFILES)
 
 
 @dataclass(frozen=True)
 class Context:
-    """What the checks know about the catalogue: its locale, glossary and usual length ratio."""
+    """What the checks know: the catalogue's locale, glossary and usual length ratio, the domain's
+    conventions, and what the entry's flags say of format strings."""
 
     locale: str
     glossary: tuple[str, ...] = ()
     length_ratio: float = 1.0
-    exempt: bool = False  # the entry comes from a profile written in the catalogue's language
+    exempt: bool = False  # the entry needs no translation in this language (a profile written in it)
     glossary_re: re.Pattern[str] | None = field(default=None, compare=False)
+    conventions: Conventions = DEFAULT_CONVENTIONS
+    formats: EntryFormats = field(default_factory=lambda: read_entry_formats((), DEFAULT_CONVENTIONS))
+    period_habits: frozenset[str] = frozenset()  # "adds", "drops": what the catalogue does to a final "."
+    language: str = ""  # the locale's language ("pt" for "pt_BR"): build_context sets it
+
+    def __post_init__(self) -> None:
+        if not self.language:
+            object.__setattr__(self, "language", self.locale.split("_")[0].split("@")[0].lower())
 
 
-def build_context(locale: str, glossary: tuple[str, ...] = (), length_ratio: float = 1.0) -> Context:
-    """A Context with the glossary compiled once."""
+def build_context(locale: str, glossary: tuple[str, ...] = (), length_ratio: float = 1.0,
+                  conventions: Conventions = DEFAULT_CONVENTIONS, period_habits: frozenset[str] = frozenset()) -> Context:
+    """A Context with the glossary compiled once, for an entry without flags."""
     pattern = None
     if glossary:
         terms = sorted(glossary, key=len, reverse=True)
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)")
-    return Context(locale, tuple(glossary), length_ratio, False, pattern)
+    return Context(locale, tuple(glossary), length_ratio, False, pattern, conventions,
+                   read_entry_formats((), conventions), period_habits)
 
 
 def usual_length_ratio(pairs: list[tuple[str, str]]) -> float:
     """The median translation/source length ratio of long sources; 1.0 with too few of them."""
     ratios = [len(t) / len(s) for s, t in pairs if len(s) >= LENGTH_MIN_CHARS and t]
     return median(ratios) if len(ratios) >= LENGTH_SAMPLE else 1.0
+
+
+def find_period_habits(pairs: list[tuple[str, str]], locale: str, conventions: Conventions) -> frozenset[str]:
+    """What the translations of a catalogue do to a final "." on purpose: ``adds`` one to sources that end
+    without a mark (a German team writing sentences), ``drops`` the source's; each in 5 % of the cases."""
+    ctx = Context(locale, conventions=conventions)
+    bare = dotted = added = dropped = 0
+    for source, target in pairs:
+        mark = _end_marks(source, ctx)
+        if not mark:
+            bare += 1
+            added += _end_marks(target, ctx) == "."
+        elif mark == ".":
+            dotted += 1
+            dropped += not _end_marks(target, ctx)
+    habits = set()
+    if added >= HABIT_MIN and added >= HABIT_SHARE * bare:
+        habits.add("adds")
+    if dropped >= HABIT_MIN and dropped >= HABIT_SHARE * dotted:
+        habits.add("drops")
+    return frozenset(habits)
+
+
+def _has_any(marks: tuple[str, ...] | str, source: str, target: str) -> bool:
+    """Whether either text holds one of the marks: a test far cheaper than a regular expression's search."""
+    return any(mark in source or mark in target for mark in marks)
 
 
 def _difference(source: Counter[str], target: Counter[str], what: str) -> str | None:
@@ -70,20 +160,30 @@ def _difference(source: Counter[str], target: Counter[str], what: str) -> str | 
     return f"{what} differ: " + "; ".join(parts)
 
 
-def _has_any(marks: Iterable[str], *texts: str) -> bool:
-    """Whether a text holds one of the marks: a cheap test before a regular expression."""
-    for text in texts:
-        for mark in marks:
-            if mark in text:
-                return True
-    return False
+def _count(what: str, found: int, expected: int) -> str:
+    return f"{found} {what}, the source has {expected}"
+
+
+# -- what must be kept -------------------------------------------------------------------------
+
+
+def _markup(text: str, ctx: Context) -> Counter[str]:
+    marks = Counter(MARKUP_RE.findall(text) if ctx.conventions.markup == MARKDOWN else TAG_RE.findall(text))
+    if ctx.conventions.mode("angle") != OFF and "<" in text:
+        marks -= Counter(split_angles(text)[1])  # <path>: a placeholder, compared by `placeholders`
+    return marks
 
 
 def check_markup(source: str, target: str, ctx: Context) -> str | None:
-    """Emphasis, code, links, images and HTML tags must match the source's."""
-    if not _has_any(("*", "_", "`", "<", "![", "]("), source, target):  # what MARKUP_RE can match begins so
+    """Emphasis, code, links, images and HTML tags (Markdown domains), or HTML tags alone, as in the source."""
+    markup = ctx.conventions.markup
+    if markup == NO_MARKUP:
         return None
-    return _difference(Counter(MARKUP_RE.findall(source)), Counter(MARKUP_RE.findall(target)), "markup marks")
+    if markup == HTML and "<" not in source and "<" not in target:
+        return None
+    if markup == MARKDOWN and not _has_any(MARKDOWN_MARKS, source, target):
+        return None
+    return _difference(_markup(source, ctx), _markup(target, ctx), "markup marks")
 
 
 def _urls(text: str) -> Counter[str]:
@@ -92,93 +192,45 @@ def _urls(text: str) -> Counter[str]:
 
 def check_urls(source: str, target: str, ctx: Context) -> str | None:
     """Link targets and bare URLs must be the source's, exactly."""
-    if not _has_any(("://", "mailto:", "www."), source, target):
+    if "://" not in source and "://" not in target and "mailto:" not in source + target \
+            and "www." not in source + target:
         return None
     return _difference(_urls(source), _urls(target), "URLs")
 
 
-def _numbers(text: str) -> Counter[str]:
-    text = URL_RE.sub(" ", text)
-    return Counter(re.sub(r"[^0-9]", "", n) for n in NUMBER_RE.findall(text))
-
-
-def check_numbers(source: str, target: str, ctx: Context) -> str | None:
-    """The same numbers, whatever the digit grouping ("1 600", "1,600", "1.600")."""
-    if not _has_any("0123456789", source, target):
-        return None
-    return _difference(_numbers(source), _numbers(target), "numbers")
-
-
 def check_placeholders(source: str, target: str, ctx: Context) -> str | None:
-    """printf and brace placeholders must be kept."""
-    if not _has_any("%{", source, target):
+    """The domain's placeholders that the entry's flags leave to convention: %s, {name}, <name>."""
+    return compare_placeholders(source, target, ctx.formats.kinds)
+
+
+def check_printf(source: str, target: str, ctx: Context) -> str | None:
+    """%-directives taking the same arguments but spelled otherwise: ``%'s`` for ``%s``, ``%s12s`` for ``%12s``."""
+    if ctx.formats.printf is None or "%" not in source:
         return None
-    return _difference(Counter(PLACEHOLDER_RE.findall(source)), Counter(PLACEHOLDER_RE.findall(target)), "placeholders")
+    return compare_printf(source, target, ctx.formats.printf)
 
 
 def check_line_breaks(source: str, target: str, ctx: Context) -> str | None:
-    """Leading and trailing line breaks (msgfmt -c refuses a mismatch) and their number."""
+    """Leading and trailing line breaks (msgfmt -c refuses a mismatch); in a Markdown domain, whose
+    segments are one block each, their number too (an application's messages are re-wrapped freely)."""
     if source.startswith("\n") != target.startswith("\n"):
         return "a leading line break differs from the source"
     if source.endswith("\n") != target.endswith("\n"):
         return "a trailing line break differs from the source"
-    if source.count("\n") != target.count("\n"):
+    if ctx.conventions.markup == MARKDOWN and source.count("\n") != target.count("\n"):
         return f"{target.count(chr(10))} line breaks, the source has {source.count(chr(10))}"
     return None
 
 
-def check_whitespace(source: str, target: str, ctx: Context) -> str | None:
-    """Leading and trailing spaces as in the source."""
-    blank = (" ", "\t")
-    if (source[:1] in blank) != (target[:1] in blank):
-        return "leading whitespace differs from the source"
-    if (source[-1:] in blank) != (target[-1:] in blank):
-        return "trailing whitespace differs from the source"
-    return None
-
-
-def _end_mark(text: str) -> str:
-    text = text.rstrip(END_TRIM)
-    if text.endswith("..."):
-        return "…"
-    return text[-1:] if text[-1:] in END_MARKS else ""
-
-
-def check_end_punctuation(source: str, target: str, ctx: Context) -> str | None:
-    """The final punctuation mark (. ! ? : ; …) matches the source's."""
-    mark, found = _end_mark(source), _end_mark(target)
-    if mark == found:
+def check_escapes(source: str, target: str, ctx: Context) -> str | None:
+    """Backslashes and control characters (``\\r``, ``\\e``…) as many as in the source: ``'\\\\'`` for ``'\\'``."""
+    if not _has_any(ESCAPED, source, target):
         return None
-    if not found:
-        return f"ends without the source's {mark!r}"
-    if not mark:
-        return f"ends with {found!r}, the source does not"
-    return f"ends with {found!r}, the source with {mark!r}"
-
-
-def check_double_space(source: str, target: str, ctx: Context) -> str | None:
-    """No doubled space inside the text unless the source has one."""
-    if "  " not in target:
-        return None
-    if len(DOUBLE_SPACE_RE.findall(target)) > len(DOUBLE_SPACE_RE.findall(source)):
-        return "doubled space in the translation"
-    return None
-
-
-def check_unchanged(source: str, target: str, ctx: Context) -> str | None:
-    """A long source copied as its own translation (not for profiles written in this language)."""
-    if not ctx.exempt and target == source and len(source.split()) >= LONG_SOURCE_WORDS:
-        return "the translation is the source text itself"
-    return None
-
-
-def check_length(source: str, target: str, ctx: Context) -> str | None:
-    """Length ratio within a factor of two of the catalogue's usual one (long sources only)."""
-    if len(source) < LENGTH_MIN_CHARS:
-        return None
-    ratio = len(target) / len(source)
-    if ratio > ctx.length_ratio * LENGTH_FACTOR or ratio < ctx.length_ratio / LENGTH_FACTOR:
-        return f"length ratio {ratio:.2f}, usual for this catalogue {ctx.length_ratio:.2f}"
+    if source.count("\\") != target.count("\\"):
+        return _count("backslashes", target.count("\\"), source.count("\\"))
+    for char, name in CONTROL_ESCAPES.items():
+        if source.count(char) != target.count(char):
+            return _count(name, target.count(char), source.count(char))
     return None
 
 
@@ -191,13 +243,258 @@ def check_glossary(source: str, target: str, ctx: Context) -> str | None:
     return "do-not-translate term missing: " + ", ".join(missing) if missing else None
 
 
+def _unbalanced(text: str, opening: str, closing: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth < 0:
+                return True
+    return depth != 0
+
+
+def check_brackets(source: str, target: str, ctx: Context) -> str | None:
+    """A usage's notation as in the source: its ``[…]`` (``[<branch>]`` is not ``<branche>``) and its
+    translated ``<name>`` placeholders, as many; and brackets that the source balances balanced."""
+    if "[" in source and SYNOPSIS_RE.search(source):
+        for mark in "[]":
+            if source.count(mark) != target.count(mark):
+                return f"usage differs: {_count(repr(mark), target.count(mark), source.count(mark))}"
+    problem = count_translated(source, target, ctx.formats.kinds)
+    if problem:
+        return f"usage differs: {problem}"
+    for opening, closing in BRACKET_PAIRS:
+        if (opening in target or closing in target) and _unbalanced(target, opening, closing) \
+                and not _unbalanced(source, opening, closing):
+            return f"unbalanced {opening!r} {closing!r}, unlike the source"
+    return None
+
+
+# -- words and numbers -------------------------------------------------------------------------
+
+
+def doubled_words(text: str) -> list[str]:
+    """The words of letters a text writes twice in a row, lower-cased, in order."""
+    found = []
+    for match in DOUBLED_WORD_RE.finditer(text):
+        word, start, end = match.group(1), match.start(), match.end()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if word.isalpha() and before not in NOT_BEFORE_WORD and after not in NOT_AFTER_WORD:
+            found.append(word.lower())
+    return found
+
+
+def check_doubled_words(source: str, target: str, ctx: Context) -> str | None:
+    """A word written twice in a row (``ne pas pas afficher``), more often than the source doubles one
+    ("Bora Bora", "bye bye" may stay doubled, or become another doubled word)."""
+    found = doubled_words(target)
+    if not found:
+        return None
+    allowed = DOUBLED_ON_PURPOSE.get(ctx.language, ())
+    found = [word for word in found if word not in allowed]
+    mine = doubled_words(source) if found else []
+    if len(found) <= len(mine):
+        return None
+    kept = set(mine)
+    words = [word for word in dict.fromkeys(found) if word not in kept] or list(dict.fromkeys(found))
+    return "doubled word: " + ", ".join(f"{w!r}" for w in words)
+
+
+def _numbers(text: str) -> Counter[str]:
+    if "%" in text:
+        text = PERCENT_RE.sub(" ", text)
+    if "{" in text:
+        text = BRACE_RE.sub(" ", text)
+    if "<" in text:
+        text = ANGLE_RE.sub(" ", text)
+    if "://" in text or "www." in text:
+        text = URL_RE.sub(" ", text)
+    return Counter(re.sub(r"[^0-9]", "", n) for n in NUMBER_RE.findall(text))
+
+
+def _spelled(numbers: Counter[str], text: str) -> Counter[str]:
+    """``numbers`` without the small ones (0 to 12) that ``text`` has a word for."""
+    small = [n for n in numbers if n.isdigit() and len(n) <= 2 and int(n) <= SMALL_NUMBER]
+    if not small:
+        return numbers
+    words = spelled_numbers(text)
+    return Counter({n: c for n, c in numbers.items() if n not in small or int(n) not in words})
+
+
+def check_numbers(source: str, target: str, ctx: Context) -> str | None:
+    """The same numbers, whatever the digit grouping ("1 600", "1,600", "1.600").
+
+    Directives (``%2$s``), placeholders and the digits of words ("SHA1", "UTF-8") are no numbers; a number
+    up to 12 may be a word on the other side ("three-way" → "3 points", "1st" → "premier").
+    """
+    if not _has_any(DIGITS, source, target):
+        return None
+    mine, theirs = _numbers(source), _numbers(target)
+    if mine == theirs:
+        return None
+    missing, extra = _spelled(mine - theirs, target), _spelled(theirs - mine, source)
+    if not missing and not extra:
+        return None
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(sorted(missing.elements())))
+    if extra:
+        parts.append("not in the source " + ", ".join(sorted(extra.elements())))
+    return "numbers differ: " + "; ".join(parts)
+
+
+# -- spacing and punctuation ---------------------------------------------------------------------
+
+
+BLANKS = (" ", "\t")
+
+
+def _edge(text: str, leading: bool) -> str:
+    stripped = text.lstrip(" \t") if leading else text.rstrip(" \t")
+    return text[:len(text) - len(stripped)] if leading else text[len(stripped):]
+
+
+def _describe(run: str) -> str:
+    if not run:
+        return "none"
+    if set(run) == {" "}:
+        return f"{len(run)} space{'s' if len(run) > 1 else ''}"
+    return repr(run)
+
+
+def check_whitespace(source: str, target: str, ctx: Context) -> str | None:
+    """Trailing spaces and tabs exactly as in the source (a prompt's space before the cursor); leading ones
+    when there are none on one side (their number may change to align a translated column)."""
+    if source[:1] not in BLANKS and target[:1] not in BLANKS and source[-1:] not in BLANKS \
+            and target[-1:] not in BLANKS:
+        return None
+    mine, theirs = _edge(source, True), _edge(target, True)
+    if bool(mine) != bool(theirs):
+        return f"leading whitespace differs: {_describe(theirs)}, the source has {_describe(mine)}"
+    mine, theirs = _edge(source, False), _edge(target, False)
+    if mine != theirs:
+        return f"trailing whitespace differs: {_describe(theirs)}, the source has {_describe(mine)}"
+    return None
+
+
+def check_tabs(source: str, target: str, ctx: Context) -> str | None:
+    """As many tab characters as the source (a tab turned into spaces breaks alignment)."""
+    if "\t" not in source and "\t" not in target:
+        return None
+    mine, theirs = source.count("\t"), target.count("\t")
+    return _count("tabs", theirs, mine) if mine != theirs else None
+
+
+def _end_marks(text: str, ctx: Context) -> str:
+    """The run of end punctuation of a text, closing quotes, brackets and (in Markdown) emphasis aside,
+    written with ASCII equivalents ("…" for "...")."""
+    last = text[-1:]
+    if last.isalnum():
+        return ""
+    if last == "." and text[-2:-1].isalnum():
+        return "."
+    text = text.rstrip(END_TRIM_MARKDOWN if ctx.conventions.markup == MARKDOWN else END_TRIM)
+    bare = text.rstrip(END_MARKS_ALL)
+    run = text[len(bare):]
+    if not run:
+        return run
+    run = run.replace("...", "…")
+    if run == "..":
+        return ""  # "in ..": the parent folder, or a range
+    if bare[-1:] in (">", "]") and run.startswith("…"):
+        run = run[1:]  # "[<path>...]": a usage's repetition, not punctuation
+    run = run.translate(END_EQUIVALENTS)
+    return run.replace(";", "?") if ctx.language in QUESTION_SEMICOLON else run
+
+
+def _ends_with_literal(target: str, source: str) -> bool:
+    """Whether the translation ends with a word of the source that carries its own mark (``l'en-tête "To:"``
+    for ``add To: header``, ``'file:'``): that punctuation is the word's, not the sentence's."""
+    words = target.rstrip(" \t\n" + NBSP + ".").split()
+    last = words[-1].strip(QUOTES + CLOSERS) if words else ""
+    return len(last) > 1 and last[-1] in END_MARKS and any(w.strip(QUOTES + "(") == last for w in source.split())
+
+
+def check_end_punctuation(source: str, target: str, ctx: Context) -> str | None:
+    """The final punctuation (. ! ? : ; …) as the source's, in the language's own marks; no mark doubled
+    (``version git ::``).  French spacing before ``: ; ! ?`` is ``fr-typography``'s."""
+    mark, found = _end_marks(source, ctx), _end_marks(target, ctx)
+    if mark == found or (ctx.language in NO_FINAL_PERIOD and mark == "." and not found):
+        return None
+    if (not mark and found == "." and ("adds" in ctx.period_habits or ". " in source)) or \
+            (mark == "." and not found and "drops" in ctx.period_habits):
+        return None  # a team's habit; or a source of sentences whose last one lacks its "."
+    if len(found) > 1 and len(set(found)) == 1:
+        return f"ends with {found!r}, the source with {mark or 'no mark'!r}"
+    if (mark and found and mark[-1] == found[-1]) or _ends_with_literal(target, source):
+        return None  # "?!" for "!?", "…." for "…"; or the quoted text ends the translation
+    if not found:
+        return f"ends without the source's {mark!r}"
+    if not mark:
+        return f"ends with {found!r}, the source does not"
+    return f"ends with {found!r}, the source with {mark!r}"
+
+
+def check_double_space(source: str, target: str, ctx: Context) -> str | None:
+    """More doubled spaces inside the text than the source has, one of them unlike the source's runs (the
+    source's alignments may shift with translated words, or repeat in a re-wrapped translation)."""
+    if "  " not in target:
+        return None
+    theirs = DOUBLE_SPACE_RE.findall(target)
+    mine = DOUBLE_SPACE_RE.findall(source) if "  " in source else []
+    lengths = {len(run) for run in mine}
+    if len(theirs) > len(mine) and any(len(run) not in lengths for run in theirs):
+        return "doubled space in the translation"
+    return None
+
+
+def _prose_words(text: str) -> int:
+    """How many words of letters a text has outside placeholders, options and code (``--all``, ``a.b``)."""
+    for pattern in (PERCENT_RE, BRACE_RE, ANGLE_RE, URL_RE):
+        text = pattern.sub(" ", text)
+    return sum(1 for token in text.split() if token.strip(".,;:!?()[]\"'«»“”‘’").isalpha())
+
+
+def check_unchanged(source: str, target: str, ctx: Context) -> str | None:
+    """A source of 4 words or more of prose copied as its own translation (not a command's usage, not a
+    text that needs no translation)."""
+    if ctx.exempt or target != source or len(source.split()) < LONG_SOURCE_WORDS:
+        return None
+    if SYNOPSIS_RE.search(source) or ALTERNATIVES_RE.search(source) or _prose_words(source) < LONG_SOURCE_WORDS:
+        return None
+    return "the translation is the source text itself"
+
+
+def check_length(source: str, target: str, ctx: Context) -> str | None:
+    """Length ratio within a factor of two of the catalogue's usual one (long sources only)."""
+    if len(source) < LENGTH_MIN_CHARS:
+        return None
+    ratio = len(target) / len(source)
+    if ratio > ctx.length_ratio * LENGTH_FACTOR or ratio < ctx.length_ratio / LENGTH_FACTOR:
+        return f"length ratio {ratio:.2f}, usual for this catalogue {ctx.length_ratio:.2f}"
+    return None
+
+
+def _copied(text: str, at: int, source: str) -> bool:
+    """Whether the mark at ``text[at]`` ends a word copied from the source (``'file:'``, ``%s^!``)."""
+    if at == 0 or text[at - 1] in " " + NBSP:
+        return False
+    start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind(NBSP[0], 0, at)) + 1
+    word = text[start:at + 1].lstrip(QUOTES + "(")
+    return len(word) > 1 and word in source
+
+
 def check_fr_typography(source: str, target: str, ctx: Context) -> str | None:
-    """French: a (narrow) non-breaking space before : ; ! ? and inside « »."""
-    if not ctx.locale.lower().startswith("fr") or not _has_any(";:!?«»", target):
+    """French: a (narrow) non-breaking space before : ; ! ? and inside « » (not in a word copied from
+    the source, such as ``file:``)."""
+    if ctx.language != "fr" or not _has_any(";:!?«»", target, ""):
         return None
     text = CODE_SPAN_RE.sub("", URL_RE.sub("", target))
     text = re.sub(r"(?<=\d):(?=\d)", "", text)
-    problems = [f"before {m.group(1)!r}" for m in FR_BEFORE_RE.finditer(text)]
+    problems = [f"before {m.group(1)!r}" for m in FR_BEFORE_RE.finditer(text) if not _copied(text, m.start(1), source)]
     if FR_OPEN_RE.search(text):
         problems.append("after '«'")
     if FR_CLOSE_RE.search(text):
@@ -214,7 +511,12 @@ QUALITY_CHECKS: dict[str, Check] = {
     "urls": check_urls,
     "placeholders": check_placeholders,
     "line-breaks": check_line_breaks,
+    "escapes": check_escapes,
     "glossary": check_glossary,
+    "printf": check_printf,
+    "brackets": check_brackets,
+    "doubled-words": check_doubled_words,
+    "tabs": check_tabs,
     "numbers": check_numbers,
     "whitespace": check_whitespace,
     "end-punctuation": check_end_punctuation,

@@ -15,6 +15,7 @@ from i18nprofiles.gettext.checks import Problem, find_problems
 from i18nprofiles.gettext.mofile import build_mo
 from i18nprofiles.gettext.stats import Statistics, count_entries
 from i18nprofiles.paths import PROFILES_DOMAIN, select_catalogs
+from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
 from i18nprofiles.store.changes import CatalogChange
 from i18nprofiles.store.mopatch import patch_compiled
@@ -93,6 +94,7 @@ def compile_catalogs(
     force: bool = False,
     changes: Mapping[str, CatalogChange] | None = None,
     store: Store | None = None,
+    progress: Progress | None = None,
     catalogs: Mapping[str, Path] | None = None,
 ) -> list[CompileResult]:
     """Compile each catalogue of the domain to ``.mo`` beside it.
@@ -102,8 +104,9 @@ def compile_catalogs(
     A catalogue with problems is not compiled.  ``statistics`` is accepted for
     compatibility: the counts are always given.  ``changes`` (by locale) say
     how ``update`` changed catalogues: their .mo is patched when the store
-    can vouch for it (``store.mopatch``).  ``catalogs`` (by locale) name the
-    catalogues to compile, for a caller that staged new ones not yet on disk.
+    can vouch for it (``store.mopatch``).  ``progress`` hears of step "compile", in catalogues.
+    ``catalogs`` (by locale) name the catalogues to compile, for a caller that
+    staged new ones not yet on disk.
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
@@ -120,12 +123,15 @@ def compile_catalogs(
         targets = select_catalogs(config, folder, domain, locales)
     if output and len(targets) != 1:
         raise ConfigError("--output needs exactly one --locale")
-    results = []
+    results: list[CompileResult] = []
+    report = report_progress(progress)
+    report("compile", 0, len(targets))
     try:
         for locale, po_path in sorted(targets.items()):
             mo_path = Path(output) if output else po_path.with_suffix(".mo")
             change = (changes or {}).get(locale) if not force else None
             results.append(compile_one(store, locale, po_path, mo_path, use_fuzzy, force, change))
+            report("compile", len(results), len(targets))
     except BaseException:
         store.discard()
         raise

@@ -17,6 +17,7 @@ from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.config import Config
 from i18nprofiles.gettext.pofile import build_date, format_po_date, same_but_date
 from i18nprofiles.paths import template_path
+from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.source.model import Profile
 from i18nprofiles.source.template import build_template, template_options
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
@@ -68,22 +69,17 @@ def build(inputs: TemplateInputs, profiles: Sequence[Profile] | None = None, onl
 
 def make_template(inputs: TemplateInputs) -> Written:
     """The template of the profiles, written (the full stage)."""
-    return write_blocks(build(inputs), writer_options(**inputs.options), extra=inputs.kept_inputs())
+    return write_blocks(build(inputs), writer_options(**inputs.options), inputs.kept_inputs())
 
 
 def rewrite_template(store: Store, inputs: TemplateInputs) -> Written | None:
     """The template written again over the file the store wrote last: only the entries of the profiles that
-    changed are made again (``splice_template``), or failing that, only the entries that changed are formatted."""
+    changed are made again (``splice_template``)."""
     old = recall_layout(store, inputs.old) if inputs.old is not None else None
-    if old is None:
+    if old is None or not all(profile.digest for profile in inputs.profiles):
         return None
-    if all(profile.digest for profile in inputs.profiles):
-        header = build(inputs, [], set())
-        spliced = splice_template(old, writer_options(**inputs.options), inputs.profiles, header, inputs.kept_inputs(),
-                                  lambda profiles, only: build(inputs, profiles, only))
-        if spliced is not None:
-            return spliced
-    return write_blocks(build(inputs), writer_options(**inputs.options), old, inputs.kept_inputs())
+    return splice_template(old, writer_options(**inputs.options), inputs.profiles, build(inputs, [], set()),
+                           inputs.kept_inputs(), lambda profiles, only: build(inputs, profiles, only))
 
 
 EXTRACT: Step[TemplateInputs, Written] = Step("extract", make_template, accelerate=rewrite_template,
@@ -112,17 +108,20 @@ def extract(
     sort_output: bool = False,
     profiles: Sequence[Profile] | None = None,
     store: Store | None = None,
+    progress: Progress | None = None,
 ) -> ExtractResult:
     """Extract the project's profiles into the template (default ``locales/profiles.pot``).
 
     The file is left alone when only its creation date would change, and is
     not even made again when the store knows it holds the template of the
-    same profiles and settings.
+    same profiles and settings.  ``progress`` hears of steps "read profiles" and "extract".
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
     if profiles is None:
-        profiles = read_profiles(config, store=store)
+        profiles = read_profiles(config, store=store, progress=progress)
+    report = report_progress(progress)
+    report("extract", 0, 1)
     path = Path(output) if output else template_path(config)
     options = template_options(config["width"] if width is None else width, no_location=no_location,
                                omit_header=omit_header, sort_output=sort_output)
@@ -135,6 +134,7 @@ def extract(
     if key is not None and old.digest is not None and store.recall(CURRENT, slot, key) == old.digest:
         if store.verify and not same_but_date(make_template(inputs).data, old.data or b""):
             raise Mismatch(f"the store says {path} is current, extracting again differs")
+        report("extract", 1, 1)
         return ExtractResult(path, False, messages, len(profiles))
     made = store.run(EXTRACT, inputs)
     written = stage_catalog(store, path, old, made.data)
@@ -145,4 +145,5 @@ def extract(
         store.keep(CURRENT, slot, key, digest)
     if own:
         store.commit()
+    report("extract", 1, 1)
     return ExtractResult(path, written, messages, len(profiles))

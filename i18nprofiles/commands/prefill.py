@@ -47,9 +47,8 @@ from i18nprofiles.mt.protect import (
     split_text,
 )
 from i18nprofiles.paths import PROFILES_DOMAIN, select_catalogs
+from i18nprofiles.progress import Progress
 from i18nprofiles.store.answers import AnswerCache, cache_path
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -281,7 +280,7 @@ class Prefill:
             self.dirty.add(report.locale)
         self.done += 1
         if self.progress:
-            self.progress(self.done, len(self.jobs))
+            self.progress("prefill", self.done, len(self.jobs))
 
     def _read(self, locale: str, path: Path) -> polib.POFile:
         """A catalogue as it is on disk now (its bytes kept, to see whether someone saves it meanwhile)."""
@@ -438,6 +437,8 @@ class Prefill:
         if dry_run:
             self.plan_dry_run(cache)
             return result
+        if self.progress:
+            self.progress("prefill", 0, len(self.jobs))
         try:
             if cache is not None:
                 for key in list(self.requests):
@@ -481,7 +482,7 @@ def prefill_catalogs(
     Filled entries are flagged fuzzy with a comment naming the engine.
     Every language is checked before anything is sent.  An EngineError
     (key refused, server down after retries) stops the run, but what was
-    finished is written first.
+    finished is written first.  ``progress`` hears of step "prefill", in entries.
     """
     folder = Path(directory) if directory else config.locales_dir
     catalogs = select_catalogs(config, folder, domain, locales)

@@ -13,6 +13,7 @@ from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.config import Config
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.paths import catalog_path
+from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.publish import SiteFiles, check_output_folder, prepare_site, real_folder
 from i18nprofiles.site.theme import check_templates, load_ui_translations
 from i18nprofiles.site.pages import (
@@ -58,7 +59,8 @@ class RenderResult:
 
 def render_all(inputs: RenderInputs) -> RenderOutput:
     """The full stage: every file of the site."""
-    return RenderOutput(inputs.folder, render_pages(inputs.records, inputs.records, inputs.tables, inputs.workers))
+    return RenderOutput(inputs.folder, render_pages(inputs.records, inputs.records, inputs.tables, inputs.workers,
+                                                    inputs.progress))
 
 
 RENDER: Step[RenderInputs, RenderOutput] = Step("render", render_all, accelerate=reuse_pages,
@@ -190,6 +192,7 @@ def render_site(
     catalogs: Mapping[str, polib.POFile] | None = None,
     changes: Mapping[str, CatalogChange] | None = None,
     store: Store | None = None,
+    progress: Progress | None = None,
 ) -> RenderResult:
     """Render the project's site into ``output`` (default: ``output_dir``).
 
@@ -203,13 +206,16 @@ def render_site(
     published whole or not at all (``publish``): it is made ready beside the
     output folder and swapped in when the store commits (at the end of this
     call when no ``store`` is given); until then the folder holds the old site.
+    ``progress`` hears of steps "read profiles" and "render" (in files made).
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
     fuzzy = bool(config["use_fuzzy"] if use_fuzzy is None else use_fuzzy)
     folder = Path(output) if output else config.output_dir
     if profiles is None:
-        profiles = read_profiles(config, store=store)
+        profiles = read_profiles(config, store=store, progress=progress)
+    report = report_progress(progress)
+    report("render", 0, 0)
     previous = recall_state(store, folder)
     if tables is not None:
         translations = {code: LocaleTranslations(tables.get(code, {}), None, None) for code in config.locales}
@@ -226,7 +232,7 @@ def render_site(
     digests = {name: record_digest(record) for name, record in records.items()} if store.folder else {}
     made = store.run(RENDER, RenderInputs(folder, records, digests, inputs.tables,
                                           {code: found.changed for code, found in translations.items()}, previous,
-                                          workers))
+                                          workers, lambda done, total: report("render", done, total)))
     site = SiteFiles(made.files, made.reused, previous.known(), recall_staging(store, folder),
                      recall_files(store, folder), lambda names: render_pages(records, names, inputs.tables, 1))
     publication = prepare_site(folder, site, project_folders(config))

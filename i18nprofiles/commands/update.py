@@ -11,16 +11,18 @@ from typing import Any
 
 import polib
 
-from i18nprofiles.commands.catalogs import parse_input, remove_catalog_leftovers, stage_catalog
+from i18nprofiles.commands.catalogs import parse_input, remove_catalog_leftovers
 from i18nprofiles.config import Config, normalize_locale
 from i18nprofiles.errors import CatalogError, ConfigError
+from i18nprofiles.gettext.matcher import DEFAULT_CUTOFF
 from i18nprofiles.gettext.merge import MergeReport, merge_catalog, new_catalog
 from i18nprofiles.gettext.pofile import (
     Key,
     build_date,
-    catalog_bytes,
+    encode_po,
     format_po_date,
     same_but_date,
+    same_content,
 )
 from i18nprofiles.paths import (
     PROFILES_DOMAIN,
@@ -28,10 +30,10 @@ from i18nprofiles.paths import (
     select_catalogs,
     template_path,
 )
+from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
 from i18nprofiles.store.changes import CatalogChange, diff_catalogs
 from i18nprofiles.store.splice import (
-    entry_hash,
     keep_layout,
     recall_layout,
     splice_catalog,
@@ -63,6 +65,7 @@ class UpdateOptions:
 
     width: int
     fuzzy_matching: bool = True
+    fuzzy_threshold: float = DEFAULT_CUTOFF
     keep_obsolete: bool = True
 
 
@@ -104,7 +107,7 @@ def merge_file(inputs: MergeInputs) -> Merged:
     if inputs.catalog.exists:
         old = parse_input(inputs.catalog)
         merged, report = merge_catalog(template, old, fuzzy_matching=options.fuzzy_matching,
-                                       keep_obsolete=options.keep_obsolete)
+                                       fuzzy_threshold=options.fuzzy_threshold, keep_obsolete=options.keep_obsolete)
     else:
         old = None
         merged = new_catalog(template, inputs.locale, created=inputs.created)
@@ -122,7 +125,8 @@ def splice_file(store: Store, inputs: MergeInputs) -> Merged | None:
         return None
     options = inputs.options
     spliced = splice_catalog(template, catalog, known[3], writer_options(options.width),
-                             fuzzy_matching=options.fuzzy_matching, keep_obsolete=options.keep_obsolete)
+                             fuzzy_matching=options.fuzzy_matching, fuzzy_threshold=options.fuzzy_threshold,
+                             keep_obsolete=options.keep_obsolete)
     if spliced is None:
         return None
     return Merged(spliced.written, spliced.report, entries=spliced.entries, metadata=spliced.metadata)
@@ -157,7 +161,7 @@ def init_catalog(
     store = open_store(None)
     template = parse_input(read_template_input(store, Path(input_file) if input_file else template_path(config, domain)))
     catalog = new_catalog(template, locale, created=format_po_date(build_date()))
-    store.stage(path, catalog_bytes(catalog, width=config["width"] if width is None else width))
+    store.stage(path, encode_po(catalog, width=config["width"] if width is None else width))
     store.commit()
     return path
 
@@ -170,11 +174,6 @@ def read_template_input(store: Store, path: Path) -> Input:
     return found
 
 
-def hashes_of(template: polib.POFile) -> bytes:
-    """``template_hashes`` of a template that the store has no layout of (made by another tool)."""
-    return b"".join(sorted(entry_hash(entry, 0) for entry in template if not entry.obsolete))
-
-
 def update_catalogs(
     config: Config,
     *,
@@ -185,12 +184,14 @@ def update_catalogs(
     domain: str = PROFILES_DOMAIN,
     width: int | None = None,
     fuzzy_matching: bool = True,
+    fuzzy_threshold: float | None = None,
     ignore_obsolete: bool = False,
     init_missing: bool = False,
     check: bool = False,
     describe: bool = False,
     store: Store | None = None,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> list[UpdateResult]:
     """Merge the template into every catalogue of the domain (or those of ``locales``).
 
@@ -202,6 +203,7 @@ def update_catalogs(
     the templates differ (``store.splice``).  With ``describe``, each written
     catalogue's result says what changed in it (``UpdateResult.change``), for
     ``compile``.  ``workers`` is accepted for compatibility and ignored.
+    ``progress`` hears of step "update", in catalogues.
     """
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
@@ -212,17 +214,22 @@ def update_catalogs(
     targets = select_catalogs(config, folder, domain, locales, create_missing=init_missing)
     if output and len(targets) != 1:
         raise ConfigError("--output needs exactly one --locale")
-    options = UpdateOptions(config["width"] if width is None else width, fuzzy_matching, not ignore_obsolete)
+    options = UpdateOptions(width=config["width"] if width is None else width, fuzzy_matching=fuzzy_matching,
+                            fuzzy_threshold=config["fuzzy_threshold"] if fuzzy_threshold is None else fuzzy_threshold,
+                            keep_obsolete=not ignore_obsolete)
     template = read_template_input(store, template_file) if targets else store.read(template_file)
     parse_template = lru_cache(maxsize=1)(lambda: parse_input(template))
     created = format_po_date(build_date())
-    hashes = lru_cache(maxsize=1)(lambda: _template_hashes(store, template, parse_template))
-    results = []
+    hashes = lru_cache(maxsize=1)(lambda: _template_hashes(store, template))
+    results: list[UpdateResult] = []
+    report = report_progress(progress)
+    report("update", 0, len(targets))
     try:
         for locale, path in sorted(targets.items()):
             results.append(update_one(store, MergeInputs(template, parse_template, store.read(path), locale, created,
                                                          options), Path(output) if output else None, check,
                                       describe, hashes))
+            report("update", len(results), len(targets))
     except BaseException:
         store.discard()
         raise
@@ -231,28 +238,33 @@ def update_catalogs(
     return results
 
 
-def _template_hashes(store: Store, template: Input, parse: Callable[[], polib.POFile]) -> bytes:
+def _template_hashes(store: Store, template: Input) -> bytes | None:
+    """The hashes of the template's blocks (None for a template the store did not write: no splice follows)."""
     found = recall_layout(store, template)
-    return template_hashes(found[0]) if found is not None else hashes_of(parse())
+    return template_hashes(found[0]) if found is not None else None
 
 
 def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bool, describe: bool,
                hashes: Callable[[], bytes]) -> UpdateResult:
-    """Update one catalogue (into ``output`` when given), unless the store knows it is up to date."""
+    """Update one catalogue (into ``output`` when given), unless it is up to date.
+
+    A catalogue is up to date when merging gives its content, whatever tool
+    laid it out (Poedit, Weblate, ``msgcat -w 79``): it is then left as it is.
+    """
     found, target = inputs.catalog, output or inputs.catalog.path
     slot = os.path.abspath(target)
     memo = (inputs.template.digest, astuple(inputs.options), found.digest)
     known = store.recall(MERGED, slot, "last")
     if output is None and found.exists and isinstance(known, tuple) and known[:3] == memo:
-        if store.verify and not same_but_date(merge_file(inputs).data, found.data or b""):
+        if store.verify and not is_merged(found, merge_file(inputs)):
             raise Mismatch(f"the store says {found.path} is up to date, merging again changes it")
         return UpdateResult(target, inputs.locale, False, False, MergeReport(), digest=found.digest)
     merged = store.run(MERGE, inputs)
     old = store.read(target) if output else found
-    if check:
-        changed = old.data is None or not same_but_date(old.data, merged.data)
-    else:
-        changed = stage_catalog(store, target, old, merged.data)
+    laid_out = old.data is not None and same_but_date(old.data, merged.data)  # our layout, dates aside
+    changed = not laid_out and not (output is None and is_merged(old, merged))
+    if changed and not check:
+        store.stage(target, merged.data)
     after = digest_bytes(merged.data) if changed else old.digest
     assert after is not None
     change = None
@@ -262,8 +274,20 @@ def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bo
         elif merged.entries is not None and merged.metadata is not None:
             change = CatalogChange(target, found.digest, after, merged.metadata, merged.entries)
     if not check:
-        keep_layout(store, target, after, merged.written.layout)
+        if (changed or laid_out) and merged.written.layout is not None:
+            keep_layout(store, target, after, merged.written.layout)  # only for bytes it describes
         if output is None:
             store.keep(MERGED, slot, "last", (inputs.template.digest, astuple(inputs.options), after, hashes()))
     return UpdateResult(target, inputs.locale, changed, changed and not check, merged.report, change, after, merged.new)
 
+
+def is_merged(found: Input, merged: Merged) -> bool:
+    """Whether the file already holds what the merge gives: its bytes (dates aside), or its content in
+    another layout."""
+    if found.data is None:
+        return False
+    if same_but_date(found.data, merged.data):
+        return True
+    old = merged.old if merged.old is not None else parse_input(found)
+    new = merged.new if merged.new is not None else parse_input(Input(found.path, merged.data, None))
+    return same_content(old, new)

@@ -39,13 +39,22 @@ def is_translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr)
 
 
+def first_form(entry: polib.POEntry) -> str:
+    """The translation's first form (the msgstr of a singular entry)."""
+    return entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
+
+
 def entry_status(entry: polib.POEntry) -> str:
-    """Which count of ``Statistics`` an entry belongs to: obsolete, fuzzy, translated or untranslated."""
+    """Which count of ``Statistics`` an entry belongs to: obsolete, fuzzy, translated or untranslated.
+
+    As ``msgfmt --statistics``: an entry whose first form is empty is untranslated, fuzzy flag or not
+    (GNU does not even write the flag of such an entry).
+    """
     if entry.obsolete:
         return "obsolete"
-    if entry.fuzzy:
+    if entry.fuzzy and first_form(entry):
         return "fuzzy"
-    return "translated" if is_translated(entry) else "untranslated"
+    return "translated" if not entry.fuzzy and is_translated(entry) else "untranslated"
 
 
 def count_entries(catalog: polib.POFile) -> Statistics:

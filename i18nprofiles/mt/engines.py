@@ -27,7 +27,7 @@ from i18nprofiles.config import Config, normalize_locale, parse_locale
 from i18nprofiles.errors import ConfigError, EngineError, LocaleError
 from i18nprofiles.gettext.pofile import read_catalog
 from i18nprofiles.gettext.stats import is_translated
-from i18nprofiles.matcher import FuzzyMatcher
+from i18nprofiles.gettext.matcher import FuzzyMatcher
 from i18nprofiles.mt.protect import TOKEN_RE
 
 ENGINE_NAMES = ("libre", "google", "deepl", "mymemory", "microsoft", "pseudo", "memory")

@@ -17,7 +17,7 @@ import io
 import pickle
 import posixpath
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from i18nprofiles.config import Config, parse_locale
 from i18nprofiles.errors import ConfigError, ProfileError
-from i18nprofiles.gettext.stats import is_translated
+from i18nprofiles.gettext.stats import floor_percent, is_translated
 from i18nprofiles.runtime import cpu_count, process_pool
 from i18nprofiles.site.markup import (
     SOURCE,
@@ -59,6 +59,7 @@ DATE_SKELETON = "yMMMM"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 PARALLEL_MIN_PAGES = 300  # below this, worker processes cost more than they save
+SHARES_PER_WORKER = 4  # shares of the pages per process: progress moves as each one is done
 
 Translation = tuple[str, bool]  # one catalogue entry as rendering needs it: (translated text, fuzzy)
 Table = Mapping[str, Translation]  # by msgid
@@ -121,7 +122,7 @@ def coverage(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bo
     if not texts:
         return 100.0
     done = sum(1 for text in texts if text in table and (use_fuzzy or not table[text][1]))
-    return 100.0 * done / len(texts)
+    return floor_percent(done, len(texts))  # rounded as compile and check round
 
 
 def make_localiser(page: Lang, source: Lang, table: Table, use_fuzzy: bool, mark: str) -> Any:
@@ -313,7 +314,7 @@ def published_locales(inputs: SiteInputs) -> tuple[list[str], dict[str, float]]:
         if percent >= threshold:
             published.append(code)
         else:
-            withheld[code] = round(percent, 1)
+            withheld[code] = percent
     return published, withheld
 
 
@@ -695,32 +696,47 @@ def render_page(record: Record, themes: Themes, translations: Table) -> bytes:
 
 
 def render_pages(records: Mapping[str, Record], names: Collection[str], tables: Mapping[str, Table],
-                 workers: int | None = None) -> dict[str, bytes]:
+                 workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
     """The bytes of the files ``names`` (of ``records``), profile pages in worker processes when there are many.
 
     ``tables`` are the translations of each locale; each page gets those of its texts only.
+    ``progress`` hears how many files are made, of how many.
     """
     todo = [(name, records[name], page_translations(records[name], tables)) for name in records if name in names]
     pages = [item for item in todo if isinstance(item[1], ProfilePage)]
     workers = cpu_count() if workers is None else workers
+    tell = progress or (lambda done, total: None)
+    tell(0, len(todo))
     if workers < 2 or len(pages) < PARALLEL_MIN_PAGES:
-        return render_share(todo)
-    shares = [pages[index::workers] for index in range(workers)]
+        return render_share(todo, lambda done: tell(done, len(todo)))
     others = [item for item in todo if not isinstance(item[1], ProfilePage)]
+    size = max(1, len(pages) // (workers * SHARES_PER_WORKER))
+    shares = [pages[start:start + size] for start in range(0, len(pages), size)]
+    mine = [item for share in shares[::workers] for item in share]  # this process renders a share in each round
+    theirs = [share for index, share in enumerate(shares) if index % workers]
     with process_pool(workers - 1) as pool:
-        done = pool.map(render_share, shares[1:])  # this process renders a share and the other files meanwhile
-        files = render_share(shares[0] + others)
-        for share in done:
-            files.update(share)
+        futures = [pool.submit(render_share, share) for share in theirs]
+
+        def tell_all(own: int) -> None:  # this process's files, and the other shares that are done
+            tell(own + sum(len(share) for share, future in zip(theirs, futures) if future.done()), len(todo))
+
+        files = render_share(mine + others, tell_all)  # and the files that are not profile pages
+        for future in futures:
+            files.update(future.result())
+    tell(len(todo), len(todo))
     return {name: files[name] for name, _, _ in todo}
 
 
-def render_share(items: list[tuple[str, Record, Table]]) -> dict[str, bytes]:
-    """Render some files, in this process or a worker (one theme per language, prepared once)."""
+def render_share(items: list[tuple[str, Record, Table]], made: Callable[[int], None] | None = None
+                 ) -> dict[str, bytes]:
+    """Render some files, in this process or a worker (one theme per language, prepared once);
+    ``made`` hears how many are done."""
     themes: Themes | None = None
     files = {}
     for name, record, translations in items:
         if themes is None and not isinstance(record, CopiedFile):
             themes = Themes(record.site.config)
         files[name] = render_page(record, themes, translations)  # type: ignore[arg-type]
+        if made is not None:
+            made(len(files))
     return files

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -336,6 +337,20 @@ def decode_text(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def make_slug(text: str) -> str:
+    """A slug made from any text: accents dropped, lowercase ASCII letters and digits, words joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+def suggest_slug(slug: object, path: str) -> str:
+    """The hint after a bad slug: a good one made from it, and the two ways to use it."""
+    good = make_slug(slug) if isinstance(slug, str) else ""
+    if not good:
+        return ""
+    return f" (for example {good!r}: rename the file to {good}{Path(path).suffix}, or add `slug: {good}`)"
+
+
 def parse_profile(
     text: str,
     path: str,
@@ -384,7 +399,8 @@ def parse_profile(
     slug = fields.get("slug", default_slug or Path(path).stem)
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         where = line_of("slug") if "slug" in fields else 1
-        raise ProfileError(f"bad slug {slug!r}: use lowercase letters, digits and '-'", path, where)
+        raise ProfileError(f"bad slug {slug!r}: use lowercase letters, digits and '-'{suggest_slug(slug, path)}",
+                           path, where)
     lang = normalize_locale(str(fields.get("lang", source_locale)), path, line_of("lang"))
 
     segments: list[Segment] = []

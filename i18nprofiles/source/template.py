@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterator, Sequence
 from typing import IO, Any
 
 import polib
 
+from i18nprofiles.errors import ProfileError
 from i18nprofiles.source.model import Profile
+
+LOG = logging.getLogger("i18nprofiles")  # the Babel plugin's messages: pybabel shows them
 
 GENERATOR = "i18nprofiles"
 
@@ -96,11 +100,14 @@ def extract_babel(
     path = name if isinstance(name, str) else "profile.md"
     fields = [f.strip() for f in options.get("translatable_fields", "").split(",") if f.strip()]
     source_locale = options.get("source_locale", "fr")
-    profile = parse_profile(
-        decode_text(fileobj.read(), path),
-        path,
-        source_locale=source_locale,
-        translatable_fields=fields,
-    )
+    try:
+        text = decode_text(fileobj.read(), path)
+        if not path.endswith((".yaml", ".yml")) and not text.startswith("---"):
+            LOG.warning("%s: skipped: not a profile (no YAML front matter)", path)  # a README caught by **.md
+            return
+        profile = parse_profile(text, path, source_locale=source_locale, translatable_fields=fields)
+    except ProfileError as exc:  # pybabel would end in a traceback: say where, and go on with the other files
+        LOG.error("%s (file skipped)", exc)
+        return
     for segment in profile.segments:
         yield segment.line, None, segment.text, [segment_comment(profile, segment.label, source_locale)]

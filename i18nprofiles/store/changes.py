@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polib
 
-from i18nprofiles.gettext.pofile import Key
+from i18nprofiles.gettext.pofile import Key, entry_content
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,6 @@ class CatalogChange:
     after: str
     metadata: tuple[dict[str, str], dict[str, str]]  # the header before and after
     entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]] = field(default_factory=dict)
-
-
-#: What makes two versions of an entry the same (polib's line number aside).
-CONTENT_FIELDS = (
-    "msgid", "msgstr", "msgid_plural", "msgstr_plural", "msgctxt", "obsolete", "comment", "tcomment",
-    "occurrences", "flags", "previous_msgctxt", "previous_msgid", "previous_msgid_plural",
-)
-
-
-def entry_content(entry: polib.POEntry) -> tuple[object, ...]:
-    """An entry's content as a comparable tuple."""
-    return tuple(getattr(entry, name) for name in CONTENT_FIELDS)
 
 
 def diff_catalogs(

@@ -11,7 +11,6 @@ record stale.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,8 @@ LIBRARIES = ("i18nprofiles", "babel", "polib", "jinja2", "markdown-it-py", "PyYA
 
 def library_versions() -> tuple[tuple[str, str], ...]:
     """(distribution, version) for each of ``LIBRARIES``; "absent" for one that is not installed."""
+    import importlib.metadata  # here: the commands that keep no record need not pay for it
+
     found = []
     for name in LIBRARIES:
         try:

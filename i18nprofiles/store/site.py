@@ -20,7 +20,7 @@ signature, so that only the files that differ there are written again.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +59,7 @@ class RenderInputs:
     changed: Mapping[str, frozenset[str] | None]
     previous: RenderState
     workers: int | None = None
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)  # files made, of how many
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,8 @@ def reuse_pages(store: Store, inputs: RenderInputs) -> RenderOutput | None:
         if tuple(known[1]) == file_signature(f"{base}/{name}"):
             reused.add(name)
     todo = [name for name in inputs.records if name not in reused]
-    return RenderOutput(inputs.folder, render_pages(inputs.records, todo, inputs.tables, inputs.workers),
-                        frozenset(reused))
+    return RenderOutput(inputs.folder, render_pages(inputs.records, todo, inputs.tables, inputs.workers,
+                                                    inputs.progress), frozenset(reused))
 
 
 def recall_files(store: Store, folder: Path) -> list[str]:

@@ -1,17 +1,16 @@
 """Catalogue files rewritten block by block: only the entries that changed are made again.
 
-Writing a catalogue is fast only if the entries that did not change are not
-formatted again.  When the store wrote a file, it keeps the file's *layout*
-(for the file's digest): every entry's key, the size of its block in bytes and
-a hash of everything that shapes the block.  The next write of that path,
-while the file is still those bytes, copies the block of every entry whose
-hash is the same and formats only the others (``write_blocks``).
+When the store wrote a file, it keeps the file's *layout* (for the file's
+digest): every entry's key, the size of its block in bytes and a hash of the
+block.
 
-``update`` goes further (``splice_catalog``): a catalogue that is what the
-last update made from a template T0 (the store kept T0's entry hashes), merged
-with a new template T whose layout is known, is merged again only where T
-differs from T0; the other entries are the catalogue's own blocks, since
-merging is idempotent.  Only those entries are parsed.
+``extract`` (``splice_template``) makes again only the entries of the texts
+of profiles that changed, and copies every other block from the template it
+wrote last.  ``update`` (``splice_catalog``): a catalogue that is what the last
+update made from a template T0 (the store kept the hashes of T0's blocks),
+merged with a new template T whose layout is known, is merged again only
+where T's blocks differ from T0's; the other entries are the catalogue's own
+blocks, since merging is idempotent.  Only those entries are parsed.
 
 Both are accelerators: the full stage (format every entry, merge every
 entry) is the definition, and verify mode compares their bytes.
@@ -20,9 +19,7 @@ entry) is the definition, and verify mode compares their bytes.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import pickle
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +29,7 @@ from typing import Any
 
 import polib
 
+from i18nprofiles.gettext.matcher import DEFAULT_CUTOFF
 from i18nprofiles.gettext.merge import (
     MergeReport,
     entry_key,
@@ -43,11 +41,13 @@ from i18nprofiles.gettext.merge import (
     retire,
 )
 from i18nprofiles.gettext.pofile import (
+    CHARSETS,
     Key,
+    catalog_charset,
     entry_block,
-    entry_order,
+    generate_blocks,
     has_translation,
-    header_lines,
+    header_block,
     parse_catalog,
     plural_count,
 )
@@ -65,16 +65,14 @@ def writer_options(width: int, no_location: bool = False, sort_output: bool = Fa
     return (width, no_location, sort_output, ignore_obsolete, omit_header)
 
 
-def entry_hash(entry: polib.POEntry, plurals: int) -> bytes:
-    """A hash of everything that shapes an entry's block (``writer_options`` aside)."""
-    content = (entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, sorted(entry.msgstr_plural.items()),
-               bool(entry.obsolete), entry.comment, entry.tcomment, list(entry.occurrences), list(entry.flags),
-               entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural, plurals)
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: the same content gives the same bytes, whatever objects hold it
-    pickler.dump(content)
-    return hashlib.blake2b(buffer.getvalue(), digest_size=HASH_SIZE).digest()
+def catalog_shape(catalog: polib.POFile) -> tuple[int, str]:
+    """What besides an entry and the options shapes its block: the catalogue's plural forms and charset."""
+    return plural_count(catalog), catalog_charset(catalog)
+
+
+def block_hash(block: bytes) -> bytes:
+    """The hash a layout keeps of an entry's block: the same bytes, the same entry (for the same options)."""
+    return hashlib.blake2b(block, digest_size=HASH_SIZE).digest()
 
 
 @dataclass
@@ -90,7 +88,7 @@ class Layout:
     """
 
     options: tuple[Any, ...]
-    plurals: int
+    shape: tuple[int, str]  # the catalogue's (plural forms, charset)
     header: int = 0
     keys: list[Key] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
@@ -121,14 +119,14 @@ class Layout:
         return dict(zip(self.keys, count()))
 
     def to_plain(self) -> tuple[Any, ...]:
-        return (self.options, self.plurals, self.header, self.keys, self.sizes, b"".join(self.hashes), self.active,
+        return (self.options, self.shape, self.header, self.keys, self.sizes, b"".join(self.hashes), self.active,
                 bytes(self.translated), self.previous, self.extra)
 
     @classmethod
     def from_plain(cls, data: Any) -> Layout:
-        options, plurals, header, keys, sizes, hashes, active, translated, previous, extra = data
+        options, shape, header, keys, sizes, hashes, active, translated, previous, extra = data
         split = [hashes[i:i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
-        layout = cls(tuple(options), plurals, header, [tuple(key) for key in keys], list(sizes), split, active,
+        layout = cls(tuple(options), tuple(shape), header, [tuple(key) for key in keys], list(sizes), split, active,
                      bytearray(translated), {tuple(k): tuple(v) for k, v in previous.items()}, dict(extra))
         if not len(layout.keys) == len(layout.sizes) == len(layout.hashes) == len(layout.translated) >= active:
             raise ValueError("inconsistent layout")
@@ -143,32 +141,31 @@ class Written:
     layout: Layout
 
 
-def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], old: tuple[Layout, bytes] | None = None,
-                 extra: dict[str, Any] | None = None) -> Written:
-    """The bytes of a catalogue and their layout (with ``extra``); with ``old`` (the layout and bytes of the
-    file written before with the same options), the blocks of unchanged entries are copied from it."""
+def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], extra: dict[str, Any] | None = None) -> Written:
+    """The bytes of a catalogue (as ``generate_blocks`` writes them) and their layout, with ``extra``.
+
+    The layout is None for a file whose header is not its first block (only
+    odd files read as they were), which no later write copies from.
+    """
     width, no_location, sort_output, ignore_obsolete, omit_header = options
-    plurals = plural_count(catalog)
-    if old is not None and (old[0].options != options or old[0].plurals != plurals or omit_header):
-        old = None
-    known: dict[bytes, bytes] = {}
-    if old is not None:
-        layout, data = old
-        ends = layout.ends()
-        known = {digest: data[ends[i]:ends[i + 1]] for i, digest in enumerate(layout.hashes)}
-    head = b"" if omit_header else "".join(header_lines(catalog)).encode("utf-8")
-    written = Layout(options, plurals, len(head), extra=extra or {})
-    pieces = [head]
-    for position, entry in enumerate(entry_order(catalog, sort_output=sort_output, ignore_obsolete=ignore_obsolete)):
-        digest = entry_hash(entry, plurals)
-        block = known.get(digest)
-        if block is None:
-            block = entry_block(entry, width, no_location, plurals)
-            if omit_header and position == 0:
-                block = block[1:]  # no blank line before the first entry
+    shape = catalog_shape(catalog)
+    codec = CHARSETS[shape[1]]
+    layout: Layout | None = Layout(options, shape, extra=extra or {})
+    pieces = []
+    for entry, text in generate_blocks(catalog, width=width, no_location=no_location, omit_header=omit_header,
+                                       sort_output=sort_output, ignore_obsolete=ignore_obsolete):
+        block = text.encode(codec, "surrogateescape")
         pieces.append(block)
-        written.add(entry, len(block), digest)
-    return Written(b"".join(pieces), written)
+        if layout is None:
+            continue
+        if entry is None:
+            if len(pieces) > 1:
+                layout = None  # a header after entries: no layout
+            else:
+                layout.header = len(block)
+        else:
+            layout.add(entry, len(block), block_hash(block))
+    return Written(b"".join(pieces), layout)  # type: ignore[arg-type]
 
 
 def recall_layout(store: Store, found: Input) -> tuple[Layout, bytes] | None:
@@ -214,7 +211,7 @@ class Spliced:
 
 
 def template_hashes(layout: Layout) -> bytes:
-    """The hashes of a template's active entries, sorted: what a catalogue merged with it keeps of it."""
+    """The hashes of a template's active blocks, sorted: what a catalogue merged with it keeps of it."""
     return b"".join(sorted(layout.hashes[: layout.active]))
 
 
@@ -225,10 +222,11 @@ def splice_catalog(
     options: tuple[Any, ...],
     *,
     fuzzy_matching: bool = True,
+    fuzzy_threshold: float = DEFAULT_CUTOFF,
     keep_obsolete: bool = True,
 ) -> Spliced | None:
     """``merge_catalog`` of a template into a catalogue that a merge with another template (``base``: its
-    ``template_hashes``) made, writing only the entries where the two templates differ.
+    ``template_hashes``) made, writing only the entries whose blocks differ in the two templates.
 
     None when the catalogue does not have that template's keys, or when the
     layouts were written with other options (the whole merge runs then).
@@ -253,6 +251,7 @@ def splice_catalog(
     theader, tentries = parse_blocks(tdata, tlayout, tindex, changed)
     cheader, centries = parse_blocks(cdata, clayout, cindex, wanted & cindex.keys())
 
+    plurals = plural_count(cheader)
     report = MergeReport()
     used: set[Key] = template_keys - set(changed)
     merged: dict[Key, polib.POEntry] = {}
@@ -263,11 +262,11 @@ def splice_catalog(
             if old.obsolete:
                 report.revived.append(new)
             used.add(key)
-            merged[key] = merged_entry(new, old)
+            merged[key] = merged_entry(new, old, plurals=plurals)
         elif key in previous and previous[key] not in template_keys:
             used.add(previous[key])
             report.revived.append(new)
-            merged[key] = restored_entry(new, centries[previous[key]])
+            merged[key] = restored_entry(new, centries[previous[key]], plurals)
         else:
             unmatched.append(new)
     matches: dict[Key, polib.POEntry] = {}
@@ -278,16 +277,16 @@ def splice_catalog(
             centries.update(parse_blocks(cdata, clayout, cindex, keys - centries.keys())[1])
             return centries
 
-        matches = find_fuzzy(unmatched, (centries[key] for key in removed), pool, fetch)
+        matches = find_fuzzy(unmatched, (centries[key] for key in removed), pool, fetch, fuzzy_threshold)
     for new in unmatched:
         old = matches.get(entry_key(new))
-        merged[entry_key(new)] = entry = merged_entry(new, old, fuzzy=old is not None)
+        merged[entry_key(new)] = entry = merged_entry(new, old, fuzzy=old is not None, plurals=plurals)
         (report.fuzzy if old is not None else report.added).append(entry)
     used.update(entry_key(old) for old in matches.values())
 
     header = merged_header(cheader, theader.metadata)
-    if plural_count(header) != clayout.plurals:
-        return None  # never so after a merge (the header is the catalogue's); copied plural blocks would be wrong
+    if catalog_shape(header) != clayout.shape:
+        return None  # plural forms or charset changed: copied blocks would be wrong
     entries: dict[Key, tuple[polib.POEntry | None, polib.POEntry | None]] = {
         key: (centries.get(key), entry) for key, entry in merged.items()
         if centries.get(key) is None or entry_content(centries[key]) != entry_content(entry)}
@@ -315,10 +314,11 @@ def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, pol
     from ``old`` (runs of blocks that follow each other there in one slice)."""
     layout, data = old
     width, no_location = layout.options[0], layout.options[1]
-    plurals = plural_count(header)
-    head = "".join(header_lines(header)).encode("utf-8")
+    shape = catalog_shape(header)
+    codec = CHARSETS[shape[1]]
+    head = header_block(header, width=width, no_location=no_location).encode(codec, "surrogateescape")
     ends, index = layout.ends(), layout.index()
-    written = Layout(layout.options, plurals, len(head), extra=extra or {})
+    written = Layout(layout.options, shape, len(head), extra=extra or {})
     pieces = [head]
     first = last = -2
     for key in keys:
@@ -330,10 +330,14 @@ def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, pol
                 pieces.append(data[ends[first]:ends[last + 1]])
             first = last = position if position is not None else -2
             if position is None:
-                pieces.append(entry_block(merged[key], width, no_location, plurals))
+                pieces.append(entry_block(merged[key], width=width, no_location=no_location, plurals=shape[0],
+                                          charset=shape[1]).encode(codec, "surrogateescape"))
         if position is None:
             entry = merged[key]
-            written.add(entry, len(pieces[-1]), entry_hash(entry, plurals))
+            if not pieces[-1]:
+                pieces.pop()  # an obsolete entry GNU drops
+                continue
+            written.add(entry, len(pieces[-1]), block_hash(pieces[-1]))
         else:
             written.keys.append(key)
             written.sizes.append(layout.sizes[position])
