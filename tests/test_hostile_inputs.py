@@ -183,7 +183,23 @@ def test_a_broken_ui_catalogue_is_an_error_at_its_line(project: Path, cli, plura
         assert snapshot(project) == before
 
 
-@pytest.mark.parametrize("control", ["\x00", "\x01", "\x1b", "\x7f", "\u009b"])
+def test_a_nul_in_a_translation_never_reaches_a_page(project: Path, cli) -> None:
+    """GNU gettext ends a string at a NUL (raw or ``\\0``): the reader does the same, or refuses the file."""
+    po = project / "locales" / "es" / "LC_MESSAGES" / "profiles.po"
+    text = po.read_text(encoding="utf-8")
+    for nul in ("\x00", "\\0"):
+        po.write_text(text.replace('msgid "Un paragraphe."\nmsgstr ""', f'msgid "Un paragraphe."\nmsgstr "Un pár{nul}rafo."'),
+                      encoding="utf-8")
+        result = cli("build", cwd=project)
+        if result.code == 2:
+            assert "control character U+0000 in a translation" in result.err
+            continue
+        assert result.code == 0, result.err
+        page = (project / "site" / "es" / "ana" / "index.html").read_bytes()
+        assert b"\x00" not in page and b"rafo." not in page and "Un pár".encode() in page
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x1b", "\x7f", "\u009b"])
 def test_a_control_character_in_a_translation_is_refused_with_its_line(project: Path, cli, control: str) -> None:
     po = project / "locales" / "es" / "LC_MESSAGES" / "profiles.po"
     text = po.read_text(encoding="utf-8")

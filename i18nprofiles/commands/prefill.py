@@ -34,7 +34,7 @@ from i18nprofiles.config import Config, read_glossary
 from i18nprofiles.errors import CatalogError, ConfigError
 from i18nprofiles.files import stage_file
 from i18nprofiles.gettext.control import check_translations
-from i18nprofiles.gettext.pofile import Key, build_date, catalog_bytes, parse_catalog, same_but_date
+from i18nprofiles.gettext.pofile import Key, build_date, encode_po, parse_catalog, same_but_date
 from i18nprofiles.mt.engines import Engine, EngineError, NoTranslation, RetryableError
 from i18nprofiles.mt.protect import (
     TOKEN_RE,
@@ -314,7 +314,7 @@ class Prefill:
                 self.catalogs[locale] = self._read(locale, path)
             catalog = self.catalogs[locale]
             self._apply(locale, catalog)
-            data = catalog_bytes(catalog, width=self.width)
+            data = encode_po(catalog, width=self.width)
             if same_but_date(self.known[locale], data):
                 return
             temp = stage_file(path, data)
