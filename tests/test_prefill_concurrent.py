@@ -38,8 +38,8 @@ def test_an_edit_saved_while_prefill_runs_is_kept(project: Path) -> None:
     path = po_path(project)
     saved = []
 
-    def progress(*_: object) -> None:
-        if not saved:  # after the first answer, before any save
+    def progress(*args: object) -> None:
+        if not saved and args[-2]:  # (step,) done, total: after the first answer, before the save that follows
             translator_saves(path)
             saved.append(True)
 
