@@ -104,8 +104,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
 }
 
 GITIGNORE = """\
-# Made by `i18nprofiles build`: the site, the compiled catalogues, the cache.
+# Made by `i18nprofiles build`: the site (and the folder where its next version is made), the compiled
+# catalogues, the cache.
 /site/
+/.site.staging/
 /.i18nprofiles-cache/
 *.mo
 """
