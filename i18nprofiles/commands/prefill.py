@@ -32,7 +32,7 @@ import polib
 
 from i18nprofiles.config import Config, read_glossary
 from i18nprofiles.errors import CatalogError, ConfigError
-from i18nprofiles.files import stage_file
+from i18nprofiles.files import remove_leftovers, stage_file
 from i18nprofiles.gettext.control import check_translations
 from i18nprofiles.gettext.pofile import Key, build_date, encode_po, parse_catalog, same_but_date
 from i18nprofiles.mt.engines import Engine, EngineError, NoTranslation, RetryableError
@@ -211,6 +211,8 @@ class Prefill:
         self.source = engine.language_code(config.source_locale)
         self.targets = {locale: engine.language_code(locale) for locale in catalogs}
         self.known: dict[str, bytes] = {}  # each catalogue's bytes as last read or written by this run
+        for folder in {path.parent for path in catalogs.values()}:
+            remove_leftovers(folder)  # temporary files of a killed run
         self.catalogs = {locale: self._read(locale, path) for locale, path in catalogs.items()}
         self.reports = {locale: LocaleReport(locale, path) for locale, path in catalogs.items()}
         self.fills: dict[str, dict[Key, tuple[str, str]]] = {locale: {} for locale in catalogs}  # key -> (text, note)
