@@ -166,7 +166,7 @@ def test_leftovers_of_killed_runs_are_removed_and_others_kept(built: Path) -> No
 
 
 def test_an_output_folder_that_holds_the_project_is_refused(built: Path) -> None:
-    for output in (".", "..", "locales", ".i18nprofiles-cache"):
+    for output in (".", "..", "locales", ".i18nprofiles-cache", "examples", "examples/profiles"):
         result = run_cli(built, "render", "-o", output)
         assert result.returncode == 2, (output, result.stderr)
         assert "the output folder must not hold the project's files" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -265,6 +266,14 @@ def check_site_inputs(config: Config, profiles: Sequence[Profile], output: str |
 
 
 def project_folders(config: Config) -> list[Path]:
-    """The project's own folders, which an output folder must not hold."""
+    """The project's own folders, which an output folder must not hold: the project, its catalogues, cache
+    and templates, and the folders its profile patterns start from."""
     folders = [config.root, config.locales_dir, config.cache_dir]
-    return [*folders, config.templates_dir] if config.templates_dir else folders
+    if config.templates_dir:
+        folders.append(config.templates_dir)
+    for pattern in config.profile_globs:
+        parts = PurePosixPath(pattern).parts
+        fixed = list(itertools.takewhile(lambda part: not any(char in part for char in "*?["), parts[:-1]))
+        if fixed:
+            folders.append(config.root / PurePosixPath(*fixed))
+    return folders
