@@ -124,7 +124,7 @@ def test_a_signal_while_workers_start_stops_everything_at_once(project: Path, si
 
 
 def test_ctrl_c_at_any_moment_leaves_files_old_or_new(project: Path) -> None:
-    for step, delay in enumerate((0.4, 0.9, 1.4, 2.0)):
+    for step, delay in enumerate((0.5, 1.2, 2.0)):
         edit(project, 10 + step)
         before = outputs(project)
         process = start(project, "build")
