@@ -248,7 +248,10 @@ jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1),
 
 
 def report_render(result: Any, config: Config) -> None:
-    """Print what render wrote and which locales it held back."""
+    """Print what render wrote, the translations it did not publish and the locales it held back."""
+    for item in result.held_back:
+        click.echo(f"warning: {relative_to_cwd(item.path)}:{item.line}: translation not published ({item.check}: "
+                   f"{item.message}); the page shows the source text: {shorten(item.msgid)}", err=True)
     for locale, percent in sorted(result.withheld.items()):
         click.echo(f"{locale}: not published ({percent:g}% translated, publish_threshold is "
                    f"{config['publish_threshold']}%)")

@@ -26,13 +26,9 @@ from i18nprofiles.check.findings import (
     is_failing,
     sort_findings,
 )
+from i18nprofiles.check.policy import active_checks, translation_problems
 from i18nprofiles.check.poscan import Message
-from i18nprofiles.check.quality import (
-    QUALITY_CHECKS,
-    applies,
-    build_context,
-    usual_length_ratio,
-)
+from i18nprofiles.check.quality import build_context, usual_length_ratio
 from i18nprofiles.config import Config, normalize_locale, read_glossary
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.gettext.stats import floor_percent
@@ -280,22 +276,13 @@ def quality_findings(checked: list[tuple[Message, bool]], locale: str, path: str
     ratio = usual_length_ratio([pair for m, fuzzy in checked if not fuzzy for pair in _pairs(m)])
     base = build_context(locale, options.glossary, ratio)
     own = replace(base, exempt=True)
-    active = [(name, QUALITY_CHECKS[name], CHECKS[name].severity) for name in QUALITY_CHECKS
-              if name not in options.skip and applies(name, locale)]
+    active = active_checks(locale, options.skip)
     findings = []
     for message, fuzzy in checked:
-        ignored = _ignored(message)
         ctx = own if message.comment and is_exempt(message, locale) else base
-        pairs = _pairs(message)
-        for name, check, severity in active:
-            if ignored and name in ignored:
-                continue
-            for source, target in pairs:
-                problem = check(source, target, ctx)
-                if problem:
-                    text, level = (f"{problem} (fuzzy entry)", NOTICE) if fuzzy else (problem, severity)
-                    findings.append(Finding(path, message.line, name, level, text, locale, message.msgid, fuzzy))
-                    break
+        for name, problem in translation_problems(_pairs(message), ctx, active, _ignored(message)):
+            text, level = (f"{problem} (fuzzy entry)", NOTICE) if fuzzy else (problem, CHECKS[name].severity)
+            findings.append(Finding(path, message.line, name, level, text, locale, message.msgid, fuzzy))
     return findings
 
 

@@ -54,6 +54,19 @@ def static_files(config: Config) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
+def root_files(config: Config) -> dict[str, Path]:
+    """The files the theme puts at the root of the site (favicon.ico, favicon.svg); the project's win."""
+    found: dict[str, Path] = {}
+    roots = [THEME_DIR / "root"]
+    if config.templates_dir:
+        roots.append(config.templates_dir / "root")
+    for root in roots:
+        for path in sorted(root.iterdir()) if root.is_dir() else []:
+            if path.is_file():
+                found[path.name] = path
+    return dict(sorted(found.items()))
+
+
 def theme_digest(config: Config, locale: str) -> str:
     """A digest of the templates and UI catalogues that pages in ``locale`` are made with."""
     digest = hashlib.sha256()
