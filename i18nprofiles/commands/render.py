@@ -294,18 +294,18 @@ def render_site(
     if profiles is None:
         profiles = read_profiles(config, store=store)
     previous = recall_state(store, folder)
-    files: dict[str, Input] = {}
+    sources: dict[str, Input] = {}  # the catalogue files read
     if tables is not None:
         translations = {code: LocaleTranslations(tables.get(code, {}), None, None) for code in config.locales}
     else:
-        files = {code: store.read(catalog_path(config, code)) for code in config.locales}
+        sources = {code: store.read(catalog_path(config, code)) for code in config.locales}
         translations = {
-            code: read_translations(store, TableInputs(files[code], (catalogs or {}).get(code),
+            code: read_translations(store, TableInputs(sources[code], (catalogs or {}).get(code),
                                                        (changes or {}).get(code)), previous.tables.get(code))
             for code in config.locales}
     withheld = {}
     for code, found in translations.items():
-        file = files.get(code)
+        file = sources.get(code)
         if (file is None and not found.table) or (file is not None and not file.exists):
             continue  # no translations
         policy = locale_policy(config, code, file, (catalogs or {}).get(code))
@@ -331,6 +331,6 @@ def render_site(
             found.kept.keep(found.digest)
     if own:
         store.commit()
-    notes = held_back(config, profiles, published, withheld, files) if files else []
+    notes = held_back(config, profiles, published, withheld, sources) if sources else []
     return RenderResult(folder, written, sorted([*unchanged, *made.reused]), published, withheld_locales, removed,
                         len(made.files), notes)
