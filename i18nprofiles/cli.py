@@ -289,6 +289,11 @@ def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: 
     config = get_config(ctx, use_fuzzy=use_fuzzy)
     with project_store(ctx, config) as store:
         steps = build_project(config, output=output, workers=jobs, store=store)
+    return report_build(steps, config)
+
+
+def report_build(steps: Any, config: Config) -> int:
+    """Print what build did; EXIT_PROBLEMS when a catalogue stopped it before rendering."""
     click.echo(f"{relative_to_cwd(steps.extract.path)}: {steps.extract.messages} messages "
                f"({'written' if steps.extract.written else 'unchanged'})")
     for result in steps.update:
@@ -300,6 +305,36 @@ def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: 
         click.echo("not rendered: fix the catalogues above", err=True)
         return EXIT_PROBLEMS
     report_render(steps.render, config)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 (0: a free one).")
+@site_output_option
+@use_fuzzy_option
+@jobs_option
+@click.pass_context
+def serve(ctx: click.Context, port: int, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
+    """Build, serve the site on 127.0.0.1, build again and reload the page when an input changes."""
+    import time
+
+    from i18nprofiles.commands.serve import start_server
+
+    session: Session = ctx.obj
+    config = get_config(ctx, use_fuzzy=use_fuzzy)
+    server = start_server(config, port=port, output=output, use_fuzzy=use_fuzzy, workers=jobs,
+                          no_cache=session.no_cache, log=click.echo,
+                          on_build=lambda made, steps: report_build(steps, made))
+    click.echo(f"serving {relative_to_cwd(server.folder)} at {server.url} (Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    click.echo("stopped")
     return EXIT_OK
 
 
@@ -422,7 +457,11 @@ def check(ctx: click.Context, locales: Sequence[str], directory: str | None, fai
         if output_format != "text":
             click.echo(format_summary(report), nl=False, err=True)
     if report_dir:
-        paths = write_report(report, report_dir)
+        from i18nprofiles.check.report import UI
+        from i18nprofiles.site.theme import load_ui_translations
+
+        locale = config.source_locale  # the project's working language
+        paths = write_report(report, report_dir, ui=UI(load_ui_translations(config, locale), locale))
         click.echo(f"report: {relative_to_cwd(paths[0])}", err=True)
     return EXIT_PROBLEMS if report.failed else EXIT_OK
 

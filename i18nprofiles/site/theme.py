@@ -33,6 +33,9 @@ THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
 UI_SOURCE_LANG = "en"  # the language of the msgids in templates
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+# Python modules with UI strings of their own (the check report): their ``ui.html``/``ui.text`` calls.
+UI_MODULES = (Path(__file__).resolve().parent.parent / "check" / "report.py",)
+MODULE_KEYWORDS = {"html": None, "text": None, "nhtml": (1, 2)}
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -189,12 +192,19 @@ def build_messages_template(config: Config, created: str = "") -> polib.POFile:
     """The template of the UI strings of every template, in order of appearance."""
     template = new_template(config["project"], created)
     entries: dict[tuple[str, str | None], polib.POEntry] = {}
-    for path, reference in template_files(config):
+    sources = [(path, reference, False) for path, reference in template_files(config)]
+    sources += [(path, "i18nprofiles/" + path.relative_to(THEME_DIR.parent.parent).as_posix(), True)
+                for path in UI_MODULES]
+    for path, reference, module in sources:
         with path.open("rb") as handle:
-            found = babel_extract(
-                jinja2.ext.babel_extract, handle, KEYWORDS, ["Translators:"],
-                {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"},
-            )
+            if module:
+                found = babel_extract("python", handle, MODULE_KEYWORDS, ["Translators:"], {})
+            else:
+                found = babel_extract(
+                    jinja2.ext.babel_extract, handle, KEYWORDS, ["Translators:"],
+                    {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true",
+                     "silent": "false"},
+                )
             for line, message, comments, _context in found:
                 singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
                 entry = entries.get((singular, plural))
