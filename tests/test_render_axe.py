@@ -8,6 +8,7 @@ is on (WCAG 2.x A and AA, best practices).
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,3 +83,7 @@ def test_axe_finds_no_violation(page: Any, project: Path, locale: str) -> None:
         page.goto(file.as_uri())
         assert page.evaluate("document.documentElement.lang") == locale
         assert violations(page, file) == [], file
+    if os.environ.get("I18NPROFILES_SCREENSHOTS") and locale == "en":  # docs/check-report.png
+        page.set_viewport_size({"width": 1200, "height": 900})
+        page.goto((project / "report" / locale / "index.html").as_uri())
+        page.screenshot(path=str(Path(os.environ["I18NPROFILES_SCREENSHOTS"]) / "check-report.png"))

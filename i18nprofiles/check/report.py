@@ -167,7 +167,7 @@ def render_html(report: CheckReport, title: str | None = None, ui: UI | None = N
     ui = ui or UI()
     title_html = escape(title) if title else ui.html("Translation status")
     state = ui.html("check failed") if report.failed else ui.html("check passed")
-    counts = ui.html("%(errors)s errors, %(warnings)s warnings, %(notices)s notices (failing at: %(level)s)",
+    counts = ui.html("errors: %(errors)s, warnings: %(warnings)s, notices: %(notices)s (failing at: %(level)s)",
                      errors=report.count("error"), warnings=report.count("warning"), notices=report.count("notice"),
                      level=report.fail_level)
     shown, left = visible_findings(report.findings)
