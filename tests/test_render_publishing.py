@@ -224,3 +224,16 @@ def test_a_configured_favicon(tmp_path: Path) -> None:
     icon = Image.open(config.output_dir / "favicon.ico")
     assert icon.format == "ICO" and (48, 48) in icon.info["sizes"]
     assert not (config.output_dir / "favicon.svg").exists()
+
+
+def test_a_locale_that_falls_below_the_threshold_after_an_edit_is_withheld(tmp_path: Path) -> None:
+    root = make_project(tmp_path, publish_threshold=84)  # es: 46 of 54 texts reviewed (85.2 %)
+    config = load_config(root)
+    assert render_site(config).published == ["fr", "es"]
+    po = polib.pofile(str(catalogue_path(root, "es")))
+    for entry in [e for e in po if e.msgstr and not e.fuzzy][:2]:
+        entry.msgstr = ""
+    po.save(str(catalogue_path(root, "es")))
+    result = render_site(load_config(root))  # the counts kept by the last render do not settle it: all counted
+    assert result.published == ["fr"] and result.withheld == {"es": 81.5, "en": 79.6}
+    assert not (config.output_dir / "es").exists()

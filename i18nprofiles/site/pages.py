@@ -129,14 +129,73 @@ def table_from_catalog(catalog: polib.POFile) -> dict[str, Translation]:
     return table
 
 
+class Counts(NamedTuple):
+    """How many of a locale's distinct texts would show translated (``done``) of how many (``total``)."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.done / self.total if self.total else 100.0
+
+
+def other_texts(profiles: Sequence[Profile], code: str) -> set[str]:
+    """The distinct segments of the profiles written in another language than ``code``."""
+    language = parse_locale(code)
+    other = {lang for lang in {p.lang for p in profiles} if parse_locale(lang) != language}
+    return {s.text for p in profiles if p.lang in other for s in p.segments}
+
+
+def coverage_counts(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bool,
+                    withheld: Collection[str] = ()) -> Counts:
+    """The segments (of profiles in other languages) that would publish translated: reviewed translations,
+    fuzzy ones with ``use_fuzzy``, none that the publishing policy withholds."""
+    texts = other_texts(profiles, code)
+    get = table.get
+    done = 0
+    for text in texts:
+        found = get(text)
+        if found is not None and (use_fuzzy or not found[1]) and text not in withheld:
+            done += 1
+    return Counts(done, len(texts))
+
+
 def coverage(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bool) -> float:
     """Percent of the distinct segments (of profiles in other languages) that would publish translated."""
-    other = {lang for lang in {p.lang for p in profiles} if parse_locale(lang) != parse_locale(code)}
-    texts = {s.text for p in profiles if p.lang in other for s in p.segments}
-    if not texts:
-        return 100.0
-    done = sum(1 for text in texts if text in table and (use_fuzzy or not table[text][1]))
-    return 100.0 * done / len(texts)
+    return coverage_counts(profiles, code, table, use_fuzzy).percent
+
+
+class Verdict(NamedTuple):
+    """Whether a locale reaches the publishing threshold; the counts, exact when ``exact``, else a lower bound
+    of ``done`` and an upper bound of ``total`` (enough to say it is published)."""
+
+    published: bool
+    done: int
+    total: int
+    exact: bool = True
+
+    @property
+    def percent(self) -> float:
+        return Counts(self.done, self.total).percent
+
+
+@dataclass(frozen=True)
+class CoverageInputs:
+    """What decides whether a locale is published: its texts, translations, withheld ones, the threshold."""
+
+    profiles: Sequence[Profile]
+    code: str
+    table: Table
+    use_fuzzy: bool
+    withheld: frozenset[str]
+    threshold: float
+
+
+def coverage_verdict(inputs: CoverageInputs) -> Verdict:
+    """The full stage: every text counted."""
+    counts = coverage_counts(inputs.profiles, inputs.code, inputs.table, inputs.use_fuzzy, inputs.withheld)
+    return Verdict(counts.percent >= inputs.threshold, counts.done, counts.total)
 
 
 def make_localiser(page: Lang, source: Lang, table: Table, use_fuzzy: bool, mark: str,
@@ -350,25 +409,34 @@ class SiteInputs:
     withheld: Mapping[str, Mapping[str, Problem]] = field(default_factory=dict)
 
 
-def published_locales(inputs: SiteInputs) -> tuple[list[str], dict[str, float]]:
-    """The locales that reach the threshold (the source locale always does), and those withheld."""
-    threshold = inputs.config["publish_threshold"]
+def check_threshold(config: Config) -> float:
+    """The ``publish_threshold`` setting; ConfigError unless it is a percentage."""
+    threshold = config["publish_threshold"]
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 100:
-        raise ConfigError("setting 'publish_threshold' must be a percentage from 0 to 100", inputs.config.source)
+        raise ConfigError("setting 'publish_threshold' must be a percentage from 0 to 100", config.source)
+    return float(threshold)
+
+
+def coverage_inputs(inputs: SiteInputs, code: str) -> CoverageInputs:
+    return CoverageInputs(inputs.profiles, code, inputs.tables.get(code, {}), inputs.use_fuzzy,
+                          frozenset(inputs.withheld.get(code, ())), check_threshold(inputs.config))
+
+
+def published_locales(inputs: SiteInputs, verdicts: Mapping[str, Verdict] | None = None
+                      ) -> tuple[list[str], dict[str, float]]:
+    """The locales that reach the threshold (the source locale always does), and those withheld with their
+    coverage.  ``verdicts`` (by locale) stand for ``coverage_verdict`` where given."""
+    threshold = check_threshold(inputs.config)
     published, withheld = [], {}
     for code in inputs.config.locales:
         if code == inputs.config.source_locale or threshold == 0:  # no need to count what is published anyway
             published.append(code)
             continue
-        table = inputs.tables.get(code, {})
-        held = inputs.withheld.get(code)
-        if held:
-            table = {msgid: found for msgid, found in table.items() if msgid not in held}
-        percent = coverage(inputs.profiles, code, table, inputs.use_fuzzy)
-        if percent >= threshold:
+        verdict = (verdicts or {}).get(code) or coverage_verdict(coverage_inputs(inputs, code))
+        if verdict.published:
             published.append(code)
         else:
-            withheld[code] = round(percent, 1)
+            withheld[code] = round(verdict.percent, 1)
     return published, withheld
 
 
@@ -667,7 +735,9 @@ def plan_pages(plan: SitePlan) -> dict[str, Record]:
                 page = replace(page, withheld=held(page.texts(), withheld))
             records[profile_path(lang, profile.slug)] = page
         index = IndexPage(site, lang, themes[lang.code], summaries)
-        records[f"{lang.tag}/index.html"] = replace(index, withheld=held(index.texts(), withheld))
+        if withheld:
+            index = replace(index, withheld=held(index.texts(), withheld))
+        records[f"{lang.tag}/index.html"] = index
         records[f"{lang.tag}/404.html"] = NotFoundPage(site, lang, themes[lang.code], style)
     first = site.langs[0]
     records["index.html"] = RootPage(site, first, themes[first.code])
