@@ -76,7 +76,7 @@ def test_ui_strings_extract_init_and_override(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     result = run(root, "extract", "-D", "messages")
     assert result.returncode == 0, result.stderr
-    assert "locales/messages.pot: 46 messages from 9 templates (written)" in result.stdout
+    assert "locales/messages.pot: 47 messages from 9 templates (written)" in result.stdout
     assert run(root, "init", "-D", "messages", "-l", "es").returncode == 0
     po = root / "locales" / "es" / "LC_MESSAGES" / "messages.po"
     text = po.read_text(encoding="utf-8").replace('msgid "Send by email"\nmsgstr ""', 'msgid "Send by email"\nmsgstr "Mandar por correo"')

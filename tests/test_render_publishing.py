@@ -206,7 +206,8 @@ def test_robots_favicon_root_404_and_sitemap_dates(tmp_path: Path) -> None:
         assert not [link for link in html.iter("link") if link.get("rel") == "stylesheet"]
         assert "font-family" in html.find("head/style").text
     index = parse_html(site / "es" / "index.html")
-    assert any(m.get("name") == "description" for m in index.iter("meta")) is False  # no description configured
+    description = next(m.get("content") for m in index.iter("meta") if m.get("name") == "description")
+    assert description == "Los perfiles de Example profiles"  # no site_description: the theme's sentence
     urls = ET.parse(site / "sitemap.xml").getroot().findall("s:url", SITEMAP)
     dates = {u.findtext("s:loc", namespaces=SITEMAP): u.findtext("s:lastmod", namespaces=SITEMAP) for u in urls}
     assert dates[f"{SITE_URL}es/maria-quispe/"] == "2024-02-26"

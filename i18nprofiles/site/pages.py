@@ -60,6 +60,7 @@ from i18nprofiles.site.photos import (
 )
 from i18nprofiles.site.theme import (
     load_ui_translations,
+    gettext_callables,
     make_environment,
     render_template,
     root_files,
@@ -754,29 +755,34 @@ def plan_pages(plan: SitePlan) -> dict[str, Record]:
 
 @dataclass(frozen=True)
 class LocaleTheme:
-    """What the pages of one locale are rendered with."""
+    """What the pages of one locale are rendered with: the shared environment and the locale's UI strings."""
 
     lang: Lang
-    env: Any  # jinja2.Environment
+    env: Any  # jinja2.Environment, shared by every locale
     mark: str  # the title of the marker of an unreviewed translation
+    strings: Mapping[str, Any]  # _, gettext, ngettext of the locale, put in every template's context
+
+    def render(self, name: str, context: dict[str, Any], root: Path) -> bytes:
+        return render_template(self.env, name, root=root, context={**self.strings, **context}).encode("utf-8")
 
 
-def prepare_locale(config: Config, lang: Lang) -> LocaleTheme:
+def prepare_locale(config: Config, lang: Lang, env: Any = None) -> LocaleTheme:
     ui = load_ui_translations(config, lang.code)
     mark = Markup(ui.gettext(MARK_TEXT)).striptags()
-    return LocaleTheme(lang, make_environment(config, lang.code, ui), mark)
+    return LocaleTheme(lang, env if env is not None else make_environment(config), mark, gettext_callables(ui))
 
 
 class Themes:
-    """The theme of each language, prepared on first use (each compiles its templates once)."""
+    """The theme of each language, prepared on first use; one environment compiles each template once."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.env = make_environment(config)
         self._prepared: dict[str, LocaleTheme] = {}
 
     def __getitem__(self, lang: Lang) -> LocaleTheme:
         if lang.code not in self._prepared:
-            self._prepared[lang.code] = prepare_locale(self.config, lang)
+            self._prepared[lang.code] = prepare_locale(self.config, lang, self.env)
         return self._prepared[lang.code]
 
 
@@ -881,7 +887,7 @@ def render_profile(page: ProfilePage, theme: LocaleTheme, table: Table) -> bytes
     url = page_url(site.site_url, here)
     pieces = _pieces(context)
     body = str(context["body"])
-    return render_template(theme.env, "profile.html", root=site.config.root, context={
+    return theme.render("profile.html", root=site.config.root, context={
         **common_context(site, lang, here), "profile": context, "alternates": links, "canonical": url,
         "switcher": switcher(site.langs, lang, here, paths),
         "root": relative_href(here, ""), "home": relative_href(here, f"{lang.tag}/index.html"),
@@ -889,7 +895,7 @@ def render_profile(page: ProfilePage, theme: LocaleTheme, table: Table) -> bytes
         "unreviewed": has_unreviewed(body) or any(p.status == UNREVIEWED for p in pieces),
         "partial": has_source(body) or any(p.status == SOURCE for p in pieces),
         "meta": profile_meta(site, profile, context, url if site.site_url else None),
-    }).encode("utf-8")
+    })
 
 
 def index_meta(site: Site, lang: Lang, url: str | None) -> dict[str, Any]:
@@ -910,13 +916,13 @@ def render_index(page: IndexPage, theme: LocaleTheme, table: Table) -> bytes:
                         "thumb": image_context(index, summary.photo.thumb) if summary.photo else None})
     paths, links = index_alternates(site)
     url = page_url(site.site_url, index)
-    return render_template(theme.env, "index.html", root=site.config.root, context={
+    return theme.render("index.html", root=site.config.root, context={
         **common_context(site, lang, index), "profiles": entries, "alternates": links, "canonical": url,
         "switcher": switcher(site.langs, lang, index, paths), "root": relative_href(index, ""), "home": "index.html",
         "unreviewed": any(_status(e["headline"], UNREVIEWED) or _status(e["location"], UNREVIEWED) for e in entries),
         "partial": any(_status(e["headline"], SOURCE) or _status(e["location"], SOURCE) for e in entries),
         "meta": index_meta(site, lang, url if site.site_url else None),
-    }).encode("utf-8")
+    })
 
 
 def render_404(page: NotFoundPage, theme: LocaleTheme) -> bytes:
@@ -929,12 +935,12 @@ def render_404(page: NotFoundPage, theme: LocaleTheme) -> bytes:
     items = [{**item, "href": base + paths[item["tag"]]} for item in switcher(site.langs, lang, "", paths)]
     context = common_context(site, lang, here)
     context["icons"] = []  # the browser asks the host for /favicon.ico: a link could only be wrong somewhere
-    return render_template(theme.env, "404.html", root=site.config.root, context={
+    return theme.render("404.html", root=site.config.root, context={
         **context, "root": base, "home": base + f"{lang.tag}/index.html", "alternates": [],
         "canonical": None, "style": Markup(page.style.replace("</", "<\\/")), "chooser": page.chooser,
         "choices": items if page.chooser else [], "switcher": [] if page.chooser else items,
         "meta": None,
-    }).encode("utf-8")
+    })
 
 
 def render_root(page: RootPage, theme: LocaleTheme) -> bytes:
@@ -942,11 +948,11 @@ def render_root(page: RootPage, theme: LocaleTheme) -> bytes:
     site, first = page.site, page.lang
     paths, links = index_alternates(site)
     url = page_url(site.site_url, "index.html")
-    return render_template(theme.env, "root.html", root=site.config.root, context={
+    return theme.render("root.html", root=site.config.root, context={
         **common_context(site, first, "index.html"), "alternates": links, "canonical": url,
         "choices": switcher(site.langs, first, "index.html", paths), "root": "", "home": "index.html", "switcher": [],
         "meta": index_meta(site, first, url if site.site_url else None),
-    }).encode("utf-8")
+    })
 
 
 def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str, str]], str | None]]) -> str:

@@ -140,8 +140,13 @@ def _escaped(text: str) -> Markup:
     return text if isinstance(text, Markup) else escape(text)
 
 
-def make_environment(config: Config, locale: str, ui: gettext.NullTranslations | None = None) -> jinja2.Environment:
-    """A Jinja2 environment for one locale: autoescape, strict undefined, newstyle gettext."""
+def make_environment(config: Config, locale: str | None = None,
+                     ui: gettext.NullTranslations | None = None) -> jinja2.Environment:
+    """A Jinja2 environment: autoescape, strict undefined, newstyle gettext.
+
+    With a ``locale`` (or ``ui``), its UI strings are the environment's; without, templates get them from
+    their context (``gettext_callables``): one environment, its templates compiled once, serves every locale.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(path) for path in template_dirs(config)]),
         autoescape=True,
@@ -152,13 +157,35 @@ def make_environment(config: Config, locale: str, ui: gettext.NullTranslations |
         lstrip_blocks=True,
     )
     if ui is None:
-        ui = load_ui_translations(config, locale)
+        ui = load_ui_translations(config, locale) if locale else gettext.NullTranslations()
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: _escaped(ui.gettext(message)),
         lambda singular, plural, n: _escaped(ui.ngettext(singular, plural, n)),
         newstyle=True,
     )
     return env
+
+
+def gettext_callables(ui: gettext.NullTranslations) -> dict[str, Any]:
+    """``_``, ``gettext`` and ``ngettext`` of one locale for a template's context, as Jinja2's newstyle
+    gettext makes them: the translation escaped, then ``%(name)s`` values put in (``num`` for ngettext)."""
+
+    @jinja2.pass_context
+    def gettext_(context: jinja2.runtime.Context, message: str, **values: Any) -> str:
+        found = _escaped(ui.gettext(message))
+        if context.eval_ctx.autoescape:
+            found = Markup(found)
+        return found % values
+
+    @jinja2.pass_context
+    def ngettext_(context: jinja2.runtime.Context, singular: str, plural: str, num: int, **values: Any) -> str:
+        values.setdefault("num", num)
+        found = _escaped(ui.ngettext(singular, plural, num))
+        if context.eval_ctx.autoescape:
+            found = Markup(found)
+        return found % values
+
+    return {"_": gettext_, "gettext": gettext_, "ngettext": ngettext_}
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any], root: Path | None = None) -> str:
