@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -95,10 +96,8 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         """The 404 page of the locale the address is in (``/es/…``), else the root one."""
         root = Path(self.directory)
         first = self.path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
-        for candidate in (root / first / "404.html", root / "404.html"):
-            if first and candidate.is_file() or candidate == root / "404.html" and candidate.is_file():
-                return candidate
-        return None
+        candidates = [root / first / "404.html"] if re.fullmatch(r"[A-Za-z0-9_-]+", first) else []
+        return next((path for path in [*candidates, root / "404.html"] if path.is_file()), None)
 
     def send_html(self, status: int, data: bytes) -> None:
         body = inject_reload(data)
