@@ -161,7 +161,7 @@ def plan_raster(source: PhotoSource, folder: str, fit: str) -> tuple[Photo, str]
 
 def to_srgb(image):  # type: ignore[no-untyped-def]
     """The image in plain RGB(A) or L, its embedded colour profile (if any) applied."""
-    from PIL import Image, ImageCms
+    from PIL import ImageCms
 
     icc = image.info.get("icc_profile")
     if image.mode in ("P", "PA"):
