@@ -28,7 +28,11 @@ DEFAULTS: dict[str, Any] = {
     "width": 76,
     "fuzzy_threshold": 0.6,  # update: how similar an old msgid must be to offer its translation (msgmerge's)
     # rendering
-    "publish_threshold": 0,
+    "site_name": "",  # a string, or a table by locale ({fr = "…", es = "…"}); default: project
+    "site_description": "",  # the same; the meta description of the indexes and the root
+    "favicon": None,  # an image file (.svg, .png, .ico); default: the theme's
+    "photo_fit": "fit",  # "fit" (the whole photo, its own ratio) or "crop" (a centred square)
+    "publish_threshold": 50,  # percent: a locale less translated is not published
     "use_fuzzy": False,
     # machine pre-fill
     "glossary": None,
@@ -203,6 +207,18 @@ def validate_settings(config: Config) -> None:
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold < 1:
         raise ConfigError("setting 'fuzzy_threshold' must be a number from 0 up to (not including) 1", where)
     validate_check_tables(config.settings["check"], where)
+    for key in ("site_name", "site_description"):
+        value = config.settings[key]
+        if isinstance(value, dict):
+            if not all(isinstance(text, str) for text in value.values()):
+                raise ConfigError(f"setting {key!r} must be a string or a table of strings by locale", where)
+            config.settings[key] = {normalize_locale(locale, where): text for locale, text in value.items()}
+        elif not isinstance(value, str):
+            raise ConfigError(f"setting {key!r} must be a string or a table of strings by locale", where)
+    if config.settings["favicon"] is not None and not isinstance(config.settings["favicon"], str):
+        raise ConfigError("setting 'favicon' must be the path of an image file", where)
+    if config.settings["photo_fit"] not in ("fit", "crop"):
+        raise ConfigError("setting 'photo_fit' must be \"fit\" or \"crop\"", where)
     config.settings["source_locale"] = normalize_locale(config.settings["source_locale"], where)
     config.settings["locales"] = [normalize_locale(locale, where) for locale in config.settings["locales"]]
 
