@@ -15,7 +15,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# GNU gettext (msgfmt, msgmerge) for the round-trip tests; Chromium for the browser test.
+# GNU gettext (msgfmt, msgmerge) for the round-trip tests; Chromium for the browser and axe-core tests
+# (driven by the Python package playwright from the test extras, with this Chromium: no browser download).
 system-deps:
 	@command -v msgfmt >/dev/null 2>&1 || { \
 	  echo "installing gettext"; \

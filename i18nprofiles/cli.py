@@ -247,6 +247,9 @@ def init(ctx: click.Context, locale: str, input_file: str | None, output: str | 
     if code not in config.locales and not output:
         if publish:
             click.echo(f"added {code} to `locales` in {relative_to_cwd(publish_locale(config, code))}")
+            if config["publish_threshold"] > 0:
+                click.echo(f"note: build publishes {code} once {config['publish_threshold']:g}% of it is translated "
+                           f"(publish_threshold)", err=True)
         else:
             where = relative_to_cwd(config.source) if config.source else "the configuration"
             click.echo(f"note: {code} is not in `locales` ({where}): build keeps its catalogue up to date but does "
@@ -374,13 +377,17 @@ jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1),
 
 
 def report_render(result: Any, config: Config) -> None:
-    """Print what render wrote and which locales it held back."""
+    """Print what render wrote, the translations it did not publish and the locales it held back."""
+    for item in result.held_back:
+        click.echo(f"warning: {relative_to_cwd(item.path)}:{item.line}: translation not published ({item.check}: "
+                   f"{item.message}); the page shows the source text: {shorten(item.msgid)}", err=True)
     for locale, percent in sorted(result.withheld.items()):
         click.echo(f"{locale}: not published ({percent:g}% translated, publish_threshold is "
                    f"{config['publish_threshold']}%)")
     for name in result.removed:
         click.echo(f"removed {name} (no longer rendered)")
-    click.echo(f"{relative_to_cwd(result.output)}: {len(result.written)} files written, "
+    written = len(result.written)
+    click.echo(f"{relative_to_cwd(result.output)}: {written} file{'' if written == 1 else 's'} written, "
                f"{len(result.unchanged)} unchanged ({', '.join(result.published)})")
 
 
@@ -412,6 +419,11 @@ def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: 
     config = get_config(ctx, use_fuzzy=use_fuzzy)
     with project_store(ctx, config) as store, showing_progress("build") as progress:
         steps = build_project(config, output=output, workers=jobs, store=store, progress=progress)
+    return report_build(steps, config)
+
+
+def report_build(steps: Any, config: Config) -> int:
+    """Print what build did; EXIT_PROBLEMS when a catalogue stopped it before rendering."""
     click.echo(f"{relative_to_cwd(steps.extract.path)}: {steps.extract.messages} messages "
                f"({'written' if steps.extract.written else 'unchanged'})")
     for result in steps.update:
@@ -423,6 +435,36 @@ def build(ctx: click.Context, output: str | None, use_fuzzy: bool | None, jobs: 
         click.echo("not rendered: fix the catalogues above", err=True)
         return EXIT_PROBLEMS
     report_render(steps.render, config)
+    return EXIT_OK
+
+
+@command(example=["i18nprofiles serve", "i18nprofiles serve -p 8000", "i18nprofiles serve --use-fuzzy"])
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 (0: a free one).")
+@site_output_option
+@use_fuzzy_option
+@jobs_option
+@click.pass_context
+def serve(ctx: click.Context, port: int, output: str | None, use_fuzzy: bool | None, jobs: int | None) -> int:
+    """Build, serve the site on 127.0.0.1, build again and reload the page when an input changes."""
+    import time
+
+    from i18nprofiles.commands.serve import start_server
+
+    session: Session = ctx.obj
+    config = get_config(ctx, use_fuzzy=use_fuzzy)
+    server = start_server(config, port=port, output=output, use_fuzzy=use_fuzzy, workers=jobs,
+                          no_cache=session.no_cache, log=click.echo,
+                          on_build=lambda made, steps: report_build(steps, made))
+    click.echo(f"serving {relative_to_cwd(server.folder)} at {server.url} (Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    click.echo("stopped")
     return EXIT_OK
 
 
@@ -548,10 +590,15 @@ def check(ctx: click.Context, paths: Sequence[str], locales: Sequence[str], dire
         if output_format != "text":
             click.echo(format_summary(report), nl=False, err=True)
     if report_dir:
+        from i18nprofiles.check.report import UI
+        from i18nprofiles.site.theme import load_ui_translations
+
         # The HTML report and its badges are per locale: they show the content domain's catalogues when the
         # report has several domains (the UI strings' findings are listed all the same).
         shown = report.domain_catalogs(PROFILES_DOMAIN) if len({c.domain for c in report.catalogs}) > 1 else None
-        paths_written = write_report(report if shown is None else replace(report, catalogs=shown), report_dir)
+        locale = config.source_locale  # the project's working language
+        paths_written = write_report(report if shown is None else replace(report, catalogs=shown), report_dir,
+                                     ui=UI(load_ui_translations(config, locale), locale))
         click.echo(f"report: {relative_to_cwd(paths_written[0])}", err=True)
     return EXIT_PROBLEMS if report.failed else EXIT_OK
 

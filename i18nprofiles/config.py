@@ -61,6 +61,10 @@ def _is_http_url(value: Any) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c in value for c in "\0\n\r\t ")
 
 
+def _is_text_table(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(key, str) and isinstance(item, str) for key, item in value.items())
+
+
 def _is_fail_under(value: Any) -> bool:
     if isinstance(value, dict):
         return all(isinstance(key, str) and _is_percent(item) for key, item in value.items())
@@ -91,7 +95,16 @@ SCHEMA: dict[str, Setting] = {
     "fuzzy_threshold": Setting(0.6, lambda v: _is_number(v) and 0 <= v < 1,
                                "a number from 0 up to (not including) 1"),
     # rendering
-    "publish_threshold": Setting(0, _is_percent, "a percentage from 0 to 100"),
+    # a string, or a table by locale ({fr = "…", es = "…"}); default: project
+    "site_name": Setting("", lambda v: _is_text(v) or _is_text_table(v), "a string or a table of strings by locale"),
+    # the same; the meta description of the indexes and the root
+    "site_description": Setting("", lambda v: _is_text(v) or _is_text_table(v),
+                                "a string or a table of strings by locale"),
+    "favicon": Setting(None, _is_optional_path, "the path of an image file"),  # default: the theme's
+    # "fit" (the whole photo, its own ratio) or "crop" (a centred square)
+    "photo_fit": Setting("fit", lambda v: v in ("fit", "crop"), '"fit" or "crop"'),
+    # percent: a locale less translated is not published
+    "publish_threshold": Setting(50, _is_percent, "a percentage from 0 to 100"),
     "use_fuzzy": Setting(False, lambda v: isinstance(v, bool), "true or false (without quotes)"),
     # machine pre-fill
     "glossary": Setting(None, _is_optional_path, "a file name (a non-empty string)"),

@@ -99,7 +99,7 @@ def generate_project(root: Path, count: int, seed: int = 0) -> Path:
     (root / "profiles").mkdir(parents=True)
     (root / "i18nprofiles.toml").write_text(
         'project = "Generated"\nsource_locale = "fr"\nlocales = ["fr", "es", "en"]\n'
-        'profiles = ["profiles/*.md"]\nsite_url = "https://example.org/"\n', encoding="utf-8")
+        'profiles = ["profiles/*.md"]\nsite_url = "https://example.org/"\npublish_threshold = 0\n', encoding="utf-8")
     for index in range(count):
         body = "\n\n".join(f"## {sentence(rng, 3)}\n\n{sentence(rng, rng.randint(8, 40))}" for _ in range(3))
         (root / "profiles" / f"p{index:04d}.md").write_text(

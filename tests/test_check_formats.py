@@ -162,7 +162,7 @@ def test_report_page_and_badges(flawed: dict[str, object], tmp_path: Path) -> No
 def test_badge_colours_and_rounding() -> None:
     from i18nprofiles.check.report import render_badge
 
-    assert 'fill="#4c1"' in render_badge("translated es", 100.0)
-    assert ">99%<" in render_badge("translated es", 99.95) and 'fill="#97ca00"' in render_badge("x", 99.95)
-    assert 'fill="#e05d44"' in render_badge("x", 10.0)
+    assert 'fill="#1a7f37"' in render_badge("translated es", 100.0)
+    assert ">99%<" in render_badge("translated es", 99.95) and 'fill="#4d6b00"' in render_badge("x", 99.95)
+    assert 'fill="#b3261e"' in render_badge("x", 10.0)
     assert "&lt;b&gt;" in render_badge("<b>", 50.0)

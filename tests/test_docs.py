@@ -151,6 +151,9 @@ def split_console(lines: list[str]) -> list[tuple[str, list[str]]]:
     return steps
 
 
+NOT_IN_A_CATALOGUE = "(in no .po or .pot file of the project)"
+
+
 def run_page(doc: Path, tmp_path: Path) -> list[tuple[int, list[str], list[str]]]:
     """Run every example of a page; (line, expected, got) for each output that differs."""
     blocks = read_blocks(doc.read_text(encoding="utf-8"))
@@ -183,8 +186,7 @@ def run_page(doc: Path, tmp_path: Path) -> list[tuple[int, list[str], list[str]]
             excerpt = "\n".join(block.lines).strip("\n") + "\n"
             files = sorted(scratch.cwd.rglob("*.po*")) + sorted(Path(scratch.to_scratch("/tmp")).glob("*.po*"))
             if not any(excerpt in path.read_text(encoding="utf-8", errors="replace") for path in files):
-                differences.append((block.start, block.lines, ["(in no .po or .pot file of the project)",
-                                                               ]))
+                differences.append((block.start, block.lines, [NOT_IN_A_CATALOGUE]))
         elif block.lang == "python" and block.lines and re.fullmatch(r"# [\w-]+\.py", block.lines[0]):
             (scratch.cwd / block.lines[0][2:]).write_text("\n".join(block.lines) + "\n", encoding="utf-8")
         elif block.lang == "python" and number + 1 < len(blocks) and blocks[number + 1].lang == "":
@@ -199,9 +201,12 @@ def run_page(doc: Path, tmp_path: Path) -> list[tuple[int, list[str], list[str]]
 
 
 def rewrite_page(doc: Path, differences: list[tuple[int, list[str], list[str]]]) -> None:
-    """DOCTEST_UPDATE: put what the commands printed in place of the expected outputs."""
+    """DOCTEST_UPDATE: put what the commands printed in place of the expected outputs (not po excerpts: a
+    catalogue has more than the page shows)."""
     lines = doc.read_text(encoding="utf-8").split("\n")
     for offset, expected, got in sorted(differences, reverse=True):
+        if got == [NOT_IN_A_CATALOGUE]:
+            continue
         indent = re.match(r" *", lines[offset - 1] if offset else "")[0] if offset else ""
         indent = re.match(r" *", lines[offset])[0] if offset < len(lines) and lines[offset].strip() else indent
         lines[offset:offset + len(expected)] = [indent + line if line else line for line in got]

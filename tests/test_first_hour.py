@@ -97,9 +97,10 @@ def test_init_of_an_unpublished_locale_says_how_to_publish_it(example: Path, cli
     assert "init --publish" in result.err
     result = cli("init", "-l", "it", "--publish", cwd=example)
     assert result.code == 0 and "added it to `locales` in i18nprofiles.toml" in result.out
+    assert "note: build publishes it once 50% of it is translated (publish_threshold)" in result.err
     assert load_config(example).locales == ["fr", "es", "en", "it"]
     assert "site_url" in (example / "i18nprofiles.toml").read_text(encoding="utf-8")  # the other lines kept
-    assert "(fr, es, en, it)" in cli("build", cwd=example).out
+    assert "it: not published (0% translated, publish_threshold is 50%)" in cli("build", cwd=example).out
 
 
 # -- clear errors, nothing created ------------------------------------------------------------

@@ -27,7 +27,7 @@ def fixed_dates(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path, cli) -> Path:
-    (tmp_path / "i18nprofiles.toml").write_text('source_locale = "fr"\nlocales = ["fr", "es"]\n'
+    (tmp_path / "i18nprofiles.toml").write_text('source_locale = "fr"\nlocales = ["fr", "es"]\npublish_threshold = 0\n'
                                                 'translatable_fields = ["l8", "summary"]\n')
     (tmp_path / "profiles").mkdir()
     (tmp_path / "profiles" / "ana.md").write_text(GOOD, encoding="utf-8")

@@ -177,6 +177,8 @@ def test_pseudo_prefills_the_example(fresh_example: Path, capsys: pytest.Capture
 
 
 def test_pseudo_drafts_render_marked_only_with_use_fuzzy(fresh_example: Path) -> None:
+    with open(fresh_example / "pyproject.toml", "a", encoding="utf-8") as handle:  # [tool.i18nprofiles] is last
+        handle.write("publish_threshold = 0\n")  # publish the machine-only locales too, to compare them
     assert run_cli(fresh_example, "prefill", "-e", "pseudo") == 0
     assert run_cli(fresh_example, "render", "-o", str(fresh_example / "reviewed")) == 0
     assert run_cli(fresh_example, "render", "--use-fuzzy", "-o", str(fresh_example / "drafts")) == 0

@@ -35,7 +35,8 @@ Paragraphe {index} : une vie de travail, de rencontres et de projets communs.
 
 def make_project(root: Path, count: int) -> Path:
     (root / "profiles").mkdir(parents=True)
-    (root / "i18nprofiles.toml").write_text('source_locale = "fr"\nlocales = ["fr", "es", "en"]\n', encoding="utf-8")
+    (root / "i18nprofiles.toml").write_text('source_locale = "fr"\nlocales = ["fr", "es", "en"]\npublish_threshold = 0\n',
+                                            encoding="utf-8")  # untranslated, every locale still rendered
     for index in range(count):
         (root / "profiles" / f"p{index:04d}.md").write_text(PROFILE.format(index=index), encoding="utf-8")
     return root

@@ -164,7 +164,7 @@ def test_pages_in_chromium(browser: Browser, site: Path, tmp_path: Path, locale:
 
 
 def test_root_chooser_and_arabic_in_chromium(browser: Browser, tmp_path: Path) -> None:
-    config = load_config(make_project(tmp_path, locales=("fr", "es", "en", "ar")))
+    config = load_config(make_project(tmp_path, locales=("fr", "es", "en", "ar"), publish_threshold=0))
     render_site(config)
     browser.open((config.output_dir / "index.html").as_uri())
     choices = browser.evaluate("[...document.querySelectorAll('nav.chooser a')].map(a => [a.lang, a.href])")

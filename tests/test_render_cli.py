@@ -19,17 +19,17 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_build_creates_catalogues_compiles_and_renders(tmp_path: Path) -> None:
-    root = make_project(tmp_path, catalogues=False)
+    root = make_project(tmp_path, catalogues=False, publish_threshold=0)
     result = run(root, "build")
     assert result.returncode == 0, result.stderr
     for locale in ("es", "en"):
         assert (root / "locales" / locale / "LC_MESSAGES" / "profiles.po").is_file()
         assert (root / "locales" / locale / "LC_MESSAGES" / "profiles.mo").is_file()
     assert (root / "site" / "es" / "lucia-mamani" / "index.html").is_file()
-    assert "site: 20 files written, 0 unchanged (fr, es, en)" in result.stdout
+    assert "site: 24 files written, 0 unchanged (fr, es, en)" in result.stdout
     again = run(root, "build")
     assert again.returncode == 0
-    assert "site: 0 files written, 20 unchanged (fr, es, en)" in again.stdout
+    assert "site: 0 files written, 24 unchanged (fr, es, en)" in again.stdout
 
 
 def test_render_to_another_folder_with_use_fuzzy(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_ui_strings_extract_init_and_override(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     result = run(root, "extract", "-D", "messages")
     assert result.returncode == 0, result.stderr
-    assert "locales/messages.pot: 15 messages from 7 templates (written)" in result.stdout
+    assert "locales/messages.pot: 47 messages from 9 templates (written)" in result.stdout
     assert run(root, "init", "-D", "messages", "-l", "es").returncode == 0
     po = root / "locales" / "es" / "LC_MESSAGES" / "messages.po"
     text = po.read_text(encoding="utf-8").replace('msgid "Send by email"\nmsgstr ""', 'msgid "Send by email"\nmsgstr "Mandar por correo"')

@@ -16,7 +16,7 @@ from test_render_helpers import head_alternates, make_project, parse_html, site_
 
 
 def test_arabic_pages_are_rtl_with_french_fallbacks_marked_ltr(tmp_path: Path) -> None:
-    config = load_config(make_project(tmp_path, locales=("fr", "es", "en", "ar")))
+    config = load_config(make_project(tmp_path, locales=("fr", "es", "en", "ar"), publish_threshold=0))
     render_site(config)
     html = parse_html(config.output_dir / "ar" / "maria-quispe" / "index.html")
     assert (html.get("lang"), html.get("dir")) == ("ar", "rtl")
@@ -35,7 +35,7 @@ def test_arabic_pages_are_rtl_with_french_fallbacks_marked_ltr(tmp_path: Path) -
 
 
 def test_quechua_works(tmp_path: Path) -> None:
-    config = load_config(make_project(tmp_path, locales=("fr", "qu")))
+    config = load_config(make_project(tmp_path, locales=("fr", "qu"), publish_threshold=0))
     render_site(config)
     html = parse_html(config.output_dir / "qu" / "constant-piscart" / "index.html")
     assert (html.get("lang"), html.get("dir")) == ("qu", "ltr")
@@ -147,7 +147,7 @@ def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path, monkeypatch: py
 
 
 def test_unchanged_pages_are_not_rendered_again_and_stale_files_go(tmp_path: Path) -> None:
-    root = make_project(tmp_path, locales=("fr", "es", "en", "de"))
+    root = make_project(tmp_path, locales=("fr", "es", "en", "de"), publish_threshold=0)
     config = load_config(root)
     first = render_site(config)
     assert (config.output_dir / "de" / "maria-quispe" / "index.html").is_file()
@@ -159,7 +159,7 @@ def test_unchanged_pages_are_not_rendered_again_and_stale_files_go(tmp_path: Pat
     third = render_site(config)
     assert third.written == ["es/index.html", "es/lucia-mamani/index.html", "sitemap.xml"]
     assert third.rendered == 3
-    (root / "i18nprofiles.toml").write_text((root / "i18nprofiles.toml").read_text() + "publish_threshold = 50\n")
+    (root / "i18nprofiles.toml").write_text((root / "i18nprofiles.toml").read_text().replace("= 0", "= 50"))
     fourth = render_site(load_config(root))
     assert "de/maria-quispe/index.html" in fourth.removed
     assert not (config.output_dir / "de").exists()

@@ -45,8 +45,9 @@ def test_translated_markdown_keeps_its_markup_and_unreviewed_mark() -> None:
 
 def test_join_pieces_uses_the_locale_pattern_and_escapes() -> None:
     pieces = [Piece("a<b"), fallback("Pérou"), Piece("c")]
-    assert join_pieces(pieces, "es") == 'a&lt;b, <span lang="fr" data-translation="source">Pérou</span> y c'
-    assert join_pieces(pieces[:1], "en") == "a&lt;b"
+    assert join_pieces(pieces, "es") == ('<bdi>a&lt;b</bdi>, <bdi><span lang="fr" data-translation="source">Pérou</span>'
+                                         '</bdi> y <bdi>c</bdi>')
+    assert join_pieces(pieces[:1], "en") == "<bdi>a&lt;b</bdi>"
     assert join_pieces([], "fr") == ""
 
 

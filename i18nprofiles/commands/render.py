@@ -9,9 +9,11 @@ from pathlib import Path, PurePosixPath
 
 import polib
 
+from i18nprofiles.check.conventions import PROFILES, build_conventions
+from i18nprofiles.check.policy import IGNORE_MARK, PublishingPolicy, build_policy, entry_ignores
 from i18nprofiles.commands.catalogs import parse_input
 from i18nprofiles.commands.profiles import read_profiles
-from i18nprofiles.config import Config
+from i18nprofiles.config import Config, parse_locale, read_glossary
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.paths import catalog_path
 from i18nprofiles.progress import Progress, report_progress
@@ -20,7 +22,10 @@ from i18nprofiles.site.theme import check_templates, load_ui_translations
 from i18nprofiles.site.pages import (
     SiteInputs,
     Table,
+    Verdict,
     check_slug,
+    check_threshold,
+    coverage_inputs,
     photo_file,
     plan_pages,
     plan_site,
@@ -43,6 +48,25 @@ from i18nprofiles.store.site import (
     reuse_pages,
 )
 from i18nprofiles.store.tables import KeptTable, table_of
+from i18nprofiles.store.publishing import (
+    VerdictInputs,
+    WithheldInputs,
+    profile_signatures,
+    run_verdict,
+    run_withheld,
+)
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A translation the publishing policy kept off the site: where it is, and why."""
+
+    path: Path  # the catalogue
+    line: int
+    locale: str
+    check: str
+    message: str
+    msgid: str
 
 
 @dataclass(frozen=True)
@@ -56,6 +80,7 @@ class RenderResult:
     withheld: dict[str, float] = field(default_factory=dict)  # locale -> coverage %
     removed: list[str] = field(default_factory=list)  # files of a previous render no longer produced
     rendered: int = 0  # files made this time (the others were reused unchanged)
+    held_back: list[HeldBack] = field(default_factory=list)  # translations not published, on published pages
 
 
 def render_all(inputs: RenderInputs) -> RenderOutput:
@@ -148,6 +173,55 @@ def read_tables(config: Config, locales: Iterable[str], store: Store | None = No
             for code in locales}
 
 
+def skipped_checks(config: Config) -> frozenset[str]:
+    """The checks the configuration turns off (``skip``), for the gate and the publishing policy alike."""
+    return frozenset(part.strip() for value in config["skip"] for part in value.split(",") if part.strip())
+
+
+def catalogue_ignores(found: Input, parsed: polib.POFile | None) -> dict[str, frozenset[str]]:
+    """The checks each entry of a catalogue silences (``# i18nprofiles-ignore: …``); the file is parsed only
+    when it holds such a comment."""
+    if found.data is None or IGNORE_MARK.encode() not in found.data:
+        return {}
+    catalog = parsed if parsed is not None else parse_input(found)
+    return entry_ignores((entry.msgid, entry.tcomment or "") for entry in catalog if not entry.obsolete)
+
+
+def locale_policy(config: Config, code: str, found: Input | None, parsed: polib.POFile | None) -> PublishingPolicy:
+    """The publishing policy of a locale: the gate's blocking checks, ``skip``, the glossary, the ignores."""
+    glossary = tuple(read_glossary(config.root / config["glossary"])) if config["glossary"] else ()
+    ignored = catalogue_ignores(found, parsed) if found is not None else {}
+    conventions = build_conventions(PROFILES, config["check"])  # the gate's for the profiles' catalogues
+    return build_policy(code, skipped_checks(config), glossary, ignored, conventions)
+
+
+def entry_lines(found: Input) -> dict[str, int]:
+    """The line of each msgid's entry in a catalogue file (the last entry wins, as in the table)."""
+    if found.data is None:
+        return {}
+    return {entry.msgid: max(entry.linenum, 1) for entry in parse_input(found) if not entry.obsolete}
+
+
+def held_back(config: Config, profiles: Sequence[Profile], published: Sequence[str],
+              withheld: Mapping[str, Mapping[str, tuple[str, str]]], files: Mapping[str, Input]) -> list[HeldBack]:
+    """The withheld translations that published pages would show, with their catalogue's file and line."""
+    found = []
+    for code in published:
+        problems = withheld.get(code)
+        if not problems:
+            continue
+        language = parse_locale(code)
+        used = {s.text for p in profiles if parse_locale(p.lang) != language for s in p.segments}
+        shown = sorted(msgid for msgid in problems if msgid in used)
+        if not shown:
+            continue
+        lines = entry_lines(files[code])
+        for msgid in shown:
+            check, message = problems[msgid]
+            found.append(HeldBack(files[code].path, lines.get(msgid, 1), code, check, message, msgid))
+    return sorted(found, key=lambda item: (str(item.path), item.line))
+
+
 def check_names(output: Path, names: Iterable[str]) -> None:
     """ConfigError for an output name that is not a plain relative path (it could land outside the folder)."""
     for name in names:
@@ -218,16 +292,36 @@ def render_site(
     report = report_progress(progress)
     report("render", 0, 0)
     previous = recall_state(store, folder)
+    sources: dict[str, Input] = {}  # the catalogue files read
     if tables is not None:
         translations = {code: LocaleTranslations(tables.get(code, {}), None, None) for code in config.locales}
     else:
+        sources = {code: store.read(catalog_path(config, code)) for code in config.locales}
         translations = {
-            code: read_translations(store, TableInputs(store.read(catalog_path(config, code)),
-                                                       (catalogs or {}).get(code), (changes or {}).get(code)),
-                                    previous.tables.get(code))
+            code: read_translations(store, TableInputs(sources[code], (catalogs or {}).get(code),
+                                                       (changes or {}).get(code)), previous.tables.get(code))
             for code in config.locales}
-    inputs = SiteInputs(config, profiles, {code: found.table for code, found in translations.items()}, fuzzy)
-    published, withheld = published_locales(inputs)
+    withheld, policies = {}, {}
+    for code, found in translations.items():
+        file = sources.get(code)
+        if (file is None and not found.table) or (file is not None and not file.exists):
+            continue  # no translations
+        policies[code] = policy = locale_policy(config, code, file, (catalogs or {}).get(code))
+        path = str(file.path) if file is not None else str(catalog_path(config, code))
+        withheld[code] = run_withheld(store, WithheldInputs(found.table, policy, fuzzy, path,
+                                                            previous.tables.get(code), found.changed), found.digest)
+    inputs = SiteInputs(config, profiles, {code: found.table for code, found in translations.items()}, fuzzy,
+                        withheld)
+    verdicts: dict[str, Verdict] = {}
+    if check_threshold(config) > 0:
+        signatures = profile_signatures(profiles)
+        for code in config.target_locales:
+            found = translations[code]
+            policy_key = policies[code].key if code in policies else ()
+            verdicts[code] = run_verdict(store, VerdictInputs(
+                coverage_inputs(inputs, code), str(catalog_path(config, code)), previous.tables.get(code),
+                found.changed, policy_key, signatures), found.digest)
+    published, withheld_locales = published_locales(inputs, verdicts)
     records = plan_pages(plan_site(inputs, published))
     check_names(folder, records)  # every name checked before anything is made
     digests = {name: record_digest(record) for name, record in records.items()} if store.folder else {}
@@ -249,8 +343,9 @@ def render_site(
             found.kept.keep(found.digest)
     if own:
         store.commit()
-    return RenderResult(folder, publication.written, sorted(publication.unchanged), published, withheld,
-                        publication.removed, len(made.files))
+    notes = held_back(config, profiles, published, withheld, sources) if sources else []
+    return RenderResult(folder, publication.written, sorted(publication.unchanged), published, withheld_locales,
+                        publication.removed, len(made.files), notes)
 
 
 def check_site_inputs(config: Config, profiles: Sequence[Profile], output: str | Path | None = None) -> None:

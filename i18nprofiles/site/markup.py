@@ -93,10 +93,11 @@ def is_safe_url(url: str, schemes: Sequence[str] = LINK_SCHEMES) -> bool:
 
 
 def join_pieces(pieces: Sequence[Any], locale: str) -> Markup:
-    """Join pieces into one phrase with the locale's list pattern ("a, b et c")."""
+    """Join pieces into one phrase with the locale's list pattern ("a, b et c"), each item isolated for
+    direction (``<bdi>``): a stray right-to-left mark in one cannot reorder the others."""
     out = Markup("")
     for index, part in enumerate(list_pattern(len(pieces), locale)):
-        out += escape(pieces[int(part)]) if index % 2 else escape(part)
+        out += Markup("<bdi>%s</bdi>") % pieces[int(part)] if index % 2 else escape(part)
     return out
 
 

@@ -18,7 +18,7 @@ import pickle
 import posixpath
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -31,6 +31,7 @@ from babel import Locale
 from babel.dates import format_skeleton
 from markupsafe import Markup
 
+from i18nprofiles.check.policy import Problem
 from i18nprofiles.config import Config, parse_locale
 from i18nprofiles.errors import ConfigError, ProfileError
 from i18nprofiles.gettext.stats import floor_percent, is_translated
@@ -44,10 +45,25 @@ from i18nprofiles.site.markup import (
     parse_body,
     render_body,
 )
+from i18nprofiles.site.meta import json_ld, localised_setting, og_locale, person_ld, robots_txt
+from i18nprofiles.site.photos import (
+    Photo,
+    PhotoSource,
+    Size,
+    Variant,
+    is_svg,
+    plan_raster,
+    plan_svg,
+    render_icon,
+    render_photo,
+    svg_problem,
+)
 from i18nprofiles.site.theme import (
     load_ui_translations,
+    gettext_callables,
     make_environment,
     render_template,
+    root_files,
     static_files,
     theme_digest,
 )
@@ -115,23 +131,88 @@ def table_from_catalog(catalog: polib.POFile) -> dict[str, Translation]:
     return table
 
 
+class Counts(NamedTuple):
+    """How many of a locale's distinct texts would show translated (``done``) of how many (``total``)."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return floor_percent(self.done, self.total)  # rounded down as compile and check round: never 100 too soon
+
+
+def other_texts(profiles: Sequence[Profile], code: str) -> set[str]:
+    """The distinct segments of the profiles written in another language than ``code``."""
+    language = parse_locale(code)
+    other = {lang for lang in {p.lang for p in profiles} if parse_locale(lang) != language}
+    return {s.text for p in profiles if p.lang in other for s in p.segments}
+
+
+def coverage_counts(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bool,
+                    withheld: Collection[str] = ()) -> Counts:
+    """The segments (of profiles in other languages) that would publish translated: reviewed translations,
+    fuzzy ones with ``use_fuzzy``, none that the publishing policy withholds."""
+    texts = other_texts(profiles, code)
+    get = table.get
+    done = 0
+    for text in texts:
+        found = get(text)
+        if found is not None and (use_fuzzy or not found[1]) and text not in withheld:
+            done += 1
+    return Counts(done, len(texts))
+
+
 def coverage(profiles: Sequence[Profile], code: str, table: Table, use_fuzzy: bool) -> float:
     """Percent of the distinct segments (of profiles in other languages) that would publish translated."""
-    other = {lang for lang in {p.lang for p in profiles} if parse_locale(lang) != parse_locale(code)}
-    texts = {s.text for p in profiles if p.lang in other for s in p.segments}
-    if not texts:
-        return 100.0
-    done = sum(1 for text in texts if text in table and (use_fuzzy or not table[text][1]))
-    return floor_percent(done, len(texts))  # rounded as compile and check round
+    return coverage_counts(profiles, code, table, use_fuzzy).percent
 
 
-def make_localiser(page: Lang, source: Lang, table: Table, use_fuzzy: bool, mark: str) -> Any:
-    """A function text → Piece for the profiles written in ``source`` shown on a ``page`` page."""
+class Verdict(NamedTuple):
+    """Whether a locale reaches the publishing threshold; the counts, exact when ``exact``, else a lower bound
+    of ``done`` and an upper bound of ``total`` (enough to say it is published)."""
+
+    published: bool
+    done: int
+    total: int
+    exact: bool = True
+
+    @property
+    def percent(self) -> float:
+        return Counts(self.done, self.total).percent
+
+
+@dataclass(frozen=True)
+class CoverageInputs:
+    """What decides whether a locale is published: its texts, translations, withheld ones, the threshold."""
+
+    profiles: Sequence[Profile]
+    code: str
+    table: Table
+    use_fuzzy: bool
+    withheld: frozenset[str]
+    threshold: float
+
+
+def coverage_verdict(inputs: CoverageInputs) -> Verdict:
+    """The full stage: every text counted."""
+    counts = coverage_counts(inputs.profiles, inputs.code, inputs.table, inputs.use_fuzzy, inputs.withheld)
+    return Verdict(counts.percent >= inputs.threshold, counts.done, counts.total)
+
+
+def make_localiser(page: Lang, source: Lang, table: Table, use_fuzzy: bool, mark: str,
+                   withheld: Collection[str] = ()) -> Any:
+    """A function text → Piece for the profiles written in ``source`` shown on a ``page`` page.
+
+    A translation in ``withheld`` (the publishing policy keeps it off the site) shows as the source text.
+    """
 
     def localise(text: str) -> Piece:
         if source.code == page.code or not is_translatable(text):
             return Piece(text)
         translated, fuzzy = table.get(text, (None, False))
+        if translated is not None and text in withheld:
+            translated = None
         if translated is not None and not fuzzy:
             return Piece(translated)
         if translated is not None and use_fuzzy:
@@ -180,20 +261,31 @@ def sort_key(profile: Profile) -> tuple[str, str]:
     return ("".join(c for c in plain if not unicodedata.combining(c)).casefold(), profile.slug)
 
 
+def photo_line(profile: Profile, root: Path) -> int:
+    """The line of a profile's ``photo`` field (for errors), else that of its alt text, else 1."""
+    try:
+        for number, line in enumerate((root / profile.path).read_text(encoding="utf-8").splitlines(), 1):
+            if line.lstrip().startswith("photo:"):
+                return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return next((s.line for s in profile.segments if s.field == "photo.alt"), 1)
+
+
 def photo_file(profile: Profile, root: Path) -> tuple[str, Path] | None:
-    """The output name and file of a profile's local photo; ProfileError if it leaves the profile's folder."""
+    """The output folder and file of a profile's local photo; ProfileError if it leaves the profile's folder."""
     photo = profile.fields.get("photo")
     if not isinstance(photo, dict) or not isinstance(photo.get("src"), str) or is_safe_url(photo["src"], ("http", "https")):
         return None
     src = photo["src"]
     folder = (root / profile.path).parent.resolve()
     file = (folder / src).resolve()
-    line = next((s.line for s in profile.segments if s.field == "photo.alt"), 1)
+    line = photo_line(profile, root)
     if not file.is_relative_to(folder) or "\\" in src or src.startswith("/"):
         raise ProfileError(f"photo {src!r} must be a file beside the profile", profile.path, line)
     if not file.is_file():
         raise ProfileError(f"photo {src!r} not found", profile.path, line)
-    return f"media/{profile.slug}/{file.name}", file
+    return f"media/{profile.slug}", file
 
 
 def check_slug(profile: Profile) -> None:
@@ -247,10 +339,10 @@ class Summary(NamedTuple):
     lang: str
     headline: str | None
     location: str | None
-    photo: str | None  # output name of the local photo
+    photo: Photo | None  # the local photo
 
     @classmethod
-    def of(cls, profile: Profile, photo: str | None) -> Summary:
+    def of(cls, profile: Profile, photo: Photo | None) -> Summary:
         fields = profile.fields
         return cls(profile.slug, profile.name, profile.lang, fields.get("headline") or None,
                    fields.get("location") or None, photo)
@@ -276,8 +368,12 @@ def has_unreviewed(html: str) -> bool:
     return f'data-translation="{UNREVIEWED}"' in html
 
 
-def _unreviewed(piece: Any) -> bool:
-    return isinstance(piece, Piece) and piece.status == UNREVIEWED
+def has_source(html: str) -> bool:
+    return f'data-translation="{SOURCE}"' in html
+
+
+def _status(piece: Any, status: str) -> bool:
+    return isinstance(piece, Piece) and piece.status == status
 
 
 def _pieces(context: Mapping[str, Any]) -> list[Piece]:
@@ -287,34 +383,62 @@ def _pieces(context: Mapping[str, Any]) -> list[Piece]:
     return [piece for piece in found if isinstance(piece, Piece)]
 
 
+def srcset(here: str, variants: Sequence[Variant]) -> str | None:
+    """``a-160.jpg 1x, a-320.jpg 2x`` (relative to ``here``), or None for a single file."""
+    if len(variants) < 2:
+        return None
+    return ", ".join(f"{relative_href(here, v.name)} {v.density}x" for v in variants)
+
+
+def image_context(here: str, variants: Sequence[Variant]) -> dict[str, Any]:
+    first = variants[0]
+    return {"src": relative_href(here, first.name), "srcset": srcset(here, variants),
+            "width": first.size.width, "height": first.size.height}
+
+
 # -- the plan --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class SiteInputs:
-    """Everything the site is built from, read beforehand."""
+    """Everything the site is built from, read beforehand; ``withheld``: by locale, the translations the
+    publishing policy keeps off the site (msgid → (check, message))."""
 
     config: Config
     profiles: Sequence[Profile]
     tables: Mapping[str, Table]
     use_fuzzy: bool
+    withheld: Mapping[str, Mapping[str, Problem]] = field(default_factory=dict)
 
 
-def published_locales(inputs: SiteInputs) -> tuple[list[str], dict[str, float]]:
-    """The locales that reach the threshold (the source locale always does), and those withheld."""
-    threshold = inputs.config["publish_threshold"]
+def check_threshold(config: Config) -> float:
+    """The ``publish_threshold`` setting; ConfigError unless it is a percentage."""
+    threshold = config["publish_threshold"]
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 100:
-        raise ConfigError("setting 'publish_threshold' must be a percentage from 0 to 100", inputs.config.source)
+        raise ConfigError("setting 'publish_threshold' must be a percentage from 0 to 100", config.source)
+    return float(threshold)
+
+
+def coverage_inputs(inputs: SiteInputs, code: str) -> CoverageInputs:
+    return CoverageInputs(inputs.profiles, code, inputs.tables.get(code, {}), inputs.use_fuzzy,
+                          frozenset(inputs.withheld.get(code, ())), check_threshold(inputs.config))
+
+
+def published_locales(inputs: SiteInputs, verdicts: Mapping[str, Verdict] | None = None
+                      ) -> tuple[list[str], dict[str, float]]:
+    """The locales that reach the threshold (the source locale always does), and those withheld with their
+    coverage.  ``verdicts`` (by locale) stand for ``coverage_verdict`` where given."""
+    threshold = check_threshold(inputs.config)
     published, withheld = [], {}
     for code in inputs.config.locales:
         if code == inputs.config.source_locale or threshold == 0:  # no need to count what is published anyway
             published.append(code)
             continue
-        percent = coverage(inputs.profiles, code, inputs.tables.get(code, {}), inputs.use_fuzzy)
-        if percent >= threshold:
+        verdict = (verdicts or {}).get(code) or coverage_verdict(coverage_inputs(inputs, code))
+        if verdict.published:
             published.append(code)
         else:
-            withheld[code] = percent
+            withheld[code] = verdict.percent
     return published, withheld
 
 
@@ -326,9 +450,17 @@ class Member(NamedTuple):
     lang: str
 
 
+class Icon(NamedTuple):
+    """A favicon file at the root of the site, and how the pages link it."""
+
+    name: str
+    type: str
+    sizes: str | None
+
+
 @dataclass(frozen=True)
 class Site:
-    """What every page of the site shares: settings, published languages, the profiles' names."""
+    """What every page of the site shares: settings, published languages, the profiles' names, the icons."""
 
     config: Config
     site_url: str
@@ -336,6 +468,7 @@ class Site:
     langs: tuple[Lang, ...]
     use_fuzzy: bool
     profiles: tuple[Member, ...]  # in index order
+    icons: tuple[Icon, ...]
     digest: str  # of everything above
 
     @property
@@ -344,36 +477,121 @@ class Site:
 
 
 @dataclass(frozen=True)
+class ImageFile:
+    """One size of a raster photo, made with Pillow."""
+
+    source: PhotoSource
+    size: Size
+    fit: str
+    kind: str  # Pillow format: JPEG or PNG
+
+    def texts(self) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class IconFile:
+    """favicon.ico made from the project's raster icon."""
+
+    source: PhotoSource
+
+    def texts(self) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class CopiedFile:
+    """A file copied as it is (an SVG photo, a static file of the theme)."""
+
+    data: bytes
+
+    def texts(self) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
 class SitePlan:
-    """The site: what the pages share, the profiles in index order, their photos."""
+    """The site: what the pages share, the profiles in index order, their photos and the files they make,
+    the files at the root (icons), and by locale the msgids whose translations are withheld."""
 
     site: Site
     profiles: tuple[Profile, ...]
-    photos: Mapping[str, tuple[str, Path]]  # slug -> (output name, file) of the local photo
+    photos: Mapping[str, Photo]  # by slug
+    files: Mapping[str, ImageFile | IconFile | CopiedFile]  # the photos' and icons' files by output name
+    withheld: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
-def make_site(config: Config, langs: tuple[Lang, ...], use_fuzzy: bool, profiles: Sequence[Profile]) -> Site:
+def make_site(config: Config, langs: tuple[Lang, ...], use_fuzzy: bool, profiles: Sequence[Profile],
+              icons: tuple[Icon, ...] = ()) -> Site:
     """The shared part of every page, with its digest (the settings in full: any of them may show)."""
     site_url = normalise_site_url(config["site_url"], config.source)
     members = tuple(Member(p.slug, p.name, p.lang) for p in profiles)
     settings = sorted((key, repr(value)) for key, value in config.settings.items())
-    digest = _sha256(repr((str(config.root), settings, site_url, langs, use_fuzzy, members)))
-    return Site(config, site_url, config["project"], langs, use_fuzzy, members, digest)
+    digest = _sha256(repr((str(config.root), settings, site_url, langs, use_fuzzy, members, icons)))
+    return Site(config, site_url, config["project"], langs, use_fuzzy, members, icons, digest)
+
+
+def plan_photo(profile: Profile, config: Config) -> tuple[Photo, dict[str, ImageFile | CopiedFile]] | None:
+    """A profile's local photo: what its pages show, and the files to make."""
+    found = photo_file(profile, config.root)
+    if found is None:
+        return None
+    folder, file = found
+    source = PhotoSource(profile.path, photo_line(profile, config.root), file.name, file.read_bytes())
+    if is_svg(file.name, source.data):
+        name = f"{folder}/{file.name}"
+        return plan_svg(source, name, config["photo_fit"]), {name: CopiedFile(source.data)}
+    photo, kind = plan_raster(source, folder, config["photo_fit"])
+    files: dict[str, ImageFile | CopiedFile] = {
+        variant.name: ImageFile(source, variant.size, config["photo_fit"], kind)
+        for variant in (*photo.page, *photo.thumb)}
+    return photo, files
+
+
+def plan_icons(config: Config) -> tuple[tuple[Icon, ...], dict[str, IconFile | CopiedFile]]:
+    """The favicon files at the root of the site: the configured image (an SVG as it is, a raster image as
+    favicon.ico), else the theme's."""
+    setting = config["favicon"]
+    if not setting:
+        files = {name: CopiedFile(path.read_bytes()) for name, path in root_files(config).items()}
+        icons = [Icon(name, ICON_TYPES[name.rsplit(".", 1)[-1]], "any" if name.endswith(".svg") else "16x16 32x32 48x48")
+                 for name in files if name.startswith("favicon.")]
+        return tuple(sorted(icons, key=lambda icon: icon.name, reverse=True)), dict(files)
+    path = config.root / setting
+    where = str(config.source or config.root)
+    if not path.is_file():
+        raise ConfigError(f"favicon {setting!r} not found", where)
+    source = PhotoSource(where, 1, path.name, path.read_bytes())
+    if is_svg(path.name, source.data):
+        problem = svg_problem(source.data)
+        if problem:
+            raise ConfigError(f"favicon {setting!r} refused: {problem}", where)
+        return (Icon("favicon.svg", "image/svg+xml", "any"),), {"favicon.svg": CopiedFile(source.data)}
+    plan_raster(source, "", "fit")  # an error now if it cannot be read
+    return (Icon("favicon.ico", "image/x-icon", "16x16 32x32 48x48"),), {"favicon.ico": IconFile(source)}
+
+
+ICON_TYPES = {"svg": "image/svg+xml", "ico": "image/x-icon", "png": "image/png"}
 
 
 def plan_site(inputs: SiteInputs, published: Sequence[str]) -> SitePlan:
     """Check the profiles (slugs, photos) and gather what the pages share."""
     config = inputs.config
     profiles = tuple(sorted(inputs.profiles, key=sort_key))
-    photos = {}
+    photos: dict[str, Photo] = {}
+    files: dict[str, ImageFile | IconFile | CopiedFile] = {}
     for profile in profiles:
         check_slug(profile)
-        found = photo_file(profile, config.root)
+        found = plan_photo(profile, config)
         if found:
-            photos[profile.slug] = found
+            photos[profile.slug], made = found
+            files.update(made)
+    icons, icon_files = plan_icons(config)
+    files.update(icon_files)
     langs = tuple(describe_locale(code) for code in published)
-    site = make_site(config, langs, inputs.use_fuzzy, profiles)
-    return SitePlan(site, profiles, photos)
+    site = make_site(config, langs, inputs.use_fuzzy, profiles, icons)
+    withheld = {code: frozenset(found) for code, found in inputs.withheld.items() if found}
+    return SitePlan(site, profiles, photos, files, withheld)
 
 
 # -- page records ------------------------------------------------------------------------
@@ -381,13 +599,14 @@ def plan_site(inputs: SiteInputs, published: Sequence[str]) -> SitePlan:
 
 @dataclass(frozen=True)
 class ProfilePage:
-    """One profile in one language, with its photo."""
+    """One profile in one language, with its photo and the translations of its texts that are withheld."""
 
     site: Site
     lang: Lang
     theme: str  # digest of the templates and UI strings of the language
     profile: Profile
-    photo: str | None  # output name of the local photo
+    photo: Photo | None
+    withheld: tuple[str, ...] = ()
 
     def texts(self) -> tuple[str, ...]:
         """The msgids whose translations the page shows: every segment of a profile in another language."""
@@ -404,6 +623,7 @@ class IndexPage:
     lang: Lang
     theme: str
     entries: tuple[Summary, ...]
+    withheld: tuple[str, ...] = ()
 
     def texts(self) -> tuple[str, ...]:
         """The headlines and locations of profiles in other languages."""
@@ -413,11 +633,14 @@ class IndexPage:
 
 @dataclass(frozen=True)
 class NotFoundPage:
-    """The 404 page of one language."""
+    """A "page not found" page: of one language, or at the root with a language chooser; its style sheet
+    is in the page (it shows at any address, and from disk)."""
 
     site: Site
     lang: Lang
     theme: str
+    style: str
+    chooser: bool = False
 
     def texts(self) -> tuple[str, ...]:
         return ()
@@ -437,25 +660,26 @@ class RootPage:
 
 @dataclass(frozen=True)
 class Sitemap:
-    """sitemap.xml: every page of every profile and its alternates."""
+    """sitemap.xml: every page of every profile and its alternates, with the dates the profiles give."""
 
     site: Site
+    dates: tuple[tuple[str, str], ...] = ()  # (slug, ISO date of `updated`)
 
     def texts(self) -> tuple[str, ...]:
         return ()
 
 
 @dataclass(frozen=True)
-class CopiedFile:
-    """A file copied as it is (a photo, a static file of the theme)."""
+class RobotsFile:
+    """robots.txt."""
 
-    data: bytes
+    site_url: str
 
     def texts(self) -> tuple[str, ...]:
         return ()
 
 
-Record = ProfilePage | IndexPage | NotFoundPage | RootPage | Sitemap | CopiedFile
+Record = ProfilePage | IndexPage | NotFoundPage | RootPage | Sitemap | RobotsFile | CopiedFile | ImageFile | IconFile
 
 
 def _sha256(text: str) -> str:
@@ -470,6 +694,8 @@ def _part(value: Any) -> Any:
         return ("profile", value.path, value.digest or repr(value), value.lang)
     if isinstance(value, Lang):
         return ("lang", value.code, value.tag, value.name, value.dir)
+    if isinstance(value, PhotoSource):
+        return ("photo", value.profile, value.line, value.name, hashlib.sha256(value.data).hexdigest())
     return value
 
 
@@ -483,25 +709,45 @@ def record_digest(record: Record) -> str:
     return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
 
 
+def updated_date(profile: Profile) -> str | None:
+    updated = profile.fields.get("updated")
+    return updated.isoformat() if isinstance(updated, datetime.date) else None
+
+
+def held(texts: Sequence[str], withheld: frozenset[str] | None) -> tuple[str, ...]:
+    """The texts whose translations are withheld, sorted."""
+    return tuple(sorted(text for text in texts if text in withheld)) if withheld else ()
+
+
 def plan_pages(plan: SitePlan) -> dict[str, Record]:
     """Every output file of the site with its record, by path relative to the output folder."""
     site = plan.site
     config = site.config
     themes = {lang.code: theme_digest(config, lang.code) for lang in site.langs}
-    records: dict[str, Record] = {name: CopiedFile(path.read_bytes()) for name, path in plan.photos.values()}
-    records.update((name, CopiedFile(path.read_bytes())) for name, path in static_files(config).items())
-    photo = {slug: name for slug, (name, _) in plan.photos.items()}
-    summaries = tuple(Summary.of(profile, photo.get(profile.slug)) for profile in plan.profiles)
+    records: dict[str, Record] = dict(plan.files)
+    static = static_files(config)
+    records.update((name, CopiedFile(path.read_bytes())) for name, path in static.items())
+    style = static["static/style.css"].read_text(encoding="utf-8") if "static/style.css" in static else ""
+    summaries = tuple(Summary.of(profile, plan.photos.get(profile.slug)) for profile in plan.profiles)
     for lang in site.langs:
+        withheld = plan.withheld.get(lang.code)
         for profile in plan.profiles:
-            records[profile_path(lang, profile.slug)] = ProfilePage(site, lang, themes[lang.code], profile,
-                                                                    photo.get(profile.slug))
-        records[f"{lang.tag}/index.html"] = IndexPage(site, lang, themes[lang.code], summaries)
-        records[f"{lang.tag}/404.html"] = NotFoundPage(site, lang, themes[lang.code])
+            page = ProfilePage(site, lang, themes[lang.code], profile, plan.photos.get(profile.slug))
+            if withheld:
+                page = replace(page, withheld=held(page.texts(), withheld))
+            records[profile_path(lang, profile.slug)] = page
+        index = IndexPage(site, lang, themes[lang.code], summaries)
+        if withheld:
+            index = replace(index, withheld=held(index.texts(), withheld))
+        records[f"{lang.tag}/index.html"] = index
+        records[f"{lang.tag}/404.html"] = NotFoundPage(site, lang, themes[lang.code], style)
     first = site.langs[0]
     records["index.html"] = RootPage(site, first, themes[first.code])
+    records["404.html"] = NotFoundPage(site, first, themes[first.code], style, chooser=True)
+    records["robots.txt"] = RobotsFile(site.site_url)
     if site.site_url:
-        records["sitemap.xml"] = Sitemap(site)
+        dates = tuple((profile.slug, date) for profile in plan.profiles if (date := updated_date(profile)))
+        records["sitemap.xml"] = Sitemap(site, dates)
     return dict(sorted(records.items()))
 
 
@@ -510,34 +756,59 @@ def plan_pages(plan: SitePlan) -> dict[str, Record]:
 
 @dataclass(frozen=True)
 class LocaleTheme:
-    """What the pages of one locale are rendered with."""
+    """What the pages of one locale are rendered with: the shared environment and the locale's UI strings."""
 
     lang: Lang
-    env: Any  # jinja2.Environment
+    env: Any  # jinja2.Environment, shared by every locale
     mark: str  # the title of the marker of an unreviewed translation
+    strings: Mapping[str, Any]  # _, gettext, ngettext of the locale, put in every template's context
+
+    def render(self, name: str, context: dict[str, Any], root: Path) -> bytes:
+        return render_template(self.env, name, root=root, context={**self.strings, **context}).encode("utf-8")
 
 
-def prepare_locale(config: Config, lang: Lang) -> LocaleTheme:
+def prepare_locale(config: Config, lang: Lang, env: Any = None) -> LocaleTheme:
     ui = load_ui_translations(config, lang.code)
     mark = Markup(ui.gettext(MARK_TEXT)).striptags()
-    return LocaleTheme(lang, make_environment(config, lang.code, ui), mark)
+    return LocaleTheme(lang, env if env is not None else make_environment(config), mark, gettext_callables(ui))
 
 
 class Themes:
-    """The theme of each language, prepared on first use (each compiles its templates once)."""
+    """The theme of each language, prepared on first use; one environment compiles each template once."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.env = make_environment(config)
         self._prepared: dict[str, LocaleTheme] = {}
 
     def __getitem__(self, lang: Lang) -> LocaleTheme:
         if lang.code not in self._prepared:
-            self._prepared[lang.code] = prepare_locale(self.config, lang)
+            self._prepared[lang.code] = prepare_locale(self.config, lang, self.env)
         return self._prepared[lang.code]
 
 
-def common_context(site: Site, lang: Lang) -> dict[str, Any]:
-    return {"site_url": site.site_url, "project": site.project, "langs": site.langs, "lang": lang, "site": site}
+def site_setting(site: Site, key: str, lang: Lang) -> Piece | None:
+    """A translatable setting (``site_name``, ``site_description``) for a page in ``lang``."""
+    config = site.config
+    value = config[key] or (config["project"] if key == "site_name" else "")
+    source = describe_locale(config.source_locale)
+    piece = localised_setting(value, lang.code, config.source_locale, source.tag, lang.tag)
+    if piece is not None and piece.lang and source.dir != lang.dir:
+        piece = replace(piece, dir=source.dir)
+    return piece
+
+
+def common_context(site: Site, lang: Lang, here: str) -> dict[str, Any]:
+    """What every page's skeleton shows: the site's name, the icons, the OpenGraph locales."""
+    return {
+        "site_url": site.site_url, "project": site.project, "langs": site.langs, "lang": lang, "site": site,
+        "site_name": site_setting(site, "site_name", lang),
+        "site_description": site_setting(site, "site_description", lang),
+        "icons": [{"href": relative_href(here, icon.name), "type": icon.type, "sizes": icon.sizes}
+                  for icon in site.icons],
+        "og_locale": og_locale(lang.code),
+        "og_alternates": [og_locale(other.code) for other in site.langs if other.code != lang.code],
+    }
 
 
 def profile_alternates(site: Site, profile: Profile) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -553,7 +824,7 @@ def index_alternates(site: Site) -> tuple[dict[str, str], list[dict[str, str]]]:
     return paths, alternates(site.site_url, paths, "index.html")
 
 
-def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | None, here: str,
+def profile_context(profile: Profile, page: Lang, localise: Any, photo: Photo | None, here: str,
                     translatable_fields: Sequence[str]) -> dict[str, Any]:
     """What a profile template needs, every text localised."""
     fields = profile.fields
@@ -564,17 +835,19 @@ def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | No
     ]
     tags = [localise(tag) for tag in fields.get("tags", [])]
     photo_alt = (fields.get("photo") or {}).get("alt")
-    photo_src = None
+    alt = localise(photo_alt) if isinstance(photo_alt, str) else Piece("")
+    picture: dict[str, Any] | None = None
     if photo:
-        photo_src = relative_href(here, photo)
+        picture = {**image_context(here, photo.page), "alt": alt, "raster": photo.raster,
+                   "largest": photo.page[-1].name}
     elif isinstance(fields.get("photo"), dict):
-        photo_src = fields["photo"]["src"]
+        picture = {"src": fields["photo"]["src"], "srcset": None, "width": None, "height": None, "alt": alt,
+                   "raster": True, "largest": None}
     return {
         **summary_context(Summary.of(profile, photo), localise),
         "updated": format_month(updated, page.code) if updated else None,
         "updated_iso": updated.isoformat() if isinstance(updated, datetime.date) else None,
-        "photo": {"src": photo_src, "alt": localise(photo_alt) if isinstance(photo_alt, str) else Piece("")}
-        if photo_src else None,
+        "photo": picture,
         "tags": tags,
         "tags_text": join_pieces(tags, page.code),
         "links": links,
@@ -583,21 +856,52 @@ def profile_context(profile: Profile, page: Lang, localise: Any, photo: str | No
     }
 
 
+def absolute(site: Site, name: str | None) -> str | None:
+    """The absolute URL of an output file, or None without site_url (sharing needs absolute URLs)."""
+    return site.site_url + name if site.site_url and name else None
+
+
+def profile_meta(site: Site, profile: Profile, context: Mapping[str, Any], url: str | None) -> dict[str, Any]:
+    """OpenGraph, Twitter card and JSON-LD of a profile page."""
+    photo = context["photo"]
+    image = None
+    if photo and photo["largest"] and photo["raster"]:
+        image = absolute(site, photo["largest"])
+    elif photo and photo["largest"] is None and is_safe_url(photo["src"], ("https", "http")):
+        image = photo["src"]
+    headline = context["headline"].text if context["headline"] else None
+    location = context["location"].text if context["location"] else None
+    same_as = [link["url"] for link in context["links"] if link["url"] and is_safe_url(link["url"], ("http", "https"))]
+    person = person_ld(profile.name, url, headline, location, image or absolute(site, photo and photo["largest"]),
+                       same_as)
+    return {"type": "profile", "title": profile.name, "description": headline, "url": url, "image": image,
+            "image_alt": photo["alt"].text if photo and image else None, "json_ld": json_ld(person)}
+
+
 def render_profile(page: ProfilePage, theme: LocaleTheme, table: Table) -> bytes:
     """The page of one profile in one locale, from its record and the translations of its texts."""
     site, lang, profile = page.site, page.lang, page.profile
     here = profile_path(lang, profile.slug)
-    localise = make_localiser(lang, describe_locale(profile.lang), table, site.use_fuzzy, theme.mark)
+    localise = make_localiser(lang, describe_locale(profile.lang), table, site.use_fuzzy, theme.mark, page.withheld)
     paths, links = profile_alternates(site, profile)
     context = profile_context(profile, lang, localise, page.photo, here, site.translatable_fields)
     url = page_url(site.site_url, here)
-    return render_template(theme.env, "profile.html", root=site.config.root, context={
-        **common_context(site, lang), "profile": context, "alternates": links, "canonical": url,
+    pieces = _pieces(context)
+    body = str(context["body"])
+    return theme.render("profile.html", root=site.config.root, context={
+        **common_context(site, lang, here), "profile": context, "alternates": links, "canonical": url,
         "switcher": switcher(site.langs, lang, here, paths),
         "root": relative_href(here, ""), "home": relative_href(here, f"{lang.tag}/index.html"),
         "share": {"url": url, "mailto": "mailto:?subject=" + quote(profile.name) + "&body=" + quote(url)},
-        "unreviewed": has_unreviewed(str(context["body"])) or any(p.status == UNREVIEWED for p in _pieces(context)),
-    }).encode("utf-8")
+        "unreviewed": has_unreviewed(body) or any(p.status == UNREVIEWED for p in pieces),
+        "partial": has_source(body) or any(p.status == SOURCE for p in pieces),
+        "meta": profile_meta(site, profile, context, url if site.site_url else None),
+    })
+
+
+def index_meta(site: Site, lang: Lang, url: str | None) -> dict[str, Any]:
+    return {"type": "website", "title": None, "description": None, "url": url, "image": None, "image_alt": None,
+            "json_ld": None}
 
 
 def render_index(page: IndexPage, theme: LocaleTheme, table: Table) -> bytes:
@@ -606,48 +910,61 @@ def render_index(page: IndexPage, theme: LocaleTheme, table: Table) -> bytes:
     index = f"{lang.tag}/index.html"
     entries = []
     for summary in page.entries:
-        localise = make_localiser(lang, describe_locale(summary.lang), table, site.use_fuzzy, theme.mark)
+        localise = make_localiser(lang, describe_locale(summary.lang), table, site.use_fuzzy, theme.mark,
+                                  page.withheld)
         entries.append({**summary_context(summary, localise),
                         "href": relative_href(index, profile_path(lang, summary.slug)),
-                        "thumb": relative_href(index, summary.photo) if summary.photo else None})
+                        "thumb": image_context(index, summary.photo.thumb) if summary.photo else None})
     paths, links = index_alternates(site)
-    return render_template(theme.env, "index.html", root=site.config.root, context={
-        **common_context(site, lang), "profiles": entries, "alternates": links,
-        "canonical": page_url(site.site_url, index),
+    url = page_url(site.site_url, index)
+    return theme.render("index.html", root=site.config.root, context={
+        **common_context(site, lang, index), "profiles": entries, "alternates": links, "canonical": url,
         "switcher": switcher(site.langs, lang, index, paths), "root": relative_href(index, ""), "home": "index.html",
-        "unreviewed": any(_unreviewed(e["headline"]) or _unreviewed(e["location"]) for e in entries),
-    }).encode("utf-8")
+        "unreviewed": any(_status(e["headline"], UNREVIEWED) or _status(e["location"], UNREVIEWED) for e in entries),
+        "partial": any(_status(e["headline"], SOURCE) or _status(e["location"], SOURCE) for e in entries),
+        "meta": index_meta(site, lang, url if site.site_url else None),
+    })
 
 
 def render_404(page: NotFoundPage, theme: LocaleTheme) -> bytes:
-    """The 404 page of one locale (its links are absolute: it shows at any address)."""
+    """A 404 page.  It shows at any address: its style sheet is inline, and its links are absolute with
+    site_url (relative to its own place without)."""
     site, lang = page.site, page.lang
-    base = site.site_url or "/"
+    here = "404.html" if page.chooser else f"{lang.tag}/404.html"
+    base = site.site_url or relative_href(here, "")
     paths, _ = index_alternates(site)
-    return render_template(theme.env, "404.html", root=site.config.root, context={
-        **common_context(site, lang), "root": base, "home": f"{base}{lang.tag}/index.html", "alternates": [],
-        "canonical": None,
-        "switcher": [{**item, "href": base + item["href"]} for item in switcher(site.langs, lang, "404.html", paths)],
-    }).encode("utf-8")
+    items = [{**item, "href": base + paths[item["tag"]]} for item in switcher(site.langs, lang, "", paths)]
+    context = common_context(site, lang, here)
+    context["icons"] = []  # the browser asks the host for /favicon.ico: a link could only be wrong somewhere
+    return theme.render("404.html", root=site.config.root, context={
+        **context, "root": base, "home": base + f"{lang.tag}/index.html", "alternates": [],
+        "canonical": None, "style": Markup(page.style.replace("</", "<\\/")), "chooser": page.chooser,
+        "choices": items if page.chooser else [], "switcher": [] if page.chooser else items,
+        "meta": None,
+    })
 
 
 def render_root(page: RootPage, theme: LocaleTheme) -> bytes:
     """The root page: a language chooser, in the first published locale."""
     site, first = page.site, page.lang
     paths, links = index_alternates(site)
-    return render_template(theme.env, "root.html", root=site.config.root, context={
-        **common_context(site, first), "alternates": links, "canonical": page_url(site.site_url, "index.html"),
+    url = page_url(site.site_url, "index.html")
+    return theme.render("root.html", root=site.config.root, context={
+        **common_context(site, first, "index.html"), "alternates": links, "canonical": url,
         "choices": switcher(site.langs, first, "index.html", paths), "root": "", "home": "index.html", "switcher": [],
-    }).encode("utf-8")
+        "meta": index_meta(site, first, url if site.site_url else None),
+    })
 
 
-def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str, str]]]]) -> str:
-    """sitemap.xml with the hreflang alternates of each page (the same as in its head)."""
+def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str, str]], str | None]]) -> str:
+    """sitemap.xml with the hreflang alternates of each page (the same as in its head) and its date."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
-    for path, links in pages:
+    for path, links, lastmod in pages:
         lines.append("  <url>")
         lines.append(f"    <loc>{xml_escape(page_url(site_url, path))}</loc>")
+        if lastmod:
+            lines.append(f"    <lastmod>{xml_escape(lastmod)}</lastmod>")
         for link in links:
             lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(link["hreflang"])} href={quoteattr(link["href"])}/>')
         lines.append("  </url>")
@@ -656,17 +973,21 @@ def build_sitemap(site_url: str, pages: Sequence[tuple[str, Sequence[Mapping[str
 
 
 def render_sitemap(page: Sitemap) -> bytes:
-    """Every indexable page with its alternates, in a stable order."""
+    """Every indexable page with its alternates, in a stable order; a profile's pages dated by its
+    ``updated``, the indexes by the latest of them."""
     site = page.site
+    dates = dict(page.dates)
+    latest = max(dates.values(), default=None)
     _, site_links = index_alternates(site)
     paths = {lang.tag: "" for lang in site.langs}
-    pages: list[tuple[str, list[dict[str, str]]]] = [("index.html", site_links)]
+    pages: list[tuple[str, list[dict[str, str]], str | None]] = [("index.html", site_links, latest)]
     for lang in site.langs:
         for member in site.profiles:
             links = {tag: f"{tag}/{member.slug}/index.html" for tag in paths}
             default = links.get(describe_locale(member.lang).tag, links[site.langs[0].tag])
-            pages.append((profile_path(lang, member.slug), alternates(site.site_url, links, default)))
-        pages.append((f"{lang.tag}/index.html", site_links))
+            pages.append((profile_path(lang, member.slug), alternates(site.site_url, links, default),
+                          dates.get(member.slug)))
+        pages.append((f"{lang.tag}/index.html", site_links, latest))
     return build_sitemap(site.site_url, pages).encode("utf-8")
 
 
@@ -679,12 +1000,19 @@ def page_translations(record: Record, tables: Mapping[str, Table]) -> dict[str, 
     return {text: found for text in texts if (found := table.get(text)) is not None}
 
 
-def render_page(record: Record, themes: Themes, translations: Table) -> bytes:
+def render_page(record: Record, themes: Themes | None, translations: Table) -> bytes:
     """The bytes of one output file, from its record and the translations of its texts alone."""
     if isinstance(record, CopiedFile):
         return record.data
+    if isinstance(record, ImageFile):
+        return render_photo(record.source, record.size, record.fit, record.kind)
+    if isinstance(record, IconFile):
+        return render_icon(record.source)
+    if isinstance(record, RobotsFile):
+        return robots_txt(record.site_url).encode("utf-8")
     if isinstance(record, Sitemap):
         return render_sitemap(record)
+    assert themes is not None
     theme = themes[record.lang]
     if isinstance(record, ProfilePage):
         return render_profile(record, theme, translations)
@@ -734,7 +1062,7 @@ def render_share(items: list[tuple[str, Record, Table]], made: Callable[[int], N
     themes: Themes | None = None
     files = {}
     for name, record, translations in items:
-        if themes is None and not isinstance(record, CopiedFile):
+        if themes is None and isinstance(record, (ProfilePage, IndexPage, NotFoundPage, RootPage)):
             themes = Themes(record.site.config)
         files[name] = render_page(record, themes, translations)  # type: ignore[arg-type]
         if made is not None:

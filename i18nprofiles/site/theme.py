@@ -35,6 +35,9 @@ THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "default"
 UI_SOURCE_LANG = "en"  # the language of the msgids in templates
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+# Python modules with UI strings of their own (the check report): their ``ui.html``/``ui.text`` calls.
+UI_MODULES = (Path(__file__).resolve().parent.parent / "check" / "report.py",)
+MODULE_KEYWORDS = {"html": None, "text": None, "nhtml": (1, 2)}
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -53,6 +56,19 @@ def static_files(config: Config) -> dict[str, Path]:
         for path in sorted(root.rglob("*")) if root.is_dir() else []:
             if path.is_file():
                 found["static/" + path.relative_to(root).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def root_files(config: Config) -> dict[str, Path]:
+    """The files the theme puts at the root of the site (favicon.ico, favicon.svg); the project's win."""
+    found: dict[str, Path] = {}
+    roots = [THEME_DIR / "root"]
+    if config.templates_dir:
+        roots.append(config.templates_dir / "root")
+    for root in roots:
+        for path in sorted(root.iterdir()) if root.is_dir() else []:
+            if path.is_file():
+                found[path.name] = path
     return dict(sorted(found.items()))
 
 
@@ -147,8 +163,13 @@ def _escaped(text: str) -> Markup:
     return text if isinstance(text, Markup) else escape(text)
 
 
-def make_environment(config: Config, locale: str, ui: gettext.NullTranslations | None = None) -> jinja2.Environment:
-    """A Jinja2 environment for one locale: autoescape, strict undefined, newstyle gettext."""
+def make_environment(config: Config, locale: str | None = None,
+                     ui: gettext.NullTranslations | None = None) -> jinja2.Environment:
+    """A Jinja2 environment: autoescape, strict undefined, newstyle gettext.
+
+    With a ``locale`` (or ``ui``), its UI strings are the environment's; without, templates get them from
+    their context (``gettext_callables``): one environment, its templates compiled once, serves every locale.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(path) for path in template_dirs(config)]),
         autoescape=True,
@@ -159,13 +180,35 @@ def make_environment(config: Config, locale: str, ui: gettext.NullTranslations |
         lstrip_blocks=True,
     )
     if ui is None:
-        ui = load_ui_translations(config, locale)
+        ui = load_ui_translations(config, locale) if locale else gettext.NullTranslations()
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: _escaped(ui.gettext(message)),
         lambda singular, plural, n: _escaped(ui.ngettext(singular, plural, n)),
         newstyle=True,
     )
     return env
+
+
+def gettext_callables(ui: gettext.NullTranslations) -> dict[str, Any]:
+    """``_``, ``gettext`` and ``ngettext`` of one locale for a template's context, as Jinja2's newstyle
+    gettext makes them: the translation escaped, then ``%(name)s`` values put in (``num`` for ngettext)."""
+
+    @jinja2.pass_context
+    def gettext_(context: jinja2.runtime.Context, message: str, **values: Any) -> str:
+        found = _escaped(ui.gettext(message))
+        if context.eval_ctx.autoescape:
+            found = Markup(found)
+        return found % values
+
+    @jinja2.pass_context
+    def ngettext_(context: jinja2.runtime.Context, singular: str, plural: str, num: int, **values: Any) -> str:
+        values.setdefault("num", num)
+        found = _escaped(ui.ngettext(singular, plural, num))
+        if context.eval_ctx.autoescape:
+            found = Markup(found)
+        return found % values
+
+    return {"_": gettext_, "gettext": gettext_, "ngettext": ngettext_}
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any], root: Path | None = None) -> str:
@@ -221,12 +264,19 @@ def build_messages_template(config: Config, created: str = "") -> polib.POFile:
     """The template of the UI strings of every template, in order of appearance."""
     template = new_template(config["project"], created)
     entries: dict[tuple[str, str | None], polib.POEntry] = {}
-    for path, reference in template_files(config):
+    sources = [(path, reference, False) for path, reference in template_files(config)]
+    sources += [(path, "i18nprofiles/" + path.relative_to(THEME_DIR.parent.parent).as_posix(), True)
+                for path in UI_MODULES]
+    for path, reference, module in sources:
         with path.open("rb") as handle:
-            found = babel_extract(
-                jinja2.ext.babel_extract, handle, KEYWORDS, ["Translators:"],
-                {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"},
-            )
+            if module:
+                found = babel_extract("python", handle, MODULE_KEYWORDS, ["Translators:"], {})
+            else:
+                found = babel_extract(
+                    jinja2.ext.babel_extract, handle, KEYWORDS, ["Translators:"],
+                    {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true",
+                     "silent": "false"},
+                )
             for line, message, comments, _context in found:
                 singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
                 entry = entries.get((singular, plural))

@@ -76,13 +76,15 @@ def test_the_fallback_knows_the_common_cases(fallback):
 @needs_gettext
 @needs_corpus
 def test_the_fallback_keeps_every_string_of_the_corpus(fallback):
-    """Written with the fallback, every catalogue reads back as the same content as msgcat's version.
+    """Written with the fallback, catalogues read back as the same content as msgcat's version: git's
+    Russian one and every BleachBit file (the fallback writes a git catalogue in seconds: the other
+    six would add a minute to the suite and nothing the Russian one does not try).
 
     Lines may break elsewhere than msgcat 0.21 breaks them (uniseg follows a
     newer UAX #14); the count is printed, the content must be the same.
     """
     differing = 0
-    for path in CORPUS:
+    for path in [p for p in CORPUS if p.parent.name == "bleachbit" or p.name.startswith("ru-")]:
         ours = encode_po(read_po_file(path), width=76)
         reference = msgcat(path, "-w", "76").stdout
         differing += sum(a != b for a, b in zip(ours.splitlines(), reference.splitlines()))
