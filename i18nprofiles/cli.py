@@ -717,7 +717,8 @@ def report_interrupt(signum: int | None, own_process: bool = False) -> int:
     deadline = time.monotonic() + INTERRUPT_GRACE
     for thread in threading.enumerate():
         if thread is not threading.current_thread() and not thread.daemon:
-            thread.join(max(0.0, deadline - time.monotonic()))
+            with suppress(RuntimeError):  # a thread whose start the signal cut short cannot be joined
+                thread.join(max(0.0, deadline - time.monotonic()))
     if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
            if thread is not threading.current_thread()):
         with suppress(Exception):
