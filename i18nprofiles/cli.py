@@ -715,12 +715,15 @@ def report_interrupt(signum: int | None, own_process: bool = False) -> int:
     if not own_process:
         return code
     deadline = time.monotonic() + INTERRUPT_GRACE
+    stuck = False
     for thread in threading.enumerate():
         if thread is not threading.current_thread() and not thread.daemon:
-            with suppress(RuntimeError):  # a thread whose start the signal cut short cannot be joined
+            try:
                 thread.join(max(0.0, deadline - time.monotonic()))
-    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
-           if thread is not threading.current_thread()):
+            except RuntimeError:  # a thread whose start the signal cut short: it cannot be joined
+                stuck = True
+    if stuck or any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+                    if thread is not threading.current_thread()):
         with suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
