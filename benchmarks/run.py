@@ -448,6 +448,116 @@ def load_results(path: Path) -> tuple[list[SizeResults], list[ProjectResults], d
     return sizes, projects, data["meta"]
 
 
+# -- real catalogues ---------------------------------------------------------------
+
+CORPUS = ROOT.parent / "shared" / "realworld-po"
+
+
+def best_cpu(function: Callable[[], object], repeat: int) -> float:
+    """The least CPU time of *repeat* calls (in this process: no start-up)."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        function()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def bench_reads(paths: list[Path], repeat: int) -> list[dict[str, object]]:
+    """Reading and writing catalogues in this process: ours against polib (read) and msgcat (write)."""
+    from i18nprofiles.gettext.pofile import encode_po, read_po
+
+    rows = []
+    for path in paths:
+        data = path.read_bytes()
+        catalog = read_po(data, path)
+        row: dict[str, object] = {
+            "name": f"{path.parent.name}/{path.name}" if path.is_relative_to(CORPUS) else f"{len(catalog):,} paragraphs",
+            "megabytes": len(data) / 1e6, "entries": len(catalog),
+            "ours": best_cpu(lambda: read_po(data, path), repeat),
+            "polib": best_cpu(lambda: polib.pofile(str(path)), repeat),
+            "write": best_cpu(lambda: encode_po(catalog, width=76), repeat),
+        }
+        if shutil.which("msgcat"):
+            start = time.perf_counter()
+            reference = subprocess.run(["msgcat", "-w", "76", str(path)], capture_output=True).stdout
+            row["msgcat"] = time.perf_counter() - start
+            row["same_bytes"] = encode_po(catalog, width=76) == reference
+        print(f"  read {row['name']}: ours {row['ours']:.3f} s, polib {row['polib']:.3f} s", flush=True)
+        rows.append(row)
+    return rows
+
+
+def bench_real(repeat: int, sizes: list[int]) -> dict[str, object]:
+    """The real catalogues of ../shared/realworld-po: fuzzy suggestions and times against msgmerge
+    (``fuzzy_real.py``, in its own process), reading and writing against polib and msgcat."""
+    if not CORPUS.is_dir():
+        return {}
+    print("real catalogues", flush=True)
+    markdown, numbers = WORK / "fuzzy-real.md", WORK / "fuzzy-real.json"
+    WORK.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, str(BENCH_DIR / "fuzzy_real.py"), "--repeat", str(repeat), "--held-out",
+               "--markdown", str(markdown), "--json", str(numbers)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    if done.returncode != 0:
+        return {"failed": done.stderr[-2000:]}
+    paths = [CORPUS / "git" / "fr-v2.36.0.po", CORPUS / "bleachbit" / "de-v6.0.0.po"]
+    if 60000 in sizes:
+        paths.append(catalog_set(60000) / "locales" / LOCALE / "LC_MESSAGES" / "profiles.po")
+    return {"merges": json.loads(numbers.read_text(encoding="utf-8")),
+            "markdown": markdown.read_text(encoding="utf-8"), "reads": bench_reads(paths, max(repeat, 3))}
+
+
+def real_targets(real: dict[str, object]) -> list[str]:
+    """The rows of the targets table that the real catalogues measure (issues 13 and 14)."""
+    rows = []
+    merges = {merge["merge"]: merge for merge in real.get("merges", [])}  # type: ignore[union-attr]
+    git = merges.get("git fr 2.35→2.36")
+    if git:
+        times = git["times"]
+        ours, theirs = times["ours"][0], times["msgmerge"][0]
+        rows.append(f"| `update` (fuzzy), git fr 2.35→2.36, at least 2x faster than msgmerge | {seconds_text(ours)} "
+                    f"| msgmerge {seconds_text(theirs)} | {theirs / ours:.1f}x faster | "
+                    f"{'**pass**' if theirs >= 2 * ours else '**FAIL**'} |")
+        ours, theirs = times["ours -N"][0], times["msgmerge -N"][0]
+        rows.append(f"| `update -N`, git fr 2.35→2.36, at most msgmerge -N's time | {seconds_text(ours)} "
+                    f"| msgmerge -N {seconds_text(theirs)} | {ours / theirs:.1f}x slower | "
+                    f"{'**pass**' if ours <= theirs else '**FAIL**'} |")
+    if merges:
+        passed = sum(merge["verdict"] == "pass" for merge in merges.values())
+        rows.append(f"| fuzzy suggestions: useful ≥ msgmerge's, far-off ≤, on the four merges | {passed} of "
+                    f"{len(merges)} | msgmerge --previous | — | "
+                    f"{'**pass**' if passed == len(merges) else '**FAIL**'} |")
+    for row in real.get("reads", []):  # type: ignore[union-attr]
+        ratio = row["polib"] / row["ours"]
+        rows.append(f"| read {row['name']} at least 3x polib's speed | {seconds_text(row['ours'])} CPU | "
+                    f"polib {seconds_text(row['polib'])} | {ratio:.1f}x faster | "
+                    f"{'**pass**' if ratio >= 3 else '**FAIL**'} |")
+    return rows
+
+
+def real_section(real: dict[str, object]) -> list[str]:
+    """The real catalogues: fuzzy_real.py's tables, then reading and writing."""
+    if not real:
+        return ["## Real catalogues", "", f"Not measured: no {CORPUS}.", ""]
+    if "failed" in real:
+        return ["## Real catalogues", "", "`fuzzy_real.py` failed:", "", "```", str(real["failed"]), "```", ""]
+    lines = ["## Real catalogues", "",
+             "git (5,282 messages, c-format, plurals) and BleachBit (msgctxt, python-format), read from",
+             "`../shared/realworld-po/` (see its provenance); nothing is copied into the repository.", "",
+             str(real["markdown"]).replace("## ", "### "), "",
+             "### Reading and writing a catalogue (`read_po`, `encode_po`, in one process)", "",
+             "CPU seconds, least of several runs; msgcat is a wall time (its own process).", "",
+             "| catalogue | size | entries | read, ours | read, polib | ratio | write (width 76), ours | "
+             "msgcat -w 76 | same bytes as msgcat |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in real["reads"]:  # type: ignore[union-attr]
+        lines.append(f"| {row['name']} | {row['megabytes']:.1f} MB | {row['entries']:,} | {row['ours']:.3f} s | "
+                     f"{row['polib']:.3f} s | {row['polib'] / row['ours']:.1f}x | {row['write']:.3f} s | "
+                     f"{row.get('msgcat', 0):.3f} s | {'yes' if row.get('same_bytes') else 'no'} |")
+    return [*lines, ""]
+
+
 # -- the report ------------------------------------------------------------------
 
 
@@ -531,11 +641,12 @@ def write_report(path: Path, sizes: list[SizeResults], projects: list[ProjectRes
         "The machine may be shared with other jobs: the load average says how busy it was.",
         "",
     ]
-    lines += targets_section(sizes, projects)
+    lines += targets_section(sizes, projects, meta.get("real", {}))
     lines += update_section(sizes)
     lines += compile_section(sizes)
     lines += project_section(projects)
     lines += agreement_section(sizes)
+    lines += real_section(meta.get("real", {}))
     lines += notes_section()
     lines += [
         "## How to reproduce",
@@ -594,8 +705,9 @@ def _find(sizes: list[SizeResults], size: int) -> SizeResults | None:
     return next((s for s in sizes if s.size == size), None)
 
 
-def targets_section(sizes: list[SizeResults], projects: list[ProjectResults]) -> list[str]:
-    """The targets of issue 6, with our numbers and pass or fail."""
+def targets_section(sizes: list[SizeResults], projects: list[ProjectResults],
+                    real: dict[str, object] | None = None) -> list[str]:
+    """The targets (issues 6, 12, 13 and 14), with our numbers and pass or fail."""
     rows = ["## Targets", "", "| target | measured | anchor | ratio | verdict |", "|---|---|---|---|---|"]
     for size, limit in ((2000, 0.5), (20000, 5.0), (60000, 15.0)):
         found = _find(sizes, size)
@@ -646,6 +758,7 @@ def targets_section(sizes: list[SizeResults], projects: list[ProjectResults]) ->
         ):
             res = largest.results.get(key, Result("", note="not measured"))
             rows.append(f"| {text} | {res.cell()} | | | {verdict(res.median, limit) if not res.note else res.note} |")
+    rows += real_targets(real or {})
     return rows + [""]
 
 
@@ -798,7 +911,9 @@ def main(argv: list[str] | None = None) -> int:
     print("commands: " + ", ".join(f"{k} {'available' if v else 'not available'}" for k, v in commands.items()))
     size_results = [bench_catalogs(size, repeat, args.quadratic_timeout) for size in sizes]
     project_results = [bench_project(count, repeat, commands) for count in counts]
+    real = bench_real(repeat, sizes)
     meta = {
+        "real": real,
         "repeat": repeat,
         "loads": [load_before, load_average()],
         "elapsed": time.perf_counter() - started,

@@ -260,7 +260,12 @@ def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bo
     merged = store.run(MERGE, inputs)
     old = store.read(target) if output else found
     laid_out = old.data is not None and same_but_date(old.data, merged.data)  # our layout, dates aside
-    changed = not laid_out and not (output is None and is_merged(old, merged))
+    if laid_out:
+        changed = False
+    elif merged.entries:  # a splice of a file update wrote says which entries it changed: the content did
+        changed = True
+    else:
+        changed = not (output is None and is_merged(old, merged))
     if changed and not check:
         store.stage(target, merged.data)
     after = digest_bytes(merged.data) if changed else old.digest
