@@ -40,6 +40,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import generate  # noqa: E402
 
 WORK = BENCH_DIR / "work"
+CODE = [ROOT]  # the checkout whose i18nprofiles the commands run (--before switches it for a while)
 PYBABEL = [sys.executable, "-c", "from babel.messages.frontend import main; main()"]
 OURS = [sys.executable, "-m", "i18nprofiles"]
 LOCALE = "es"  # the catalogue that update and compile are timed on
@@ -98,14 +99,15 @@ def seconds_text(value: float) -> str:
     return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
 
-def run_once(command: Sequence[str], cwd: Path, timeout: float, log: Path) -> Run:
+def run_once(command: Sequence[str], cwd: Path, timeout: float, log: Path, extra_env: dict[str, str] | None = None) -> Run:
     """Run *command* in *cwd*; kill its process group after *timeout* seconds.
 
     The peak memory comes from GNU time when it is installed: the resident
     set that ``wait4`` reports for a direct child also counts the copy of
     this Python process it was forked from.
     """
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1710754200", LC_ALL="C.UTF-8")
+    env = dict(os.environ, PYTHONPATH=str(CODE[0]), SOURCE_DATE_EPOCH="1710754200", LC_ALL="C.UTF-8",
+               **(extra_env or {}))
     memory_file = log.with_suffix(".rss")
     wrapper = [GNU_TIME, "-f", "%M", "-o", str(memory_file)] if GNU_TIME else []
     with log.open("ab") as out:
@@ -195,8 +197,8 @@ def slug(text: str) -> str:
 
 def has_command(name: str) -> bool:
     """Whether this checkout's CLI has *name* (``python -m i18nprofiles NAME --help``)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    found = subprocess.run([*OURS, name, "--help"], env=env, cwd=ROOT, capture_output=True)
+    env = dict(os.environ, PYTHONPATH=str(CODE[0]))
+    found = subprocess.run([*OURS, name, "--help"], env=env, cwd=CODE[0], capture_output=True)
     return found.returncode == 0
 
 
@@ -378,6 +380,8 @@ def bench_project(count: int, repeat: int, commands: dict[str, bool]) -> Project
         r["build_new"] = bench_build_after_edit(count, source, repeat, new_paragraph=True)
         r["build_noop"] = measure(f"ours build unchanged {count}", source, [*OURS, "build"], repeat,
                                   prepare=warm_up([*OURS, "build"]))
+        if count == max(PROJECT_SIZES):
+            r.update(bench_accelerators(count, source, repeat))
     else:
         r["build_edit"] = not_available(f"build after one edit {count}")
         r["build_new"] = not_available(f"build after a new paragraph {count}")
@@ -399,7 +403,8 @@ def bench_build_after_edit(count: int, source: Path, repeat: int, new_paragraph:
 
     The edit adds a few words to a paragraph, or with *new_paragraph* a paragraph of new words.
     """
-    label = f"ours build after {'a new paragraph' if new_paragraph else 'one edit'} {count}"
+    who = "ours" if CODE[0] == ROOT else "before"
+    label = f"{who} build after {'a new paragraph' if new_paragraph else 'one edit'} {count}"
     result = Result(label, timeout=TIMEOUT)
     copy = fresh_copy(source, slug(label))
     log = WORK / "logs" / f"{slug(label)}.log"
@@ -420,6 +425,99 @@ def bench_build_after_edit(count: int, source: Path, repeat: int, new_paragraph:
     shutil.rmtree(copy)
     print(f"  {label}: {result.cell()}", flush=True)
     return result
+
+
+def bench_before(ref: str, sizes: list[int], count: int, repeat: int) -> dict[str, object]:
+    """Our side of the targets again, with the code of *ref* (a git worktree under work/): the
+    before-and-after table, measured in the same run as everything else."""
+    folder = WORK / "before"
+    subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, capture_output=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    made = subprocess.run(["git", "worktree", "add", "--detach", str(folder), ref], cwd=ROOT, capture_output=True,
+                          text=True)
+    if made.returncode != 0:
+        return {"ref": ref, "failed": made.stderr.strip()}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=folder, capture_output=True, text=True)
+    print(f"before: {ref} ({commit.stdout.strip()})", flush=True)
+    CODE[0] = folder
+    results: dict[str, Result] = {}
+    try:
+        compileall.compile_dir(folder / "i18nprofiles", quiet=1)
+        for size in sizes:
+            source = catalog_set(size)
+            results[f"update_{size}"] = measure(f"before update {size}", source, [*OURS, "update", "-l", LOCALE], repeat)
+            results[f"update_all_{size}"] = measure(f"before update 3 locales {size}", source, [*OURS, "update"], repeat)
+        source = project(count)
+        results["check"] = measure(f"before check {count}", source, [*OURS, "check"], repeat)
+        results["check_warm"] = measure(f"before check warm {count}", source, [*OURS, "check"], repeat,
+                                        prepare=warm_up([*OURS, "check"]))
+        results["render"] = measure(f"before render {count}", source, [*OURS, "render", "-o", "site"], repeat)
+        results["build_edit"] = bench_build_after_edit(count, source, repeat)
+    finally:
+        CODE[0] = ROOT
+        subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, capture_output=True)
+    return {"ref": ref, "commit": commit.stdout.strip(), "results": {k: asdict(v) for k, v in results.items()}}
+
+
+def before_section(before: dict[str, object], sizes: list[SizeResults], projects: list[ProjectResults]) -> list[str]:
+    """The targets measured with the code before (``--before``) and now, side by side."""
+    if not before:
+        return []
+    if "failed" in before:
+        return ["## Before and after", "", f"`--before {before['ref']}` failed: {before['failed']}", ""]
+    old = {key: _result(value) for key, value in before["results"].items()}  # type: ignore[union-attr]
+    rows = ["## Before and after", "",
+            f"The same inputs, in the same run, with the code of `{before['ref']}` ({before['commit']}) and with",
+            "the code measured here.", "",
+            "| measure | target | before | after |", "|---|---|---|---|"]
+    for found in sizes:
+        limit = {2000: "< 0.5 s", 20000: "< 5 s", 60000: "< 15 s"}.get(found.size, "")
+        if f"update_{found.size}" in old:
+            rows.append(f"| `update` (fuzzy), {found.size:,} messages | {limit} | {old[f'update_{found.size}'].cell()} "
+                        f"| {found.results['ours'].cell()} |")
+            was, now = old[f"update_all_{found.size}"], found.results["ours_all"]
+            rows.append(f"| peak memory, `update` of {found.size:,} messages × 3 locales | < 500 MB | "
+                        f"{was.peak_mb or 0:.0f} MB | {now.peak_mb or 0:.0f} MB |")
+    largest = projects[-1] if projects else None
+    if largest is not None:
+        r = largest.results
+        for key, text, limit in (("check", "`check`, fresh clone", "< 10 s"), ("check_warm", "`check`, warm cache", "< 10 s"),
+                                 ("render", "`render`, 3 locales", "< 60 s"), ("build_edit", "`build` after one edit", "< 3 s")):
+            if key in old and key in r:
+                rows.append(f"| {text}, {largest.count:,} profiles | {limit} | {old[key].cell()} | {r[key].cell()} |")
+    return [*rows, ""]
+
+
+#: The store's accelerators (``I18NPROFILES_WITHOUT`` names), in the order a build meets them.
+ACCELERATORS = ("profiles", "extract", "merge", "compile", "tables", "withheld", "verdict", "render")
+PROJECT_SIZES = (100, 1000, 10000)
+
+
+def bench_accelerators(count: int, source: Path, repeat: int) -> dict[str, Result]:
+    """``build`` after one edit with each accelerator left out in turn (and with all of them): what each
+    one is worth.  One untimed build first; each variant then edits and builds *repeat* times."""
+    copy = fresh_copy(source, f"accelerators-{count}")
+    log = WORK / "logs" / f"accelerators-{count}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Result] = {}
+    warm = run_once([*OURS, "build"], copy, TIMEOUT, log)
+    profile = sorted((copy / "profiles").glob("*.md"))[count // 2]
+    for name in (*ACCELERATORS, ",".join(ACCELERATORS)):
+        label = f"ours build after one edit without {'any accelerator' if ',' in name else name} {count}"
+        result = results[f"build_edit_without_{'all' if ',' in name else name}"] = Result(label, timeout=TIMEOUT)
+        if warm.code not in (0, 1):
+            result.note = f"failed (first build exit {warm.code})"
+            continue
+        for index in range(repeat):
+            text = profile.read_text(encoding="utf-8")
+            profile.write_text(text.replace("\n\n## ", f" Sans {name} {index + 1}.\n\n## ", 1), encoding="utf-8")
+            run = run_once([*OURS, "build"], copy, TIMEOUT, log, {"I18NPROFILES_WITHOUT": name})
+            result.runs.append(run)
+            if run.timed_out or run.code not in (0, 1):
+                break
+        print(f"  {label}: {result.cell()}", flush=True)
+    shutil.rmtree(copy)
+    return results
 
 
 # -- raw results ---------------------------------------------------------------
@@ -642,6 +740,7 @@ def write_report(path: Path, sizes: list[SizeResults], projects: list[ProjectRes
         "",
     ]
     lines += targets_section(sizes, projects, meta.get("real", {}))
+    lines += before_section(meta.get("before", {}), sizes, projects)
     lines += update_section(sizes)
     lines += compile_section(sizes)
     lines += project_section(projects)
@@ -652,7 +751,8 @@ def write_report(path: Path, sizes: list[SizeResults], projects: list[ProjectRes
         "## How to reproduce",
         "",
         "```",
-        "make bench                                  # everything, about 15-25 minutes",
+        "make bench                                  # everything, with the code before the store (072eedc)",
+        "                                            # side by side: about 40-50 minutes",
         "python benchmarks/run.py --quick            # 2,000 messages and 100/1,000 profiles, once",
         "python benchmarks/run.py --sizes 2000,20000 --profiles 1000 --repeat 5",
         "python benchmarks/generate.py catalogs 20000 /tmp/c20k   # just the inputs",
@@ -831,7 +931,30 @@ def project_section(projects: list[ProjectResults]) -> list[str]:
         "from a fresh copy of the project, without `.i18nprofiles-cache`, except the *warm* columns, where the",
         "same command ran once (untimed) before, as in a CI job that keeps the cache folder between runs.",
         "",
+        *accelerators_section(projects),
     ]
+
+
+def accelerators_section(projects: list[ProjectResults]) -> list[str]:
+    """What each accelerator is worth: build after one edit with it left out."""
+    largest = projects[-1] if projects else None
+    if largest is None or "build_edit_without_all" not in largest.results:
+        return []
+    r = largest.results
+    rows = [f"### What each accelerator is worth ({largest.count:,} profiles, build after one edit)", "",
+            "The same edit and build with one accelerator left out (`I18NPROFILES_WITHOUT`, see",
+            "[cache.md](cache.md)), then with all of them: the difference is what the accelerator saves.", "",
+            "| left out | build after one edit | slower by | target (< 3 s) |", "|---|---|---|---|",
+            f"| nothing | {r['build_edit'].cell()} | | {verdict(r['build_edit'].median, 3.0)} |"]
+    base = r["build_edit"].median
+    for name in (*ACCELERATORS, "all"):
+        res = r.get(f"build_edit_without_{name}")
+        if res is None:
+            continue
+        slower = f"{res.median - base:+.2f} s" if res.median is not None and base is not None else "—"
+        rows.append(f"| {'every accelerator' if name == 'all' else f'`{name}`'} | {res.cell()} | {slower} | "
+                    f"{verdict(res.median, 3.0) if res.median is not None else res.cell()} |")
+    return [*rows, ""]
 
 
 def agreement_section(sizes: list[SizeResults]) -> list[str]:
@@ -890,9 +1013,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quadratic-timeout", type=float, default=QUADRATIC_TIMEOUT)
     parser.add_argument("--output", type=Path, help="report (default docs/performance.md; --quick: work/)")
     parser.add_argument("--report-only", action="store_true", help="write the report again from work/results.json")
+    parser.add_argument("--before", metavar="REF", help="also measure our side of the targets with the code of this "
+                        "git commit (before and after in one run)")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([2000] if args.quick else [2000, 20000, 60000])
-    counts = args.profiles or ([100, 1000] if args.quick else [100, 1000, 10000])
+    counts = args.profiles or ([100, 1000] if args.quick else list(PROJECT_SIZES))
     repeat = args.repeat or (1 if args.quick else 3)
     output = args.output or (WORK / "performance-quick.md" if args.quick else ROOT / "docs" / "performance.md")
 
@@ -912,7 +1037,9 @@ def main(argv: list[str] | None = None) -> int:
     size_results = [bench_catalogs(size, repeat, args.quadratic_timeout) for size in sizes]
     project_results = [bench_project(count, repeat, commands) for count in counts]
     real = bench_real(repeat, sizes)
+    before = bench_before(args.before, sizes, counts[-1], repeat) if args.before else {}
     meta = {
+        "before": before,
         "real": real,
         "repeat": repeat,
         "loads": [load_before, load_average()],

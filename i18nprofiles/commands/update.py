@@ -253,7 +253,7 @@ def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bo
     slot = os.path.abspath(target)
     memo = (inputs.template.digest, astuple(inputs.options), found.digest)
     known = store.recall(MERGED, slot, "last")
-    if output is None and found.exists and isinstance(known, tuple) and known[:3] == memo:
+    if output is None and found.exists and isinstance(known, tuple) and known[:3] == memo and store.uses("merge"):
         if store.verify and not is_merged(found, merge_file(inputs)):
             raise Mismatch(f"the store says {found.path} is up to date, merging again changes it")
         return UpdateResult(target, inputs.locale, False, False, MergeReport(), digest=found.digest)
