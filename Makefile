@@ -38,7 +38,7 @@ test: $(VENV)/.installed system-deps
 	I18NPROFILES_VERIFY=1 $(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed system-deps
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --before 072eedc  # the code before the store, measured alongside
 
 clean:
 	rm -rf $(VENV) site .site.staging build *.egg-info .pytest_cache

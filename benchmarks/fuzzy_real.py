@@ -47,6 +47,7 @@ msgids, for each tenth in turn, judged against the catalogue itself.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -509,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--held-out", action="store_true", help="also judge the held-out merges (not timed)")
     parser.add_argument("--only", nargs="*", default=None, help="merges whose name contains one of these")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
+    parser.add_argument("--json", type=Path, help="also write the timed merges' numbers to this file")
     parser.add_argument("--list", action="store_true", help="list the merges and stop")
     args = parser.parse_args(argv)
     if not CORPUS.is_dir():
@@ -543,7 +545,18 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     if args.markdown:
         args.markdown.write_text(table, encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps([as_plain(outcome) for outcome in outcomes], indent=1), encoding="utf-8")
     return 0
+
+
+def as_plain(outcome: Outcome) -> dict[str, object]:
+    """One timed merge as plain data: both tools' counts, the agreement, the median times (wall, CPU)."""
+    def counts(verdict: Verdict) -> dict[str, int]:
+        return {"suggestions": verdict.suggestions, "useful": verdict.useful, "far_off": verdict.far_off}
+    return {"merge": outcome.merge.name, "ours": counts(outcome.ours), "msgmerge": counts(outcome.theirs),
+            "agreement": outcome.agreement, "verdict": verdicts(outcome.ours, outcome.theirs),
+            "times": {name: [value.wall, value.cpu] for name, value in outcome.times.items()}}
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import generate  # noqa: E402
 
 WORK = BENCH_DIR / "work"
+CODE = [ROOT]  # the checkout whose i18nprofiles the commands run (--before switches it for a while)
 PYBABEL = [sys.executable, "-c", "from babel.messages.frontend import main; main()"]
 OURS = [sys.executable, "-m", "i18nprofiles"]
 LOCALE = "es"  # the catalogue that update and compile are timed on
@@ -98,14 +99,15 @@ def seconds_text(value: float) -> str:
     return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
 
-def run_once(command: Sequence[str], cwd: Path, timeout: float, log: Path) -> Run:
+def run_once(command: Sequence[str], cwd: Path, timeout: float, log: Path, extra_env: dict[str, str] | None = None) -> Run:
     """Run *command* in *cwd*; kill its process group after *timeout* seconds.
 
     The peak memory comes from GNU time when it is installed: the resident
     set that ``wait4`` reports for a direct child also counts the copy of
     this Python process it was forked from.
     """
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1710754200", LC_ALL="C.UTF-8")
+    env = dict(os.environ, PYTHONPATH=str(CODE[0]), SOURCE_DATE_EPOCH="1710754200", LC_ALL="C.UTF-8",
+               **(extra_env or {}))
     memory_file = log.with_suffix(".rss")
     wrapper = [GNU_TIME, "-f", "%M", "-o", str(memory_file)] if GNU_TIME else []
     with log.open("ab") as out:
@@ -195,8 +197,8 @@ def slug(text: str) -> str:
 
 def has_command(name: str) -> bool:
     """Whether this checkout's CLI has *name* (``python -m i18nprofiles NAME --help``)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    found = subprocess.run([*OURS, name, "--help"], env=env, cwd=ROOT, capture_output=True)
+    env = dict(os.environ, PYTHONPATH=str(CODE[0]))
+    found = subprocess.run([*OURS, name, "--help"], env=env, cwd=CODE[0], capture_output=True)
     return found.returncode == 0
 
 
@@ -378,6 +380,8 @@ def bench_project(count: int, repeat: int, commands: dict[str, bool]) -> Project
         r["build_new"] = bench_build_after_edit(count, source, repeat, new_paragraph=True)
         r["build_noop"] = measure(f"ours build unchanged {count}", source, [*OURS, "build"], repeat,
                                   prepare=warm_up([*OURS, "build"]))
+        if count == max(PROJECT_SIZES):
+            r.update(bench_accelerators(count, source, repeat))
     else:
         r["build_edit"] = not_available(f"build after one edit {count}")
         r["build_new"] = not_available(f"build after a new paragraph {count}")
@@ -399,7 +403,8 @@ def bench_build_after_edit(count: int, source: Path, repeat: int, new_paragraph:
 
     The edit adds a few words to a paragraph, or with *new_paragraph* a paragraph of new words.
     """
-    label = f"ours build after {'a new paragraph' if new_paragraph else 'one edit'} {count}"
+    who = "ours" if CODE[0] == ROOT else "before"
+    label = f"{who} build after {'a new paragraph' if new_paragraph else 'one edit'} {count}"
     result = Result(label, timeout=TIMEOUT)
     copy = fresh_copy(source, slug(label))
     log = WORK / "logs" / f"{slug(label)}.log"
@@ -420,6 +425,99 @@ def bench_build_after_edit(count: int, source: Path, repeat: int, new_paragraph:
     shutil.rmtree(copy)
     print(f"  {label}: {result.cell()}", flush=True)
     return result
+
+
+def bench_before(ref: str, sizes: list[int], count: int, repeat: int) -> dict[str, object]:
+    """Our side of the targets again, with the code of *ref* (a git worktree under work/): the
+    before-and-after table, measured in the same run as everything else."""
+    folder = WORK / "before"
+    subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, capture_output=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    made = subprocess.run(["git", "worktree", "add", "--detach", str(folder), ref], cwd=ROOT, capture_output=True,
+                          text=True)
+    if made.returncode != 0:
+        return {"ref": ref, "failed": made.stderr.strip()}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=folder, capture_output=True, text=True)
+    print(f"before: {ref} ({commit.stdout.strip()})", flush=True)
+    CODE[0] = folder
+    results: dict[str, Result] = {}
+    try:
+        compileall.compile_dir(folder / "i18nprofiles", quiet=1)
+        for size in sizes:
+            source = catalog_set(size)
+            results[f"update_{size}"] = measure(f"before update {size}", source, [*OURS, "update", "-l", LOCALE], repeat)
+            results[f"update_all_{size}"] = measure(f"before update 3 locales {size}", source, [*OURS, "update"], repeat)
+        source = project(count)
+        results["check"] = measure(f"before check {count}", source, [*OURS, "check"], repeat)
+        results["check_warm"] = measure(f"before check warm {count}", source, [*OURS, "check"], repeat,
+                                        prepare=warm_up([*OURS, "check"]))
+        results["render"] = measure(f"before render {count}", source, [*OURS, "render", "-o", "site"], repeat)
+        results["build_edit"] = bench_build_after_edit(count, source, repeat)
+    finally:
+        CODE[0] = ROOT
+        subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, capture_output=True)
+    return {"ref": ref, "commit": commit.stdout.strip(), "results": {k: asdict(v) for k, v in results.items()}}
+
+
+def before_section(before: dict[str, object], sizes: list[SizeResults], projects: list[ProjectResults]) -> list[str]:
+    """The targets measured with the code before (``--before``) and now, side by side."""
+    if not before:
+        return []
+    if "failed" in before:
+        return ["## Before and after", "", f"`--before {before['ref']}` failed: {before['failed']}", ""]
+    old = {key: _result(value) for key, value in before["results"].items()}  # type: ignore[union-attr]
+    rows = ["## Before and after", "",
+            f"The same inputs, in the same run, with the code of `{before['ref']}` ({before['commit']}) and with",
+            "the code measured here.", "",
+            "| measure | target | before | after |", "|---|---|---|---|"]
+    for found in sizes:
+        limit = {2000: "< 0.5 s", 20000: "< 5 s", 60000: "< 15 s"}.get(found.size, "")
+        if f"update_{found.size}" in old:
+            rows.append(f"| `update` (fuzzy), {found.size:,} messages | {limit} | {old[f'update_{found.size}'].cell()} "
+                        f"| {found.results['ours'].cell()} |")
+            was, now = old[f"update_all_{found.size}"], found.results["ours_all"]
+            rows.append(f"| peak memory, `update` of {found.size:,} messages × 3 locales | < 500 MB | "
+                        f"{was.peak_mb or 0:.0f} MB | {now.peak_mb or 0:.0f} MB |")
+    largest = projects[-1] if projects else None
+    if largest is not None:
+        r = largest.results
+        for key, text, limit in (("check", "`check`, fresh clone", "< 10 s"), ("check_warm", "`check`, warm cache", "< 10 s"),
+                                 ("render", "`render`, 3 locales", "< 60 s"), ("build_edit", "`build` after one edit", "< 3 s")):
+            if key in old and key in r:
+                rows.append(f"| {text}, {largest.count:,} profiles | {limit} | {old[key].cell()} | {r[key].cell()} |")
+    return [*rows, ""]
+
+
+#: The store's accelerators (``I18NPROFILES_WITHOUT`` names), in the order a build meets them.
+ACCELERATORS = ("profiles", "extract", "merge", "compile", "tables", "withheld", "verdict", "render")
+PROJECT_SIZES = (100, 1000, 10000)
+
+
+def bench_accelerators(count: int, source: Path, repeat: int) -> dict[str, Result]:
+    """``build`` after one edit with each accelerator left out in turn (and with all of them): what each
+    one is worth.  One untimed build first; each variant then edits and builds *repeat* times."""
+    copy = fresh_copy(source, f"accelerators-{count}")
+    log = WORK / "logs" / f"accelerators-{count}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Result] = {}
+    warm = run_once([*OURS, "build"], copy, TIMEOUT, log)
+    profile = sorted((copy / "profiles").glob("*.md"))[count // 2]
+    for name in (*ACCELERATORS, ",".join(ACCELERATORS)):
+        label = f"ours build after one edit without {'any accelerator' if ',' in name else name} {count}"
+        result = results[f"build_edit_without_{'all' if ',' in name else name}"] = Result(label, timeout=TIMEOUT)
+        if warm.code not in (0, 1):
+            result.note = f"failed (first build exit {warm.code})"
+            continue
+        for index in range(repeat):
+            text = profile.read_text(encoding="utf-8")
+            profile.write_text(text.replace("\n\n## ", f" Sans {name} {index + 1}.\n\n## ", 1), encoding="utf-8")
+            run = run_once([*OURS, "build"], copy, TIMEOUT, log, {"I18NPROFILES_WITHOUT": name})
+            result.runs.append(run)
+            if run.timed_out or run.code not in (0, 1):
+                break
+        print(f"  {label}: {result.cell()}", flush=True)
+    shutil.rmtree(copy)
+    return results
 
 
 # -- raw results ---------------------------------------------------------------
@@ -446,6 +544,116 @@ def load_results(path: Path) -> tuple[list[SizeResults], list[ProjectResults], d
         for p in data["projects"]
     ]
     return sizes, projects, data["meta"]
+
+
+# -- real catalogues ---------------------------------------------------------------
+
+CORPUS = ROOT.parent / "shared" / "realworld-po"
+
+
+def best_cpu(function: Callable[[], object], repeat: int) -> float:
+    """The least CPU time of *repeat* calls (in this process: no start-up)."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        function()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def bench_reads(paths: list[Path], repeat: int) -> list[dict[str, object]]:
+    """Reading and writing catalogues in this process: ours against polib (read) and msgcat (write)."""
+    from i18nprofiles.gettext.pofile import encode_po, read_po
+
+    rows = []
+    for path in paths:
+        data = path.read_bytes()
+        catalog = read_po(data, path)
+        row: dict[str, object] = {
+            "name": f"{path.parent.name}/{path.name}" if path.is_relative_to(CORPUS) else f"{len(catalog):,} paragraphs",
+            "megabytes": len(data) / 1e6, "entries": len(catalog),
+            "ours": best_cpu(lambda: read_po(data, path), repeat),
+            "polib": best_cpu(lambda: polib.pofile(str(path)), repeat),
+            "write": best_cpu(lambda: encode_po(catalog, width=76), repeat),
+        }
+        if shutil.which("msgcat"):
+            start = time.perf_counter()
+            reference = subprocess.run(["msgcat", "-w", "76", str(path)], capture_output=True).stdout
+            row["msgcat"] = time.perf_counter() - start
+            row["same_bytes"] = encode_po(catalog, width=76) == reference
+        print(f"  read {row['name']}: ours {row['ours']:.3f} s, polib {row['polib']:.3f} s", flush=True)
+        rows.append(row)
+    return rows
+
+
+def bench_real(repeat: int, sizes: list[int]) -> dict[str, object]:
+    """The real catalogues of ../shared/realworld-po: fuzzy suggestions and times against msgmerge
+    (``fuzzy_real.py``, in its own process), reading and writing against polib and msgcat."""
+    if not CORPUS.is_dir():
+        return {}
+    print("real catalogues", flush=True)
+    markdown, numbers = WORK / "fuzzy-real.md", WORK / "fuzzy-real.json"
+    WORK.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, str(BENCH_DIR / "fuzzy_real.py"), "--repeat", str(repeat), "--held-out",
+               "--markdown", str(markdown), "--json", str(numbers)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    if done.returncode != 0:
+        return {"failed": done.stderr[-2000:]}
+    paths = [CORPUS / "git" / "fr-v2.36.0.po", CORPUS / "bleachbit" / "de-v6.0.0.po"]
+    if 60000 in sizes:
+        paths.append(catalog_set(60000) / "locales" / LOCALE / "LC_MESSAGES" / "profiles.po")
+    return {"merges": json.loads(numbers.read_text(encoding="utf-8")),
+            "markdown": markdown.read_text(encoding="utf-8"), "reads": bench_reads(paths, max(repeat, 3))}
+
+
+def real_targets(real: dict[str, object]) -> list[str]:
+    """The rows of the targets table that the real catalogues measure (issues 13 and 14)."""
+    rows = []
+    merges = {merge["merge"]: merge for merge in real.get("merges", [])}  # type: ignore[union-attr]
+    git = merges.get("git fr 2.35→2.36")
+    if git:
+        times = git["times"]
+        ours, theirs = times["ours"][0], times["msgmerge"][0]
+        rows.append(f"| `update` (fuzzy), git fr 2.35→2.36, at least 2x faster than msgmerge | {seconds_text(ours)} "
+                    f"| msgmerge {seconds_text(theirs)} | {theirs / ours:.1f}x faster | "
+                    f"{'**pass**' if theirs >= 2 * ours else '**FAIL**'} |")
+        ours, theirs = times["ours -N"][0], times["msgmerge -N"][0]
+        rows.append(f"| `update -N`, git fr 2.35→2.36, at most msgmerge -N's time | {seconds_text(ours)} "
+                    f"| msgmerge -N {seconds_text(theirs)} | {ours / theirs:.1f}x slower | "
+                    f"{'**pass**' if ours <= theirs else '**FAIL**'} |")
+    if merges:
+        passed = sum(merge["verdict"] == "pass" for merge in merges.values())
+        rows.append(f"| fuzzy suggestions: useful ≥ msgmerge's, far-off ≤, on the four merges | {passed} of "
+                    f"{len(merges)} | msgmerge --previous | — | "
+                    f"{'**pass**' if passed == len(merges) else '**FAIL**'} |")
+    for row in real.get("reads", []):  # type: ignore[union-attr]
+        ratio = row["polib"] / row["ours"]
+        rows.append(f"| read {row['name']} at least 3x polib's speed | {seconds_text(row['ours'])} CPU | "
+                    f"polib {seconds_text(row['polib'])} | {ratio:.1f}x faster | "
+                    f"{'**pass**' if ratio >= 3 else '**FAIL**'} |")
+    return rows
+
+
+def real_section(real: dict[str, object]) -> list[str]:
+    """The real catalogues: fuzzy_real.py's tables, then reading and writing."""
+    if not real:
+        return ["## Real catalogues", "", f"Not measured: no {CORPUS}.", ""]
+    if "failed" in real:
+        return ["## Real catalogues", "", "`fuzzy_real.py` failed:", "", "```", str(real["failed"]), "```", ""]
+    lines = ["## Real catalogues", "",
+             "git (5,282 messages, c-format, plurals) and BleachBit (msgctxt, python-format), read from",
+             "`../shared/realworld-po/` (see its provenance); nothing is copied into the repository.", "",
+             str(real["markdown"]).replace("## ", "### "), "",
+             "### Reading and writing a catalogue (`read_po`, `encode_po`, in one process)", "",
+             "CPU seconds, least of several runs; msgcat is a wall time (its own process).", "",
+             "| catalogue | size | entries | read, ours | read, polib | ratio | write (width 76), ours | "
+             "msgcat -w 76 | same bytes as msgcat |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in real["reads"]:  # type: ignore[union-attr]
+        lines.append(f"| {row['name']} | {row['megabytes']:.1f} MB | {row['entries']:,} | {row['ours']:.3f} s | "
+                     f"{row['polib']:.3f} s | {row['polib'] / row['ours']:.1f}x | {row['write']:.3f} s | "
+                     f"{row.get('msgcat', 0):.3f} s | {'yes' if row.get('same_bytes') else 'no'} |")
+    return [*lines, ""]
 
 
 # -- the report ------------------------------------------------------------------
@@ -531,17 +739,20 @@ def write_report(path: Path, sizes: list[SizeResults], projects: list[ProjectRes
         "The machine may be shared with other jobs: the load average says how busy it was.",
         "",
     ]
-    lines += targets_section(sizes, projects)
+    lines += targets_section(sizes, projects, meta.get("real", {}))
+    lines += before_section(meta.get("before", {}), sizes, projects)
     lines += update_section(sizes)
     lines += compile_section(sizes)
     lines += project_section(projects)
     lines += agreement_section(sizes)
+    lines += real_section(meta.get("real", {}))
     lines += notes_section()
     lines += [
         "## How to reproduce",
         "",
         "```",
-        "make bench                                  # everything, about 15-25 minutes",
+        "make bench                                  # everything, with the code before the store (072eedc)",
+        "                                            # side by side: about 40-50 minutes",
         "python benchmarks/run.py --quick            # 2,000 messages and 100/1,000 profiles, once",
         "python benchmarks/run.py --sizes 2000,20000 --profiles 1000 --repeat 5",
         "python benchmarks/generate.py catalogs 20000 /tmp/c20k   # just the inputs",
@@ -594,8 +805,9 @@ def _find(sizes: list[SizeResults], size: int) -> SizeResults | None:
     return next((s for s in sizes if s.size == size), None)
 
 
-def targets_section(sizes: list[SizeResults], projects: list[ProjectResults]) -> list[str]:
-    """The targets of issue 6, with our numbers and pass or fail."""
+def targets_section(sizes: list[SizeResults], projects: list[ProjectResults],
+                    real: dict[str, object] | None = None) -> list[str]:
+    """The targets (issues 6, 12, 13 and 14), with our numbers and pass or fail."""
     rows = ["## Targets", "", "| target | measured | anchor | ratio | verdict |", "|---|---|---|---|---|"]
     for size, limit in ((2000, 0.5), (20000, 5.0), (60000, 15.0)):
         found = _find(sizes, size)
@@ -646,6 +858,7 @@ def targets_section(sizes: list[SizeResults], projects: list[ProjectResults]) ->
         ):
             res = largest.results.get(key, Result("", note="not measured"))
             rows.append(f"| {text} | {res.cell()} | | | {verdict(res.median, limit) if not res.note else res.note} |")
+    rows += real_targets(real or {})
     return rows + [""]
 
 
@@ -718,7 +931,30 @@ def project_section(projects: list[ProjectResults]) -> list[str]:
         "from a fresh copy of the project, without `.i18nprofiles-cache`, except the *warm* columns, where the",
         "same command ran once (untimed) before, as in a CI job that keeps the cache folder between runs.",
         "",
+        *accelerators_section(projects),
     ]
+
+
+def accelerators_section(projects: list[ProjectResults]) -> list[str]:
+    """What each accelerator is worth: build after one edit with it left out."""
+    largest = projects[-1] if projects else None
+    if largest is None or "build_edit_without_all" not in largest.results:
+        return []
+    r = largest.results
+    rows = [f"### What each accelerator is worth ({largest.count:,} profiles, build after one edit)", "",
+            "The same edit and build with one accelerator left out (`I18NPROFILES_WITHOUT`, see",
+            "[cache.md](cache.md)), then with all of them: the difference is what the accelerator saves.", "",
+            "| left out | build after one edit | slower by | target (< 3 s) |", "|---|---|---|---|",
+            f"| nothing | {r['build_edit'].cell()} | | {verdict(r['build_edit'].median, 3.0)} |"]
+    base = r["build_edit"].median
+    for name in (*ACCELERATORS, "all"):
+        res = r.get(f"build_edit_without_{name}")
+        if res is None:
+            continue
+        slower = f"{res.median - base:+.2f} s" if res.median is not None and base is not None else "—"
+        rows.append(f"| {'every accelerator' if name == 'all' else f'`{name}`'} | {res.cell()} | {slower} | "
+                    f"{verdict(res.median, 3.0) if res.median is not None else res.cell()} |")
+    return [*rows, ""]
 
 
 def agreement_section(sizes: list[SizeResults]) -> list[str]:
@@ -777,9 +1013,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quadratic-timeout", type=float, default=QUADRATIC_TIMEOUT)
     parser.add_argument("--output", type=Path, help="report (default docs/performance.md; --quick: work/)")
     parser.add_argument("--report-only", action="store_true", help="write the report again from work/results.json")
+    parser.add_argument("--before", metavar="REF", help="also measure our side of the targets with the code of this "
+                        "git commit (before and after in one run)")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([2000] if args.quick else [2000, 20000, 60000])
-    counts = args.profiles or ([100, 1000] if args.quick else [100, 1000, 10000])
+    counts = args.profiles or ([100, 1000] if args.quick else list(PROJECT_SIZES))
     repeat = args.repeat or (1 if args.quick else 3)
     output = args.output or (WORK / "performance-quick.md" if args.quick else ROOT / "docs" / "performance.md")
 
@@ -798,7 +1036,11 @@ def main(argv: list[str] | None = None) -> int:
     print("commands: " + ", ".join(f"{k} {'available' if v else 'not available'}" for k, v in commands.items()))
     size_results = [bench_catalogs(size, repeat, args.quadratic_timeout) for size in sizes]
     project_results = [bench_project(count, repeat, commands) for count in counts]
+    real = bench_real(repeat, sizes)
+    before = bench_before(args.before, sizes, counts[-1], repeat) if args.before else {}
     meta = {
+        "before": before,
+        "real": real,
         "repeat": repeat,
         "loads": [load_before, load_average()],
         "elapsed": time.perf_counter() - started,

@@ -490,7 +490,6 @@ def link_from_live(live: Path, staging: Path, name: str, known: Known | None, di
 
 def copy_into(source: str, staging: Path, name: str, before: os.stat_result) -> bool:
     """Copy a file of the output folder into the staging folder (for file systems without hard links)."""
-    target = Path(f"{staging}/{name}")
     try:
         with open(source, "rb") as handle:
             data = handle.read()

@@ -318,3 +318,25 @@ def test_no_stage_imports_the_store() -> None:
             f"print(sorted(m for m in sys.modules if m.startswith({forbidden!r})))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_an_accelerator_left_out_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """I18NPROFILES_WITHOUT (for the benchmarks) leaves the named accelerators out: the full stage runs."""
+    from i18nprofiles.store import Step
+
+    def refuse(store: Store, inputs: int) -> int:
+        raise AssertionError("the accelerator ran")
+
+    step = Step("double", lambda value: 2 * value, accelerate=refuse)
+    monkeypatch.setenv("I18NPROFILES_WITHOUT", "profiles, double")
+    store = Store(tmp_path / "cache")
+    assert store.run(step, 21) == 42 and not store.uses("profiles") and store.uses("merge")
+    monkeypatch.delenv("I18NPROFILES_WITHOUT")
+    with pytest.raises(AssertionError, match="the accelerator ran"):
+        Store(tmp_path / "cache").run(step, 21)
+    project = copy_example(tmp_path / "project")
+    build_project(load_config(project))
+    before = snapshot(project / "locales")
+    monkeypatch.setenv("I18NPROFILES_WITHOUT", "extract,merge,compile,render,withheld,verdict,profiles,tables")
+    build_project(load_config(project))
+    assert snapshot(project / "locales") == before

@@ -149,7 +149,8 @@ def compile_one(store: Store, locale: str, po_path: Path, mo_path: Path, use_fuz
     mo = store.read(mo_path)
     slot, key = os.path.abspath(mo_path), (po.digest, use_fuzzy)
     known = store.recall(COMPILED, slot, key)
-    if not force and isinstance(known, tuple) and mo.digest is not None and known[0] == mo.digest:
+    if not force and isinstance(known, tuple) and mo.digest is not None and known[0] == mo.digest \
+            and store.uses("compile"):
         if store.verify and compile_file(CompileInputs(po, use_fuzzy)).data != mo.data:
             raise Mismatch(f"the store says {mo_path} is current, compiling again differs")
         return CompileResult(po_path, mo_path, locale, Statistics(*known[1]), False, True)

@@ -131,7 +131,7 @@ def extract(
     inputs = TemplateInputs(profiles, config["project"], config.source_locale, format_po_date(build_date()), options,
                             old, tuple(config.translatable_fields))
     slot = os.path.abspath(path)
-    if key is not None and old.digest is not None and store.recall(CURRENT, slot, key) == old.digest:
+    if key is not None and old.digest is not None and store.uses("extract") and store.recall(CURRENT, slot, key) == old.digest:
         if store.verify and not same_but_date(make_template(inputs).data, old.data or b""):
             raise Mismatch(f"the store says {path} is current, extracting again differs")
         report("extract", 1, 1)

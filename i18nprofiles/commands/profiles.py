@@ -60,7 +60,7 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None, *, 
             if found.data is None or found.digest is None:
                 raise ProfileError("cannot read profile: No such file or directory", rel)
             digests[rel] = found.digest
-            recalled = records.recall(rel, found.digest)
+            recalled = records.recall(rel, found.digest) if store.uses("profiles") else None
             read[rel] = recalled if recalled is not None else found.data
         unparsed = [(rel, data) for rel, data in read.items() if isinstance(data, bytes)]
         recalled = len(read) - len(unparsed)

@@ -141,7 +141,7 @@ def read_translations(store: Store, inputs: TableInputs, rendered: str | None) -
     found = inputs.file
     if not found.exists:
         return LocaleTranslations({}, None, frozenset() if rendered is None else None)
-    made = find_table(store, inputs) if store.folder is not None else None
+    made = find_table(store, inputs) if store.uses("tables") else None
     if made is None:
         made = make_table(store, inputs), None
     elif store.verify:

@@ -255,14 +255,19 @@ def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bo
     slot = os.path.abspath(target)
     memo = (inputs.template.digest, astuple(inputs.options), found.digest)
     known = store.recall(MERGED, slot, "last")
-    if output is None and found.exists and isinstance(known, tuple) and known[:3] == memo:
+    if output is None and found.exists and isinstance(known, tuple) and known[:3] == memo and store.uses("merge"):
         if store.verify and not is_merged(found, merge_file(inputs)):
             raise Mismatch(f"the store says {found.path} is up to date, merging again changes it")
         return UpdateResult(target, inputs.locale, False, False, MergeReport(), digest=found.digest)
     merged = store.run(MERGE, inputs)
     old = store.read(target) if output else found
     laid_out = old.data is not None and same_but_date(old.data, merged.data)  # our layout, dates aside
-    changed = not laid_out and not (output is None and is_merged(old, merged))
+    if laid_out:
+        changed = False
+    elif merged.entries:  # a splice of a file update wrote says which entries it changed: the content did
+        changed = True
+    else:
+        changed = not (output is None and is_merged(old, merged))
     if changed and not check:
         store.stage(target, merged.data)
     after = digest_bytes(merged.data) if changed else old.digest

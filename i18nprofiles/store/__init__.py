@@ -44,6 +44,7 @@ from i18nprofiles.store.codec import decode_record, encode_record, stamp_matches
 from i18nprofiles.store.keys import code_key
 
 VERIFY_VARIABLE = "I18NPROFILES_VERIFY"
+WITHOUT_VARIABLE = "I18NPROFILES_WITHOUT"  # benchmarks: accelerators to leave out (step names, "profiles", "tables")
 RECORDS = "store"  # the folder of records inside the cache folder
 RECORD_FORMAT = 1
 STAMP_READ = 4096  # bytes read to check a record's stamp (kinds, slots and keys are short)
@@ -63,6 +64,12 @@ class ChangedMeanwhile(I18nProfilesError):
 def digest_bytes(data: bytes) -> str:
     """The SHA-256 of some bytes, hex: the identity of a file's content everywhere in the store."""
     return hashlib.sha256(data).hexdigest()
+
+
+def left_out() -> frozenset[str]:
+    """The accelerators ``I18NPROFILES_WITHOUT`` names (comma-separated): the benchmarks measure what each
+    one is worth by leaving it out."""
+    return frozenset(name.strip() for name in os.environ.get(WITHOUT_VARIABLE, "").split(",") if name.strip())
 
 
 def verify_mode() -> bool:
@@ -119,6 +126,7 @@ class Store:
 
     folder: Path | None
     verify: bool = field(default_factory=verify_mode)
+    without: frozenset[str] = field(default_factory=left_out)
     warnings: list[str] = field(default_factory=list)
     _outputs: list[tuple[Path, Path]] = field(default_factory=list, repr=False)
     _records: dict[Path, bytes] = field(default_factory=dict, repr=False)  # kept, to be written by commit
@@ -128,6 +136,10 @@ class Store:
     _pending: dict[Path, bytes] = field(default_factory=dict, repr=False)  # resolved path -> bytes staged
     _deferred: list[Deferred] = field(default_factory=list, repr=False)
     _cleaned: set[Path] = field(default_factory=set, repr=False)  # folders rid of leftover temporary files
+
+    def uses(self, accelerator: str) -> bool:
+        """Whether an accelerator may use earlier runs' records (not in a NullStore, nor when left out)."""
+        return self.folder is not None and accelerator not in self.without
 
     # -- files
 
@@ -339,7 +351,7 @@ class Store:
                     if self.verify:
                         self._check(step, value, inputs, "recalled")
                     return value
-        value = step.accelerate(self, inputs) if step.accelerate is not None and self.folder is not None else None
+        value = step.accelerate(self, inputs) if step.accelerate is not None and self.uses(step.name) else None
         if value is None:
             value = step.full(inputs)
         elif self.verify:

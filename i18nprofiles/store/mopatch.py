@@ -49,6 +49,16 @@ def read_messages(data: bytes) -> dict[bytes, MoMessage] | None:
     return messages
 
 
+def read_header_translation(data: bytes) -> bytes | None:
+    """The translation of the empty msgid (the header) in a .mo with no system-dependent strings; None
+    when it has none (its originals are sorted: the empty one is first)."""
+    magic, revision, count, originals_at, translations_at, _, _ = HEADER.unpack_from(data)
+    if magic != MO_MAGIC or revision != 0 or count == 0 or struct.unpack_from("<I", data, originals_at)[0] != 0:
+        return None
+    size, at = struct.unpack_from("<2I", data, translations_at)
+    return data[at:at + size]
+
+
 def make_header(metadata: Mapping[str, str]) -> polib.POFile:
     catalog = polib.POFile()
     catalog.metadata = dict(metadata)
@@ -83,10 +93,17 @@ def patch_compiled(mo: bytes, statistics: Statistics, change: CatalogChange,
     changed.extend(new for _, new in change.entries.values() if new is not None)
     if find_problems(changed, change.path, use_fuzzy=use_fuzzy):
         return None
+    charset = header_charset(read_header(header))
+    text = header_translation(read_header(header), use_fuzzy)
+    compiled = [entry for pair in change.entries.values() for entry in pair
+                if entry is not None and is_compiled(entry, use_fuzzy)]
+    if not compiled and read_header_translation(mo) == text.encode(charset):
+        # No changed entry is in the .mo, before or after, and its header is the same: the same messages
+        # make the same bytes.
+        return mo, adjust_statistics(statistics, change)
     messages = read_messages(mo)
     if messages is None:
         return None
-    charset = header_charset(read_header(header))
     for old, new in change.entries.values():
         for entry in (old, new):
             if entry is not None and is_compiled(entry, use_fuzzy):
@@ -97,7 +114,6 @@ def patch_compiled(mo: bytes, statistics: Statistics, change: CatalogChange,
             if message.key in messages or message_spans(message) != ([], []):
                 return None  # two entries, one original (only the full compile reports it), or a <PRI…> string
             messages[message.key] = message
-    text = header_translation(read_header(header), use_fuzzy)
     messages.pop(b"", None)
     head = [MoMessage(b"", None, text.encode(charset))] if text else []
     return write_mo(head + list(messages.values())), adjust_statistics(statistics, change)
