@@ -110,23 +110,21 @@ def walk(folder: Path) -> dict[str, str]:
     while pending:
         prefix, path = pending.pop()
         try:
-            entries = list(os.scandir(path))
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    name = prefix + entry.name
+                    try:
+                        if entry.is_dir(follow_symlinks=False):  # the usual kinds first: one look each
+                            found[name] = FOLDER
+                            pending.append((name + "/", entry.path))
+                        elif entry.is_file(follow_symlinks=False):
+                            found[name] = FILE
+                        else:
+                            found[name] = LINK if entry.is_symlink() else OTHER
+                    except OSError:
+                        found[name] = OTHER
         except OSError:
             continue
-        for entry in entries:
-            name = prefix + entry.name
-            try:
-                if entry.is_symlink():
-                    found[name] = LINK
-                elif entry.is_dir(follow_symlinks=False):
-                    found[name] = FOLDER
-                    pending.append((name + "/", entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    found[name] = FILE
-                else:
-                    found[name] = OTHER
-            except OSError:
-                found[name] = OTHER
     return found
 
 

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from i18nprofiles.errors import I18nProfilesError
-from i18nprofiles.files import commit_files, discard_files, remove_leftovers, stage_file
+from i18nprofiles.files import Signature, commit_files, discard_files, remove_leftovers, stage_file
 from i18nprofiles.store.codec import decode_record, encode_record, stamp_matches
 from i18nprofiles.store.keys import code_key
 
@@ -61,9 +61,31 @@ class ChangedMeanwhile(I18nProfilesError):
     """A file this command read and would rewrite was changed by someone else while it ran."""
 
 
+#: Files at least this large are read once per run (small ones are cheap to read again).
+LARGE_FILE = 1 << 20
+
+_digested: list[tuple[bytes, str]] = []  # the last large byte strings digested, held so that their ids stay theirs
+
+
 def digest_bytes(data: bytes) -> str:
-    """The SHA-256 of some bytes, hex: the identity of a file's content everywhere in the store."""
-    return hashlib.sha256(data).hexdigest()
+    """The SHA-256 of some bytes, hex: the identity of a file's content everywhere in the store.
+
+    The same large byte string (the very object: a catalogue read, staged,
+    then compiled) is digested once until the store commits or discards.
+    """
+    if len(data) < LARGE_FILE:
+        return hashlib.sha256(data).hexdigest()
+    for held, digest in _digested:
+        if held is data:
+            return digest
+    digest = hashlib.sha256(data).hexdigest()
+    _digested.insert(0, (data, digest))
+    del _digested[4:]
+    return digest
+
+
+def signature_of(status: os.stat_result) -> Signature:
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def left_out() -> frozenset[str]:
@@ -131,9 +153,10 @@ class Store:
     _outputs: list[tuple[Path, Path]] = field(default_factory=list, repr=False)
     _records: dict[Path, bytes] = field(default_factory=dict, repr=False)  # kept, to be written by commit
     _values: dict[Path, tuple[Any, Any]] = field(default_factory=dict, repr=False)  # (stamp, value) seen this run
-    _read: dict[Path, str | None] = field(default_factory=dict, repr=False)  # digest of each file read (None: none)
+    _read: dict[str, str | None] = field(default_factory=dict, repr=False)  # digest of each file read (None: none)
+    _seen: dict[str, tuple[Signature, str]] = field(default_factory=dict, repr=False)  # large files: digest read
     _staged: dict[Path, str] = field(default_factory=dict, repr=False)  # digest of each output staged
-    _pending: dict[Path, bytes] = field(default_factory=dict, repr=False)  # resolved path -> bytes staged
+    _pending: dict[str, Input] = field(default_factory=dict, repr=False)  # absolute path -> the output staged
     _deferred: list[Deferred] = field(default_factory=list, repr=False)
     _cleaned: set[Path] = field(default_factory=set, repr=False)  # folders rid of leftover temporary files
 
@@ -146,20 +169,31 @@ class Store:
     def read(self, path: str | Path) -> Input:
         """A file's bytes and digest from one read; an Input without data when there is no file.
 
-        A file this store staged and did not commit yet reads as its new bytes.
+        A file this store staged and did not commit yet reads as its new
+        bytes.  A large file read again in the same run, with the same size,
+        times and inode before and after the read, is not digested again
+        (``commit`` checks the same way that a file it overwrites is still
+        the version read).
         """
         file = Path(path)
-        staged = self._pending.get(file.resolve()) if self._pending else None
+        key = os.path.abspath(file)
+        staged = self._pending.get(key) if self._pending else None
         if staged is not None:
-            return Input(file, staged, digest_bytes(staged))
+            return Input(file, staged.data, staged.digest)
         try:
-            data = file.read_bytes()
+            with open(file, "rb") as handle:
+                before = signature_of(os.fstat(handle.fileno()))
+                data = handle.read()
+                after = signature_of(os.fstat(handle.fileno()))
         except (FileNotFoundError, NotADirectoryError):
-            self._read.setdefault(file.resolve(), None)
+            self._read.setdefault(key, None)
             return Input(file, None, None)
-        found = Input(file, data, digest_bytes(data))
-        self._read.setdefault(file.resolve(), found.digest)
-        return found
+        seen = self._seen.get(key)
+        digest = seen[1] if seen is not None and seen[0] == before == after else digest_bytes(data)
+        self._read.setdefault(key, digest)
+        if len(data) >= LARGE_FILE and before == after:
+            self._seen[key] = (after, digest)
+        return Input(file, data, digest)
 
     def stage(self, path: Path, data: bytes) -> None:
         """Write an output to a temporary file beside ``path``; ``commit`` puts it in place.
@@ -168,8 +202,8 @@ class Store:
         """
         self._clean(path.parent)
         self._outputs.append((stage_file(path, data), path))
-        self._staged[path] = digest_bytes(data)
-        self._pending[path.resolve()] = data
+        self._staged[path] = digest = digest_bytes(data)
+        self._pending[os.path.abspath(path)] = Input(path, data, digest)
 
     def defer(self, action: Deferred) -> None:
         """Have ``commit`` put ``action`` in place after the files (``discard`` gives it up)."""
@@ -206,8 +240,10 @@ class Store:
             raise
         finally:
             self._pending.clear()
+        self._seen.clear()
+        _digested.clear()
         for _, path in outputs:
-            self._read[path.resolve()] = self._staged.pop(path, None)
+            self._read[os.path.abspath(path)] = self._staged.pop(path, None)
         for index, action in enumerate(deferred):
             try:
                 action.commit()
@@ -247,14 +283,17 @@ class Store:
         return True
 
     def _check_unchanged(self, path: Path) -> None:
-        resolved = path.resolve()
-        if resolved not in self._read:
+        key = os.path.abspath(path)
+        if key not in self._read:
             return
+        seen = self._seen.get(key)
         try:
+            if seen is not None and seen[0] == signature_of(os.stat(path)):
+                return  # the version read: same size, times and inode (a write sets the change time)
             now: str | None = digest_bytes(path.read_bytes())
         except FileNotFoundError:
             now = None
-        if now != self._read[resolved]:
+        if now != self._read[key]:
             raise ChangedMeanwhile("the file changed while this command ran; nothing was written (run it again)", path)
 
     def discard(self) -> None:
@@ -265,6 +304,8 @@ class Store:
         for action in deferred:
             action.discard()
         self._pending.clear()
+        self._seen.clear()
+        _digested.clear()
         self._staged.clear()
         self._records.clear()
         self._values.clear()

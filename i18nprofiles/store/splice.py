@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, count, repeat
@@ -304,51 +304,51 @@ def splice_catalog(
             if kept is not None:
                 merged[key] = kept
                 obsolete.append(key)
-    return Spliced(join_blocks(header, [*tkeys, *obsolete], merged, catalog), report,
+    return Spliced(join_blocks(header, [*tkeys, *obsolete], merged, catalog, index=cindex), report,
                    (dict(cheader.metadata), dict(header.metadata)), entries)
 
 
 def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, polib.POEntry],
-                old: tuple[Layout, bytes], extra: dict[str, Any] | None = None) -> Written:
+                old: tuple[Layout, bytes], extra: dict[str, Any] | None = None,
+                index: dict[Key, int] | None = None) -> Written:
     """A file of ``header`` and the entries of ``keys``: those in ``merged`` formatted, the others copied
-    from ``old`` (runs of blocks that follow each other there in one slice)."""
+    from ``old`` (runs of blocks that follow each other there in one slice; ``index``: its layout's)."""
     layout, data = old
     width, no_location = layout.options[0], layout.options[1]
     shape = catalog_shape(header)
     codec = CHARSETS[shape[1]]
     head = header_block(header, width=width, no_location=no_location).encode(codec, "surrogateescape")
-    ends, index = layout.ends(), layout.index()
+    ends = layout.ends()
+    index = layout.index() if index is None else index
     written = Layout(layout.options, shape, len(head), extra=extra or {})
+    previous = sorted((index[key], key) for key in layout.previous if key in index)
+    positions = [None if key in merged else index[key] for key in keys]
     pieces = [head]
-    first = last = -2
-    for key in keys:
-        position = None if key in merged else index[key]
-        if position is not None and position == last + 1:
-            last = position
-        else:
-            if last >= 0:
-                pieces.append(data[ends[first]:ends[last + 1]])
-            first = last = position if position is not None else -2
-            if position is None:
-                pieces.append(entry_block(merged[key], width=width, no_location=no_location, plurals=shape[0],
-                                          charset=shape[1]).encode(codec, "surrogateescape"))
-        if position is None:
-            entry = merged[key]
-            if not pieces[-1]:
-                pieces.pop()  # an obsolete entry GNU drops
-                continue
-            written.add(entry, len(pieces[-1]), block_hash(pieces[-1]))
-        else:
-            written.keys.append(key)
-            written.sizes.append(layout.sizes[position])
-            written.hashes.append(layout.hashes[position])
-            written.translated.append(layout.translated[position])
-            if position < layout.active:
-                written.active += 1
-                if key in layout.previous:
-                    written.previous[key] = layout.previous[key]
-    if last >= 0:
-        pieces.append(data[ends[first]:ends[last + 1]])
+    start, count = 0, len(positions)
+    while start < count:
+        first = positions[start]
+        if first is None:  # an entry made again
+            entry = merged[keys[start]]
+            block = entry_block(entry, width=width, no_location=no_location, plurals=shape[0],
+                                charset=shape[1]).encode(codec, "surrogateescape")
+            if block:  # (an obsolete entry GNU drops has none)
+                pieces.append(block)
+                written.add(entry, len(block), block_hash(block))
+            start += 1
+            continue
+        end = start + 1  # the run of blocks that follow each other in the old file
+        while end < count and positions[end] is not None and positions[end] == first + end - start:
+            end += 1
+        last = first + end - start  # one past the run's last block
+        pieces.append(data[ends[first]:ends[last]])
+        written.keys.extend(keys[start:end])
+        written.sizes.extend(layout.sizes[first:last])
+        written.hashes.extend(layout.hashes[first:last])
+        written.translated.extend(layout.translated[first:last])
+        written.active += max(0, min(last, layout.active) - first)
+        for _, key in previous[bisect_left(previous, (first,)):bisect_left(previous, (min(last, layout.active),))]:
+            written.previous[key] = layout.previous[key]
+        start = end
     return Written(b"".join(pieces), written)
 
 
@@ -398,4 +398,4 @@ def splice_template(old: tuple[Layout, bytes], options: tuple[Any, ...], profile
     keys = list(zip(repeat(None), dict.fromkeys(chain.from_iterable(map(itemgetter(0), p.segments) for p in profiles))))
     if any(key not in index and key not in made for key in keys):
         return None  # a text no changed profile gives that the old template does not have
-    return join_blocks(header, keys, made, old, inputs)
+    return join_blocks(header, keys, made, old, inputs, index)
