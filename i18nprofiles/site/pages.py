@@ -688,6 +688,8 @@ def _sha256(text: str) -> str:
 
 def _part(value: Any) -> Any:
     """A record field as plain data for its digest: the site by its own digest, a profile by its content."""
+    if type(value) is str or value is None:
+        return value
     if isinstance(value, Site):
         return ("site", value.digest)
     if isinstance(value, Profile):
@@ -705,8 +707,13 @@ def record_digest(record: Record) -> str:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True  # no memo: equal data gives equal bytes, whatever objects hold it
-    pickler.dump((type(record).__name__, *(_part(getattr(record, item.name)) for item in fields(record))))
+    pickler.dump((type(record).__name__, *[_part(getattr(record, name)) for name in _field_names(type(record))]))
     return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(kind))
 
 
 def updated_date(profile: Profile) -> str | None:
