@@ -225,7 +225,7 @@ def held_back(config: Config, profiles: Sequence[Profile], published: Sequence[s
 def check_names(output: Path, names: Iterable[str]) -> None:
     """ConfigError for an output name that is not a plain relative path (it could land outside the folder)."""
     for name in names:
-        parts = PurePosixPath(name).parts
+        parts = [part for part in name.split("/") if part not in ("", ".")]
         if not parts or name.startswith("/") or "\\" in name or ".." in parts or "\0" in name:
             raise ConfigError(f"refusing to write outside the output folder: {name!r}", output)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 # Front-matter fields that are always translated (dotted: ``photo.alt`` is the
@@ -51,3 +52,8 @@ class Profile:
     body_line: int
     segments: tuple[Segment, ...] = field(default=())
     digest: str = ""  # SHA-256 of the file's bytes, when read from a file
+
+    @cached_property
+    def texts(self) -> tuple[str, ...]:
+        """The texts of its segments, each once, in order."""
+        return tuple(dict.fromkeys([segment.text for segment in self.segments]))

@@ -177,7 +177,7 @@ def recall_layout(store: Store, found: Input) -> tuple[Layout, bytes] | None:
         return None
     try:
         layout = Layout.from_plain(kept)
-    except (TypeError, ValueError):
+    except Exception:  # noqa: BLE001 - a record of the wrong shape is a miss
         return None
     if layout.header + sum(layout.sizes) != len(found.data):
         return None
