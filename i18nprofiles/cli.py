@@ -27,7 +27,7 @@ from i18nprofiles.config import Config, load_config
 from i18nprofiles.display import Display
 from i18nprofiles.errors import ConfigError, I18nProfilesError
 from i18nprofiles.files import TEMP_RE
-from i18nprofiles.runtime import STOP_SIGNALS, received_signal, stop_on_signals, stop_workers
+from i18nprofiles.runtime import STOP_SIGNALS, collect_seldom, received_signal, stop_on_signals, stop_workers
 from i18nprofiles.source.model import shorten
 from i18nprofiles.store import Store, open_store
 
@@ -656,6 +656,8 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> Non
     in_main_thread = threading.current_thread() is threading.main_thread()
     before = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS} if in_main_thread else {}
     stop_on_signals()
+    if own_process:
+        collect_seldom()
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="i18nprofiles",
                         standalone_mode=False)

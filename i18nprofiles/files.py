@@ -10,8 +10,6 @@ step where the system can.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import os
 import re
@@ -152,6 +150,8 @@ def _renameat2() -> Callable[..., int] | None:
     """glibc's renameat2, or None where there is none (not Linux, an old or another C library)."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes.util  # here: only a render that swaps folders needs it
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         function = libc.renameat2
@@ -177,6 +177,8 @@ def exchange_folders(first: Path, second: Path) -> bool:
     result = function(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
     if result == 0:
         return True
+    import ctypes
+
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
         return False

@@ -340,3 +340,19 @@ def test_an_accelerator_left_out_is_not_used(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("I18NPROFILES_WITHOUT", "extract,merge,compile,render,withheld,verdict,profiles,tables")
     build_project(load_config(project))
     assert snapshot(project / "locales") == before
+
+
+def test_library_versions_are_the_installed_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The versions in the code key, read from the names of the .dist-info folders, are importlib.metadata's,
+    the first along sys.path as Python imports."""
+    import importlib.metadata
+
+    from i18nprofiles.store.keys import LIBRARIES, library_versions
+
+    expected = tuple((name, importlib.metadata.version(name)) for name in LIBRARIES)
+    assert library_versions() == expected
+    shadow = tmp_path / "path"
+    (shadow / "babel-0.0.1.dist-info").mkdir(parents=True)  # first on the path: what Python would import
+    monkeypatch.syspath_prepend(str(shadow))
+    found = dict(library_versions())
+    assert found["babel"] == "0.0.1" and found["polib"] == importlib.metadata.version("polib")

@@ -11,6 +11,8 @@ record stale.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -21,16 +23,42 @@ LIBRARIES = ("i18nprofiles", "babel", "polib", "jinja2", "markdown-it-py", "PyYA
 
 
 def library_versions() -> tuple[tuple[str, str], ...]:
-    """(distribution, version) for each of ``LIBRARIES``; "absent" for one that is not installed."""
-    import importlib.metadata  # here: the commands that keep no record need not pay for it
+    """(distribution, version) for each of ``LIBRARIES``; "absent" for one that is not installed.
 
-    found = []
-    for name in LIBRARIES:
+    Read from the names of the installed ``.dist-info`` folders (``babel-2.19.0.dist-info``: the
+    wheel format puts the version there), the first of each name along ``sys.path`` as Python
+    imports; a distribution found no such way is asked of ``importlib.metadata``.
+    """
+    wanted = {_normalise(name): name for name in LIBRARIES}
+    found: dict[str, str] = {}
+    for folder in sys.path:
         try:
-            found.append((name, importlib.metadata.version(name)))
-        except importlib.metadata.PackageNotFoundError:
-            found.append((name, "absent"))
-    return tuple(found)
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in names:
+            stem = entry[: -len(".dist-info")]
+            if entry.endswith(".dist-info") and stem.count("-") == 1:
+                name, version = stem.split("-")
+                key = _normalise(name)
+                if key in wanted and key not in found:
+                    found[key] = version
+    versions = []
+    for key, name in wanted.items():
+        if key not in found:
+            import importlib.metadata  # here: the slow way, for an installation of another kind
+
+            try:
+                found[key] = importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                found[key] = "absent"
+        versions.append((name, found[key]))
+    return tuple(versions)
+
+
+def _normalise(name: str) -> str:
+    """A distribution name as its ``.dist-info`` folder spells it, case aside (PEP 503, PEP 427)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 @lru_cache(maxsize=1)
