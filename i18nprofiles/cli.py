@@ -6,6 +6,7 @@ date, 2 bad input or usage.  Errors read ``error: path:line: message``.
 
 from __future__ import annotations
 
+import gc
 import os
 import shlex
 import signal
@@ -711,6 +712,7 @@ def report_interrupt(signum: int | None, own_process: bool = False) -> int:
             signal.signal(other, signal.SIG_IGN)  # a second Ctrl-C does not cut the clean-up short
     if own_process:
         stop_workers()
+        gc.collect()  # the stopped pool's locks are released now, not reported leaked at exit (collect_seldom)
     code = 128 + (signum or signal.SIGINT)
     with suppress(Exception):
         click.echo("error: interrupted", err=True)

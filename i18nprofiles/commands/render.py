@@ -22,10 +22,7 @@ from i18nprofiles.site.theme import check_templates, load_ui_translations
 from i18nprofiles.site.pages import (
     SiteInputs,
     Table,
-    Verdict,
     check_slug,
-    check_threshold,
-    coverage_inputs,
     photo_file,
     plan_pages,
     plan_site,
@@ -48,13 +45,7 @@ from i18nprofiles.store.site import (
     reuse_pages,
 )
 from i18nprofiles.store.tables import KeptTable, table_of
-from i18nprofiles.store.publishing import (
-    VerdictInputs,
-    WithheldInputs,
-    profile_signatures,
-    run_verdict,
-    run_withheld,
-)
+from i18nprofiles.store.publishing import WithheldInputs, run_withheld
 
 
 @dataclass(frozen=True)
@@ -301,27 +292,18 @@ def render_site(
             code: read_translations(store, TableInputs(sources[code], (catalogs or {}).get(code),
                                                        (changes or {}).get(code)), previous.tables.get(code))
             for code in config.locales}
-    withheld, policies = {}, {}
+    withheld = {}
     for code, found in translations.items():
         file = sources.get(code)
         if (file is None and not found.table) or (file is not None and not file.exists):
             continue  # no translations
-        policies[code] = policy = locale_policy(config, code, file, (catalogs or {}).get(code))
+        policy = locale_policy(config, code, file, (catalogs or {}).get(code))
         path = str(file.path) if file is not None else str(catalog_path(config, code))
         withheld[code] = run_withheld(store, WithheldInputs(found.table, policy, fuzzy, path,
                                                             previous.tables.get(code), found.changed), found.digest)
     inputs = SiteInputs(config, profiles, {code: found.table for code, found in translations.items()}, fuzzy,
                         withheld)
-    verdicts: dict[str, Verdict] = {}
-    if check_threshold(config) > 0:
-        signatures = profile_signatures(profiles)
-        for code in config.target_locales:
-            found = translations[code]
-            policy_key = policies[code].key if code in policies else ()
-            verdicts[code] = run_verdict(store, VerdictInputs(
-                coverage_inputs(inputs, code), str(catalog_path(config, code)), previous.tables.get(code),
-                found.changed, policy_key, signatures), found.digest)
-    published, withheld_locales = published_locales(inputs, verdicts)
+    published, withheld_locales = published_locales(inputs)
     records = plan_pages(plan_site(inputs, published))
     check_names(folder, records)  # every name checked before anything is made
     digests = {name: record_digest(record) for name, record in records.items()} if store.folder else {}

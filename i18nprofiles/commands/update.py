@@ -283,7 +283,8 @@ def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bo
             keep_layout(store, target, after, merged.written.layout)  # only for bytes it describes
         if output is None:
             store.keep(MERGED, slot, "last", (inputs.template.digest, astuple(inputs.options), after, hashes()))
-    return UpdateResult(target, inputs.locale, changed, changed and not check, merged.report, change, after, merged.new)
+    return UpdateResult(target, inputs.locale, changed, changed and not check, merged.report, change, after,
+                        merged.new if describe else None)  # (the merged catalogue is big: kept for build only)
 
 
 def is_merged(found: Input, merged: Merged) -> bool:

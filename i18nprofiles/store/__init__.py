@@ -64,14 +64,14 @@ class ChangedMeanwhile(I18nProfilesError):
 #: Files at least this large are read once per run (small ones are cheap to read again).
 LARGE_FILE = 1 << 20
 
-_digested: list[tuple[bytes, str]] = []  # the last large byte strings digested, held so that their ids stay theirs
+_digested: list[tuple[bytes, str]] = []  # the last large byte string digested, held so that its id stays its own
 
 
 def digest_bytes(data: bytes) -> str:
     """The SHA-256 of some bytes, hex: the identity of a file's content everywhere in the store.
 
-    The same large byte string (the very object: a catalogue read, staged,
-    then compiled) is digested once until the store commits or discards.
+    The same large byte string (the very object: a merged catalogue staged,
+    then described) digested twice in a row is digested once.
     """
     if len(data) < LARGE_FILE:
         return hashlib.sha256(data).hexdigest()
@@ -79,8 +79,7 @@ def digest_bytes(data: bytes) -> str:
         if held is data:
             return digest
     digest = hashlib.sha256(data).hexdigest()
-    _digested.insert(0, (data, digest))
-    del _digested[4:]
+    _digested[:] = [(data, digest)]
     return digest
 
 
@@ -156,7 +155,7 @@ class Store:
     _read: dict[str, str | None] = field(default_factory=dict, repr=False)  # digest of each file read (None: none)
     _seen: dict[str, tuple[Signature, str]] = field(default_factory=dict, repr=False)  # large files: digest read
     _staged: dict[Path, str] = field(default_factory=dict, repr=False)  # digest of each output staged
-    _pending: dict[str, Input] = field(default_factory=dict, repr=False)  # absolute path -> the output staged
+    _pending: dict[str, tuple[Path, str]] = field(default_factory=dict, repr=False)  # path -> (staged file, digest)
     _deferred: list[Deferred] = field(default_factory=list, repr=False)
     _cleaned: set[Path] = field(default_factory=set, repr=False)  # folders rid of leftover temporary files
 
@@ -178,8 +177,8 @@ class Store:
         file = Path(path)
         key = os.path.abspath(file)
         staged = self._pending.get(key) if self._pending else None
-        if staged is not None:
-            return Input(file, staged.data, staged.digest)
+        if staged is not None:  # (read again from the staged file: a command's outputs are not all held in memory)
+            return Input(file, staged[0].read_bytes(), staged[1])
         try:
             with open(file, "rb") as handle:
                 before = signature_of(os.fstat(handle.fileno()))
@@ -190,9 +189,9 @@ class Store:
             return Input(file, None, None)
         seen = self._seen.get(key)
         digest = seen[1] if seen is not None and seen[0] == before == after else digest_bytes(data)
-        self._read.setdefault(key, digest)
-        if len(data) >= LARGE_FILE and before == after:
-            self._seen[key] = (after, digest)
+        first = self._read.setdefault(key, digest)
+        if len(data) >= LARGE_FILE and before == after and digest == first:
+            self._seen[key] = (after, digest)  # (a version other than the first read never vouches for the file)
         return Input(file, data, digest)
 
     def stage(self, path: Path, data: bytes) -> None:
@@ -201,9 +200,10 @@ class Store:
         The first time a folder is written in, temporary files that killed runs left there are removed.
         """
         self._clean(path.parent)
-        self._outputs.append((stage_file(path, data), path))
+        staged = stage_file(path, data)
+        self._outputs.append((staged, path))
         self._staged[path] = digest = digest_bytes(data)
-        self._pending[os.path.abspath(path)] = Input(path, data, digest)
+        self._pending[os.path.abspath(path)] = (staged, digest)
 
     def defer(self, action: Deferred) -> None:
         """Have ``commit`` put ``action`` in place after the files (``discard`` gives it up)."""
