@@ -560,7 +560,6 @@ def check(ctx: click.Context, paths: Sequence[str], locales: Sequence[str], dire
           output_format: str, output: str | None, report_dir: str | None) -> int:
     """CI gate: coverage, stale catalogues and quality findings of the project's profiles and UI strings, or of
     the catalogues given (PATH…, any application's, no project needed); exit 1 when something fails."""
-    from dataclasses import replace
 
     from i18nprofiles.check import (
         format_report,
@@ -570,7 +569,6 @@ def check(ctx: click.Context, paths: Sequence[str], locales: Sequence[str], dire
     )
     from i18nprofiles.commands.check import check_project
     from i18nprofiles.files import write_text_atomic
-    from i18nprofiles.paths import PROFILES_DOMAIN
 
     config = get_config(ctx, standalone=bool(paths))
     options = dict(domain=domain, locales=locales, directory=directory, fail_under=fail_under, fail_on=fail_on,
@@ -594,12 +592,8 @@ def check(ctx: click.Context, paths: Sequence[str], locales: Sequence[str], dire
         from i18nprofiles.check.report import UI
         from i18nprofiles.site.theme import load_ui_translations
 
-        # The HTML report and its badges are per locale: they show the content domain's catalogues when the
-        # report has several domains (the UI strings' findings are listed all the same).
-        shown = report.domain_catalogs(PROFILES_DOMAIN) if len({c.domain for c in report.catalogs}) > 1 else None
-        locale = config.source_locale  # the project's working language
-        paths_written = write_report(report if shown is None else replace(report, catalogs=shown), report_dir,
-                                     ui=UI(load_ui_translations(config, locale), locale))
+        locale = config.source_locale  # the project's working language (the report shows the content's catalogues)
+        paths_written = write_report(report, report_dir, ui=UI(load_ui_translations(config, locale), locale))
         click.echo(f"report: {relative_to_cwd(paths_written[0])}", err=True)
     return EXIT_PROBLEMS if report.failed else EXIT_OK
 

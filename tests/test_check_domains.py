@@ -241,3 +241,36 @@ def test_git_french_fails_only_on_its_real_errors(tmp_path: Path) -> None:
         assert expected in found, expected
     assert not [f for f in data["findings"] if f["check"] in ("markup", "numbers") and "1st" in f["msgid"]]
     assert len([f for f in data["findings"] if f["check"] == "fr-typography"]) > 300  # kept: pofilter misses them
+
+
+def test_the_report_shows_the_content_catalogues_and_their_badges(project: Path, tmp_path: Path) -> None:  # noqa: F811
+    """With the UI strings' catalogues in the check too, the report's locale rows, profile columns and
+    badges are the profiles' (one per locale): a UI catalogue's 100 % never replaces a content badge."""
+    import html5lib
+    import xml.etree.ElementTree as ET
+
+    lines = (project / ES).read_text(encoding="utf-8").split("\n")
+    last = max(i for i, line in enumerate(lines) if line.startswith("msgstr ") and line != 'msgstr ""')
+    lines[last] = 'msgstr ""'  # one content translation missing: es is below 100 %
+    (project / ES).write_text("\n".join(lines), encoding="utf-8")
+    folder = tmp_path / "report"
+    code, out, _ = run(project, "check", "--report", str(folder), "--format", "json")
+    reports = json.loads(out)["catalogs"]
+    assert {report["domain"] for report in reports} >= {"profiles", "messages"}
+    content = {report["locale"]: report for report in reports if report["domain"] == "profiles"}
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"badge-{code}.svg" for code in content] + ["index.html"])
+    badge = ET.fromstring((folder / "badge-es.svg").read_text(encoding="utf-8"))
+    assert badge.get("aria-label") != "translated es: 100%"
+    document = html5lib.HTMLParser(namespaceHTMLElements=False).parse((folder / "index.html").read_text("utf-8"))
+    tables = document.findall(".//table")
+    heads = [row.find("th").text for row in tables[0].findall("./tbody/tr")]
+    assert sorted(heads) == sorted(content)
+    assert len(tables[1].findall("./thead/tr/th")) == 1 + len(content)
+    # The library's page is the same (the command line does not choose for it).
+    from i18nprofiles.commands.check import check_project
+    from i18nprofiles.check.report import render_html
+    from i18nprofiles.config import load_config
+
+    page = render_html(check_project(load_config(project)))
+    rows = html5lib.HTMLParser(namespaceHTMLElements=False).parse(page).findall(".//table")[0].findall("./tbody/tr")
+    assert sorted(row.find("th").text for row in rows) == sorted(content)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from i18nprofiles.check.findings import Finding
 from i18nprofiles.check.formats import visible_findings
+from i18nprofiles.check.conventions import PROFILES
 from i18nprofiles.check.gate import CatalogReport, CheckReport, Coverage
 from i18nprofiles.files import write_text_atomic
 
@@ -129,10 +130,18 @@ def _locale_row(catalog: CatalogReport, ui: UI) -> str:
     return "<tr>" + "".join(cells) + "</tr>"
 
 
+def shown_catalogs(report: CheckReport) -> list[CatalogReport]:
+    """The catalogues whose rows and badges the report shows: the content's (``profiles``, or catalogues
+    given by path) when it has any, else every one (``-D messages``); the others' findings are listed all
+    the same."""
+    content = [catalog for catalog in report.catalogs if catalog.domain in (PROFILES, None)]
+    return content or list(report.catalogs)
+
+
 def _profile_rows(report: CheckReport, ui: UI) -> list[str]:
     rows: dict[str, list[str]] = {}
     names: dict[str, str] = {}
-    for catalog in report.catalogs:
+    for catalog in shown_catalogs(report):
         for progress in catalog.profiles:
             names[progress.path] = progress.slug
             label = ui.text("%(done)s of %(total)s translated", done=progress.translated, total=progress.total)
@@ -173,7 +182,8 @@ def render_html(report: CheckReport, title: str | None = None, ui: UI | None = N
     shown, left = visible_findings(report.findings)
     more = [ui.html("%(num)s more %(check)s in %(path)s", num=count, check=check, path=path)
             for (path, check), count in sorted(left.items())]
-    locale_heads = "".join(f'<th scope="col" colspan="2">{escape(c.locale)}</th>' for c in report.catalogs)
+    catalogs = shown_catalogs(report)
+    locale_heads = "".join(f'<th scope="col" colspan="2">{escape(c.locale)}</th>' for c in catalogs)
     lang = escape(ui.locale.replace("_", "-"))
     words = {"translated": ui.html("translated"), "fuzzy": ui.html("fuzzy"), "untranslated": ui.html("untranslated")}
     locales, profiles = ui.html("Locales"), ui.html("Profiles")
@@ -192,7 +202,7 @@ def render_html(report: CheckReport, title: str | None = None, ui: UI | None = N
         *_table(locales, [ui.html("locale"), ui.html("progress"), "%", ui.html("messages"),
                           words["fuzzy"], words["untranslated"], ui.html("obsolete"),
                           ui.html("words"), ui.html("threshold"), ui.html("badge")],
-                [_locale_row(c, ui) for c in report.catalogs]),
+                [_locale_row(c, ui) for c in catalogs]),
         "</section>",
         f'<section><h2 id="profiles-title">{profiles}</h2>',
         *_table(profiles, [ui.html("profile")], _profile_rows(report, ui), extra=locale_heads),
@@ -223,7 +233,7 @@ def write_report(report: CheckReport, directory: str | Path, ui: UI | None = Non
     return the paths."""
     folder = Path(directory)
     files = {folder / "index.html": render_html(report, ui=ui)}
-    for catalog in report.catalogs:
+    for catalog in shown_catalogs(report):
         files[folder / badge_name(catalog.locale)] = render_badge(badge_label(catalog.locale), catalog.coverage.percent)
     for path, text in files.items():
         write_text_atomic(path, text.encode("utf-8"))
