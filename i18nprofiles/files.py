@@ -27,6 +27,11 @@ LEGACY_AGE = 3600  # seconds after which a temporary file without a process id i
 Signature = tuple[int, int, int, int]  # a file's size, st_mtime_ns, st_ctime_ns and st_ino
 
 
+def signature_of(status: os.stat_result) -> Signature:
+    """The signature in a file's status: its size, modification and change times and inode."""
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
 def file_signature(path: str | Path) -> Signature | None:
     """A file's size, modification and change times and inode; None without a file.
 
@@ -35,10 +40,9 @@ def file_signature(path: str | Path) -> Signature | None:
     the one recorded is the file recorded.
     """
     try:
-        status = os.stat(path)
+        return signature_of(os.stat(path))
     except OSError:
         return None
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def temp_beside(path: Path) -> tuple[int, Path]:

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from i18nprofiles.errors import ConfigError
-from i18nprofiles.files import Signature, exchange_folders, is_leftover, temp_beside
+from i18nprofiles.files import Signature, exchange_folders, is_leftover, signature_of, temp_beside
 
 try:
     import fcntl
@@ -59,10 +59,6 @@ LINKED, SAME, COPIED = "linked", "same", "copied"  # how a file of the output fo
 
 def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def signature_of(status: os.stat_result) -> Signature:
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def lstat(path: str) -> os.stat_result | None:

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from i18nprofiles.errors import I18nProfilesError
-from i18nprofiles.files import Signature, commit_files, discard_files, remove_leftovers, stage_file
+from i18nprofiles.files import Signature, commit_files, discard_files, remove_leftovers, signature_of, stage_file
 from i18nprofiles.store.codec import decode_record, encode_record, stamp_matches
 from i18nprofiles.store.keys import code_key
 
@@ -61,7 +61,7 @@ class ChangedMeanwhile(I18nProfilesError):
     """A file this command read and would rewrite was changed by someone else while it ran."""
 
 
-#: Files at least this large are read once per run (small ones are cheap to read again).
+#: Files at least this large are digested once per version in a run (small ones are cheap to digest again).
 LARGE_FILE = 1 << 20
 
 _digested: list[tuple[bytes, str]] = []  # the last large byte string digested, held so that its id stays its own
@@ -81,10 +81,6 @@ def digest_bytes(data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     _digested[:] = [(data, digest)]
     return digest
-
-
-def signature_of(status: os.stat_result) -> Signature:
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def left_out() -> frozenset[str]:
