@@ -383,3 +383,18 @@ def test_a_large_file_changed_between_two_reads_is_not_overwritten(tmp_path: Pat
     store.stage(path, b"new")
     store.commit()
     assert path.read_bytes() == b"new"
+
+
+def test_catalogues_with_the_same_translated_msgids_share_one_fuzzy_index() -> None:
+    """The splice's fuzzy index of a pool of msgids is made once for every catalogue with that pool (the
+    verify mode of the suite compares what it finds with a full merge's own index), until forgotten."""
+    from i18nprofiles.store.splice import forget_indexes, shared_index
+
+    pool = [(None, "Un paragraphe sur la tonte des lamas."), ("menu", "Ouvrir le fichier")]
+    first = shared_index(list(pool), 0.6)
+    assert shared_index(list(pool), 0.6) is first
+    assert shared_index(pool[:1], 0.6) is not first
+    forget_indexes()
+    again = shared_index(list(pool), 0.6)
+    assert again is not first and again.find("Un paragraphe sur la tonte des lamas !").index == 0
+    forget_indexes()

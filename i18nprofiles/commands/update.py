@@ -34,6 +34,7 @@ from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.store import Input, Mismatch, Step, Store, digest_bytes, open_store
 from i18nprofiles.store.changes import CatalogChange, diff_catalogs
 from i18nprofiles.store.splice import (
+    forget_indexes,
     keep_layout,
     recall_layout,
     splice_catalog,
@@ -233,6 +234,8 @@ def update_catalogs(
     except BaseException:
         store.discard()
         raise
+    finally:
+        forget_indexes()  # (a fuzzy index shared by the catalogues is big)
     if own and not check:
         store.commit()
     return results

@@ -131,15 +131,16 @@ def find_fuzzy(
     pool: Sequence[Key],
     fetch: Callable[[set[Key]], Mapping[Key, polib.POEntry]],
     cutoff: float = DEFAULT_CUTOFF,
+    index: Callable[[Sequence[Key], float], FuzzyMatcher] = fuzzy_matcher,
 ) -> dict[Key, polib.POEntry]:
     """The fuzzy match of each new entry that has one, more than ``cutoff`` similar: first a near-identical
     one among the ``departed`` entries (those that left the template), then the best among the ``pool``
     (the keys of every translated entry of the catalogue, in file order); ``fetch`` gives the entries of
-    the keys matched in the pool."""
+    the keys matched in the pool, ``index`` the fuzzy index of the pool."""
     matches = match_departed(unmatched, departed, cutoff)
     rest = [new for new in unmatched if entry_key(new) not in matches]
     if rest and pool:
-        matcher = fuzzy_matcher(pool, cutoff)
+        matcher = index(pool, cutoff)
         found = {entry_key(new): pool[match.index] for new in rest if (match := matcher.find(new.msgid, new.msgctxt))}
         old = fetch(set(found.values()))
         matches.update((key, old[other]) for key, other in found.items())
