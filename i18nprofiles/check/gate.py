@@ -139,10 +139,6 @@ class CheckReport:
         """Findings by severity."""
         return Counter(f.severity for f in self.findings)
 
-    def domain_catalogs(self, domain: str) -> tuple[CatalogReport, ...]:
-        """The catalogues of one domain."""
-        return tuple(catalog for catalog in self.catalogs if catalog.domain == domain)
-
 
 @dataclass(frozen=True)
 class CheckOptions:
