@@ -179,7 +179,8 @@ class Store:
             with open(file, "rb") as handle:
                 before = signature_of(os.fstat(handle.fileno()))
                 data = handle.read()
-                after = signature_of(os.fstat(handle.fileno()))
+                # (a small file is digested again at each read: no second look at its status)
+                after = signature_of(os.fstat(handle.fileno())) if before[0] >= LARGE_FILE else None
         except (FileNotFoundError, NotADirectoryError):
             self._read.setdefault(key, None)
             return Input(file, None, None)
