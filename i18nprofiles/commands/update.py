@@ -80,6 +80,7 @@ class MergeInputs:
     locale: str
     created: str
     options: UpdateOptions
+    describe: bool = False  # the catalogue before the merge is kept for ``diff_catalogs``
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ def merge_file(inputs: MergeInputs) -> Merged:
         old = parse_input(inputs.catalog)
         merged, report = merge_catalog(template, old, fuzzy_matching=options.fuzzy_matching,
                                        fuzzy_threshold=options.fuzzy_threshold, keep_obsolete=options.keep_obsolete)
+        if not inputs.describe and any(report.counts()):
+            old = None  # the content changed, no diff is wanted: the old catalogue goes before writing (it is big)
     else:
         old = None
         merged = new_catalog(template, inputs.locale, created=inputs.created)
@@ -135,9 +138,7 @@ def splice_file(store: Store, inputs: MergeInputs) -> Merged | None:
 
 def merge_outcome(merged: Merged) -> tuple[bytes, tuple[int, ...]]:
     """What verify mode compares: the bytes, and the counts the report gives."""
-    report = merged.report
-    counts = tuple(map(len, (report.added, report.fuzzy, report.revived, report.obsoleted, report.removed)))
-    return merged.data, counts
+    return merged.data, merged.report.counts()
 
 
 MERGE: Step[MergeInputs, Merged] = Step("merge", merge_file, accelerate=splice_file, compare=merge_outcome)
@@ -228,8 +229,8 @@ def update_catalogs(
     try:
         for locale, path in sorted(targets.items()):
             results.append(update_one(store, MergeInputs(template, parse_template, store.read(path), locale, created,
-                                                         options), Path(output) if output else None, check,
-                                      describe, hashes))
+                                                         options, describe), Path(output) if output else None,
+                                      check, describe, hashes))
             report("update", len(results), len(targets))
     except BaseException:
         store.discard()
@@ -267,7 +268,7 @@ def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bo
     laid_out = old.data is not None and same_but_date(old.data, merged.data)  # our layout, dates aside
     if laid_out:
         changed = False
-    elif merged.entries:  # a splice of a file update wrote says which entries it changed: the content did
+    elif merged.entries or any(merged.report.counts()):  # entries changed (a splice says which): the content did
         changed = True
     else:
         changed = not (output is None and is_merged(old, merged))

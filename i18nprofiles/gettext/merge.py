@@ -26,6 +26,9 @@ class MergeReport:
     obsoleted: list[polib.POEntry] = field(default_factory=list)
     removed: list[polib.POEntry] = field(default_factory=list)
 
+    def counts(self) -> tuple[int, int, int, int, int]:
+        """How many entries were added, made fuzzy, revived, made obsolete and removed."""
+        return len(self.added), len(self.fuzzy), len(self.revived), len(self.obsoleted), len(self.removed)
 
 
 def entry_key(entry: polib.POEntry) -> Key:

@@ -227,15 +227,18 @@ def read_po(data: bytes, path: str | Path, *, compile_checks: bool = True) -> po
         data, joined, split = _join_continued_lines(data)
     charset = header_charset(data)
     codec = _codec(charset, path)
-    text = data.decode(codec, "surrogateescape")
-    reader = _Reader(text, str(path), charset, codec, joined)
-    reader.compile_checks = compile_checks
-    if split and codec == "utf-8":
-        reader.split_lines = set(split)
-        reader.check_bytes = True
     collecting = gc.isenabled()
     gc.disable()  # entries hold no cycles: collections during the parse would only cost time
     try:
+        if codec == "utf-8" and joined is None and len(data) > 2 * PIECE_BYTES and b"\x00" not in data:
+            catalog = _read_in_pieces(data, str(path), charset, compile_checks)
+            if catalog is not None:
+                return catalog
+        reader = _Reader(data.decode(codec, "surrogateescape"), str(path), charset, codec, joined)
+        reader.compile_checks = compile_checks
+        if split and codec == "utf-8":
+            reader.split_lines = set(split)
+            reader.check_bytes = True
         return reader.read()
     except CatalogError as exc:
         if joined and exc.line:
@@ -244,6 +247,51 @@ def read_po(data: bytes, path: str | Path, *, compile_checks: bool = True) -> po
     finally:
         if collecting:
             gc.enable()
+
+
+#: A large UTF-8 catalogue is decoded and read a piece of about this many bytes at a time: the text of
+#: a whole catalogue of paragraphs is twice its bytes (one curly quote makes every character two bytes).
+PIECE_BYTES = 4 << 20
+#: A piece ends with a blank line followed by one of these: the start of an entry, never a string or
+#: anything else that could continue the entry before the blank line.
+PIECE_STARTS = (b"#:", b"#.", b"#,", b"msgid ", b"msgctxt ")
+
+
+def piece_ends(data: bytes, size: int = PIECE_BYTES) -> list[int]:
+    """Where the pieces of ``data`` end (the last one at its end): after a blank line, at an entry's start."""
+    ends = []
+    start = 0
+    while len(data) - start > size:
+        at = data.find(b"\n\n", start + size)
+        while at >= 0 and not data.startswith(PIECE_STARTS, at + 2):
+            at = data.find(b"\n\n", at + 1)
+        if at < 0:
+            break
+        start = at + 2
+        ends.append(start)
+    ends.append(len(data))
+    return ends
+
+
+def _read_in_pieces(data: bytes, path: str, charset: str | None, compile_checks: bool,
+                    size: int = PIECE_BYTES) -> polib.POFile | None:
+    """A valid UTF-8 catalogue read piece by piece, as ``_Reader`` reads the whole text; None for any file
+    that is not plain (bytes invalid in UTF-8, an error): the whole text is read then, for the same errors."""
+    start = 0
+    reader = None
+    line = 1
+    try:
+        for end in piece_ends(data, size):
+            text = data[start:end].decode("utf-8")
+            start = end
+            if reader is None:
+                reader = _Reader(text, path, charset, "utf-8", None)
+                reader.compile_checks, reader.text = compile_checks, ""
+            line = reader.read_text(text, line)
+        assert reader is not None
+        return reader.finish(line)
+    except (UnicodeDecodeError, CatalogError):
+        return None
 
 
 def header_charset(data: bytes) -> str | None:
@@ -417,10 +465,20 @@ class _Reader:
     # -- driver
 
     def read(self) -> polib.POFile:
-        text = self.text
+        text, self.text = self.text, ""
+        return self.finish(self.read_text(text, 1))
+
+    def finish(self, line: int) -> polib.POFile:
+        """The catalogue, once every piece of the text is read (``line``: the line after the last)."""
+        self.finish_message(line)
+        self.catalog.extend(self.entries)
+        return self.catalog
+
+    def read_text(self, text: str, line: int) -> int:
+        """Read the text (a piece of the file that begins on ``line`` and ends where an entry may begin, or
+        the whole file); the line after it."""
         size = len(text)
         pos = 0
-        line = 1
         entry_res, simple_re, _ = _entry_patterns()
         fast, fast_obsolete = entry_res[0].match, entry_res[1].match
         simple = simple_re.match
@@ -480,9 +538,7 @@ class _Reader:
             self.read_line(text[pos:end], line, end >= size)
             pos = end + 1
             line += 1
-        self.finish_message(line)
-        self.catalog.extend(self.entries)
-        return self.catalog
+        return line
 
     # -- the fast path
 
@@ -623,15 +679,22 @@ class _Reader:
     ) -> None:
         entry = _new_entry(polib.POEntry)
         comments, dots, refs, flags = self.comments, self.dots, self.refs, self.flags
-        entry.__dict__ = {
-            "msgid": msgid, "msgstr": msgstr if msgstr is not None else "", "msgid_plural": plural or "",
-            "msgstr_plural": dict(enumerate(forms)) if forms is not None else {}, "msgctxt": ctxt, "obsolete": obsolete,
-            "encoding": self.codec, "comment": "\n".join(dots) if dots else "",
-            "tcomment": "\n".join(comments) if comments else "", "occurrences": refs if refs else [],
-            "flags": flags if flags else [],
-            "previous_msgctxt": prev_ctxt, "previous_msgid": prev_id, "previous_msgid_plural": prev_plural,
-            "linenum": self.comment_line or first,
-        }
+        # (attributes set one by one, in polib's order: the entries share their dictionary's keys, half the memory)
+        entry.msgid = msgid
+        entry.msgstr = msgstr if msgstr is not None else ""
+        entry.msgid_plural = plural or ""
+        entry.msgstr_plural = dict(enumerate(forms)) if forms is not None else {}
+        entry.msgctxt = ctxt
+        entry.obsolete = obsolete
+        entry.encoding = self.codec
+        entry.comment = "\n".join(dots) if dots else ""
+        entry.tcomment = "\n".join(comments) if comments else ""
+        entry.occurrences = refs if refs else []
+        entry.flags = flags if flags else []
+        entry.previous_msgctxt = prev_ctxt
+        entry.previous_msgid = prev_id
+        entry.previous_msgid_plural = prev_plural
+        entry.linenum = self.comment_line or first
         if comments or dots:
             if comments == [""]:
                 entry.blank_tcomment = True

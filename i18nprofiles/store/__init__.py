@@ -146,7 +146,8 @@ class Store:
     without: frozenset[str] = field(default_factory=left_out)
     warnings: list[str] = field(default_factory=list)
     _outputs: list[tuple[Path, Path]] = field(default_factory=list, repr=False)
-    _records: dict[Path, bytes] = field(default_factory=dict, repr=False)  # kept, to be written by commit
+    _records: dict[Path, tuple[Any, Any, bool]] = field(default_factory=dict, repr=False)  # kept: (stamp, value,
+    # shared), encoded and written by commit (a record's bytes are not held while the command works)
     _values: dict[Path, tuple[Any, Any]] = field(default_factory=dict, repr=False)  # (stamp, value) seen this run
     _read: dict[str, str | None] = field(default_factory=dict, repr=False)  # digest of each file read (None: none)
     _seen: dict[str, tuple[Signature, str]] = field(default_factory=dict, repr=False)  # large files: digest read
@@ -218,6 +219,8 @@ class Store:
         saved it meanwhile) is not overwritten: ``ChangedMeanwhile`` is raised
         and nothing is put in place.
         """
+        if self.verify:
+            self._check_records()
         outputs, self._outputs = self._outputs, []
         deferred, self._deferred = self._deferred, []
         try:
@@ -252,7 +255,8 @@ class Store:
         records, self._records = self._records, {}
         if records and not self._make_folder():
             return
-        for path, data in records.items():
+        for path, (stamp, value, shared) in records.items():
+            data = encode_record(stamp, value, shared=shared)
             try:
                 self._clean(path.parent)
                 stage = stage_file(path, data)
@@ -265,6 +269,13 @@ class Store:
                 stage.unlink(missing_ok=True)
                 self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
                 return
+
+    def _check_records(self) -> None:
+        """Verify mode: every record kept reads back as the value kept (``Mismatch`` before anything is written)."""
+        for path, (stamp, value, shared) in self._records.items():
+            if decode_record(encode_record(stamp, value, shared=shared), stamp) != value:
+                self.discard()
+                raise Mismatch(f"the record {path} does not read back as kept (not plain data?)")
 
     def _make_folder(self) -> bool:
         """Make the records' folder, which git ignores (it holds its own ``.gitignore``); False if it cannot be."""
@@ -353,7 +364,8 @@ class Store:
 
     def keep(self, kind: str, slot: str, key: Hashable, value: Any, *, shared: bool = False,
              durable: bool = False) -> None:
-        """Stage ``value`` as ``kind``/``slot`` for ``key``; written by ``commit``.
+        """Stage ``value`` as ``kind``/``slot`` for ``key``; encoded and written by ``commit`` (callers must not
+        change what they keep).
 
         A ``durable`` record (a list of files written, say) does not depend on
         the code: a new version of the package still recalls it.
@@ -362,10 +374,7 @@ class Store:
         if path is None:
             return
         stamp = _stamp(kind, slot, key, durable)
-        data = encode_record(stamp, value, shared=shared)
-        if self.verify and decode_record(data, stamp) != value:
-            raise Mismatch(f"{kind} record for {slot} does not read back as kept (not plain data?)")
-        self._records[path] = data
+        self._records[path] = (stamp, value, shared)
         self._values[path] = (stamp, value)
 
     # -- steps

@@ -19,6 +19,7 @@ entry) is the definition, and verify mode compares their bytes.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -153,21 +154,23 @@ def write_blocks(catalog: polib.POFile, options: tuple[Any, ...], extra: dict[st
     shape = catalog_shape(catalog)
     codec = CHARSETS[shape[1]]
     layout: Layout | None = Layout(options, shape, extra=extra or {})
-    pieces = []
+    out = io.BytesIO()  # (its bytes are not copied again at the end, as a join of the blocks would be)
+    written = 0
     for entry, text in generate_blocks(catalog, width=width, no_location=no_location, omit_header=omit_header,
                                        sort_output=sort_output, ignore_obsolete=ignore_obsolete):
         block = text.encode(codec, "surrogateescape")
-        pieces.append(block)
+        out.write(block)
+        written += 1
         if layout is None:
             continue
         if entry is None:
-            if len(pieces) > 1:
+            if written > 1:
                 layout = None  # a header after entries: no layout
             else:
                 layout.header = len(block)
         else:
             layout.add(entry, len(block), block_hash(block))
-    return Written(b"".join(pieces), layout)  # type: ignore[arg-type]
+    return Written(out.getvalue(), layout)  # type: ignore[arg-type]
 
 
 def recall_layout(store: Store, found: Input) -> tuple[Layout, bytes] | None:

@@ -11,7 +11,9 @@ real-world catalogues (seeded: the same seed makes the same files), asks
 * when both accept, the .mo msgfmt wrote holds exactly the translated,
   non-fuzzy entries the reader saw, byte for byte;
 * and when ``msgcat -w 79`` accepts the file too, ``encode_po`` writes the
-  very bytes msgcat writes.
+  very bytes msgcat writes;
+* reading a UTF-8 file in small pieces (as a large one is read) accepts
+  exactly what reading it whole accepts, and sees the same entries.
 
 Run more from the command line: ``python tests/gettext/fuzzing.py SEED COUNT``.
 """
@@ -33,7 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from gnu import CORPUS, converted_corpus, msgcat, msgfmt, read_mo  # noqa: E402
 
 from i18nprofiles.errors import CatalogError  # noqa: E402
-from i18nprofiles.gettext.pofile import encode_po, header_charset, read_po  # noqa: E402
+from i18nprofiles.gettext.pofile import (  # noqa: E402
+    _read_in_pieces,
+    encode_po,
+    header_charset,
+    read_po,
+)
 
 KEYWORDS = [b"msgid", b"msgstr", b"msgctxt", b"msgid_plural", b"msgstr[0]", b"msgstr[1]", b"msgstr[2]",
             b"msgstr [1]", b"msgstrr", b"domain", b"msgid ", b"#~ msgid", b"#| msgid"]
@@ -55,6 +62,7 @@ class FuzzReport:
     same_line: int = 0  # rejections where msgfmt reports the reader's line (or the next, for a cut string)
     documented: Counter[str] = field(default_factory=Counter)
     mo_compared: int = 0
+    pieces_compared: int = 0  # files read both whole and in pieces
     msgcat_compared: int = 0
     msgcat_refused: int = 0
     failures: list[str] = field(default_factory=list)
@@ -62,7 +70,7 @@ class FuzzReport:
     def summary(self) -> str:
         return (f"seed {self.seed}: {self.count} mutants, {self.both_accept} accepted by both, {self.both_reject} rejected by"
                 f" both ({self.same_line} at a line msgfmt reports too), documented differences {dict(self.documented)}; {self.mo_compared} .mo compared,"
-                f" {self.msgcat_compared} msgcat rewrites compared ({self.msgcat_refused} refused by msgcat or with a domain);"
+                f" {self.pieces_compared} read in pieces too, {self.msgcat_compared} msgcat rewrites compared ({self.msgcat_refused} refused by msgcat or with a domain);"
                 f" {len(self.failures)} failures")
 
 
@@ -219,6 +227,37 @@ def documented_difference(error: CatalogError, data: bytes) -> str | None:
     return None
 
 
+PIECE_SIZE = 300  # bytes: a slice of the corpus is read in several pieces
+
+
+def entry_facts(catalog) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    """Everything the reader sets on the header and each entry."""
+    facts: list[tuple[object, ...]] = [(catalog.header, sorted(catalog.metadata.items()), catalog.metadata_is_fuzzy)]
+    for entry in catalog:
+        facts.append(tuple(sorted((name, repr(value)) for name, value in vars(entry).items())))
+    return facts
+
+
+def compare_pieces(path: Path, data: bytes, catalog, report: FuzzReport, label: str) -> None:  # type: ignore[no-untyped-def]
+    """A UTF-8 file read in pieces: rejected when read whole, no catalogue; accepted, the same catalogue."""
+    if b"\x00" in data or b"\\\n" in data or (header_charset(data) or "utf-8").lower() not in ("utf-8", "utf8"):
+        return  # (read whole, always)
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    pieces = _read_in_pieces(body, str(path), header_charset(body), True, size=PIECE_SIZE)
+    if catalog is None and pieces is not None:
+        report.failures.append(f"{label}: read in pieces, a file read whole rejects is accepted")
+    elif catalog is not None and pieces is None:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return  # (bytes invalid in UTF-8: read whole)
+        report.failures.append(f"{label}: read in pieces, a file read whole accepts is not")
+    elif catalog is not None and entry_facts(pieces) != entry_facts(catalog):
+        report.failures.append(f"{label}: read in pieces, the entries differ from the file read whole")
+    elif catalog is not None:
+        report.pieces_compared += 1
+
+
 def check_one(path: Path, data: bytes, report: FuzzReport, label: str) -> None:
     """Compare the reader with msgfmt (and the writer with msgcat) on one file."""
     path.write_bytes(data)
@@ -231,6 +270,7 @@ def check_one(path: Path, data: bytes, report: FuzzReport, label: str) -> None:
         catalog, error = None, exc
     if error is not None and (error.path != str(path) or not error.line or error.line < 1):
         report.failures.append(f"{label}: rejection without path and line: {error!r}")
+    compare_pieces(path, data, catalog, report, label)
     if gnu.returncode != 0 and error is not None:
         report.both_reject += 1
         lines = {int(found) for found in re.findall(rf"{re.escape(str(path))}:(\d+):", gnu.stderr.decode(errors="replace"))}

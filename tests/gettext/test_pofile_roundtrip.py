@@ -83,3 +83,24 @@ def test_line_numbers_and_strings_are_polib_s(path):
         assert (mine.linenum, mine.msgstr, mine.msgid_plural, mine.msgstr_plural, mine.occurrences) == (
             entry.linenum, entry.msgstr, entry.msgid_plural, entry.msgstr_plural,
             [(p, str(int(n)) if n else n) for p, n in entry.occurrences])
+
+
+@pytest.mark.parametrize("path", [p for p in CORPUS if p.suffix in (".po", ".pot")], ids=lambda p: p.name)
+def test_a_large_catalogue_read_in_pieces_is_the_catalogue_read_whole(path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_po reads a UTF-8 file of more than twice PIECE_BYTES in pieces: made small here, every real
+    catalogue is read in many pieces, and gives what reading it whole gives."""
+    from fuzzing import entry_facts
+
+    from i18nprofiles.gettext import pofile
+
+    data = path.read_bytes()
+    whole = pofile.read_po(data, path)
+    monkeypatch.setattr(pofile, "PIECE_BYTES", 4 << 10)
+    calls = []
+    real = pofile._read_in_pieces
+    monkeypatch.setattr(pofile, "_read_in_pieces", lambda *a, **k: calls.append(real(*a, **k)) or calls[-1])
+    pieces = pofile.read_po(data, path)
+    assert pofile.header_charset(data) == "UTF-8"  # (the corpus's charsets; other ones are read whole)
+    assert calls and calls[0] is not None and len(pofile.piece_ends(data, 4 << 10)) > 10
+    assert entry_facts(pieces) == entry_facts(whole)
