@@ -12,9 +12,14 @@ entries, obsolete ones included, fuzzy ones left out (pofilter --nofuzzy).
 check, drawn with the seed from the distinct findings of all the catalogues,
 with no verdict: a person judges each one (``"true": true`` or ``false`` and
 ``"why"``), from the source and the translation.  Verdicts already there are
-kept.  ``tests/test_check_precision.py`` runs the checks on the judged entries
-again and fails when a check's precision drops below its target or a true
-finding is no longer found.
+kept.  The judged file also holds every ``numbers`` finding (4 distinct ones
+in these catalogues: too few to judge a check by) of the fr, de and ru
+catalogues of six other projects (Geany, HexChat, Transmission, Audacious,
+MATE Panel, Lutris), judged the same way: the entries only, each catalogue
+with a finding named with its source and commit under ``"from"``.
+``tests/test_check_precision.py`` runs the checks on the judged entries again
+and fails when a check's precision drops below its target or a true finding is
+no longer found.
 
 ``--docs`` writes the counts and the judged precision into docs/check.md,
 between ``<!-- precision:begin -->`` and ``<!-- precision:end -->``.

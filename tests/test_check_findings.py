@@ -1,7 +1,7 @@
 """Every finding of `check` on purpose-made catalogues: one positive and one negative case each.
 
-Each entry of tests/check/quality-*.po (profiles) and app-*.po (an application's
-catalogue, checked with the conventions of a domain the project does not name)
+Each entry of tests/check/quality-*.po (profiles), app-*.po and numbers-*.po (an
+application's catalogue, checked with the conventions of a domain the project does not name)
 says what the gate must find in it with a translator comment: ``# expect:
 NAME[, NAME]`` or ``# clean: NAME`` (the negative case of NAME: no finding at all).
 """
@@ -28,7 +28,8 @@ GLOSSARY = tuple(read_glossary(HERE / "glossary.txt"))
 ENTRY_CHECKS = [name for name, info in CHECKS.items() if info.scope == "entry"]
 # (file, locale, domain)
 FIXTURES = [("quality-es.po", "es", "profiles"), ("quality-fr.po", "fr", "profiles"), ("app-fr.po", "fr", None),
-            ("app-el.po", "el", None), ("app-de.po", "de", None)]
+            ("app-el.po", "el", None), ("app-de.po", "de", None), ("numbers-fr.po", "fr", None),
+            ("numbers-de.po", "de", None), ("numbers-ru.po", "ru", None)]
 
 
 def _cases(name: str) -> list[tuple[Message, set[str], str | None]]:

@@ -25,8 +25,9 @@ from i18nprofiles.check.findings import CHECKS, ERROR  # noqa: E402
 TARGETS = {ERROR: 0.90}  # warnings: 0.75
 # Below its target, said openly (strict: the test fails once the check does better, to be moved out of here).
 BELOW_TARGET = {
-    "numbers": "2 of its 4 findings in the 9 catalogues are true (all 4 judged); the false ones are deliberate: a "
-               "sample timestamp the developers ask to adapt (git blame), a number the translation makes explicit",
+    "numbers": "8 of its 14 findings are true (every numbers finding of the 9 catalogues, and of the fr, de and ru "
+               "catalogues of six more projects, judged): the false ones are dates written the local way "
+               "(1970-01-01 as 1er janvier 1970), counts and samples the translation adapts on purpose",
 }
 DATA = json.loads(JUDGED.read_text(encoding="utf-8"))
 RESULTS = rerun_judged(DATA)

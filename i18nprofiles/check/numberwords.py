@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 
 STEMS: dict[int, tuple[str, ...]] = {
-    0: ("zero", "zéro", "cero", "null", "nul", "nulle", "nullo", "nulo", "nul", "ноль", "нул"),
+    0: ("zero", "zéro", "cero", "null", "nul", "nulle", "nullo", "nulo", "nul", "ноль", "нуля", "нулю", "нулём",
+        "нулем", "нуле"),
     1: ("one", "first", "once", "single", "un", "une", "premier", "première", "uno", "una", "primer", "primera",
         "primero", "ein", "eine", "einen", "einem", "einer", "eins", "erste", "einzig", "prim", "um", "uma",
         "één", "een", "eerste", "один", "одна", "одно", "одного", "одной", "одну", "первы", "перво", "перва",
         "единств"),
-    2: ("two", "second", "twice", "double", "deux", "deuxième", "dos", "segund", "zwei", "zweit", "doppel", "due",
+    2: ("two", "second", "twice", "double", "dual", "deux", "deuxième", "dos", "segund", "zwei", "zweit", "doppel", "due",
         "secondo", "dois", "duas", "twee", "tweede", "два", "две", "двух", "втор", "дважды", "двойн"),
     3: ("three", "third", "thrice", "triple", "trois", "troisième", "tres", "tercer", "drei", "dritt", "tre",
         "terzo", "três", "terceir", "drie", "derde", "три", "трёх", "трех", "трет", "тройн"),

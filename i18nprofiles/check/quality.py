@@ -36,8 +36,13 @@ MARKUP_RE = re.compile(r"(?=[*_`!\]<])(?:\*\*|__|\*|(?<!\w)_|_(?!\w)|`+|!\[|\]\(
 MARKDOWN_MARKS = ("*", "_", "`", "<", "![", "](")  # what MARKUP_RE can match begins so
 TAG_RE = re.compile(r"<[/a-zA-Z][^<>]*>")
 DIGITS = "0123456789"
-# Not the digits of a word ("SHA1", "i18n", "x86_64", "IPv6"): translating the word may drop them.
-NUMBER_RE = re.compile(r"(?<!\w)(?<![^\W\d_]-)[0-9]+(?:[ \u00a0\u202f.,][0-9]{3})*(?:[.,][0-9]+)?")
+NUMBER = r"[0-9]+(?:[ \u00a0\u202f.,][0-9]{3})*(?:[.,][0-9]+)?"
+# Not the digits of a word ("SHA1", "i18n", "x86_64", "IPv6", "UTF-8"): translating the word may drop them.
+NUMBER_RE = re.compile(rf"(?<!\w)(?<![^\W\d_]-)(?<![0-9][.,]){NUMBER}")
+# Digits joined to a letter ("SDL2", "N64", "3D", "1er", "Nintendo-64-Emulator"): a number on the other side
+# may be written so.
+GLUED_NUMBER_RE = re.compile(rf"(?:(?<=[^\W\d_])|(?<=[^\W\d_]-)){NUMBER}|{NUMBER}(?=[^\W\d_])")
+ACCELERATOR_RE = re.compile(r"[_&](?=[^\W_])")  # "_12 hour format": the mark of the key before a number
 SMALL_NUMBER = 12  # a number up to this one is often spelled out: "three-way" → "3 points", "1st" → "premier"
 DOUBLE_SPACE_RE = re.compile(r"(?<=\S) {2,}(?=\S)")
 CODE_SPAN_RE = re.compile(r"`[^`]*`")
@@ -303,7 +308,8 @@ def check_doubled_words(source: str, target: str, ctx: Context) -> str | None:
     return "doubled word: " + ", ".join(f"{w!r}" for w in words)
 
 
-def _numbers(text: str) -> Counter[str]:
+def _number_text(text: str) -> str:
+    """The text without what holds digits that are no numbers: directives, placeholders, URLs, accelerator marks."""
     if "%" in text:
         text = PERCENT_RE.sub(" ", text)
     if "{" in text:
@@ -312,7 +318,20 @@ def _numbers(text: str) -> Counter[str]:
         text = ANGLE_RE.sub(" ", text)
     if "://" in text or "www." in text:
         text = URL_RE.sub(" ", text)
+    if "_" in text or "&" in text:
+        text = ACCELERATOR_RE.sub("", text)
+    return text
+
+
+def _numbers(text: str) -> Counter[str]:
     return Counter(re.sub(r"[^0-9]", "", n) for n in NUMBER_RE.findall(text))
+
+
+def _unglued(numbers: Counter[str], text: str) -> Counter[str]:
+    """``numbers`` without those that ``text`` writes as part of a word ("SDL2" for "SDL 2", "N64" or
+    "Nintendo-64-Emulator" for "Nintendo 64")."""
+    glued = {re.sub(r"[^0-9]", "", n) for n in GLUED_NUMBER_RE.findall(text)}
+    return Counter({n: c for n, c in numbers.items() if n not in glued}) if glued else numbers
 
 
 def _spelled(numbers: Counter[str], text: str) -> Counter[str]:
@@ -327,15 +346,18 @@ def _spelled(numbers: Counter[str], text: str) -> Counter[str]:
 def check_numbers(source: str, target: str, ctx: Context) -> str | None:
     """The same numbers, whatever the digit grouping ("1 600", "1,600", "1.600").
 
-    Directives (``%2$s``), placeholders and the digits of words ("SHA1", "UTF-8") are no numbers; a number
-    up to 12 may be a word on the other side ("three-way" → "3 points", "1st" → "premier").
+    Directives (``%2$s``), placeholders and the digits of words ("SHA1", "UTF-8") are no numbers, but a
+    number may be part of a word on the other side ("SDL 2" → "SDL2", "Nintendo 64" → "Nintendo-64-Emulator");
+    a number up to 12 may be a word there ("three-way" → "3 points", "1st" → "premier").
     """
     if not _has_any(DIGITS, source, target):
         return None
+    source, target = _number_text(source), _number_text(target)
     mine, theirs = _numbers(source), _numbers(target)
     if mine == theirs:
         return None
-    missing, extra = _spelled(mine - theirs, target), _spelled(theirs - mine, source)
+    missing = _unglued(_spelled(mine - theirs, target), target)
+    extra = _unglued(_spelled(theirs - mine, source), source)
     if not missing and not extra:
         return None
     parts = []
