@@ -45,10 +45,10 @@ from __future__ import annotations
 
 import bisect
 import math
-from array import array
 import re
 import sys
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass

@@ -146,8 +146,8 @@ class Store:
     without: frozenset[str] = field(default_factory=left_out)
     warnings: list[str] = field(default_factory=list)
     _outputs: list[tuple[Path, Path]] = field(default_factory=list, repr=False)
-    _records: dict[Path, tuple[Any, Any, bool]] = field(default_factory=dict, repr=False)  # kept: (stamp, value,
-    # shared), encoded and written by commit (a record's bytes are not held while the command works)
+    # kept, as (stamp, value, shared): encoded and written by commit (no record's bytes held while a command works)
+    _records: dict[Path, tuple[Any, Any, bool]] = field(default_factory=dict, repr=False)
     _values: dict[Path, tuple[Any, Any]] = field(default_factory=dict, repr=False)  # (stamp, value) seen this run
     _read: dict[str, str | None] = field(default_factory=dict, repr=False)  # digest of each file read (None: none)
     _seen: dict[str, tuple[Signature, str]] = field(default_factory=dict, repr=False)  # large files: digest read
