@@ -11,7 +11,7 @@ import polib
 import pytest
 from rapidfuzz.distance import Indel
 
-from i18nprofiles.gettext.matcher import DEFAULT_CUTOFF, FuzzyMatcher, Match, analyse_text
+from i18nprofiles.gettext.matcher import DEFAULT_CUTOFF, FuzzyMatcher, Match, PairIndex, analyse_text
 from i18nprofiles.gettext.merge import merge_catalog
 
 REALWORLD = Path(__file__).resolve().parents[1].parent / "shared" / "realworld-po"
@@ -440,3 +440,24 @@ def test_the_index_finds_what_comparing_every_msgid_finds() -> None:
     found = [indexed.find(e.msgid, e.msgctxt) for e in queries]
     assert sum(m is not None for m in found) > 100
     assert found == [exhaustive.find(e.msgid, e.msgctxt) for e in queries]
+
+
+@pytest.mark.parametrize("ranks", [500, 2**45])  # numbers that fit in 64 bits, and ones that do not
+def test_the_pair_index_gives_the_postings_of_a_dictionary_of_lists(ranks: int) -> None:
+    import random
+    from itertools import combinations
+
+    rng = random.Random(ranks)
+    reference: dict[tuple[int, ...], list[int]] = {}
+    postings = []
+    for uid in range(300):
+        chosen = sorted(rng.sample(range(min(ranks, 40)), rng.randint(1, 5)))
+        for key in (combinations(chosen, 2) if len(chosen) > 1 else [tuple(chosen)]):
+            key = tuple(rank if rank < 20 else ranks - 40 + rank for rank in key)
+            reference.setdefault(key, []).append(uid)
+            postings.append((key, uid))
+    index = PairIndex(ranks, 300, postings)
+    assert isinstance(index._codes, list) == (ranks > 2**40)
+    for key, uids in reference.items():
+        assert index.get(key) == uids
+    assert index.get((ranks - 1, ranks - 2)) is None and index.get(()) is None

@@ -89,6 +89,32 @@ def test_a_record_that_names_a_global_never_runs_it(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+def test_a_record_is_encoded_at_commit_and_one_that_is_no_plain_data_never_costs_the_outputs(tmp_path: Path) -> None:
+    """Records are encoded when the store commits (none is held as bytes while a command works). In verify
+    mode a value that does not read back as kept stops the commit before anything is written; otherwise
+    it is a record not written, with a warning, and the outputs are in place."""
+    output = tmp_path / "out.txt"
+    for verify in (True, False):
+        output.unlink(missing_ok=True)
+        store = Store(tmp_path / "cache", verify=verify)
+        kept = {"plain": [1, 2]}
+        store.keep("kind", "good", "key", kept)
+        assert store.recall("kind", "good", "key") is kept  # (given back as kept, not encoded yet)
+        assert not (tmp_path / "cache").exists()
+        store.keep("kind", "bad", "key", {"a lambda": lambda: None})
+        store.stage(output, b"made")
+        if verify:
+            with pytest.raises(Mismatch):
+                store.commit()
+            assert not output.exists() and not (tmp_path / "cache").exists()
+        else:
+            store.commit()
+            assert output.read_bytes() == b"made"
+            assert any("cache not written" in warning for warning in store.warnings)
+            assert Store(tmp_path / "cache").recall("kind", "good", "key") == kept
+            assert Store(tmp_path / "cache").recall("kind", "bad", "key") is None
+
+
 def crafted_files(tmp_path: Path) -> dict[str, bytes | None]:
     """What an attacker or an accident could leave in place of a record (None: a directory)."""
     marker = tmp_path / "marker"

@@ -256,7 +256,11 @@ class Store:
         if records and not self._make_folder():
             return
         for path, (stamp, value, shared) in records.items():
-            data = encode_record(stamp, value, shared=shared)
+            try:
+                data = encode_record(stamp, value, shared=shared)
+            except Exception as exc:  # noqa: BLE001 - a value that cannot be encoded is a record not written
+                self._warn_once(f"cache not written ({exc}): {self.folder}")
+                continue
             try:
                 self._clean(path.parent)
                 stage = stage_file(path, data)
@@ -273,7 +277,11 @@ class Store:
     def _check_records(self) -> None:
         """Verify mode: every record kept reads back as the value kept (``Mismatch`` before anything is written)."""
         for path, (stamp, value, shared) in self._records.items():
-            if decode_record(encode_record(stamp, value, shared=shared), stamp) != value:
+            try:
+                same = decode_record(encode_record(stamp, value, shared=shared), stamp) == value
+            except Exception:  # noqa: BLE001 - whatever fails, the record is not plain data
+                same = False
+            if not same:
                 self.discard()
                 raise Mismatch(f"the record {path} does not read back as kept (not plain data?)")
 
