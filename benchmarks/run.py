@@ -551,18 +551,10 @@ def load_results(path: Path) -> tuple[list[SizeResults], list[ProjectResults], d
 CORPUS = ROOT.parent / "shared" / "realworld-po"
 
 
-def best_cpu(function: Callable[[], object], repeat: int) -> float:
-    """The least CPU time of *repeat* calls (in this process: no start-up)."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        function()
-        times.append(time.process_time() - start)
-    return min(times)
-
-
 def bench_reads(paths: list[Path], repeat: int) -> list[dict[str, object]]:
     """Reading and writing catalogues in this process: ours against polib (read) and msgcat (write)."""
+    from pofile_bench import best as best_cpu  # the least CPU time of some calls (in this process: no start-up)
+
     from i18nprofiles.gettext.pofile import encode_po, read_po
 
     rows = []
