@@ -80,7 +80,7 @@ class MergeInputs:
     locale: str
     created: str
     options: UpdateOptions
-    describe: bool = False  # the catalogue before the merge is kept for ``diff_catalogs``
+    describe: bool = False  # for build: what changed (``diff_catalogs``) and the merged catalogue are kept
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def update_catalogs(
         for locale, path in sorted(targets.items()):
             results.append(update_one(store, MergeInputs(template, parse_template, store.read(path), locale, created,
                                                          options, describe), Path(output) if output else None,
-                                      check, describe, hashes))
+                                      check, hashes))
             report("update", len(results), len(targets))
     except BaseException:
         store.discard()
@@ -248,7 +248,7 @@ def _template_hashes(store: Store, template: Input) -> bytes | None:
     return template_hashes(found[0]) if found is not None else None
 
 
-def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bool, describe: bool,
+def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bool,
                hashes: Callable[[], bytes]) -> UpdateResult:
     """Update one catalogue (into ``output`` when given), unless it is up to date.
 
@@ -277,7 +277,7 @@ def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bo
     after = digest_bytes(merged.data) if changed else old.digest
     assert after is not None
     change = None
-    if describe and changed:
+    if inputs.describe and changed:
         if merged.new is not None:
             change = diff_catalogs(merged.old, merged.new, target, found.digest, after)
         elif merged.entries is not None and merged.metadata is not None:
@@ -288,7 +288,7 @@ def update_one(store: Store, inputs: MergeInputs, output: Path | None, check: bo
         if output is None:
             store.keep(MERGED, slot, "last", (inputs.template.digest, astuple(inputs.options), after, hashes()))
     return UpdateResult(target, inputs.locale, changed, changed and not check, merged.report, change, after,
-                        merged.new if describe else None)  # (the merged catalogue is big: kept for build only)
+                        merged.new if inputs.describe else None)  # (the merged catalogue is big: kept for build only)
 
 
 def is_merged(found: Input, merged: Merged) -> bool:
