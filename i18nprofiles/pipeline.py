@@ -46,9 +46,10 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
     remove_catalog_leftovers(config)
-    profiles = read_profiles(config, store=store, progress=progress)
+    with paused_gc():
+        profiles = read_profiles(config, store=store, progress=progress)
+        gc.freeze()  # the profiles live to the end: no collection need scan them, not even once as it resumes
     check_site_inputs(config, profiles, output)
-    gc.freeze()  # the profiles live to the end: the collector need not scan them again at every collection
     try:
         with paused_gc():  # catalogues and their entries hold no cycles
             extracted = extract(config, profiles=profiles, store=store, progress=progress)

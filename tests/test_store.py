@@ -424,3 +424,119 @@ def test_catalogues_with_the_same_translated_msgids_share_one_fuzzy_index() -> N
     again = shared_index(list(pool), 0.6)
     assert again is not first and again.find("Un paragraphe sur la tonte des lamas !").index == 0
     forget_indexes()
+
+
+# -- files the store vouches for ------------------------------------------------------------------
+
+
+def test_a_file_settled_when_read_is_vouched_for_until_anything_changes_it(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import i18nprofiles.store as store_module
+
+    path = tmp_path / "profile.md"
+    path.write_bytes(b"un texte")
+    assert Store(tmp_path / "cache").read(path).settled is None  # just written: not settled
+    monkeypatch.setattr(store_module, "SETTLED_NS", 0)  # any file written before the store opened is settled
+    time.sleep(0.05)
+    store = Store(tmp_path / "cache")
+    found = store.read(path)
+    assert found.settled is not None and store.unchanged(path, found.settled)
+    assert not store.unchanged(path, None) and not store.unchanged(tmp_path / "missing", found.settled)
+    before = os.stat(path)
+    path.write_bytes(b"un texto")  # the same size, written back with the old times
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not store.unchanged(path, found.settled)  # (its change time moved)
+    assert store.read(path).settled is None  # changed after the store opened
+
+
+def test_profiles_the_store_vouches_for_are_not_read_and_a_changed_one_is(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import i18nprofiles.store as store_module
+    from i18nprofiles.commands.profiles import read_profiles
+
+    monkeypatch.setattr(store_module, "SETTLED_NS", 0)
+    root = copy_example(tmp_path / "project")
+    time.sleep(0.05)
+    config = load_config(root)
+    read_profiles(config)  # (its own store, committed) keeps each file's signature
+    read = []
+    real = Store.read
+
+    def spying(self, path):  # type: ignore[no-untyped-def]
+        read.append(Path(path).name)
+        return real(self, path)
+
+    monkeypatch.setattr(Store, "read", spying)
+    time.sleep(0.05)
+    mine = read_profiles(config, store=Store(config.cache_dir, verify=False))
+    assert read == []  # not one profile file read
+    assert mine == read_profiles(config, store=NullStore()) and len(read) == len(mine)
+    profile = root / "examples" / "profiles" / "maria-quispe.md"
+    before = os.stat(profile)
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("Témoignage", "Temoignagé"), encoding="utf-8")  # the same size
+    os.utime(profile, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(profile).st_size == before.st_size
+    read.clear()
+    mine = read_profiles(config, store=Store(config.cache_dir, verify=False))
+    assert read == ["maria-quispe.md"]
+    assert mine == read_profiles(config, store=NullStore())
+
+
+def test_verify_mode_catches_a_profile_vouched_for_that_changed(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import i18nprofiles.store as store_module
+    from i18nprofiles.commands.profiles import read_profiles
+
+    monkeypatch.setattr(store_module, "SETTLED_NS", 0)
+    root = copy_example(tmp_path / "project")
+    time.sleep(0.05)
+    config = load_config(root)
+    read_profiles(config)
+    profile = root / "examples" / "profiles" / "maria-quispe.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("## Témoignage", "## Mon témoignage"),
+                       encoding="utf-8")
+    monkeypatch.setattr(Store, "unchanged", lambda self, path, settled: settled is not None)  # vouches wrongly
+    with pytest.raises(Mismatch):
+        read_profiles(config, store=Store(config.cache_dir, verify=True))
+
+
+def test_a_table_status_recalled_or_patched_counts_coverage_as_the_whole_table_does(tmp_path: Path) -> None:
+    """A table's status (the hashes of its msgids, reviewed and fuzzy) read from its record, or patched with
+    update's changes, is the status of the whole table; coverage counted with it is the full stage's."""
+    from i18nprofiles.site.pages import CoverageInputs, coverage_verdict
+    from i18nprofiles.source.model import Profile, Segment
+    from i18nprofiles.store.tables import KeptTable, count_covered, status_of
+
+    path = str(tmp_path / "es.po")
+    table = {f"Texte {i}": (f"Texto {i}", i % 3 == 0) for i in range(300)}  # every third one fuzzy
+    store = Store(tmp_path / "cache")
+    KeptTable.of(store, path, table, False).keep("v1")
+    store.commit()
+    store = Store(tmp_path / "cache")
+    kept = KeptTable.recall(store, path, "v1")
+    assert kept is not None and kept.status() == status_of(table)
+    assert kept._shards == {}  # no shard read for it
+    entry = polib.POEntry(msgid="Texte 1", msgstr="Texto uno", flags=["fuzzy"])
+    entries = {(None, "Texte 1"): (None, entry), (None, "Texte 2"): (None, None),
+               (None, "Texte 400"): (None, polib.POEntry(msgid="Texte 400", msgstr="Texto 400"))}
+    patched, changed = kept.patched(entries)  # type: ignore[union-attr]
+    assert changed == {"Texte 1", "Texte 2", "Texte 400"}
+    status = patched.status()
+    assert status == status_of(patched.whole())
+    texts = [f"Texte {i}" for i in range(0, 500, 7)] + ["Texte 1", "Texte 2", "Texte 400"]
+    profile = Profile("a.md", "a", "A", "fr", {}, "", 1, tuple(Segment(text, "paragraph", "body", "a.md", 1)
+                                                               for text in texts))
+    withheld = frozenset({"Texte 0", "Texte 7", "Texte 1", "Texte 499"})  # fuzzy, reviewed, fuzzy, none
+    for use_fuzzy in (False, True):
+        for hidden in (frozenset(), withheld):
+            inputs = CoverageInputs([profile], "es", patched, use_fuzzy, hidden, 50.0)
+            assert count_covered(store, inputs) == coverage_verdict(inputs), (use_fuzzy, hidden)
+    unknown = KeptTable(store, path, ["none"] * 64, False)  # neither shards nor status: the accelerator declines
+    assert count_covered(store, CoverageInputs([profile], "es", unknown, True, frozenset(), 50.0)) is None

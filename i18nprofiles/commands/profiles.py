@@ -8,6 +8,7 @@ from pathlib import Path
 
 from i18nprofiles.config import Config
 from i18nprofiles.errors import ConfigError, ProfileError
+from i18nprofiles.files import Signature
 from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.runtime import cpu_count, paused_gc, process_pool
 from i18nprofiles.source.discover import (
@@ -35,7 +36,9 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None, *, 
     """Read every profile of the project (or the given files); duplicate slugs are an error.
 
     Each file is read once; a file whose bytes the store has seen parsed
-    (same path, same SHA-256, same settings and code) is not parsed again.
+    (same path, same SHA-256, same settings and code) is not parsed again,
+    and a file the store vouches did not change since (``Store.unchanged``)
+    is not read either.
     Without a ``store``, the project's own is used and committed.  ``progress``
     hears of step "read profiles", in files.
     """
@@ -49,18 +52,23 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None, *, 
     report(STEP, 0, len(files))
     records = ProfileRecords(store, (config.source_locale, tuple(config.translatable_fields),
                                      str(config.root.resolve())))
+    use = store.uses("profiles")
     with paused_gc():  # hundreds of thousands of new objects, no cycles: collections would rescan them all
         read: dict[str, Profile | bytes] = {}
-        digests: dict[str, str] = {}
+        settled: dict[str, Signature | None] = {}  # the files read: their signature if settled (to keep)
         for rel, file in files.items():
+            unchanged = records.recall_unchanged(rel, file) if use else None
+            if unchanged is not None:  # (a file the store vouches for is not read)
+                read[rel] = unchanged
+                continue
             try:
                 found = store.read(file)
             except OSError as exc:
                 raise ProfileError(f"cannot read profile: {exc.strerror}", rel) from None
             if found.data is None or found.digest is None:
                 raise ProfileError("cannot read profile: No such file or directory", rel)
-            digests[rel] = found.digest
-            recalled = records.recall(rel, found.digest) if store.uses("profiles") else None
+            settled[rel] = found.settled
+            recalled = records.recall(rel, found.digest) if use else None
             read[rel] = recalled if recalled is not None else found.data
         unparsed = [(rel, data) for rel, data in read.items() if isinstance(data, bytes)]
         recalled = len(read) - len(unparsed)
@@ -68,11 +76,11 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None, *, 
         parsed = dict(zip((rel for rel, _ in unparsed),
                           parse_profiles(unparsed, config, lambda done: report(STEP, recalled + done, len(files)))))
         if store.verify:
-            check_recalled(read, digests, files, config)
+            check_recalled(read, files, config)
         profiles = [parsed.get(rel) or read[rel] for rel in read]  # type: ignore[misc]
         check_unique_slugs(profiles)  # type: ignore[arg-type]
-        for profile in parsed.values():
-            records.keep(profile)
+        for rel, signature in settled.items():  # parsed, or recalled by their bytes (touched files, say)
+            records.keep(parsed.get(rel) or read[rel], signature)  # type: ignore[arg-type]
         if paths is None:
             records.forget_others(read)
         records.save()
@@ -82,9 +90,8 @@ def read_profiles(config: Config, paths: Iterable[str | Path] | None = None, *, 
     return profiles  # type: ignore[return-value]
 
 
-def check_recalled(read: dict[str, Profile | bytes], digests: dict[str, str], files: dict[str, str],
-                   config: Config) -> None:
-    """Verify mode: every recalled profile is what parsing its file gives."""
+def check_recalled(read: dict[str, Profile | bytes], files: dict[str, str], config: Config) -> None:
+    """Verify mode: every recalled profile is what parsing its file gives (its file read again)."""
     for rel, found in read.items():
         if isinstance(found, Profile):
             data = Path(files[rel]).read_bytes()

@@ -20,9 +20,14 @@ from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.publish import SiteFiles, check_output_folder, prepare_site, real_folder
 from i18nprofiles.site.theme import check_templates, load_ui_translations
 from i18nprofiles.site.pages import (
+    CoverageInputs,
     SiteInputs,
     Table,
+    Verdict,
     check_slug,
+    counted_locales,
+    coverage_inputs,
+    coverage_verdict,
     photo_file,
     plan_pages,
     plan_site,
@@ -44,7 +49,7 @@ from i18nprofiles.store.site import (
     recall_state,
     reuse_pages,
 )
-from i18nprofiles.store.tables import KeptTable, table_of
+from i18nprofiles.store.tables import KeptTable, count_covered, table_of
 from i18nprofiles.store.publishing import WithheldInputs, run_withheld
 
 
@@ -82,6 +87,7 @@ def render_all(inputs: RenderInputs) -> RenderOutput:
 
 RENDER: Step[RenderInputs, RenderOutput] = Step("render", render_all, accelerate=reuse_pages,
                                                 compare=RenderOutput.contents)
+COVERAGE: Step[CoverageInputs, Verdict] = Step("coverage", coverage_verdict, accelerate=count_covered)
 
 
 @dataclass(frozen=True)
@@ -303,7 +309,8 @@ def render_site(
                                                             previous.tables.get(code), found.changed), found.digest)
     inputs = SiteInputs(config, profiles, {code: found.table for code, found in translations.items()}, fuzzy,
                         withheld)
-    published, withheld_locales = published_locales(inputs)
+    verdicts = {code: store.run(COVERAGE, coverage_inputs(inputs, code)) for code in counted_locales(inputs)}
+    published, withheld_locales = published_locales(inputs, verdicts)
     records = plan_pages(plan_site(inputs, published))
     check_names(folder, records)  # every name checked before anything is made
     digests = {name: record_digest(record) for name, record in records.items()} if store.folder else {}

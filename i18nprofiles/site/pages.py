@@ -196,8 +196,13 @@ class CoverageInputs:
 
 def coverage_verdict(inputs: CoverageInputs) -> Verdict:
     """The full stage: every text counted."""
-    counts = coverage_counts(inputs.profiles, inputs.code, inputs.table, inputs.use_fuzzy, inputs.withheld)
-    return Verdict(counts.percent >= inputs.threshold, counts.done, counts.total)
+    return judge(coverage_counts(inputs.profiles, inputs.code, inputs.table, inputs.use_fuzzy, inputs.withheld),
+                 inputs.threshold)
+
+
+def judge(counts: Counts, threshold: float) -> Verdict:
+    """The verdict of exact counts against the publishing threshold."""
+    return Verdict(counts.percent >= threshold, counts.done, counts.total)
 
 
 def make_localiser(page: Lang, source: Lang, table: Table, use_fuzzy: bool, mark: str,
@@ -424,14 +429,22 @@ def coverage_inputs(inputs: SiteInputs, code: str) -> CoverageInputs:
                           frozenset(inputs.withheld.get(code, ())), check_threshold(inputs.config))
 
 
+def counted_locales(inputs: SiteInputs) -> list[str]:
+    """The locales whose coverage decides whether they are published: not the source locale, nor any when
+    the threshold is 0 (no need to count what is published anyway)."""
+    if check_threshold(inputs.config) == 0:
+        return []
+    return [code for code in inputs.config.locales if code != inputs.config.source_locale]
+
+
 def published_locales(inputs: SiteInputs, verdicts: Mapping[str, Verdict] | None = None
                       ) -> tuple[list[str], dict[str, float]]:
     """The locales that reach the threshold (the source locale always does), and those withheld with their
     coverage.  ``verdicts`` (by locale) stand for ``coverage_verdict`` where given."""
-    threshold = check_threshold(inputs.config)
+    counted = counted_locales(inputs)
     published, withheld = [], {}
     for code in inputs.config.locales:
-        if code == inputs.config.source_locale or threshold == 0:  # no need to count what is published anyway
+        if code not in counted:
             published.append(code)
             continue
         verdict = (verdicts or {}).get(code) or coverage_verdict(coverage_inputs(inputs, code))

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,13 +95,19 @@ def verify_mode() -> bool:
     return os.environ.get(VERIFY_VARIABLE, "") not in ("", "0")
 
 
+#: A file last changed this long before a read began is *settled*: a later change gives it another change time.
+SETTLED_NS = 2_000_000_000
+
+
 @dataclass(frozen=True)
 class Input:
-    """A file as read once: its bytes and their digest (both None when there is no file)."""
+    """A file as read once: its bytes and their digest (both None when there is no file), and its signature
+    when it was settled as the read began (``Store.unchanged`` vouches for it next time), else None."""
 
     path: Path
     data: bytes | None
     digest: str | None
+    settled: Signature | None = None
 
     @property
     def exists(self) -> bool:
@@ -155,6 +162,7 @@ class Store:
     _pending: dict[str, tuple[Path, str]] = field(default_factory=dict, repr=False)  # path -> (staged file, digest)
     _deferred: list[Deferred] = field(default_factory=list, repr=False)
     _cleaned: set[Path] = field(default_factory=set, repr=False)  # folders rid of leftover temporary files
+    _began: int = field(default_factory=time.time_ns, repr=False)  # when this store was opened (wall clock, ns)
 
     def uses(self, accelerator: str) -> bool:
         """Whether an accelerator may use earlier runs' records (not in a NullStore, nor when left out)."""
@@ -190,7 +198,28 @@ class Store:
         first = self._read.setdefault(key, digest)
         if len(data) >= LARGE_FILE and before == after and digest == first:
             self._seen[key] = (after, digest)  # (a version other than the first read never vouches for the file)
-        return Input(file, data, digest)
+        return Input(file, data, digest, before if self._settled(before) else None)
+
+    def _settled(self, signature: Signature) -> bool:
+        return self._began - signature[2] > SETTLED_NS
+
+    def unchanged(self, path: str | Path, settled: Signature | None) -> bool:
+        """Whether the file at ``path`` is still the one read with the signature ``settled``, without reading it.
+
+        Writing a file, replacing it or changing its metadata gives it a new
+        change time, which no program can set back; a file settled when it
+        was read (changed ``SETTLED_NS`` or more before) cannot change again
+        within the same tick of the clock.  So the same size, modification and
+        change times (to the nanosecond) and inode are the same bytes.  Only
+        where the change time means that (POSIX: on Windows it is the creation
+        time), and never in verify mode's place: callers there check the bytes.
+        """
+        if settled is None or os.name != "posix":
+            return False
+        try:
+            return signature_of(os.stat(path)) == tuple(settled)
+        except OSError:
+            return False
 
     def stage(self, path: Path, data: bytes) -> None:
         """Write an output to a temporary file beside ``path``; ``commit`` puts it in place.

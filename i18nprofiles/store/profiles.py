@@ -2,9 +2,11 @@
 
 Records are shards (a stable hash of each profile's path picks its shard),
 so that editing one profile rewrites a 32nd of them.  Each entry is a
-profile as plain data with the SHA-256 of the bytes it was parsed from; the
+profile as plain data with the SHA-256 of the bytes it was parsed from and
+the file's signature when it was read settled (``Store.unchanged``); the
 shard's key holds the settings parsing depends on.  A profile is recalled
-only for the same path and the same bytes.
+only for the same path and the same bytes: bytes read, or a file the store
+says is unchanged since the read.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
+from i18nprofiles.files import Signature
 from i18nprofiles.source.model import Profile, Segment
 from i18nprofiles.store import Store
 
@@ -95,20 +98,36 @@ class ProfileRecords:
             self._shards[shard] = dict(found) if isinstance(found, dict) else {}
         return self._shards[shard]
 
+    def _entry(self, rel: str) -> tuple[Any, ...] | None:
+        found = self._shard(shard_of(rel)).get(rel)
+        return found if isinstance(found, tuple) and len(found) == 3 else None
+
     def recall(self, rel: str, digest: str) -> Profile | None:
         """The profile parsed from the file ``rel`` with these bytes, if kept."""
-        found = self._shard(shard_of(rel)).get(rel)
-        if not isinstance(found, tuple) or len(found) != 2 or found[0] != digest:
+        found = self._entry(rel)
+        return self._decode(found[1]) if found is not None and found[0] == digest else None
+
+    def recall_unchanged(self, rel: str, file: str) -> Profile | None:
+        """The profile of the file ``rel`` (at ``file``) if kept and the store vouches that the file did not
+        change since it was read (it is not read)."""
+        found = self._entry(rel)
+        if found is None or not isinstance(found[2], tuple) or not self.store.unchanged(file, found[2]):
             return None
+        profile = self._decode(found[1])
+        return profile if profile is not None and profile.digest == found[0] else None
+
+    @staticmethod
+    def _decode(data: Any) -> Profile | None:
         try:
-            return decode_profile(found[1])
+            return decode_profile(data)
         except Exception:  # noqa: BLE001 - a record of the wrong shape is a miss
             return None
 
-    def keep(self, profile: Profile) -> None:
-        """Keep a profile parsed from a file (its digest says which bytes)."""
+    def keep(self, profile: Profile, settled: Signature | None) -> None:
+        """Keep a profile parsed from a file (its digest says which bytes; ``settled``: the file's signature
+        as the store read it, None when it was not settled)."""
         try:
-            entry = (profile.digest, encode_profile(profile))
+            entry = (profile.digest, encode_profile(profile), settled)
         except ValueError:
             return  # a value that cannot be kept: the file is parsed each time
         shard = self._shard(shard_of(profile.path))

@@ -14,6 +14,11 @@ content's digest.  So:
 
 A catalogue with msgctxt entries that translate is not patched: which of two
 entries of one msgid wins depends on their order in the file.
+
+Beside its shards, a table keeps its *status*: a 16-byte hash of each msgid
+it translates, reviewed and fuzzy apart (a record of its own, for the
+shards' digests).  That is all a publishing verdict needs (``count_covered``):
+counting a locale's coverage reads one small record instead of every shard.
 """
 
 from __future__ import annotations
@@ -27,12 +32,42 @@ from typing import Any
 
 import polib
 
-from i18nprofiles.site.pages import Translation, table_from_catalog, translation_of
+from i18nprofiles.site.pages import (
+    Counts,
+    CoverageInputs,
+    Translation,
+    Verdict,
+    judge,
+    other_texts,
+    table_from_catalog,
+    translation_of,
+)
 from i18nprofiles.store import Store
 
 INDEX = "table"  # record kind: slot = the catalogue's absolute path, key = its digest
 SHARD = "table-shard"  # record kind: slot = path and shard number, key = the shard's digest
+STATUS = "table-status"  # record kind: slot = the catalogue's absolute path, key = the digest of the shard digests
 SHARDS = 64
+HASH_SIZE = 16
+
+Status = tuple[frozenset[bytes], frozenset[bytes]]  # the hashes of the msgids translated: reviewed, fuzzy
+
+
+def text_hash(msgid: str) -> bytes:
+    """The hash a table's status keeps of a msgid."""
+    return hashlib.blake2b(msgid.encode("utf-8", "surrogatepass"), digest_size=HASH_SIZE).digest()
+
+
+def split_hashes(blob: bytes) -> frozenset[bytes]:
+    return frozenset(blob[i:i + HASH_SIZE] for i in range(0, len(blob), HASH_SIZE))
+
+
+def status_of(table: Mapping[str, Translation]) -> Status:
+    """The status of a whole table."""
+    reviewed, fuzzy = [], []
+    for msgid, (_, is_fuzzy) in table.items():
+        (fuzzy if is_fuzzy else reviewed).append(text_hash(msgid))
+    return frozenset(reviewed), frozenset(fuzzy)
 
 
 def shard_of(msgid: str) -> int:
@@ -71,9 +106,12 @@ class KeptTable(Mapping[str, Translation]):
     """
 
     def __init__(self, store: Store, path: str, digests: list[str], contexts: bool,
-                 shards: dict[int, dict[str, Translation]] | None = None) -> None:
+                 shards: dict[int, dict[str, Translation]] | None = None,
+                 patch: tuple[KeptTable, Mapping[str, Translation | None]] | None = None) -> None:
         self.store, self.slot, self.digests, self.contexts = store, os.path.abspath(path), digests, contexts
         self._shards = dict(shards or {})
+        self._patch = patch  # the table this one patched, and the translations it changed (for its status)
+        self._status: Status | None = None
 
     @classmethod
     def of(cls, store: Store, path: str, table: Mapping[str, Translation], contexts: bool) -> KeptTable:
@@ -143,7 +181,40 @@ class KeptTable(Mapping[str, Translation]):
         digests = list(self.digests)
         for index, shard in shards.items():
             digests[index] = shard_digest(shard)
-        return KeptTable(self.store, self.slot, digests, False, {**self._shards, **shards}), frozenset(changed)
+        patched = KeptTable(self.store, self.slot, digests, False, {**self._shards, **shards}, (self, new))
+        return patched, frozenset(changed)
+
+    def _status_key(self) -> str:
+        return hashlib.sha256("".join(self.digests).encode("ascii")).hexdigest()
+
+    def status(self) -> Status | None:
+        """The hashes of the msgids this table translates (see the module), or None when not known without
+        reading every shard: from the shards in memory, the store, or the status of the table it patched."""
+        if self._status is None:
+            self._status = self._find_status()
+        return self._status
+
+    def _find_status(self) -> Status | None:
+        if len(self._shards) == SHARDS:
+            return status_of(self.whole())
+        found = self.store.recall(STATUS, self.slot, self._status_key())
+        if (isinstance(found, tuple) and len(found) == 2
+                and all(isinstance(blob, bytes) and len(blob) % HASH_SIZE == 0 for blob in found)):
+            return split_hashes(found[0]), split_hashes(found[1])
+        if self._patch is None:
+            return None
+        base, changes = self._patch
+        before = base.status()
+        if before is None:
+            return None
+        reviewed, fuzzy = set(before[0]), set(before[1])
+        for msgid, found in changes.items():
+            digest = text_hash(msgid)
+            reviewed.discard(digest)
+            fuzzy.discard(digest)
+            if found is not None:
+                (fuzzy if found[1] else reviewed).add(digest)
+        return frozenset(reviewed), frozenset(fuzzy)
 
     def changed_since(self, other: KeptTable) -> frozenset[str]:
         """The msgids that this table translates otherwise than ``other`` (only differing shards are read)."""
@@ -162,8 +233,46 @@ class KeptTable(Mapping[str, Translation]):
             if not self.store.holds(SHARD, f"{self.slot}#{index}", self.digests[index]):
                 self.store.keep(SHARD, f"{self.slot}#{index}", self.digests[index], shard)
         self.store.keep(INDEX, self.slot, digest, (tuple(self.digests), self.contexts))
+        if self._status is not None or len(self._shards) == SHARDS:
+            key = self._status_key()
+            if not self.store.holds(STATUS, self.slot, key):
+                reviewed, fuzzy = self.status()  # type: ignore[misc]
+                self.store.keep(STATUS, self.slot, key, (b"".join(sorted(reviewed)), b"".join(sorted(fuzzy))))
 
 
 def table_of(store: Store, path: str, catalog: polib.POFile) -> KeptTable:
     """The table of a catalogue read or made in this run."""
     return KeptTable.of(store, path, table_from_catalog(catalog), has_contexts(catalog))
+
+
+_hashed: dict[str, bytes] = {}  # the hashes of the texts last counted (the locales of one render share them)
+
+
+def hash_texts(texts: set[str]) -> list[bytes]:
+    """The hash of each text, made once for the locales of one render (they count the same texts)."""
+    if not _hashed.keys() >= texts:
+        blake2b = hashlib.blake2b
+        made = {text: blake2b(text.encode("utf-8", "surrogatepass"), digest_size=HASH_SIZE).digest()
+                for text in texts}
+        _hashed.clear()
+        _hashed.update(made)
+    return list(map(_hashed.__getitem__, texts))
+
+
+def count_covered(store: Store, inputs: CoverageInputs) -> Verdict | None:
+    """The accelerator of ``coverage_verdict``: the texts counted against the table's status (its shards
+    unread); None when the table has no status known."""
+    table = inputs.table
+    status = table.status() if isinstance(table, KeptTable) else None
+    if status is None:
+        return None
+    reviewed, fuzzy = status  # (no msgid is in both)
+    texts = other_texts(inputs.profiles, inputs.code)
+    hashes = hash_texts(texts)
+    done = sum(map(reviewed.__contains__, hashes))
+    if inputs.use_fuzzy:
+        done += sum(map(fuzzy.__contains__, hashes))
+    for text in inputs.withheld & texts:  # a withheld translation does not count
+        digest = text_hash(text)
+        done -= digest in reviewed or (inputs.use_fuzzy and digest in fuzzy)
+    return judge(Counts(done, len(texts)), inputs.threshold)
