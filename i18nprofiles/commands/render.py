@@ -10,15 +10,24 @@ from pathlib import Path, PurePosixPath
 import polib
 
 from i18nprofiles.check.conventions import PROFILES, build_conventions
-from i18nprofiles.check.policy import IGNORE_MARK, PublishingPolicy, build_policy, entry_ignores
+from i18nprofiles.check.policy import (
+    IGNORE_MARK,
+    PublishingPolicy,
+    build_policy,
+    entry_ignores,
+)
 from i18nprofiles.commands.catalogs import parse_input
 from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.config import Config, parse_locale, read_glossary
 from i18nprofiles.errors import ConfigError
 from i18nprofiles.paths import catalog_path
 from i18nprofiles.progress import Progress, report_progress
-from i18nprofiles.publish import SiteFiles, check_output_folder, prepare_site, real_folder
-from i18nprofiles.site.theme import check_templates, load_ui_translations
+from i18nprofiles.publish import (
+    SiteFiles,
+    check_output_folder,
+    prepare_site,
+    real_folder,
+)
 from i18nprofiles.site.pages import (
     CoverageInputs,
     SiteInputs,
@@ -35,9 +44,11 @@ from i18nprofiles.site.pages import (
     record_digest,
     render_pages,
 )
+from i18nprofiles.site.theme import check_templates, load_ui_translations
 from i18nprofiles.source.model import Profile
 from i18nprofiles.store import Input, Mismatch, Step, Store, open_store
 from i18nprofiles.store.changes import CatalogChange
+from i18nprofiles.store.publishing import WithheldInputs, run_withheld
 from i18nprofiles.store.site import (
     RenderInputs,
     RenderOutput,
@@ -50,7 +61,6 @@ from i18nprofiles.store.site import (
     reuse_pages,
 )
 from i18nprofiles.store.tables import KeptTable, count_covered, table_of
-from i18nprofiles.store.publishing import WithheldInputs, run_withheld
 
 
 @dataclass(frozen=True)
