@@ -61,6 +61,13 @@ def stage_file(path: Path, data: bytes) -> Path:
 def stage_with(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     """Like ``stage_file``, for a writer that streams into the open file (nothing is held whole in memory)."""
     fd, temp = temp_beside(path)
+    write_temp(fd, temp, path, write)
+    return temp
+
+
+def write_temp(fd: int, temp: Path, path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write the temporary file ``temp`` (open as ``fd``) that will become ``path``; on failure it is removed
+    and the OSError names ``path``."""
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
@@ -72,7 +79,6 @@ def stage_with(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return temp
 
 
 def commit_files(staged: Iterable[tuple[Path, Path]]) -> None:

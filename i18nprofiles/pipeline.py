@@ -14,6 +14,7 @@ from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.commands.render import RenderResult, check_site_inputs, render_site
 from i18nprofiles.commands.update import update_catalogs
 from i18nprofiles.config import Config
+from i18nprofiles.paths import PROFILES_DOMAIN, select_catalogs, template_path
 from i18nprofiles.progress import Progress
 from i18nprofiles.runtime import paused_gc
 from i18nprofiles.store import Store, open_store
@@ -46,6 +47,8 @@ def build_project(config: Config, *, output: str | Path | None = None, workers: 
     own = store is None
     store = open_store(config.cache_dir) if store is None else store
     remove_catalog_leftovers(config)
+    targets = select_catalogs(config, config.locales_dir, PROFILES_DOMAIN, (), create_missing=True)
+    store.prefetch([template_path(config), *targets.values()])  # read while the profiles are
     with paused_gc():
         profiles = read_profiles(config, store=store, progress=progress)
         gc.freeze()  # the profiles live to the end: no collection need scan them, not even once as it resumes

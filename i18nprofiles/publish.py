@@ -35,7 +35,7 @@ import os
 import random
 import shutil
 import stat
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +129,17 @@ def parents(name: str) -> Iterator[str]:
     parts = name.split("/")[:-1]
     for end in range(1, len(parts) + 1):
         yield "/".join(parts[:end])
+
+
+def folders_of(names: Iterable[str]) -> set[str]:
+    """Every folder that the relative names go through (each looked at once: a folder seen ends the climb)."""
+    found: set[str] = set()
+    for name in names:
+        folder = name.rpartition("/")[0]
+        while folder and folder not in found:
+            found.add(folder)
+            folder = folder.rpartition("/")[0]
+    return found
 
 
 def depth(name: str) -> int:
@@ -354,27 +365,24 @@ def prepare_staging(publication: Publication, live: Path, in_live: Mapping[str, 
     copy_folder_attributes(live, staging)
     in_staging = walk(staging)
     ours = set(names)
-    taken = ours | {folder for name in names for folder in parents(name)}
-    made = set(files.previous) | {folder for name in files.previous for folder in parents(name)} | taken
+    ours_folders = folders_of(names)
+    made = set(files.previous) | folders_of(files.previous) | ours | ours_folders
     own = {name: kind for name, kind in in_live.items()
            if kind in (FILE, LINK, FOLDER) and name not in made and not any(p in ours for p in parents(name))
            and not (name.endswith(".tmp") and is_leftover(name.rpartition("/")[2], None, live / name.rpartition("/")[0]))}
     own_files = {name: kind for name, kind in own.items() if kind != FOLDER}
-    folders = {folder for name in [*names, *own_files] for folder in parents(name)}
-    folders |= {name for name, kind in own.items() if kind == FOLDER}
+    folders = ours_folders | folders_of(own_files) | {name for name, kind in own.items() if kind == FOLDER}
     # 1. Remove what the new site does not hold (deepest first), and anything of the wrong kind.
-    for name in sorted(in_staging, key=depth, reverse=True):
-        kind = in_staging[name]
-        keep = (kind == FILE and name in ours) or (kind == FOLDER and name in folders) or \
-               (name in own_files and own_files[name] == kind)
-        if not keep:
-            remove_entry(staging, name, kind)
+    unwanted = [name for name, kind in in_staging.items()
+                if not ((kind == FILE and name in ours) or (kind == FOLDER and name in folders)
+                        or (name in own_files and own_files[name] == kind))]
+    for name in sorted(unwanted, key=depth, reverse=True):
+        remove_entry(staging, name, in_staging[name])
     # 2. Folders (with the mode and owner of the output folder's own, where it has them).
-    for name in sorted(folders, key=depth):
-        if in_staging.get(name) != FOLDER:
-            os.mkdir(f"{staging}/{name}")
-            if in_live.get(name) == FOLDER:
-                copy_folder_attributes(Path(f"{live}/{name}"), Path(f"{staging}/{name}"))
+    for name in sorted((name for name in folders if in_staging.get(name) != FOLDER), key=depth):
+        os.mkdir(f"{staging}/{name}")
+        if in_live.get(name) == FOLDER:
+            copy_folder_attributes(Path(f"{live}/{name}"), Path(f"{staging}/{name}"))
     # 3. The site's files: kept if already there, linked from the output folder if it holds them, else written.
     # A file of the output folder whose count of links changes (linked here, or its twin here replaced) gets a
     # new change time: those are looked at again for what the staging folder will hold after the swap.

@@ -540,3 +540,49 @@ def test_a_table_status_recalled_or_patched_counts_coverage_as_the_whole_table_d
             assert count_covered(store, inputs) == coverage_verdict(inputs), (use_fuzzy, hidden)
     unknown = KeptTable(store, path, ["none"] * 64, False)  # neither shards nor status: the accelerator declines
     assert count_covered(store, CoverageInputs([profile], "es", unknown, True, frozenset(), 50.0)) is None
+
+
+def test_a_staged_write_that_fails_in_the_store_thread_fails_the_commit_with_nothing_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import i18nprofiles.store as store_module
+
+    first, second = tmp_path / "a.po", tmp_path / "b.po"
+    first.write_bytes(b"old a")
+    second.write_bytes(b"old b")
+    real = store_module.write_temp
+
+    def full_disk(fd, temp, path, write):  # type: ignore[no-untyped-def]
+        def failing(handle):  # type: ignore[no-untyped-def]
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, temp, path, failing if path == second else write)
+
+    monkeypatch.setattr(store_module, "write_temp", full_disk)
+    store = Store(tmp_path / "cache")
+    store.stage(first, b"new a")
+    store.stage(second, b"new b")
+    with pytest.raises(OSError, match="No space left") as failed:
+        store.commit()
+    assert failed.value.filename == str(second)
+    assert first.read_bytes() == b"old a" and second.read_bytes() == b"old b"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.po", "b.po"]  # no temporary file left
+    assert store._worker is None  # the store's thread is gone
+
+
+def test_a_prefetched_file_is_read_as_it_was_then(tmp_path: Path) -> None:
+    """A prefetch is the command's one read of the file: changed after it, the file is not overwritten."""
+    path = tmp_path / "es.po"
+    path.write_bytes(b"version 1")
+    store = Store(tmp_path / "cache")
+    store.prefetch([path, tmp_path / "missing.po"])
+    store._written()  # (the prefetches done: the thread is stopped, what it read is dropped)
+    store.prefetch([path, tmp_path / "missing.po"])
+    store._reads[os.path.abspath(path)].result()  # read by the thread
+    path.write_bytes(b"version 2")
+    found = store.read(path)
+    assert found.data == b"version 1" and not store.read(tmp_path / "missing.po").exists
+    store.stage(path, found.data + b", merged")
+    with pytest.raises(ChangedMeanwhile):
+        store.commit()
+    assert path.read_bytes() == b"version 2"

@@ -730,10 +730,16 @@ def _profile_page_digest(page: ProfilePage) -> str:
     """``record_digest`` of the most numerous record, without a pickler: each field's text, its length
     first (so that no two records' texts run together the same way)."""
     lang, profile = page.lang, page.profile
-    parts = ("ProfilePage", page.site.digest, lang.code, lang.tag, lang.name, lang.dir, page.theme, profile.path,
-             profile.digest or repr(profile), profile.lang, repr(page.photo), *page.withheld)
-    text = "".join([f"{len(part)}:{part}" for part in parts])
+    parts = (profile.path, profile.digest or repr(profile), profile.lang, repr(page.photo), *page.withheld)
+    text = _page_prefix(page.site.digest, lang.code, lang.tag, lang.name, lang.dir, page.theme) + \
+        "".join([f"{len(part)}:{part}" for part in parts])
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+@lru_cache(maxsize=16)
+def _page_prefix(*parts: str) -> str:
+    """The start of the text a profile page's digest is taken of: what every page of a locale shares."""
+    return "".join([f"{len(part)}:{part}" for part in ("ProfilePage", *parts)])
 
 
 @lru_cache(maxsize=None)

@@ -34,13 +34,24 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from i18nprofiles.errors import I18nProfilesError
-from i18nprofiles.files import Signature, commit_files, discard_files, remove_leftovers, signature_of, stage_file
+from i18nprofiles.files import (
+    Signature,
+    commit_files,
+    discard_files,
+    remove_leftovers,
+    signature_of,
+    stage_file,
+    temp_beside,
+    write_temp,
+)
 from i18nprofiles.store.codec import decode_record, encode_record, stamp_matches
 from i18nprofiles.store.keys import code_key
 
@@ -82,6 +93,28 @@ def digest_bytes(data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     _digested[:] = [(data, digest)]
     return digest
+
+
+Loaded = tuple[bytes, Signature, Signature | None]  # a file's bytes, its signature before and (large) after the read
+
+
+def load_file(file: Path) -> Loaded | None:
+    """A file's bytes and its signature before the read and, for a large file, after it; None without a file."""
+    try:
+        with open(file, "rb") as handle:
+            before = signature_of(os.fstat(handle.fileno()))
+            data = handle.read()
+            # (a small file is digested again at each read: no second look at its status)
+            after = signature_of(os.fstat(handle.fileno())) if before[0] >= LARGE_FILE else None
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return data, before, after
+
+
+def load_and_digest(file: Path) -> tuple[Loaded | None, str | None]:
+    """``load_file`` and the SHA-256 of the bytes (in the store's thread: ``digest_bytes``' memo is not touched)."""
+    loaded = load_file(file)
+    return loaded, hashlib.sha256(loaded[0]).hexdigest() if loaded is not None else None
 
 
 def left_out() -> frozenset[str]:
@@ -156,6 +189,7 @@ class Store:
     # kept, as (stamp, value, shared): encoded and written by commit (no record's bytes held while a command works)
     _records: dict[Path, tuple[Any, Any, bool]] = field(default_factory=dict, repr=False)
     _values: dict[Path, tuple[Any, Any]] = field(default_factory=dict, repr=False)  # (stamp, value) seen this run
+    _decoded: dict[Path, tuple[Any, Any, Any]] = field(default_factory=dict, repr=False)  # (stamp, decode, value)
     _read: dict[str, str | None] = field(default_factory=dict, repr=False)  # digest of each file read (None: none)
     _seen: dict[str, tuple[Signature, str]] = field(default_factory=dict, repr=False)  # large files: digest read
     _staged: dict[Path, str] = field(default_factory=dict, repr=False)  # digest of each output staged
@@ -163,6 +197,9 @@ class Store:
     _deferred: list[Deferred] = field(default_factory=list, repr=False)
     _cleaned: set[Path] = field(default_factory=set, repr=False)  # folders rid of leftover temporary files
     _began: int = field(default_factory=time.time_ns, repr=False)  # when this store was opened (wall clock, ns)
+    _worker: ThreadPoolExecutor | None = field(default=None, repr=False)  # reads ahead, writes staged outputs
+    _writes: dict[str, Future[None]] = field(default_factory=dict, repr=False)  # path -> its write, until waited for
+    _reads: dict[str, Future[tuple[Loaded | None, str | None]]] = field(default_factory=dict, repr=False)
 
     def uses(self, accelerator: str) -> bool:
         """Whether an accelerator may use earlier runs' records (not in a NullStore, nor when left out)."""
@@ -183,22 +220,46 @@ class Store:
         key = os.path.abspath(file)
         staged = self._pending.get(key) if self._pending else None
         if staged is not None:  # (read again from the staged file: a command's outputs are not all held in memory)
+            self._written(key)
             return Input(file, staged[0].read_bytes(), staged[1])
-        try:
-            with open(file, "rb") as handle:
-                before = signature_of(os.fstat(handle.fileno()))
-                data = handle.read()
-                # (a small file is digested again at each read: no second look at its status)
-                after = signature_of(os.fstat(handle.fileno())) if before[0] >= LARGE_FILE else None
-        except (FileNotFoundError, NotADirectoryError):
+        loaded, digest = self._prefetched(key)
+        if loaded is None:
+            loaded = load_file(file)
+        if loaded is None:
             self._read.setdefault(key, None)
             return Input(file, None, None)
+        data, before, after = loaded
         seen = self._seen.get(key)
-        digest = seen[1] if seen is not None and seen[0] == before == after else digest_bytes(data)
+        if digest is None:
+            digest = seen[1] if seen is not None and seen[0] == before == after else digest_bytes(data)
         first = self._read.setdefault(key, digest)
         if len(data) >= LARGE_FILE and before == after and digest == first:
             self._seen[key] = (after, digest)  # (a version other than the first read never vouches for the file)
         return Input(file, data, digest, before if self._settled(before) else None)
+
+    def prefetch(self, paths: Iterable[str | Path]) -> None:
+        """Have the store's thread read and digest files that the command will ``read`` (while it does other
+        work: reading and digesting let the interpreter run other threads).  A prefetched file is read once,
+        as if ``read`` had read it at that moment."""
+        for path in paths:
+            key = os.path.abspath(path)
+            if key not in self._reads and key not in self._pending:
+                self._reads[key] = self._thread().submit(load_and_digest, Path(path))
+
+    def _prefetched(self, key: str) -> tuple[Loaded | None, str | None]:
+        """What the store's thread read of the file at ``key``: (nothing, None) unless it read it whole."""
+        future = self._reads.pop(key, None) if self._reads else None
+        if future is None:
+            return None, None
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - read again by the caller, which fails as a read does
+            return None, None
+
+    def _thread(self) -> ThreadPoolExecutor:
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(1, thread_name_prefix="i18nprofiles-store")
+        return self._worker
 
     def _settled(self, signature: Signature) -> bool:
         return self._began - signature[2] > SETTLED_NS
@@ -224,13 +285,34 @@ class Store:
     def stage(self, path: Path, data: bytes) -> None:
         """Write an output to a temporary file beside ``path``; ``commit`` puts it in place.
 
+        The bytes are written by a thread of the store while the command goes
+        on (and while this call digests them: both let the interpreter run
+        other threads); ``commit`` (or a ``read`` of the file) waits for the
+        write and fails, with nothing put in place, when it failed (a full disk).
         The first time a folder is written in, temporary files that killed runs left there are removed.
         """
         self._clean(path.parent)
-        staged = stage_file(path, data)
+        fd, staged = temp_beside(path)
+        key = os.path.abspath(path)
         self._outputs.append((staged, path))
+        self._writes[key] = self._thread().submit(write_temp, fd, staged, path, lambda handle: handle.write(data))
         self._staged[path] = digest = digest_bytes(data)
-        self._pending[os.path.abspath(path)] = (staged, digest)
+        self._pending[key] = (staged, digest)
+
+    def _written(self, key: str | None = None) -> None:
+        """Wait for the staged file at ``key`` to be written (every staged file: None); raise what failed."""
+        keys = list(self._writes) if key is None else [key] if key in self._writes else []
+        failed: BaseException | None = None
+        for one in keys:
+            try:
+                self._writes.pop(one).result()
+            except BaseException as exc:  # noqa: BLE001 - every write is waited for, the first failure raised
+                failed = failed or exc
+        if key is None and self._worker is not None:
+            self._worker.shutdown()  # (its thread ends: no idle thread outlives a command's writes)
+            self._worker, self._reads = None, {}
+        if failed is not None:
+            raise failed
 
     def defer(self, action: Deferred) -> None:
         """Have ``commit`` put ``action`` in place after the files (``discard`` gives it up)."""
@@ -248,6 +330,11 @@ class Store:
         saved it meanwhile) is not overwritten: ``ChangedMeanwhile`` is raised
         and nothing is put in place.
         """
+        try:
+            self._written()
+        except BaseException:
+            self.discard()
+            raise
         if self.verify:
             self._check_records()
         outputs, self._outputs = self._outputs, []
@@ -343,6 +430,8 @@ class Store:
 
     def discard(self) -> None:
         """Remove every staged output and forget the records not committed."""
+        with suppress(BaseException):
+            self._written()  # (a file is removed once written: the thread may not have made it yet)
         outputs, self._outputs = self._outputs, []
         discard_files(outputs)
         deferred, self._deferred = self._deferred, []
@@ -354,6 +443,7 @@ class Store:
         self._staged.clear()
         self._records.clear()
         self._values.clear()
+        self._decoded.clear()
 
     # -- records
 
@@ -382,6 +472,25 @@ class Store:
         except Exception:  # noqa: BLE001 - whatever the bytes, a record that does not load is a miss
             return None
         self._values[path] = (stamp, value)
+        return value
+
+    def recall_as(self, kind: str, slot: str, key: Hashable, decode: Callable[[Any], O]) -> O | None:
+        """``recall``, then ``decode`` (a miss when it raises): decoded once per run, however often recalled."""
+        path = self.record_path(kind, slot)
+        if path is None:
+            return None
+        stamp = _stamp(kind, slot, key, False)
+        seen = self._decoded.get(path)
+        if seen is not None and seen[0] == stamp and seen[1] == decode:
+            return seen[2]  # type: ignore[no-any-return]
+        found = self.recall(kind, slot, key)
+        if found is None:
+            return None
+        try:
+            value = decode(found)
+        except Exception:  # noqa: BLE001 - a record of the wrong shape is a miss
+            return None
+        self._decoded[path] = (stamp, decode, value)
         return value
 
     def holds(self, kind: str, slot: str, key: Hashable) -> bool:
@@ -413,6 +522,15 @@ class Store:
         stamp = _stamp(kind, slot, key, durable)
         self._records[path] = (stamp, value, shared)
         self._values[path] = (stamp, value)
+        self._decoded.pop(path, None)
+
+    def keep_as(self, kind: str, slot: str, key: Hashable, made: O, encode: Callable[[O], Any],
+                decode: Callable[[Any], O]) -> None:
+        """``keep`` the plain data ``encode(made)``; this run's ``recall_as`` with ``decode`` gives ``made``."""
+        self.keep(kind, slot, key, encode(made))
+        path = self.record_path(kind, slot)
+        if path is not None:
+            self._decoded[path] = (_stamp(kind, slot, key, False), decode, made)
 
     # -- steps
 

@@ -177,12 +177,8 @@ def recall_layout(store: Store, found: Input) -> tuple[Layout, bytes] | None:
     """The layout kept for a file as it is now, with its bytes; None when the store did not write these bytes."""
     if found.data is None:
         return None
-    kept = store.recall(LAYOUT, os.path.abspath(found.path), found.digest)
-    if kept is None:
-        return None
-    try:
-        layout = Layout.from_plain(kept)
-    except Exception:  # noqa: BLE001 - a record of the wrong shape is a miss
+    layout = store.recall_as(LAYOUT, os.path.abspath(found.path), found.digest, Layout.from_plain)
+    if layout is None:
         return None
     if layout.header + sum(layout.sizes) != len(found.data):
         return None
@@ -190,7 +186,7 @@ def recall_layout(store: Store, found: Input) -> tuple[Layout, bytes] | None:
 
 
 def keep_layout(store: Store, path: Any, digest: str, layout: Layout) -> None:
-    store.keep(LAYOUT, os.path.abspath(path), digest, layout.to_plain())
+    store.keep_as(LAYOUT, os.path.abspath(path), digest, layout, Layout.to_plain, Layout.from_plain)
 
 
 # -- update: merging only what the template changed ----------------------------------------------
