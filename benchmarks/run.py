@@ -489,7 +489,7 @@ def before_section(before: dict[str, object], sizes: list[SizeResults], projects
 
 
 #: The store's accelerators (``I18NPROFILES_WITHOUT`` names), in the order a build meets them.
-ACCELERATORS = ("profiles", "extract", "merge", "compile", "tables", "withheld", "render")
+ACCELERATORS = ("profiles", "extract", "merge", "compile", "tables", "withheld", "coverage", "render", "listings")
 PROJECT_SIZES = (100, 1000, 10000)
 
 

@@ -96,31 +96,45 @@ def check_output_folder(live: Path, sources: Collection[Path]) -> None:
             raise ConfigError(f"the output folder must not hold the project's files ({source})", live)
 
 
-def walk(folder: Path) -> dict[str, str]:
+def list_folder(path: str) -> tuple[tuple[str, str], ...]:
+    """The entries of one folder with their kinds (file, link, folder or other); none if it cannot be read."""
+    found = []
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                try:
+                    if entry.is_dir(follow_symlinks=False):  # the usual kinds first: one look each
+                        kind = FOLDER
+                    elif entry.is_file(follow_symlinks=False):
+                        kind = FILE
+                    else:
+                        kind = LINK if entry.is_symlink() else OTHER
+                except OSError:
+                    kind = OTHER
+                found.append((entry.name, kind))
+    except OSError:
+        return ()
+    return tuple(found)
+
+
+Lister = Callable[[str, str], Iterable[tuple[str, str]]]  # (the folder's relative name, its path) -> its entries
+
+
+def walk(folder: Path, lister: Lister | None = None) -> dict[str, str]:
     """Every entry under ``folder`` by ``/``-separated relative name: file, link, folder or other.
 
-    Symbolic links are listed, never followed.
+    Symbolic links are listed, never followed.  ``lister`` lists each folder
+    (by default ``list_folder``; the store gives one that remembers folders that did not change).
     """
     found: dict[str, str] = {}
     pending = [("", str(folder))]
     while pending:
-        prefix, path = pending.pop()
-        try:
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    name = prefix + entry.name
-                    try:
-                        if entry.is_dir(follow_symlinks=False):  # the usual kinds first: one look each
-                            found[name] = FOLDER
-                            pending.append((name + "/", entry.path))
-                        elif entry.is_file(follow_symlinks=False):
-                            found[name] = FILE
-                        else:
-                            found[name] = LINK if entry.is_symlink() else OTHER
-                    except OSError:
-                        found[name] = OTHER
-        except OSError:
-            continue
+        rel, path = pending.pop()
+        prefix = rel + "/" if rel else ""
+        for name, kind in (lister(rel, path) if lister is not None else list_folder(path)):
+            found[prefix + name] = kind
+            if kind == FOLDER:
+                pending.append((prefix + name, f"{path}/{name}"))
     return found
 
 
@@ -245,6 +259,7 @@ class SiteFiles:
     staging_known: Manifest
     previous: Collection[str]
     render: Render  # renders files again (a reused file that changed under us)
+    walk: Callable[[Path], dict[str, str]] = walk  # the entries of a folder (the store's remembers folders)
 
 
 def prepare_site(folder: Path, files: SiteFiles, sources: Collection[Path] = ()) -> Publication:
@@ -311,7 +326,7 @@ def _prepare(folder: Path, live: Path, files: SiteFiles) -> Publication:
                 publication.live[name] = (wanted[name], signature_of(status))
         publication.staging = dict(files.staging_known)
         return publication
-    in_live = walk(live) if live_exists else {}
+    in_live = files.walk(live) if live_exists else {}
     reason = staging_impossible(live, in_live)
     if reason is not None:
         return prepare_file_by_file(publication, live, files, wanted, reason)
@@ -363,7 +378,7 @@ def prepare_staging(publication: Publication, live: Path, in_live: Mapping[str, 
     if status is None:
         os.mkdir(staging)
     copy_folder_attributes(live, staging)
-    in_staging = walk(staging)
+    in_staging = files.walk(staging)
     ours = set(names)
     ours_folders = folders_of(names)
     made = set(files.previous) | folders_of(files.previous) | ours | ours_folders

@@ -322,3 +322,33 @@ def test_a_folder_holding_a_special_file_is_updated_file_by_file(built: Path, tm
     assert result.returncode == 0 and "updated file by file" in result.stderr and "special file" in result.stderr
     assert stat.S_ISFIFO(os.lstat(built / "site" / "pipe").st_mode)
     assert {n: d for n, d in files_of(built / "site").items() if n != "pipe"} == reference(built, tmp_path)
+
+
+def test_remembered_folders_are_not_listed_and_a_file_added_to_one_is_kept(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store remembers each settled folder of the site and the staging folder by inode and times: an
+    unchanged one is not listed again, one where a file was added is (its times moved) and the file is
+    carried to the new site.  Verify mode (on in the suite) compares every such walk with a full one."""
+    import i18nprofiles.store as store_module
+    import i18nprofiles.store.site as site_module
+
+    monkeypatch.setattr(store_module, "SETTLED_NS", 0)  # every folder older than the build is settled
+    root = copy_example(tmp_path / "project")
+    build(root)
+    for old, new in [("## Témoignage", "## Mon témoignage"), ("## Mon témoignage", "## Témoignage")]:
+        edit(root, old, new)
+        time.sleep(0.05)
+        build(root)  # both folders walked, and remembered (those made before this build)
+    listed = []
+    real = site_module.list_folder
+    monkeypatch.setattr(site_module, "list_folder", lambda path: listed.append(path) or real(path))
+    folders = [path for path in (root / "site").rglob("*") if path.is_dir()]
+    assert len(folders) > 10
+    own = folders[len(folders) // 2] / "notes.txt"  # a page's folder: a file no render made
+    own.write_text("à garder\n", encoding="utf-8")
+    edit(root)
+    time.sleep(0.05)
+    build(root)
+    assert (root / "site" / own.relative_to(root / "site")).read_text(encoding="utf-8") == "à garder\n"
+    assert 0 < len(listed) < len(folders)  # of both folders, only those that changed (and the top ones) were listed
+    assert any(path.endswith(own.parent.name) for path in listed)

@@ -363,7 +363,7 @@ def test_an_accelerator_left_out_is_not_used(tmp_path: Path, monkeypatch: pytest
     project = copy_example(tmp_path / "project")
     build_project(load_config(project))
     before = snapshot(project / "locales")
-    monkeypatch.setenv("I18NPROFILES_WITHOUT", "extract,merge,compile,render,withheld,profiles,tables")
+    monkeypatch.setenv("I18NPROFILES_WITHOUT", "extract,merge,compile,render,withheld,profiles,tables,coverage,listings")
     build_project(load_config(project))
     assert snapshot(project / "locales") == before
 

@@ -50,6 +50,7 @@ from i18nprofiles.store import Input, Mismatch, Step, Store, open_store
 from i18nprofiles.store.changes import CatalogChange
 from i18nprofiles.store.publishing import WithheldInputs, run_withheld
 from i18nprofiles.store.site import (
+    FolderListings,
     RenderInputs,
     RenderOutput,
     keep_files,
@@ -327,9 +328,12 @@ def render_site(
     made = store.run(RENDER, RenderInputs(folder, records, digests, inputs.tables,
                                           {code: found.changed for code, found in translations.items()}, previous,
                                           workers, lambda done, total: report("render", done, total)))
+    listings = FolderListings(store, folder)
     site = SiteFiles(made.files, made.reused, previous.known(), recall_staging(store, folder),
-                     recall_files(store, folder), lambda names: render_pages(records, names, inputs.tables, 1))
+                     recall_files(store, folder), lambda names: render_pages(records, names, inputs.tables, 1),
+                     listings.walk)
     publication = prepare_site(folder, site, project_folders(config))
+    listings.keep()
     store.defer(publication)
     if publication.warning:
         store.warn(publication.warning)

@@ -262,7 +262,11 @@ class Store:
         return self._worker
 
     def _settled(self, signature: Signature) -> bool:
-        return self._began - signature[2] > SETTLED_NS
+        return self.settled(signature[2])
+
+    def settled(self, changed_ns: int) -> bool:
+        """Whether something last changed at ``changed_ns`` (a change time) was settled when this store opened."""
+        return self._began - changed_ns > SETTLED_NS
 
     def unchanged(self, path: str | Path, settled: Signature | None) -> bool:
         """Whether the file at ``path`` is still the one read with the signature ``settled``, without reading it.
@@ -348,14 +352,19 @@ class Store:
                 action.discard()
             self._pending.clear()
             raise
+        # The records are encoded while the store's thread renames the outputs into place (renaming over a large
+        # file frees its blocks: that takes a while, without the interpreter).
+        renaming = self._thread().submit(commit_files, outputs)
+        records, self._records = self._encode_records(), {}
         try:
-            commit_files(outputs)
+            renaming.result()
         except BaseException:
             for action in deferred:
                 action.discard()
             raise
         finally:
             self._pending.clear()
+            self._written()
         self._seen.clear()
         _digested.clear()
         for _, path in outputs:
@@ -366,17 +375,10 @@ class Store:
             except BaseException:
                 for other in deferred[index + 1:]:
                     other.discard()
-                self._records.clear()
                 raise
-        records, self._records = self._records, {}
         if records and not self._make_folder():
             return
-        for path, (stamp, value, shared) in records.items():
-            try:
-                data = encode_record(stamp, value, shared=shared)
-            except Exception as exc:  # noqa: BLE001 - a value that cannot be encoded is a record not written
-                self._warn_once(f"cache not written ({exc}): {self.folder}")
-                continue
+        for path, data in records:
             try:
                 self._clean(path.parent)
                 stage = stage_file(path, data)
@@ -389,6 +391,16 @@ class Store:
                 stage.unlink(missing_ok=True)
                 self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
                 return
+
+    def _encode_records(self) -> list[tuple[Path, bytes]]:
+        """The bytes of every record kept (a value that cannot be encoded is a record not written, with a warning)."""
+        encoded = []
+        for path, (stamp, value, shared) in self._records.items():
+            try:
+                encoded.append((path, encode_record(stamp, value, shared=shared)))
+            except Exception as exc:  # noqa: BLE001 - whatever fails, the record is not plain data
+                self._warn_once(f"cache not written ({exc}): {self.folder}")
+        return encoded
 
     def _check_records(self) -> None:
         """Verify mode: every record kept reads back as the value kept (``Mismatch`` before anything is written)."""

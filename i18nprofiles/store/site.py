@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from i18nprofiles.files import Signature, file_signature
+from i18nprofiles.publish import list_folder, walk
 from i18nprofiles.site.pages import Record, Table, render_pages
-from i18nprofiles.store import Store
+from i18nprofiles.store import Mismatch, Store
 
 STATE = "render-state"  # record kind: the state of the last render into a folder, by the folder's path
 FILES = "render-files"  # durable record kind: the files a render left in a folder, whatever the code
 STAGING = "render-staging"  # durable record kind: what the staging folder of a folder holds
+LISTINGS = "render-listings"  # record kind: the entries of the folders of a site and its staging folder
 
 Known = tuple[str, Signature]  # a file's content digest and signature
 
@@ -148,3 +150,52 @@ def recall_staging(store: Store, folder: Path) -> dict[str, Known]:
 
 def keep_staging(store: Store, folder: Path, files: Mapping[str, Known]) -> None:
     store.keep(STAGING, state_slot(folder), "staging", dict(files), shared=True, durable=True)
+
+
+class FolderListings:
+    """Folder listings kept between renders: a folder whose inode, modification and change times are the ones
+    recorded holds the entries recorded (adding, removing or renaming an entry sets both times).
+
+    Only folders settled when listed are kept (``Store.settled``): a folder
+    changed again within the same tick of the clock keeps its times.  The
+    site and its staging folder swap names, not inodes: one record serves both.
+    In verify mode each walk is compared with a walk that lists every folder.
+    """
+
+    def __init__(self, store: Store, folder: Path) -> None:
+        self.store, self.slot = store, state_slot(folder)
+        found = store.recall(LISTINGS, self.slot, "listings") if store.uses("listings") else None
+        self.known: dict[int, tuple[int, int, tuple[tuple[str, str], ...]]] = found if isinstance(found, dict) else {}
+        self.seen: dict[int, tuple[int, int, tuple[tuple[str, str], ...]]] = {}
+        self.walked = False
+        self.shared: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+
+    def list(self, rel: str, path: str) -> tuple[tuple[str, str], ...]:
+        """The entries of the folder at ``path`` (``rel``: its name in the site; the top one is always listed)."""
+        try:
+            status = os.lstat(path)
+        except OSError:
+            return ()
+        known = self.known.get(status.st_ino) if rel else None
+        if (known is not None and known[0] == status.st_mtime_ns and known[1] == status.st_ctime_ns
+                and isinstance(known[2], tuple)):
+            entries = known[2]
+        else:  # (the same entries are one tuple: page folders hold one index.html each, kept once)
+            entries = list_folder(path)
+            entries = self.shared.setdefault(entries, entries)
+        if self.store.settled(status.st_ctime_ns):
+            self.seen[status.st_ino] = (status.st_mtime_ns, status.st_ctime_ns, entries)
+        return entries
+
+    def walk(self, root: Path) -> dict[str, str]:
+        """``publish.walk`` of ``root``, listing only the folders that changed."""
+        self.walked = True
+        found = walk(root, self.list)
+        if self.store.verify and found != walk(root):
+            raise Mismatch(f"the folders kept of {root} differ from what they hold")
+        return found
+
+    def keep(self) -> None:
+        """Keep the folders listed this run (when none was, the record stays as it is)."""
+        if self.walked:
+            self.store.keep(LISTINGS, self.slot, "listings", self.seen, shared=True)
