@@ -13,7 +13,11 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import median
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_month_names
 
 from i18nprofiles.check.numberwords import spelled_numbers
 from i18nprofiles.check.conventions import HTML, MARKDOWN, NO_MARKUP, OFF, PROFILES, Conventions, build_conventions
@@ -343,6 +347,43 @@ def _spelled(numbers: Counter[str], text: str) -> Counter[str]:
     return Counter({n: c for n, c in numbers.items() if n not in small or int(n) not in words})
 
 
+ISO_DATE_RE = re.compile(r"(?<![\w.-])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![\w-])")
+
+
+@lru_cache(maxsize=32)
+def month_names(language: str) -> tuple[tuple[str, ...], ...]:
+    """The names of each month (index 0: January) in a language, every width and context CLDR has."""
+    try:
+        locale = Locale.parse(language or "en")
+    except (ValueError, TypeError, UnknownLocaleError):
+        return tuple(() for _ in range(12))
+    names: list[set[str]] = [set() for _ in range(12)]
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, context, locale).items():
+                names[number - 1].add(name.rstrip("."))
+    return tuple(tuple(sorted(found, key=len, reverse=True)) for found in names)
+
+
+def _local_dates(source: str, target: str, language: str) -> str:
+    """``target`` with each date of the source (ISO: 1970-01-01) that it writes the local way (``1.1.1970``,
+    ``1er janvier 1970``, ``January 1, 1970``, ``1 января 1970``…) written as in the source."""
+    for found in ISO_DATE_RE.finditer(source):
+        year, month, day = found.group(1), int(found.group(2)), int(found.group(3))
+        if not (1 <= month <= 12 and 1 <= day <= 31) or year not in target:
+            continue
+        d, m = rf"0?{day}", rf"0?{month}"
+        names = "|".join(re.escape(name) for name in month_names(language)[month - 1])
+        forms = [rf"{d}\.\s?{m}\.\s?{year}", rf"{d}/{m}/{year}", rf"{m}/{d}/{year}", rf"{d}-{m}-{year}",
+                 rf"{year}/{m}/{d}", rf"{year}\.\s?{m}\.\s?{d}"]
+        if names:
+            forms += [rf"{d}(?:[^\W\d_]{{1,3}}|\.|º)?\s+(?:de\s+)?(?:{names})\.?,?\s+(?:de\s+)?{year}",
+                      rf"(?:{names})\.?\s+{d}(?:[^\W\d_]{{1,2}})?,?\s+{year}"]
+        pattern = rf"(?<![\w.-])(?:{'|'.join(forms)})(?![\w-])"
+        target = re.sub(pattern, found.group(0), target, flags=re.IGNORECASE)
+    return target
+
+
 def check_numbers(source: str, target: str, ctx: Context) -> str | None:
     """The same numbers, whatever the digit grouping ("1 600", "1,600", "1.600").
 
@@ -356,8 +397,11 @@ def check_numbers(source: str, target: str, ctx: Context) -> str | None:
     mine, theirs = _numbers(source), _numbers(target)
     if mine == theirs:
         return None
+    if "-" in source and ISO_DATE_RE.search(source):
+        target = _local_dates(source, target, ctx.language)
+        theirs = _numbers(target)
     missing = _unglued(_spelled(mine - theirs, target), target)
-    extra = _unglued(_spelled(theirs - mine, source), source)
+    extra = _unglued(_spelled(Counter({n: c for n, c in theirs.items() if n not in mine}), source), source)
     if not missing and not extra:
         return None
     parts = []

@@ -59,6 +59,7 @@ VERIFY_VARIABLE = "I18NPROFILES_VERIFY"
 WITHOUT_VARIABLE = "I18NPROFILES_WITHOUT"  # benchmarks: accelerators to leave out (step names, "profiles", "tables")
 RECORDS = "store"  # the folder of records inside the cache folder
 RECORD_FORMAT = 1
+DECODED_HELD = 2  # decoded values ``recall_as`` holds: a template's layout and the catalogue merged with it
 STAMP_READ = 4096  # bytes read to check a record's stamp (kinds, slots and keys are short)
 
 I = TypeVar("I")  # noqa: E741 - the inputs of a step
@@ -189,7 +190,8 @@ class Store:
     # kept, as (stamp, value, shared): encoded and written by commit (no record's bytes held while a command works)
     _records: dict[Path, tuple[Any, Any, bool]] = field(default_factory=dict, repr=False)
     _values: dict[Path, tuple[Any, Any]] = field(default_factory=dict, repr=False)  # (stamp, value) seen this run
-    _decoded: dict[Path, tuple[Any, Any, Any]] = field(default_factory=dict, repr=False)  # (stamp, decode, value)
+    # the last values decoded (stamp, decode, value): a template's layout is used for every catalogue merged with it
+    _decoded: dict[Path, tuple[Any, Any, Any]] = field(default_factory=dict, repr=False)
     _read: dict[str, str | None] = field(default_factory=dict, repr=False)  # digest of each file read (None: none)
     _seen: dict[str, tuple[Signature, str]] = field(default_factory=dict, repr=False)  # large files: digest read
     _staged: dict[Path, str] = field(default_factory=dict, repr=False)  # digest of each output staged
@@ -352,19 +354,14 @@ class Store:
                 action.discard()
             self._pending.clear()
             raise
-        # The records are encoded while the store's thread renames the outputs into place (renaming over a large
-        # file frees its blocks: that takes a while, without the interpreter).
-        renaming = self._thread().submit(commit_files, outputs)
-        records, self._records = self._encode_records(), {}
         try:
-            renaming.result()
+            commit_files(outputs)
         except BaseException:
             for action in deferred:
                 action.discard()
             raise
         finally:
             self._pending.clear()
-            self._written()
         self._seen.clear()
         _digested.clear()
         for _, path in outputs:
@@ -375,10 +372,17 @@ class Store:
             except BaseException:
                 for other in deferred[index + 1:]:
                     other.discard()
+                self._records.clear()
                 raise
+        records, self._records = self._records, {}
         if records and not self._make_folder():
             return
-        for path, data in records:
+        for path, (stamp, value, shared) in records.items():
+            try:  # (one record's bytes at a time: the layouts of large catalogues are tens of MB each)
+                data = encode_record(stamp, value, shared=shared)
+            except Exception as exc:  # noqa: BLE001 - a value that cannot be encoded is a record not written
+                self._warn_once(f"cache not written ({exc}): {self.folder}")
+                continue
             try:
                 self._clean(path.parent)
                 stage = stage_file(path, data)
@@ -391,16 +395,6 @@ class Store:
                 stage.unlink(missing_ok=True)
                 self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
                 return
-
-    def _encode_records(self) -> list[tuple[Path, bytes]]:
-        """The bytes of every record kept (a value that cannot be encoded is a record not written, with a warning)."""
-        encoded = []
-        for path, (stamp, value, shared) in self._records.items():
-            try:
-                encoded.append((path, encode_record(stamp, value, shared=shared)))
-            except Exception as exc:  # noqa: BLE001 - whatever fails, the record is not plain data
-                self._warn_once(f"cache not written ({exc}): {self.folder}")
-        return encoded
 
     def _check_records(self) -> None:
         """Verify mode: every record kept reads back as the value kept (``Mismatch`` before anything is written)."""
@@ -492,8 +486,9 @@ class Store:
         if path is None:
             return None
         stamp = _stamp(kind, slot, key, False)
-        seen = self._decoded.get(path)
+        seen = self._decoded.pop(path, None)
         if seen is not None and seen[0] == stamp and seen[1] == decode:
+            self._decoded[path] = seen  # (the most recently used last)
             return seen[2]  # type: ignore[no-any-return]
         found = self.recall(kind, slot, key)
         if found is None:
@@ -502,7 +497,7 @@ class Store:
             value = decode(found)
         except Exception:  # noqa: BLE001 - a record of the wrong shape is a miss
             return None
-        self._decoded[path] = (stamp, decode, value)
+        self._remember(path, (stamp, decode, value))
         return value
 
     def holds(self, kind: str, slot: str, key: Hashable) -> bool:
@@ -542,7 +537,14 @@ class Store:
         self.keep(kind, slot, key, encode(made))
         path = self.record_path(kind, slot)
         if path is not None:
-            self._decoded[path] = (_stamp(kind, slot, key, False), decode, made)
+            self._remember(path, (_stamp(kind, slot, key, False), decode, made))
+
+    def _remember(self, path: Path, decoded: tuple[Any, Any, Any]) -> None:
+        """Hold a decoded value for ``recall_as``: the two used last only (a layout of 60,000 entries is 15 MB)."""
+        self._decoded.pop(path, None)
+        self._decoded[path] = decoded
+        while len(self._decoded) > DECODED_HELD:
+            del self._decoded[next(iter(self._decoded))]
 
     # -- steps
 
