@@ -452,8 +452,10 @@ def test_a_file_settled_when_read_is_vouched_for_until_anything_changes_it(tmp_p
     assert store.read(path).settled is None  # changed after the store opened
 
 
-def test_profiles_the_store_vouches_for_are_not_read_and_a_changed_one_is(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def settled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example project, every profile read once by a store for which they were settled (their signatures
+    kept): any file written before a store opens is settled for it here."""
     import time
 
     import i18nprofiles.store as store_module
@@ -462,8 +464,17 @@ def test_profiles_the_store_vouches_for_are_not_read_and_a_changed_one_is(tmp_pa
     monkeypatch.setattr(store_module, "SETTLED_NS", 0)
     root = copy_example(tmp_path / "project")
     time.sleep(0.05)
-    config = load_config(root)
-    read_profiles(config)  # (its own store, committed) keeps each file's signature
+    read_profiles(load_config(root))  # (its own store, committed)
+    return root
+
+
+def test_profiles_the_store_vouches_for_are_not_read_and_a_changed_one_is(settled: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from i18nprofiles.commands.profiles import read_profiles
+
+    root, config = settled, load_config(settled)
     read = []
     real = Store.read
 
@@ -488,18 +499,11 @@ def test_profiles_the_store_vouches_for_are_not_read_and_a_changed_one_is(tmp_pa
     assert mine == read_profiles(config, store=NullStore())
 
 
-def test_verify_mode_catches_a_profile_vouched_for_that_changed(tmp_path: Path,
+def test_verify_mode_catches_a_profile_vouched_for_that_changed(settled: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-
-    import i18nprofiles.store as store_module
     from i18nprofiles.commands.profiles import read_profiles
 
-    monkeypatch.setattr(store_module, "SETTLED_NS", 0)
-    root = copy_example(tmp_path / "project")
-    time.sleep(0.05)
-    config = load_config(root)
-    read_profiles(config)
+    root, config = settled, load_config(settled)
     profile = root / "examples" / "profiles" / "maria-quispe.md"
     profile.write_text(profile.read_text(encoding="utf-8").replace("## Témoignage", "## Mon témoignage"),
                        encoding="utf-8")
