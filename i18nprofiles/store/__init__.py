@@ -4,12 +4,15 @@ Stages (``source``, ``gettext``, ``site``, ``check``, ``mt``) are pure: they
 turn inputs into outputs and keep nothing.  The commands open a ``Store`` and
 go through it for everything that may be remembered:
 
-- ``read(path)``: a file's bytes and their SHA-256, from one read;
+- ``read(path)``: a file's bytes and their SHA-256, from one read
+  (``prefetch`` has the store's thread read ahead); ``unchanged`` vouches
+  for a file read settled in an earlier run, without reading it;
 - ``run(step, inputs, key=…)``: a step's output, recalled when a record for
   the same key exists, else made by the step's accelerator (which may
   decline), else by its full stage function;
 - ``recall``/``keep``: what an accelerator needs from earlier runs (the
-  layout of a file it wrote, the state of a render), by kind, slot and key;
+  layout of a file it wrote, the state of a render), by kind, slot and key
+  (``recall_as``/``keep_as``: decoded once per run);
 - ``stage(path, data)``, ``defer(action)`` and ``commit()``: outputs (files,
   and actions such as the swap of a site folder) and records put in place
   together, after everything was made.  Until then, ``read`` gives a staged
@@ -279,7 +282,7 @@ class Store:
         within the same tick of the clock.  So the same size, modification and
         change times (to the nanosecond) and inode are the same bytes.  Only
         where the change time means that (POSIX: on Windows it is the creation
-        time), and never in verify mode's place: callers there check the bytes.
+        time).  In verify mode, callers read the file all the same and compare.
         """
         if settled is None or os.name != "posix":
             return False
