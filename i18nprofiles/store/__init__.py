@@ -62,7 +62,7 @@ VERIFY_VARIABLE = "I18NPROFILES_VERIFY"
 WITHOUT_VARIABLE = "I18NPROFILES_WITHOUT"  # benchmarks: accelerators to leave out (step names, "profiles", "tables")
 RECORDS = "store"  # the folder of records inside the cache folder
 RECORD_FORMAT = 1
-DECODED_HELD = 2  # decoded values ``recall_as`` holds: a template's layout and the catalogue merged with it
+DECODED_HELD = 3  # decoded values ``recall_as`` holds: a template's layout, a catalogue merged with it and its new one
 STAMP_READ = 4096  # bytes read to check a record's stamp (kinds, slots and keys are short)
 
 I = TypeVar("I")  # noqa: E741 - the inputs of a step
@@ -543,7 +543,8 @@ class Store:
             self._remember(path, (_stamp(kind, slot, key, False), decode, made))
 
     def _remember(self, path: Path, decoded: tuple[Any, Any, Any]) -> None:
-        """Hold a decoded value for ``recall_as``: the two used last only (a layout of 60,000 entries is 15 MB)."""
+        """Hold a decoded value for ``recall_as``: the last ``DECODED_HELD`` used only (a layout of 60,000 entries is
+        15 MB)."""
         self._decoded.pop(path, None)
         self._decoded[path] = decoded
         while len(self._decoded) > DECODED_HELD:
