@@ -352,3 +352,33 @@ def test_remembered_folders_are_not_listed_and_a_file_added_to_one_is_kept(tmp_p
     assert (root / "site" / own.relative_to(root / "site")).read_text(encoding="utf-8") == "à garder\n"
     assert 0 < len(listed) < len(folders)  # of both folders, only those that changed (and the top ones) were listed
     assert any(path.endswith(own.parent.name) for path in listed)
+
+
+def test_a_crafted_folder_listing_is_a_miss_and_removes_nothing_outside(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listings record that names a path (``../../victim.txt``) for a real folder, with its real inode and
+    times, is a miss: the render lists the folder instead and removes nothing outside the staging folder."""
+    import i18nprofiles.store as store_module
+    from i18nprofiles.store.site import LISTINGS, state_slot
+
+    monkeypatch.setattr(store_module, "SETTLED_NS", 0)
+    root = copy_example(tmp_path / "project")
+    build(root)
+    edit(root)
+    time.sleep(0.05)
+    build(root)
+    victim = root / "victim.txt"
+    victim.write_text("à garder\n", encoding="utf-8")
+    config = load_config(root)
+    staging = publish.staging_folder(publish.real_folder(config.output_dir))
+    crafted = {os.lstat(path).st_ino: (os.lstat(path).st_mtime_ns, os.lstat(path).st_ctime_ns,
+                                       (("../../victim.txt", publish.FILE), ("..", publish.FOLDER)))
+               for path in staging.rglob("*") if path.is_dir()}
+    store = open_store(config.cache_dir)
+    store.keep(LISTINGS, state_slot(config.output_dir), "listings", crafted, shared=True)
+    store.commit()
+    edit(root, "## Mon témoignage", "## Témoignage")
+    time.sleep(0.05)
+    build(root)
+    assert victim.read_text(encoding="utf-8") == "à garder\n"
+    assert files_of(root / "site") == reference(root, tmp_path)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from i18nprofiles.files import Signature, file_signature
-from i18nprofiles.publish import list_folder, walk
+from i18nprofiles.publish import FILE, FOLDER, LINK, OTHER, list_folder, walk
 from i18nprofiles.site.pages import Record, Table, render_pages
 from i18nprofiles.store import Mismatch, Store
 
@@ -33,6 +33,7 @@ STATE = "render-state"  # record kind: the state of the last render into a folde
 FILES = "render-files"  # durable record kind: the files a render left in a folder, whatever the code
 STAGING = "render-staging"  # durable record kind: what the staging folder of a folder holds
 LISTINGS = "render-listings"  # record kind: the entries of the folders of a site and its staging folder
+KINDS = frozenset({FILE, FOLDER, LINK, OTHER})
 
 Known = tuple[str, Signature]  # a file's content digest and signature
 
@@ -169,6 +170,7 @@ class FolderListings:
         self.seen: dict[int, tuple[int, int, tuple[tuple[str, str], ...]]] = {}
         self.walked = False
         self.shared: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+        self.checked: dict[object, bool] = {}  # recalled listings checked (``_valid``)
 
     def list(self, rel: str, path: str) -> tuple[tuple[str, str], ...]:
         """The entries of the folder at ``path`` (``rel``: its name in the site; the top one is always listed)."""
@@ -177,8 +179,8 @@ class FolderListings:
         except OSError:
             return ()
         known = self.known.get(status.st_ino) if rel else None
-        if (known is not None and known[0] == status.st_mtime_ns and known[1] == status.st_ctime_ns
-                and isinstance(known[2], tuple)):
+        if (isinstance(known, tuple) and len(known) == 3 and known[0] == status.st_mtime_ns
+                and known[1] == status.st_ctime_ns and self._valid(known[2])):
             entries = known[2]
         else:  # (the same entries are one tuple: page folders hold one index.html each, kept once)
             entries = list_folder(path)
@@ -186,6 +188,20 @@ class FolderListings:
         if self.store.settled(status.st_ctime_ns):
             self.seen[status.st_ino] = (status.st_mtime_ns, status.st_ctime_ns, entries)
         return entries
+
+    def _valid(self, entries: object) -> bool:
+        """Whether a recalled listing is one ``list_folder`` could give: plain names (a crafted record must not
+        name ``..`` or a path, which the render would then remove), known kinds.  Each distinct one checked once."""
+        try:
+            found = self.checked.get(entries) if isinstance(entries, tuple) else False
+        except TypeError:  # (a tuple that holds a list: no listing)
+            return False
+        if found is None:
+            found = self.checked[entries] = all(
+                isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
+                and entry[0] not in ("", ".", "..") and "/" not in entry[0] and "\0" not in entry[0]
+                and entry[1] in KINDS for entry in entries)
+        return found
 
     def walk(self, root: Path) -> dict[str, str]:
         """``publish.walk`` of ``root``, listing only the folders that changed."""
