@@ -240,7 +240,7 @@ class Store:
         first = self._read.setdefault(key, digest)
         if len(data) >= LARGE_FILE and before == after and digest == first:
             self._seen[key] = (after, digest)  # (a version other than the first read never vouches for the file)
-        return Input(file, data, digest, before if self._settled(before) else None)
+        return Input(file, data, digest, before if self.settled(before[2]) else None)
 
     def prefetch(self, paths: Iterable[str | Path]) -> None:
         """Have the store's thread read and digest files that the command will ``read`` (while it does other
@@ -265,9 +265,6 @@ class Store:
         if self._worker is None:
             self._worker = ThreadPoolExecutor(1, thread_name_prefix="i18nprofiles-store")
         return self._worker
-
-    def _settled(self, signature: Signature) -> bool:
-        return self.settled(signature[2])
 
     def settled(self, changed_ns: int) -> bool:
         """Whether something last changed at ``changed_ns`` (a change time) was settled when this store opened."""

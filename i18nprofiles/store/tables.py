@@ -251,9 +251,7 @@ _hashed: dict[str, bytes] = {}  # the hashes of the texts last counted (the loca
 def hash_texts(texts: set[str]) -> list[bytes]:
     """The hash of each text, made once for the locales of one render (they count the same texts)."""
     if not _hashed.keys() >= texts:
-        blake2b = hashlib.blake2b
-        made = {text: blake2b(text.encode("utf-8", "surrogatepass"), digest_size=HASH_SIZE).digest()
-                for text in texts}
+        made = {text: text_hash(text) for text in texts}
         _hashed.clear()
         _hashed.update(made)
     return list(map(_hashed.__getitem__, texts))
