@@ -138,6 +138,12 @@ def walk(folder: Path, lister: Lister | None = None) -> dict[str, str]:
     return found
 
 
+def is_plain_name(name: str) -> bool:
+    """Whether a name is a plain relative path inside a folder (no ``..``, no leading ``/``, no ``\\``)."""
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    return bool(parts) and not name.startswith("/") and "\\" not in name and ".." not in parts and "\0" not in name
+
+
 def parents(name: str) -> Iterator[str]:
     """The folders a relative name goes through, the outermost first."""
     parts = name.split("/")[:-1]

@@ -591,3 +591,16 @@ def test_a_prefetched_file_is_read_as_it_was_then(tmp_path: Path) -> None:
     with pytest.raises(ChangedMeanwhile):
         store.commit()
     assert path.read_bytes() == b"version 2"
+
+
+def test_a_crafted_list_of_files_a_render_left_names_nothing_outside_the_folder(tmp_path: Path) -> None:
+    """The files a render left are removed once no render makes them: a record naming a path outside the
+    output folder is read without it."""
+    from i18nprofiles.store.site import FILES, recall_files, state_slot
+
+    site = tmp_path / "site"
+    store = Store(tmp_path / "cache")
+    names = ["fr/index.html", "../victim.txt", "fr/../../victim.txt", "/etc/passwd", "a\\..\\b", "ok/./x.html", 7]
+    store.keep(FILES, state_slot(site), "files", names, durable=True)
+    store.commit()
+    assert recall_files(Store(tmp_path / "cache"), site) == ["fr/index.html", "ok/./x.html"]

@@ -25,6 +25,7 @@ from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.publish import (
     SiteFiles,
     check_output_folder,
+    is_plain_name,
     prepare_site,
     real_folder,
 )
@@ -233,8 +234,7 @@ def held_back(config: Config, profiles: Sequence[Profile], published: Sequence[s
 def check_names(output: Path, names: Iterable[str]) -> None:
     """ConfigError for an output name that is not a plain relative path (it could land outside the folder)."""
     for name in names:
-        parts = [part for part in name.split("/") if part not in ("", ".")]
-        if not parts or name.startswith("/") or "\\" in name or ".." in parts or "\0" in name:
+        if not is_plain_name(name):
             raise ConfigError(f"refusing to write outside the output folder: {name!r}", output)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from i18nprofiles.files import Signature, file_signature
-from i18nprofiles.publish import FILE, FOLDER, LINK, OTHER, list_folder, walk
+from i18nprofiles.publish import FILE, FOLDER, LINK, OTHER, is_plain_name, list_folder, walk
 from i18nprofiles.site.pages import Record, Table, render_pages
 from i18nprofiles.store import Mismatch, Store
 
@@ -130,9 +130,10 @@ def reuse_pages(store: Store, inputs: RenderInputs) -> RenderOutput | None:
 
 
 def recall_files(store: Store, folder: Path) -> list[str]:
-    """The files the last render (by any version of the code) left in ``folder``."""
+    """The files the last render (by any version of the code) left in ``folder`` (plain relative names only:
+    those no longer made are removed, and a crafted record must not name a file outside the folder)."""
     found = store.recall(FILES, state_slot(folder), "files", durable=True)
-    return [name for name in found if isinstance(name, str)] if isinstance(found, list) else []
+    return [name for name in found if isinstance(name, str) and is_plain_name(name)] if isinstance(found, list) else []
 
 
 def keep_files(store: Store, folder: Path, names: list[str]) -> None:
