@@ -9,6 +9,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import polib
@@ -572,7 +573,25 @@ def test_a_staged_write_that_fails_in_the_store_thread_fails_the_commit_with_not
     assert failed.value.filename == str(second)
     assert first.read_bytes() == b"old a" and second.read_bytes() == b"old b"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.po", "b.po"]  # no temporary file left
-    assert store._worker is None  # the store's thread is gone
+    assert store._writes == {}  # every write was waited for
+
+
+def test_one_daemon_thread_serves_every_store_of_the_process(tmp_path: Path) -> None:
+    """No thread ends with a commit: an ended thread's clean-up runs in weak-reference callbacks of the
+    main thread, where a Ctrl-C is printed as "Exception ignored" and lost (a flaky signals test)."""
+    def store_threads() -> list[threading.Thread]:
+        return [thread for thread in threading.enumerate() if thread.name == "i18nprofiles-store"]
+
+    seen = []
+    for run in range(3):
+        store = Store(tmp_path / "cache")
+        store.prefetch([tmp_path / "missing.po"])
+        store.stage(tmp_path / f"out{run}.po", b"new")
+        store.commit()
+        seen.append(store_threads())
+    assert all(len(threads) == 1 and threads[0].daemon for threads in seen)
+    assert len({threads[0].ident for threads in seen}) == 1
+    assert sorted(path.name for path in tmp_path.glob("*.po")) == ["out0.po", "out1.po", "out2.po"]
 
 
 def test_a_prefetched_file_is_read_as_it_was_then(tmp_path: Path) -> None:

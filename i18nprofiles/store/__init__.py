@@ -38,7 +38,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +57,7 @@ from i18nprofiles.files import (
 )
 from i18nprofiles.store.codec import decode_record, encode_record, stamp_matches
 from i18nprofiles.store.keys import code_key
+from i18nprofiles.store.thread import store_thread
 
 VERIFY_VARIABLE = "I18NPROFILES_VERIFY"
 WITHOUT_VARIABLE = "I18NPROFILES_WITHOUT"  # benchmarks: accelerators to leave out (step names, "profiles", "tables")
@@ -202,7 +203,6 @@ class Store:
     _deferred: list[Deferred] = field(default_factory=list, repr=False)
     _cleaned: set[Path] = field(default_factory=set, repr=False)  # folders rid of leftover temporary files
     _began: int = field(default_factory=time.time_ns, repr=False)  # when this store was opened (wall clock, ns)
-    _worker: ThreadPoolExecutor | None = field(default=None, repr=False)  # reads ahead, writes staged outputs
     _writes: dict[str, Future[None]] = field(default_factory=dict, repr=False)  # path -> its write, until waited for
     _reads: dict[str, Future[tuple[Loaded | None, str | None]]] = field(default_factory=dict, repr=False)
 
@@ -249,7 +249,7 @@ class Store:
         for path in paths:
             key = os.path.abspath(path)
             if key not in self._reads and key not in self._pending:
-                self._reads[key] = self._thread().submit(load_and_digest, Path(path))
+                self._reads[key] = store_thread().submit(load_and_digest, Path(path))
 
     def _prefetched(self, key: str) -> tuple[Loaded | None, str | None]:
         """What the store's thread read of the file at ``key``: (nothing, None) unless it read it whole."""
@@ -260,11 +260,6 @@ class Store:
             return future.result()
         except Exception:  # noqa: BLE001 - read again by the caller, which fails as a read does
             return None, None
-
-    def _thread(self) -> ThreadPoolExecutor:
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(1, thread_name_prefix="i18nprofiles-store")
-        return self._worker
 
     def settled(self, changed_ns: int) -> bool:
         """Whether something last changed at ``changed_ns`` (a change time) was settled when this store opened."""
@@ -301,7 +296,7 @@ class Store:
         fd, staged = temp_beside(path)
         key = os.path.abspath(path)
         self._outputs.append((staged, path))
-        self._writes[key] = self._thread().submit(write_temp, fd, staged, path, lambda handle: handle.write(data))
+        self._writes[key] = store_thread().submit(write_temp, fd, staged, path, lambda handle: handle.write(data))
         self._staged[path] = digest = digest_bytes(data)
         self._pending[key] = (staged, digest)
 
@@ -314,9 +309,10 @@ class Store:
                 self._writes.pop(one).result()
             except BaseException as exc:  # noqa: BLE001 - every write is waited for, the first failure raised
                 failed = failed or exc
-        if key is None and self._worker is not None:
-            self._worker.shutdown()  # (its thread ends: no idle thread outlives a command's writes)
-            self._worker, self._reads = None, {}
+        if key is None:
+            for read in self._reads.values():
+                read.cancel()  # (a read ahead not yet begun is not made; one under way ends unused)
+            self._reads = {}
         if failed is not None:
             raise failed
 
