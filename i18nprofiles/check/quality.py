@@ -347,6 +347,23 @@ def _spelled(numbers: Counter[str], text: str) -> Counter[str]:
     return Counter({n: c for n, c in numbers.items() if n not in small or int(n) not in words})
 
 
+def _uncounted(numbers: Counter[str], text: str) -> Counter[str]:
+    """``numbers`` without the single digits that ``text`` only writes as a count in running prose, between
+    lower-case words ("à 3 points", "il y a 3 valeurs possibles" for a list of three): a translation may count
+    what the source lists or implies.  One after a name ("PlayStation 2") or glued to a sign is kept (and the
+    caller asks only when the source has no number to count otherwise: "3 backups" or "three" → "4")."""
+    single = [n for n in numbers if len(n) == 1]
+    if not single:
+        return numbers
+    words = text.split()
+    counts: Counter[str] = Counter()
+    for index, word in enumerate(words):
+        if word in single and index + 1 < len(words) and words[index + 1][0].islower() \
+                and (index == 0 or words[index - 1][-1].islower()):
+            counts[word] += 1
+    return Counter({n: c for n, c in numbers.items() if counts[n] < c}) if counts else numbers
+
+
 ISO_DATE_RE = re.compile(r"(?<![\w.-])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![\w-])")
 
 
@@ -389,7 +406,8 @@ def check_numbers(source: str, target: str, ctx: Context) -> str | None:
 
     Directives (``%2$s``), placeholders and the digits of words ("SHA1", "UTF-8") are no numbers, but a
     number may be part of a word on the other side ("SDL 2" → "SDL2", "Nintendo 64" → "Nintendo-64-Emulator");
-    a number up to 12 may be a word there ("three-way" → "3 points", "1st" → "premier").
+    a number up to 12 may be a word there ("three-way" → "3 points", "1st" → "premier"); a single digit
+    may count in prose what the source lists ("3 valeurs possibles").
     """
     if not _has_any(DIGITS, source, target):
         return None
@@ -402,6 +420,8 @@ def check_numbers(source: str, target: str, ctx: Context) -> str | None:
         theirs = _numbers(target)
     missing = _unglued(_spelled(mine - theirs, target), target)
     extra = _unglued(_spelled(Counter({n: c for n, c in theirs.items() if n not in mine}), source), source)
+    if extra and not missing and not spelled_numbers(source):  # (else a count said otherwise: "3"/"three" → "4")
+        extra = _uncounted(extra, target)
     if not missing and not extra:
         return None
     parts = []
