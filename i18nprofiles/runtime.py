@@ -14,7 +14,10 @@ ignores ``SIGINT``, dies on ``SIGTERM`` and, on Linux, with its parent
 (``workers`` is imported when a command first starts a pool).
 The command line installs ``stop_on_signals``: both signals raise
 ``Interrupted`` (a ``KeyboardInterrupt``), except inside ``deferred_signals``
-(starting a worker, putting files in place), where they wait for its end.
+(starting a worker, putting files in place), where they wait for its end,
+and inside a finalizer or a weak-reference callback, where the interpreter
+would print the exception as ignored and go on: the signal comes again a
+moment later.
 """
 
 from __future__ import annotations
@@ -52,10 +55,32 @@ class _Signals:
     received: int | None = None
 
 
+# Code the interpreter runs from inside other code, printing and dropping what it raises ("Exception
+# ignored in …"): finalizers and the standard library's weak-reference callbacks (a thread's end, a cache entry).
+FINALIZER = "__del__"
+CALLBACK_FILES = ("weakref.py", "_weakrefset.py")
+SIGNAL_AGAIN_AFTER = 0.01  # seconds: a signal that came inside such code comes again once it has returned
+
+
+def _in_callback(frame: Any) -> bool:
+    """Whether ``frame`` runs inside a finalizer or a weak-reference callback (its own frame or a caller)."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == FINALIZER or os.path.basename(code.co_filename) in CALLBACK_FILES:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _on_stop_signal(signum: int, frame: Any) -> None:
     _Signals.received = signum
     if _Signals.deferring:
         _Signals.pending = signum
+        return
+    if _in_callback(frame):  # raised there, Interrupted would be printed as ignored and the command go on
+        again = threading.Timer(SIGNAL_AGAIN_AFTER, signal.raise_signal, (signum,))
+        again.daemon = True
+        again.start()
         return
     raise Interrupted(signum)
 

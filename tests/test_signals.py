@@ -8,13 +8,16 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from reliability import generate_project, leftovers, outputs, run_cli, translate_half
 
 from prefill.server import LibreServer
+
+from i18nprofiles.runtime import STOP_SIGNALS, Interrupted, stop_on_signals
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches processes through /proc")
 
@@ -166,3 +169,39 @@ def test_ctrl_c_during_prefill_does_not_wait_for_a_slow_server(tmp_path: Path) -
     assert process.returncode == 130 and took < STOPPED_WITHIN, (took, err)
     assert "Traceback" not in err and err.strip().endswith("error: interrupted"), err
     assert po.read_bytes() == before and leftovers(root) == []
+
+
+class Finalized:
+    """An object whose finalizer receives a Ctrl-C (as a thread's or a pool's clean-up can, at any moment)."""
+
+    def __del__(self) -> None:
+        signal.raise_signal(signal.SIGINT)
+
+
+class Plain:
+    """An object with no finalizer of its own."""
+
+
+def ctrl_c_in_a_weakref_callback() -> None:
+    weakref.finalize(Plain(), signal.raise_signal, signal.SIGINT)
+
+
+@pytest.mark.parametrize("drop", [Finalized, ctrl_c_in_a_weakref_callback], ids=["finalizer", "weakref-callback"])
+def test_ctrl_c_inside_a_finalizer_stops_the_command_after_it(drop: Callable[[], object],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Raised inside a finalizer or a weak-reference callback, Interrupted would be printed as "Exception
+    ignored" and lost (the command went on): the signal comes again once that code has returned."""
+    dropped: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", dropped.append)
+    handlers = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    stop_on_signals()
+    try:
+        with pytest.raises(Interrupted):
+            drop()  # (nothing holds what it makes: the finalizer or callback runs inside this statement)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                time.sleep(0.01)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    assert dropped == []
