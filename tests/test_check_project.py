@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 import polib
@@ -11,10 +13,15 @@ import pytest
 from conftest import copy_example
 
 from i18nprofiles.gettext.pofile import read_catalog, write_catalog
-from i18nprofiles.commands.check import check_project
+from i18nprofiles.commands.check import check_project, template_keys
+from i18nprofiles.commands.extract import CURRENT, template_key
+from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.cli import main
 from i18nprofiles.config import load_config
 from i18nprofiles.errors import CatalogError
+from i18nprofiles.check.gate import segment_keys
+from i18nprofiles.source.template import template_options
+from i18nprofiles.store import Mismatch, NullStore, Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 ES = "locales/es/LC_MESSAGES/profiles.po"
@@ -306,3 +313,24 @@ def test_worker_processes_report_a_stale_template_as_one_process_does(project: P
     pot.unlink()
     assert [f.message for f in check_project(config, jobs=2).findings if f.check == "stale-template"] == [
         "no template locales/profiles.pot (run `i18nprofiles extract`)"]
+
+
+def test_a_template_the_store_vouches_for_is_parsed_in_verify_mode(project: Path) -> None:
+    """A template that ``extract`` wrote for these profiles is not parsed: its keys are the profiles'.  Verify
+    mode parses it all the same, and a store that vouches for another file is caught."""
+    config = load_config(project)
+    pot = project / "locales/profiles.pot"
+    pot.write_text(pot.read_text(encoding="utf-8").replace('msgid "Recyclage"', 'msgid "Recyclage du verre"'),
+                   encoding="utf-8")
+    profiles = read_profiles(config, store=NullStore())
+    store = open_store(config.cache_dir)
+    inputs = template_key(config, profiles, template_options(config["width"]))
+    store.keep(CURRENT, os.path.abspath(pot), inputs, store.read(pot).digest)  # a record that vouches wrongly
+    store.commit()
+    trusting = Store(config.cache_dir, verify=False)
+    assert template_keys(config, profiles, pot, trusting) == {key: 0 for key in segment_keys(profiles)}
+    with pytest.raises(Mismatch, match="keys differ"):
+        template_keys(config, profiles, pot, Store(config.cache_dir, verify=True))
+    shutil.rmtree(config.cache_dir)  # no record: the template is parsed, its stale key found
+    stale = [f.message for f in check_project(config).findings if f.check == "stale-template"]
+    assert len(stale) == 2 and "keeps a segment no profile has" in stale[1]

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import polib
 
 from i18nprofiles.gettext.messages import header_charset, read_header
-from i18nprofiles.gettext.pofile import read_catalog
+from i18nprofiles.gettext.pofile import parse_catalog, read_catalog
 from i18nprofiles.check.placeholders import PluralInfo
 from i18nprofiles.errors import CatalogError
 from i18nprofiles.gettext.plurals import (
@@ -104,9 +104,12 @@ def file_charset(header: str | None) -> str:
         return "utf-8"
 
 
-def read_keys(path: str | Path) -> dict[tuple[str | None, str], int]:
-    """The (msgctxt, msgid) of every active entry with its line: all a template check needs."""
-    return {m.key: m.line for m in read_messages(path) if not m.obsolete}
+def read_keys(path: str | Path, data: bytes | None = None) -> dict[tuple[str | None, str], int]:
+    """The (msgctxt, msgid) of every active entry with its line: all a template check needs (``data``: the
+    file's bytes, already read)."""
+    catalog = read_catalog(path) if data is None else parse_catalog(data, path)
+    return {(entry.msgctxt, entry.msgid): max(entry.linenum or 0, 1) for entry in catalog
+            if (entry.msgid or entry.msgctxt) and not entry.obsolete}
 
 
 def message_from_entry(entry: polib.POEntry) -> Message:

@@ -34,23 +34,17 @@ from i18nprofiles.check.gate import (
     ui_part,
 )
 from i18nprofiles.check.poscan import message_from_entry, read_keys, read_plural_info, read_po
-from i18nprofiles.commands.extract import (
-    CURRENT,
-    TemplateInputs,
-    make_template,
-    template_key,
-)
+from i18nprofiles.commands.extract import CURRENT, template_key
 from i18nprofiles.commands.profiles import read_profiles
 from i18nprofiles.config import Config, normalize_locale, parse_locale
 from i18nprofiles.errors import CatalogError, ConfigError, LocaleError
-from i18nprofiles.gettext.pofile import same_but_date
 from i18nprofiles.paths import catalog_path, select_catalogs, template_path
 from i18nprofiles.progress import Progress, report_progress
 from i18nprofiles.runtime import cpu_count, paused_gc, process_pool
 from i18nprofiles.source.discover import relative_path
 from i18nprofiles.source.model import Profile
 from i18nprofiles.source.template import template_options
-from i18nprofiles.store import Store, open_store
+from i18nprofiles.store import Mismatch, Store, open_store
 
 PARALLEL_BYTES = 4_000_000  # below this, worker processes cost more than they save
 THEME_LABEL = "i18nprofiles/themes/default/locales"  # how reports name the theme's catalogues
@@ -268,17 +262,18 @@ def _check_ui_strings(config: Config, options: CheckOptions, locales: list[str],
 def template_keys(config: Config, profiles: list[Profile], pot: Path, store: Store) -> dict[Key, int] | None:
     """The keys of the .pot with their lines (None when there is none).
 
-    When the file holds what ``extract`` would write now (dates aside), it is
-    up to date and is not parsed: its keys are the profiles'.
+    When the store says ``extract`` wrote this file for these profiles, its
+    keys are the profiles' and it is not parsed (verify mode parses it and
+    compares).  Otherwise it is parsed: reading the keys of a file costs less
+    than making the template again to compare it with.
     """
     found = store.read(pot)
     if found.data is None:
         return None
-    options = template_options(config["width"])
-    key = template_key(config, profiles, options)
-    if key is not None and store.recall(CURRENT, os.path.abspath(pot), key) == found.digest and not store.verify:
-        return {key: 0 for key in segment_keys(profiles)}
-    made = make_template(TemplateInputs(profiles, config["project"], config.source_locale, "", options)).data
-    if same_but_date(made, found.data):
-        return {key: 0 for key in segment_keys(profiles)}
-    return read_keys(pot)
+    inputs = template_key(config, profiles, template_options(config["width"]))
+    if inputs is not None and store.recall(CURRENT, os.path.abspath(pot), inputs) == found.digest:
+        keys = {key: 0 for key in segment_keys(profiles)}
+        if store.verify and read_keys(pot, found.data).keys() != keys.keys():
+            raise Mismatch(f"the store says {pot} is the template of the profiles, its keys differ")
+        return keys
+    return read_keys(pot, found.data)
