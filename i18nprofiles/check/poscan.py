@@ -67,7 +67,7 @@ class PoFile(NamedTuple):
 def read_po(path: str | Path) -> PoFile:
     """The header and the entries of a .po/.pot file, in file order."""
     catalog = read_catalog(path)
-    return PoFile(read_header(catalog), [message_from_entry(entry) for entry in catalog if entry.msgid or entry.msgctxt])
+    return PoFile(read_header(catalog), messages_of(catalog))
 
 
 def read_messages(path: str | Path) -> list[Message]:
@@ -108,8 +108,12 @@ def read_keys(path: str | Path, data: bytes | None = None) -> dict[tuple[str | N
     """The (msgctxt, msgid) of every active entry with its line: all a template check needs (``data``: the
     file's bytes, already read)."""
     catalog = read_catalog(path) if data is None else parse_catalog(data, path)
-    return {(entry.msgctxt, entry.msgid): max(entry.linenum or 0, 1) for entry in catalog
-            if (entry.msgid or entry.msgctxt) and not entry.obsolete}
+    return {m.key: m.line for m in messages_of(catalog) if not m.obsolete}
+
+
+def messages_of(catalog: polib.POFile) -> list[Message]:
+    """The entries of a catalogue, the header left out, in file order."""
+    return [message_from_entry(entry) for entry in catalog if entry.msgid or entry.msgctxt]
 
 
 def message_from_entry(entry: polib.POEntry) -> Message:
