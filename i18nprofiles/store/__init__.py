@@ -484,7 +484,7 @@ class Store:
         stamp = _stamp(kind, slot, key, False)
         seen = self._decoded.pop(path, None)
         if seen is not None and seen[0] == stamp and seen[1] == decode:
-            self._decoded[path] = seen  # (the most recently used last)
+            self._remember(path, seen)  # (the most recently used last)
             return seen[2]  # type: ignore[no-any-return]
         found = self.recall(kind, slot, key)
         if found is None:
