@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import re
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
+TEMP_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 TEMP_RE = re.compile(r"\.(?P<name>.+)\.(?:(?P<pid>\d+)-)?[a-z0-9_]{8}\.tmp\Z")
 LEGACY_AGE = 3600  # seconds after which a temporary file without a process id is a leftover
 
@@ -51,6 +54,11 @@ def temp_beside(path: Path) -> tuple[int, Path]:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
     return fd, Path(temp)
+
+
+def temp_name(target: Path) -> str:
+    """A new name for a temporary link beside ``target`` (not made here), in the form ``remove_leftovers`` knows."""
+    return f"{target.parent}/.{target.name}.{os.getpid()}-{''.join(random.choices(TEMP_LETTERS, k=8))}.tmp"
 
 
 def stage_file(path: Path, data: bytes) -> Path:
@@ -85,6 +93,30 @@ def commit_files(staged: Iterable[tuple[Path, Path]]) -> None:
     """Rename staged temporary files over their targets."""
     for temp, path in staged:
         os.replace(temp, path)
+
+
+def replace_keeping_old(temp: Path, path: Path) -> str | None:
+    """``os.replace(temp, path)``, the file replaced first given a temporary file's name as a second one.
+
+    The rename then frees nothing: freeing the blocks of a file of tens of MB
+    takes milliseconds, which the caller spends when it suits (another thread
+    unlinks the name returned).  None when there was no file to replace (or it
+    could not be linked).  A run killed before the unlink leaves the name to
+    ``remove_leftovers``.
+    """
+    old = temp_name(path)
+    try:
+        os.link(path, old)
+    except OSError:
+        old = None
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        if old is not None:
+            with suppress(OSError):
+                os.unlink(old)
+        raise
+    return old
 
 
 def discard_files(staged: Iterable[tuple[Path, Path]]) -> None:

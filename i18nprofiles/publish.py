@@ -32,7 +32,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import random
 import shutil
 import stat
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -41,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from i18nprofiles.errors import ConfigError
-from i18nprofiles.files import Signature, exchange_folders, is_leftover, signature_of, temp_beside
+from i18nprofiles.files import Signature, exchange_folders, is_leftover, signature_of, temp_beside, temp_name
 
 try:
     import fcntl
@@ -53,7 +52,6 @@ Manifest = Mapping[str, Known]
 Render = Callable[[list[str]], Mapping[str, bytes]]
 
 FILE, LINK, FOLDER, OTHER = "file", "link", "folder", "other"
-TEMP_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 LINKED, SAME, COPIED = "linked", "same", "copied"  # how a file of the output folder came into the staging folder
 
 
@@ -490,7 +488,7 @@ def link_from_live(live: Path, staging: Path, name: str, known: Known | None, di
     there = lstat(str(target))
     if there is not None and (there.st_ino, there.st_dev) == (before.st_ino, before.st_dev):
         return SAME  # already the same file (a rename onto it would do nothing)
-    temp = _temp_name(target)
+    temp = temp_name(target)
     try:
         os.link(source, temp)
     except FileExistsError:
@@ -524,12 +522,6 @@ def copy_into(source: str, staging: Path, name: str, before: os.stat_result) -> 
     return True
 
 
-def _temp_name(target: Path) -> str:
-    """A name for a temporary link beside ``target``, in the form ``files.remove_leftovers`` knows."""
-    token = "".join(random.choices(TEMP_LETTERS, k=8))
-    return f"{target.parent}/.{target.name}.{os.getpid()}-{token}.tmp"
-
-
 def write_into(folder: Path, name: str, data: bytes) -> None:
     """Write a file through a temporary file and a rename (a full disk leaves no half file)."""
     target = Path(f"{folder}/{name}")
@@ -557,7 +549,7 @@ def mirror_entry(live: Path, staging: Path, name: str, kind: str, there: str | N
         pointer = os.readlink(source)
         if there == LINK and os.readlink(target) == pointer:
             return
-        temp = _temp_name(Path(target))
+        temp = temp_name(Path(target))
         os.symlink(pointer, temp)
         os.replace(temp, target)
         return
@@ -566,7 +558,7 @@ def mirror_entry(live: Path, staging: Path, name: str, kind: str, there: str | N
         return
     if now is not None and (now.st_ino, now.st_dev) == (before.st_ino, before.st_dev):
         return
-    temp = _temp_name(Path(target))
+    temp = temp_name(Path(target))
     try:
         os.link(source, temp)
     except OSError:

@@ -623,3 +623,54 @@ def test_a_crafted_list_of_files_a_render_left_names_nothing_outside_the_folder(
     store.keep(FILES, state_slot(site), "files", names, durable=True)
     store.commit()
     assert recall_files(Store(tmp_path / "cache"), site) == ["fr/index.html", "ok/./x.html"]
+
+
+def test_files_replaced_at_commit_are_freed_by_the_thread_and_none_is_left(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outputs and records a commit replaces keep a second name until the store's thread unlinks it
+    (freeing tens of MB takes milliseconds); when the commit returns, every one is gone: the folders hold
+    the new files and nothing else, and the old bytes are in none of them."""
+    import i18nprofiles.store as store_module
+
+    unlinked: list[tuple[str, str]] = []
+    real_unlink = os.unlink
+
+    def unlink(path):  # type: ignore[no-untyped-def]
+        unlinked.append((str(path), threading.current_thread().name))
+        real_unlink(path)
+
+    monkeypatch.setattr(store_module.os, "unlink", unlink)  # (the module's os is the os module: restored after)
+    output, cache = tmp_path / "out" / "es.po", tmp_path / "cache"
+    for version in (b"old", b"new"):
+        store = Store(cache)
+        store.keep("kind", "slot", "key", {"version": version})
+        store.stage(output, version * 1000)
+        store.commit()
+    assert output.read_bytes() == b"new" * 1000
+    assert Store(cache).recall("kind", "slot", "key") == {"version": b"new"}
+    assert sorted(path.name for path in output.parent.iterdir()) == ["es.po"]
+    record_folder = next(path.parent for path in cache.rglob("*") if path.is_file() and path.name != ".gitignore")
+    assert [path.name for path in record_folder.iterdir()] == [store.record_path("kind", "slot").name]
+    freed = [(name, thread) for name, thread in unlinked if name.endswith(".tmp")]
+    assert len(freed) == 2  # the old output and the old record, by their second names
+    assert {thread for _, thread in freed} == {"i18nprofiles-store"}
+    assert store._frees == []
+
+
+def test_a_record_that_cannot_be_written_stops_the_records_not_the_outputs(tmp_path: Path) -> None:
+    """Records are written by the store's thread: a failure there is a warning; the outputs are in place."""
+    cache = tmp_path / "cache"
+    store = Store(cache)
+    first, second = store.record_path("kind", "one"), store.record_path("kind", "two")
+    assert first is not None and second is not None
+    second.parent.mkdir(parents=True)
+    second.mkdir()  # a folder where the record goes: the rename onto it fails
+    (second / "inside").write_text("x")
+    store.keep("kind", "one", "key", [1])
+    store.keep("kind", "two", "key", [2])
+    store.stage(tmp_path / "out.po", b"made")
+    store.commit()
+    assert (tmp_path / "out.po").read_bytes() == b"made"
+    assert any("cache not written" in warning for warning in store.warnings)
+    assert Store(cache).recall("kind", "one", "key") == [1]
+    assert sorted(path.name for path in second.parent.iterdir()) == sorted([first.name, second.name])

@@ -47,9 +47,9 @@ from typing import Any, Generic, Protocol, TypeVar
 from i18nprofiles.errors import I18nProfilesError
 from i18nprofiles.files import (
     Signature,
-    commit_files,
     discard_files,
     remove_leftovers,
+    replace_keeping_old,
     signature_of,
     stage_file,
     temp_beside,
@@ -205,6 +205,7 @@ class Store:
     _began: int = field(default_factory=time.time_ns, repr=False)  # when this store was opened (wall clock, ns)
     _writes: dict[str, Future[None]] = field(default_factory=dict, repr=False)  # path -> its write, until waited for
     _reads: dict[str, Future[tuple[Loaded | None, str | None]]] = field(default_factory=dict, repr=False)
+    _frees: list[Future[None]] = field(default_factory=list, repr=False)  # files replaced, until freed
 
     def uses(self, accelerator: str) -> bool:
         """Whether an accelerator may use earlier runs' records (not in a NullStore, nor when left out)."""
@@ -351,10 +352,12 @@ class Store:
             self._pending.clear()
             raise
         try:
-            commit_files(outputs)
+            for temp, path in outputs:
+                self._replace(temp, path)
         except BaseException:
             for action in deferred:
                 action.discard()
+            self._freed()
             raise
         finally:
             self._pending.clear()
@@ -362,35 +365,70 @@ class Store:
         _digested.clear()
         for _, path in outputs:
             self._read[os.path.abspath(path)] = self._staged.pop(path, None)
-        for index, action in enumerate(deferred):
-            try:
-                action.commit()
-            except BaseException:
-                for other in deferred[index + 1:]:
-                    other.discard()
-                self._records.clear()
-                raise
-        records, self._records = self._records, {}
-        if records and not self._make_folder():
-            return
+        try:
+            for index, action in enumerate(deferred):
+                try:
+                    action.commit()
+                except BaseException:
+                    for other in deferred[index + 1:]:
+                        other.discard()
+                    self._records.clear()
+                    raise
+            records, self._records = self._records, {}
+            if records and self._make_folder():
+                self._write_records(records)
+        finally:
+            self._freed()
+
+    def _replace(self, temp: Path, path: Path) -> None:
+        """Put a staged file in place; the file it replaces is freed by the store's thread (``_freed`` waits)."""
+        old = replace_keeping_old(temp, path)
+        if old is not None:
+            self._frees.append(store_thread().submit(os.unlink, old))
+
+    def _freed(self) -> None:
+        """Wait until the files replaced are freed (a name that cannot be removed is left to the next run)."""
+        frees, self._frees = self._frees, []
+        for future in frees:
+            with suppress(OSError):
+                future.result()
+
+    def _write_records(self, records: dict[Path, tuple[Any, Any, bool]]) -> None:
+        """Write every record (one that cannot be encoded is skipped; after a failed write, none is written).
+
+        Each is encoded here while the store's thread writes the one before
+        (the interpreter runs other threads while a file is written): two
+        records' bytes at most are held (the layouts of large catalogues are tens of MB each).
+        """
+        writing: Future[None] | None = None
         for path, (stamp, value, shared) in records.items():
-            try:  # (one record's bytes at a time: the layouts of large catalogues are tens of MB each)
+            try:
                 data = encode_record(stamp, value, shared=shared)
             except Exception as exc:  # noqa: BLE001 - a value that cannot be encoded is a record not written
                 self._warn_once(f"cache not written ({exc}): {self.folder}")
                 continue
-            try:
-                self._clean(path.parent)
-                stage = stage_file(path, data)
-            except OSError as exc:
-                self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
+            if writing is not None and not self._record_written(writing):
                 return
-            try:
-                os.replace(stage, path)
-            except OSError as exc:
-                stage.unlink(missing_ok=True)
-                self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
-                return
+            self._clean(path.parent)
+            writing = store_thread().submit(self._write_record, path, data)
+        if writing is not None:
+            self._record_written(writing)
+
+    def _write_record(self, path: Path, data: bytes) -> None:
+        stage = stage_file(path, data)
+        try:
+            self._replace(stage, path)
+        except OSError:
+            stage.unlink(missing_ok=True)
+            raise
+
+    def _record_written(self, writing: Future[None]) -> bool:
+        try:
+            writing.result()
+        except OSError as exc:
+            self._warn_once(f"cache not written ({exc.strerror or exc}): {self.folder}")
+            return False
+        return True
 
     def _check_records(self) -> None:
         """Verify mode: every record kept reads back as the value kept (``Mismatch`` before anything is written)."""
