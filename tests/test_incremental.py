@@ -242,3 +242,35 @@ def test_incremental_builds_give_the_bytes_of_builds_from_scratch(tmp_path: Path
         assert mine.keys() == reference.keys(), context
         differing = [name for name in mine if mine[name] != reference[name]]
         assert differing == [], context
+
+
+def test_record_digests_made_together_are_each_record_s_own(tmp_path: Path) -> None:
+    """``record_digests`` makes what records share once (a profile's part, the index's summaries): the
+    same digests as each record alone; a profile's change reaches its pages and the indexes, no other page."""
+    from conftest import copy_example
+
+    from i18nprofiles.commands.profiles import read_profiles
+    from i18nprofiles.config import load_config
+    from i18nprofiles.site.pages import SiteInputs, plan_pages, plan_site, record_digest, record_digests
+    from i18nprofiles.store import NullStore
+
+    root = copy_example(tmp_path / "project")
+    config = load_config(root)
+
+    def digests() -> dict[str, str]:
+        profiles = read_profiles(config, store=NullStore())
+        records = plan_pages(plan_site(SiteInputs(config, profiles, {}, False), list(config.locales)))
+        found = record_digests(records)
+        assert found == {name: record_digest(record) for name, record in records.items()}
+        return found
+
+    before = digests()
+    profile = next((root / "examples").rglob("maria-quispe.md"))
+    text = profile.read_text(encoding="utf-8")
+    headline = next(line for line in text.splitlines() if line.startswith("headline:"))
+    profile.write_text(text.replace(headline, headline + " (new)"), encoding="utf-8")
+    after = digests()
+    changed = sorted(name for name in before if before[name] != after[name])
+    slug = next(name.split("/")[1] for name in changed if name.endswith("/index.html") and name.count("/") == 2)
+    assert changed == sorted([*(f"{lang}/index.html" for lang in ("fr", "es", "en")),
+                              *(f"{lang}/{slug}/index.html" for lang in ("fr", "es", "en"))]), changed

@@ -42,7 +42,7 @@ from i18nprofiles.site.pages import (
     plan_pages,
     plan_site,
     published_locales,
-    record_digest,
+    record_digests,
     render_pages,
 )
 from i18nprofiles.site.theme import check_templates, load_ui_translations
@@ -324,7 +324,7 @@ def render_site(
     published, withheld_locales = published_locales(inputs, verdicts)
     records = plan_pages(plan_site(inputs, published))
     check_names(folder, records)  # every name checked before anything is made
-    digests = {name: record_digest(record) for name, record in records.items()} if store.folder else {}
+    digests = record_digests(records) if store.folder else {}
     made = store.run(RENDER, RenderInputs(folder, records, digests, inputs.tables,
                                           {code: found.changed for code, found in translations.items()}, previous,
                                           workers, lambda done, total: report("render", done, total)))

@@ -74,6 +74,7 @@ MARK_TEXT = "Machine translation, not yet reviewed"
 DATE_SKELETON = "yMMMM"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+LONG_PART = 64  # a record field, a tuple longer than this, is digested on its own (see ``_part``)
 PARALLEL_MIN_PAGES = 300  # below this, worker processes cost more than they save
 SHARES_PER_WORKER = 4  # shares of the pages per process: progress moves as each one is done
 
@@ -699,10 +700,19 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _part(value: Any) -> Any:
-    """A record field as plain data for its digest: the site by its own digest, a profile by its content."""
+def _part(value: Any, shared: dict[int, Any] | None = None) -> Any:
+    """A record field as plain data for its digest: the site by its own digest, a profile by its content, a
+    long tuple (the summaries of every profile, which the index of each language shows) by its own digest,
+    made once per ``shared`` (which holds parts by the identity of the tuple, alive meanwhile)."""
     if type(value) is str or value is None:
         return value
+    if type(value) is tuple and len(value) > LONG_PART:
+        found = shared.get(id(value)) if shared is not None else None
+        if found is None:
+            found = ("digest", _pickle_digest(value))
+            if shared is not None:
+                shared[id(value)] = found
+        return found
     if isinstance(value, Site):
         return ("site", value.digest)
     if isinstance(value, Profile):
@@ -714,25 +724,55 @@ def _part(value: Any) -> Any:
     return value
 
 
-def record_digest(record: Record) -> str:
+def record_digest(record: Record, shared: dict[int, Any] | None = None) -> str:
     """The digest of everything a file is made from but translations (``texts()`` says which it shows):
-    two records with the same digest and the same translations give the same bytes."""
+    two records with the same digest and the same translations give the same bytes.  ``shared``: what
+    the records of one site share (see ``record_digests``)."""
     if type(record) is ProfilePage:
-        return _profile_page_digest(record)
+        return _profile_page_digest(record, _profile_part(record.profile, record.photo))
+    return _pickle_digest((type(record).__name__,
+                           *[_part(getattr(record, name), shared) for name in _field_names(type(record))]))
+
+
+def _pickle_digest(value: Any) -> str:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True  # no memo: equal data gives equal bytes, whatever objects hold it
-    pickler.dump((type(record).__name__, *[_part(getattr(record, name)) for name in _field_names(type(record))]))
+    pickler.dump(value)
     return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
 
 
-def _profile_page_digest(page: ProfilePage) -> str:
+def record_digests(records: Mapping[str, Record]) -> dict[str, str]:
+    """``record_digest`` of every record, what records share made once: the part of a profile that its
+    page in each language shows, the summaries that the index of each language shows."""
+    profiles: dict[tuple[int, int], str] = {}  # (profile, photo) -> its part (both held by the records meanwhile)
+    shared: dict[int, Any] = {}
+    found = {}
+    for name, record in records.items():
+        if type(record) is ProfilePage:
+            key = (id(record.profile), id(record.photo))
+            part = profiles.get(key)
+            if part is None:
+                part = profiles[key] = _profile_part(record.profile, record.photo)
+            found[name] = _profile_page_digest(record, part)
+        else:
+            found[name] = record_digest(record, shared)
+    return found
+
+
+def _profile_part(profile: Profile, photo: Photo | None) -> str:
+    """What a profile page's digest is taken of that the profile's pages in every language share."""
+    parts = (profile.path, profile.digest or repr(profile), profile.lang, repr(photo))
+    return "".join([f"{len(part)}:{part}" for part in parts])
+
+
+def _profile_page_digest(page: ProfilePage, part: str) -> str:
     """``record_digest`` of the most numerous record, without a pickler: each field's text, its length
-    first (so that no two records' texts run together the same way)."""
-    lang, profile = page.lang, page.profile
-    parts = (profile.path, profile.digest or repr(profile), profile.lang, repr(page.photo), *page.withheld)
-    text = _page_prefix(page.site.digest, lang.code, lang.tag, lang.name, lang.dir, page.theme) + \
-        "".join([f"{len(part)}:{part}" for part in parts])
+    first (so that no two records' texts run together the same way); ``part``: the profile's."""
+    lang = page.lang
+    text = _page_prefix(page.site.digest, lang.code, lang.tag, lang.name, lang.dir, page.theme) + part
+    if page.withheld:
+        text += "".join([f"{len(held)}:{held}" for held in page.withheld])
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
