@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -674,3 +675,51 @@ def test_a_record_that_cannot_be_written_stops_the_records_not_the_outputs(tmp_p
     assert any("cache not written" in warning for warning in store.warnings)
     assert Store(cache).recall("kind", "one", "key") == [1]
     assert sorted(path.name for path in second.parent.iterdir()) == sorted([first.name, second.name])
+
+
+def test_joined_blocks_are_the_bytes_and_layout_of_the_whole_file_written_again() -> None:
+    """``join_blocks`` (copy runs of blocks from the old file, format the entries made) against the
+    definition, the file written whole: random moves, removals, new and remade entries, over and over."""
+    import random
+
+    from i18nprofiles.store.splice import join_blocks, write_blocks
+
+    def catalogue(entries: list[polib.POEntry]) -> polib.POFile:
+        made = polib.POFile(wrapwidth=79)
+        made.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+        made.extend(entries)
+        return made
+
+    def entry(text: str, **more: Any) -> polib.POEntry:
+        return polib.POEntry(msgid=text, msgstr=text.upper() if len(text) % 3 else "", **more)
+
+    rng = random.Random(12)
+    entries = [entry(f"Texte {n} " + "mot " * rng.randrange(30), occurrences=[(f"p{n}.md", str(n))])
+               for n in range(120)]
+    entries[5].previous_msgid, entries[5].flags = "Ancien texte", ["fuzzy"]
+    obsolete = [entry(f"Vieux {n}", obsolete=True) for n in range(4)]
+    options = (79, False, False, False, False)
+    old = write_blocks(catalogue(entries + obsolete), options)
+    for trial in range(60):
+        active = list(entries)
+        merged = {}
+        for _ in range(rng.randrange(8)):
+            at = rng.randrange(len(active))
+            choice = rng.random()
+            if choice < 0.25:
+                del active[at]
+            elif choice < 0.5:
+                active.insert(at, active.pop(rng.randrange(len(active))))
+            elif choice < 0.75:
+                active[at] = entry(active[at].msgid, occurrences=[("autre.md", "1")])
+                merged[(None, active[at].msgid)] = active[at]
+            else:
+                active.insert(at, entry(f"Nouveau {trial} {at}"))
+                merged[(None, active[at].msgid)] = active[at]
+        whole = catalogue(active + obsolete)
+        keys = [(None, item.msgid) for item in whole]
+        joined = join_blocks(whole, keys, merged, (old.layout, old.data))
+        expected = write_blocks(whole, options)
+        assert joined.data == expected.data, trial
+        assert joined.layout == expected.layout, trial
+    assert join_blocks(catalogue([]), [], {}, (old.layout, old.data)).data == write_blocks(catalogue([]), options).data

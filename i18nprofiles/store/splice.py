@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import operator
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain, count, repeat
+from itertools import accumulate, chain, compress, count, islice, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -60,6 +61,7 @@ from i18nprofiles.store.changes import entry_content
 
 LAYOUT = "layout"  # record kind: slot = a file's absolute path, key = its digest
 HASH_SIZE = 16
+MADE = -2  # in ``join_blocks``: a block made, not copied (no two positions in the old file differ by 1 from it)
 
 
 def writer_options(width: int, no_location: bool = False, sort_output: bool = False, ignore_obsolete: bool = False,
@@ -340,25 +342,32 @@ def join_blocks(header: polib.POFile, keys: Sequence[Key], merged: dict[Key, pol
     index = layout.index() if index is None else index
     written = Layout(layout.options, shape, len(head), extra=extra or {})
     previous = sorted((index[key], key) for key in layout.previous if key in index)
-    positions = [None if key in merged else index[key] for key in keys]
-    pieces = [head]
-    start, count = 0, len(positions)
-    while start < count:
+    positions = list(map(index.get, keys, repeat(MADE)))  # where each block is in the old file (MADE: made)
+    made = 0
+    for at in compress(count(), map(merged.__contains__, keys)):  # (C loops: 65,000 keys, a few made)
+        positions[at] = MADE
+        made += 1
+    if positions.count(MADE) != made:
+        raise KeyError("a key neither made nor in the old file")
+    # Runs of blocks that follow each other in the old file: a run ends where the next block is not the next one.
+    ends_of_runs = [*compress(count(1), map(operator.ne, map(operator.sub, islice(positions, 1, None), positions),
+                                            repeat(1))), len(positions)] if positions else []
+    view = memoryview(data)  # (slices of the old file are copied once, by the join)
+    pieces: list[bytes | memoryview] = [head]
+    start = 0
+    for end in ends_of_runs:
         first = positions[start]
-        if first is None:  # an entry made again
+        if first == MADE:  # an entry made again (a run of one)
             entry = merged[keys[start]]
             block = entry_block(entry, width=width, no_location=no_location, plurals=shape[0],
                                 charset=shape[1]).encode(codec, "surrogateescape")
             if block:  # (an obsolete entry GNU drops has none)
                 pieces.append(block)
                 written.add(entry, len(block), block_hash(block))
-            start += 1
+            start = end
             continue
-        end = start + 1  # the run of blocks that follow each other in the old file
-        while end < count and positions[end] is not None and positions[end] == first + end - start:
-            end += 1
         last = first + end - start  # one past the run's last block
-        pieces.append(data[ends[first]:ends[last]])
+        pieces.append(view[ends[first]:ends[last]])
         written.keys.extend(keys[start:end])
         written.sizes.extend(layout.sizes[first:last])
         written.hashes.extend(layout.hashes[first:last])
