@@ -16,6 +16,7 @@ import io
 import pickle
 import struct
 import zlib
+from operator import itemgetter
 from typing import Any
 
 MAGIC = b"i18nprofiles-store 3\n"
@@ -34,6 +35,13 @@ class PlainUnpickler(pickle.Unpickler):
 
     def persistent_load(self, pid: Any) -> Any:
         raise RefusedGlobal("refused persistent reference")
+
+
+def split_hashes(blob: bytes, size: int) -> list[bytes]:
+    """The ``size``-byte hashes a blob holds one after another; ValueError for a blob of another length."""
+    if len(blob) % size:
+        raise ValueError("not a list of hashes")
+    return list(map(itemgetter(0), struct.iter_unpack(f"{size}s", blob)))
 
 
 def _plain_pickle(value: Any, shared: bool = False) -> bytes:

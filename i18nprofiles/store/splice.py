@@ -26,7 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain, compress, count, islice, repeat
+from itertools import accumulate, chain, compress, count, filterfalse, islice, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -57,6 +57,7 @@ from i18nprofiles.gettext.pofile import (
 )
 from i18nprofiles.source.model import Profile
 from i18nprofiles.store import Input, Store
+from i18nprofiles.store.codec import split_hashes
 from i18nprofiles.store.changes import entry_content
 
 LAYOUT = "layout"  # record kind: slot = a file's absolute path, key = its digest
@@ -130,8 +131,8 @@ class Layout:
     @classmethod
     def from_plain(cls, data: Any) -> Layout:
         options, shape, header, keys, sizes, hashes, active, translated, previous, extra = data
-        split = [hashes[i:i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
-        layout = cls(tuple(options), tuple(shape), header, [tuple(key) for key in keys], list(sizes), split, active,
+        split = split_hashes(hashes, HASH_SIZE)
+        layout = cls(tuple(options), tuple(shape), header, list(map(tuple, keys)), list(sizes), split, active,
                      bytearray(translated), {tuple(k): tuple(v) for k, v in previous.items()}, dict(extra))
         if not len(layout.keys) == len(layout.sizes) == len(layout.hashes) == len(layout.translated) >= active:
             raise ValueError("inconsistent layout")
@@ -238,14 +239,16 @@ def splice_catalog(
     clayout, cdata = catalog
     if clayout.options != options or options[2] or options[3] or options[4]:
         return None  # other options, or sorted, without obsolete entries, headerless: not a file update writes
-    base_hashes = {base[i:i + HASH_SIZE] for i in range(0, len(base), HASH_SIZE)}
+    if len(base) % HASH_SIZE:
+        return None
+    base_hashes = set(split_hashes(base, HASH_SIZE))
     tkeys = tlayout.keys[: tlayout.active]
     tindex = tlayout.index()
-    changed = [key for key, digest in zip(tkeys, tlayout.hashes) if digest not in base_hashes]
+    changed = list(compress(tkeys, map(operator.not_, map(base_hashes.__contains__, tlayout.hashes))))
     template_keys = set(tkeys)
     active = clayout.keys[: clayout.active]
     is_active = set(active)
-    removed = [key for key in active if key not in template_keys]  # catalogue (file) order
+    removed = list(filterfalse(template_keys.__contains__, active))  # catalogue (file) order
     if len(base_hashes) != len(is_active) or len(base) != HASH_SIZE * len(is_active):
         return None  # not the catalogue a merge with that template made
     cindex = clayout.index()
@@ -274,7 +277,7 @@ def splice_catalog(
             unmatched.append(new)
     matches: dict[Key, polib.POEntry] = {}
     if fuzzy_matching and unmatched:
-        pool = [key for key, translated in zip(clayout.keys, clayout.translated) if translated and key[1]]
+        pool = list(filter(itemgetter(1), compress(clayout.keys, clayout.translated)))  # translated, a msgid
 
         def fetch(keys: set[Key]) -> dict[Key, polib.POEntry]:
             centries.update(parse_blocks(cdata, clayout, cindex, keys - centries.keys())[1])

@@ -43,6 +43,7 @@ from i18nprofiles.site.pages import (
     translation_of,
 )
 from i18nprofiles.store import Store
+from i18nprofiles.store.codec import split_hashes
 
 INDEX = "table"  # record kind: slot = the catalogue's absolute path, key = its digest
 SHARD = "table-shard"  # record kind: slot = path and shard number, key = the shard's digest
@@ -58,8 +59,8 @@ def text_hash(msgid: str) -> bytes:
     return hashlib.blake2b(msgid.encode("utf-8", "surrogatepass"), digest_size=HASH_SIZE).digest()
 
 
-def split_hashes(blob: bytes) -> frozenset[bytes]:
-    return frozenset(blob[i:i + HASH_SIZE] for i in range(0, len(blob), HASH_SIZE))
+def status_hashes(blob: bytes) -> frozenset[bytes]:
+    return frozenset(split_hashes(blob, HASH_SIZE))
 
 
 def status_of(table: Mapping[str, Translation]) -> Status:
@@ -200,7 +201,7 @@ class KeptTable(Mapping[str, Translation]):
         found = self.store.recall(STATUS, self.slot, self._status_key())
         if (isinstance(found, tuple) and len(found) == 2
                 and all(isinstance(blob, bytes) and len(blob) % HASH_SIZE == 0 for blob in found)):
-            return split_hashes(found[0]), split_hashes(found[1])
+            return status_hashes(found[0]), status_hashes(found[1])
         if self._patch is None:
             return None
         base, changes = self._patch
