@@ -40,7 +40,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from i18nprofiles.errors import ConfigError
-from i18nprofiles.files import Signature, exchange_folders, is_leftover, signature_of, temp_beside, temp_name
+from i18nprofiles.files import (
+    Signature,
+    exchange_folders,
+    is_leftover,
+    signature_of,
+    temp_beside,
+    temp_name,
+)
 
 try:
     import fcntl

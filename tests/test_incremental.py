@@ -251,7 +251,13 @@ def test_record_digests_made_together_are_each_record_s_own(tmp_path: Path) -> N
 
     from i18nprofiles.commands.profiles import read_profiles
     from i18nprofiles.config import load_config
-    from i18nprofiles.site.pages import SiteInputs, plan_pages, plan_site, record_digest, record_digests
+    from i18nprofiles.site.pages import (
+        SiteInputs,
+        plan_pages,
+        plan_site,
+        record_digest,
+        record_digests,
+    )
     from i18nprofiles.store import NullStore
 
     root = copy_example(tmp_path / "project")

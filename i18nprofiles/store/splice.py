@@ -57,8 +57,8 @@ from i18nprofiles.gettext.pofile import (
 )
 from i18nprofiles.source.model import Profile
 from i18nprofiles.store import Input, Store
-from i18nprofiles.store.codec import split_hashes
 from i18nprofiles.store.changes import entry_content
+from i18nprofiles.store.codec import split_hashes
 
 LAYOUT = "layout"  # record kind: slot = a file's absolute path, key = its digest
 HASH_SIZE = 16
