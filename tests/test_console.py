@@ -3,6 +3,7 @@ and loses nothing by it: the exit status, the whole output, every exit handler o
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,7 @@ def main(*args, **kwargs):  # the command line, imported as the entry point impo
     run = importlib.import_module("i18nprofiles.cli").main
     atexit.register(lambda: (marks / "handler").write_text("ran"))
     atexit.register(make_garbage)
+    atexit.register(lambda: sys.stdout.write("written at exit\\n"))  # (into a pipe: buffered, not flushed)
     run(*args, **kwargs)
 
 sys.modules["i18nprofiles.cli"] = types.SimpleNamespace(main=main)
@@ -43,9 +45,14 @@ entry()
 """
 
 
+def buffered() -> dict[str, str]:
+    """The environment with the output block-buffered into a pipe, as by default (not PYTHONUNBUFFERED)."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+
 def run_entry(marks: Path, *args: str, before: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", SCRIPT.format(before=before), str(marks), *args],
-                          capture_output=True, text=True, cwd=marks, timeout=120)
+                          capture_output=True, text=True, cwd=marks, timeout=120, env=buffered())
 
 
 def test_a_finished_command_skips_the_teardown_but_not_its_output_status_or_exit_handlers(tmp_path: Path) -> None:
@@ -64,12 +71,15 @@ def test_a_failing_command_keeps_its_status_and_message(tmp_path: Path) -> None:
     assert not (tmp_path / "teardown").exists()
 
 
-def test_long_output_into_a_pipe_arrives_whole(tmp_path: Path) -> None:
-    """The output is flushed before the process ends (a pipe is block-buffered)."""
+def test_the_output_into_a_pipe_arrives_whole(tmp_path: Path) -> None:
+    """The output is flushed before the process ends (into a pipe it is block-buffered: what an exit handler
+    writes last would be lost): it is what the command line prints when the interpreter ends as usual."""
     done = run_entry(tmp_path, "--help")
-    whole = subprocess.run([sys.executable, "-m", "i18nprofiles", "--help"], capture_output=True, text=True,
-                           timeout=120)
-    assert done.stdout == whole.stdout
+    assert done.stdout.endswith("written at exit\n")
+    usual = subprocess.run([sys.executable, "-c", "from i18nprofiles.cli import main; main(['--help'])"],
+                           capture_output=True, text=True, timeout=120, env=buffered())
+    assert usual.returncode == 0 and usual.stdout.startswith("Usage: i18nprofiles")
+    assert done.stdout.removesuffix("written at exit\n") == usual.stdout
 
 
 def test_an_exit_handler_registered_before_the_entry_point_still_runs(tmp_path: Path) -> None:
