@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 import polib
 import pytest
@@ -26,6 +25,7 @@ from i18nprofiles.store.codec import MAGIC, SIZE, decode_record, encode_record
 from i18nprofiles.store.keys import code_key
 
 STAGE_PACKAGES = ("source", "gettext", "mt", "site", "check")
+REALWORLD = ROOT.parent / "shared" / "realworld-po"
 
 
 def outputs(root: Path) -> dict[str, bytes]:
@@ -677,49 +677,72 @@ def test_a_record_that_cannot_be_written_stops_the_records_not_the_outputs(tmp_p
     assert sorted(path.name for path in second.parent.iterdir()) == sorted([first.name, second.name])
 
 
-def test_joined_blocks_are_the_bytes_and_layout_of_the_whole_file_written_again() -> None:
+def check_joined_blocks(catalog: polib.POFile, trials: int, seed: int) -> int:
     """``join_blocks`` (copy runs of blocks from the old file, format the entries made) against the
-    definition, the file written whole: random moves, removals, new and remade entries, over and over."""
+    definition, the file written whole, after random moves, removals, new and remade entries of
+    ``catalog``; the number of edits compared."""
+    import copy
     import random
 
+    from i18nprofiles.gettext.merge import entry_key
     from i18nprofiles.store.splice import join_blocks, write_blocks
 
-    def catalogue(entries: list[polib.POEntry]) -> polib.POFile:
+    def like(entries: list[polib.POEntry]) -> polib.POFile:
         made = polib.POFile(wrapwidth=79)
-        made.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+        made.header, made.metadata = catalog.header, catalog.metadata
         made.extend(entries)
         return made
 
-    def entry(text: str, **more: Any) -> polib.POEntry:
-        return polib.POEntry(msgid=text, msgstr=text.upper() if len(text) % 3 else "", **more)
-
-    rng = random.Random(12)
-    entries = [entry(f"Texte {n} " + "mot " * rng.randrange(30), occurrences=[(f"p{n}.md", str(n))])
-               for n in range(120)]
-    entries[5].previous_msgid, entries[5].flags = "Ancien texte", ["fuzzy"]
-    obsolete = [entry(f"Vieux {n}", obsolete=True) for n in range(4)]
+    rng = random.Random(seed)
+    entries = [entry for entry in catalog if not entry.obsolete]
+    obsolete = [entry for entry in catalog if entry.obsolete]
     options = (79, False, False, False, False)
-    old = write_blocks(catalogue(entries + obsolete), options)
-    for trial in range(60):
+    old = write_blocks(like(entries + obsolete), options)
+    for trial in range(trials):
         active = list(entries)
         merged = {}
-        for _ in range(rng.randrange(8)):
+        for _ in range(rng.randrange(10)):
             at = rng.randrange(len(active))
             choice = rng.random()
             if choice < 0.25:
                 del active[at]
             elif choice < 0.5:
                 active.insert(at, active.pop(rng.randrange(len(active))))
-            elif choice < 0.75:
-                active[at] = entry(active[at].msgid, occurrences=[("autre.md", "1")])
-                merged[(None, active[at].msgid)] = active[at]
             else:
-                active.insert(at, entry(f"Nouveau {trial} {at}"))
-                merged[(None, active[at].msgid)] = active[at]
-        whole = catalogue(active + obsolete)
-        keys = [(None, item.msgid) for item in whole]
-        joined = join_blocks(whole, keys, merged, (old.layout, old.data))
+                if choice < 0.75:  # an entry made again (its references changed)
+                    active[at] = copy.copy(active[at])
+                    active[at].occurrences = [("autre.md", "1")]
+                else:  # a new one
+                    active.insert(at, polib.POEntry(msgid=f"Nouveau {trial} {at}", msgstr=""))
+                merged[entry_key(active[at])] = active[at]
+        whole = like(active + obsolete)
+        joined = join_blocks(whole, [entry_key(item) for item in whole], merged, (old.layout, old.data))
         expected = write_blocks(whole, options)
         assert joined.data == expected.data, trial
         assert joined.layout == expected.layout, trial
-    assert join_blocks(catalogue([]), [], {}, (old.layout, old.data)).data == write_blocks(catalogue([]), options).data
+    assert join_blocks(like([]), [], {}, (old.layout, old.data)).data == write_blocks(like([]), options).data
+    return trials
+
+
+def test_joined_blocks_are_the_bytes_and_layout_of_the_whole_file_written_again() -> None:
+    """On a made catalogue: entries with references, a fuzzy one with its previous msgid, obsolete ones."""
+    made = polib.POFile(wrapwidth=79)
+    made.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    for n in range(120):
+        text = f"Texte {n} " + "mot " * (n * 7 % 30)
+        made.append(polib.POEntry(msgid=text, msgstr=text.upper() if n % 3 else "", occurrences=[(f"p{n}.md", str(n))]))
+    made[5].previous_msgid, made[5].flags = "Ancien texte", ["fuzzy"]
+    made.extend(polib.POEntry(msgid=f"Vieux {n}", msgstr=f"Old {n}", obsolete=True) for n in range(4))
+    assert check_joined_blocks(made, 60, 12) == 60
+
+
+@pytest.mark.skipif(not REALWORLD.is_dir(), reason="the real-world catalogues are not there")
+@pytest.mark.parametrize("name", ["git/fr-v2.36.0.po", "git/ru-v2.36.0.po", "git/git-v2.36.0.pot",
+                                  "bleachbit/de-v6.0.0.po", "bleachbit/fr-v5.0.0.po"])
+def test_joined_blocks_of_real_catalogues_are_the_whole_file_written_again(name: str) -> None:
+    """The same on git's and BleachBit's catalogues: msgctxt, plural forms, c- and python-format, obsolete
+    entries, previous msgids, wrapped references."""
+    from i18nprofiles.gettext.pofile import parse_catalog
+
+    path = REALWORLD / name
+    assert check_joined_blocks(parse_catalog(path.read_bytes(), path), 30, 7) == 30
